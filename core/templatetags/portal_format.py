@@ -1,0 +1,62 @@
+"""French formatting of money and numbers: 1 234,50 €, 1 234."""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django import template
+
+register = template.Library()
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+
+
+def _group(integer_part: str) -> str:
+    groups = []
+    while len(integer_part) > 3:
+        groups.insert(0, integer_part[-3:])
+        integer_part = integer_part[:-3]
+    groups.insert(0, integer_part)
+    return NARROW_NBSP.join(groups)
+
+
+def format_number(value, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    quantum = Decimal(1).scaleb(-decimals)
+    number = number.quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):.{decimals}f}"
+    integer_part, _, fraction = text.partition(".")
+    result = sign + _group(integer_part)
+    if decimals:
+        result += "," + fraction
+    return result
+
+
+def format_money(value) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{format_number(value, 2)}{NBSP}€"
+
+
+@register.filter
+def money(value) -> str:
+    """1234.5 -> '1 234,50 €'."""
+    return format_money(value)
+
+
+@register.filter
+def number(value, decimals: int = 0) -> str:
+    """1234 -> '1 234'."""
+    return format_number(value, int(decimals))
+
+
+@register.filter
+def percent(value, decimals: int = 0) -> str:
+    if value is None or value == "":
+        return ""
+    return f"{format_number(value, int(decimals))}{NBSP}%"

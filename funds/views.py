@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from funds import selectors
+from funds.models import Fund
+from funds.permissions import can_manage_fund, can_view_fund
+
+
+def _get_fund_for_back_office(request, slug: str) -> Fund:
+    """The one access helper for a fund in the back office: 404 for whoever may not read it."""
+    fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug)
+    if not can_view_fund(request.user, fund):
+        raise Http404
+    return fund
+
+
+def open_calls(request):
+    funds = selectors.open_funds(on_date=timezone.localdate())
+    return render(request, "funds/open_calls.html", {"funds": funds})
+
+
+@login_required
+def fund_list(request):
+    funds = selectors.funds_for_back_office(user=request.user)
+    return render(request, "funds/fund_list.html", {"funds": funds})
+
+
+@login_required
+def fund_detail(request, slug: str):
+    fund = _get_fund_for_back_office(request, slug)
+    context = selectors.fund_detail(fund=fund)
+    context["can_manage"] = can_manage_fund(request.user, fund)
+    return render(request, "funds/fund_detail.html", context)

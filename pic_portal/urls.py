@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Administration du Portail PIC")
+admin.site.site_title = _("Portail PIC")
+admin.site.index_title = _("Données de référence, associations et fonds")
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("", include("funds.urls")),
+    path("compte/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]

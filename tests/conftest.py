@@ -1,0 +1,151 @@
+"""Named personas shared by the whole suite.
+
+The world: two carrier associations (Hommelet in Roubaix, Lille Sud), each with a fund.
+The Région co-funds both funds; the Ville de Roubaix co-funds only Hommelet's.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tests import factories as f
+
+
+@dataclass
+class World:
+    region: object
+    city_roubaix: object
+    city_lille: object
+    hommelet: object
+    lille_sud: object
+    fund: object  # Hommelet PIC 2025: Région + Ville de Roubaix
+    other_fund: object  # Lille Sud PIC 2025: Région + Ville de Lille
+    themes: list
+    neighbourhood: object
+    other_neighbourhood: object
+    committee: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    roubaix = f.CommuneFactory(insee_code="59512", name="Roubaix")
+    lille = f.CommuneFactory(insee_code="59350", name="Lille")
+    neighbourhood = f.NeighbourhoodFactory(
+        code="QN05980M", name="Quartier Intercommunal Roubaix-Tourcoing", communes=[roubaix]
+    )
+    other_neighbourhood = f.NeighbourhoodFactory(code="QN05972M", name="Secteur Sud", communes=[lille])
+    themes = [
+        f.ThemeFactory(slug="innovation-sociale", name="Innovation sociale", position=8),
+        f.ThemeFactory(slug="lutte-contre-l-isolement", name="Lutte contre l'isolement", position=2),
+    ]
+    region = f.FunderFactory(name="Région Hauts-de-France", kind="region")
+    city_roubaix = f.FunderFactory(name="Ville de Roubaix", kind="city", commune=roubaix)
+    city_lille = f.FunderFactory(name="Ville de Lille", kind="city", commune=lille)
+    hommelet = f.CarrierAssociationFactory(name="Centre social de l'Hommelet", slug="hommelet", city="Roubaix")
+    lille_sud = f.CarrierAssociationFactory(
+        name="Maison de quartier Lille Sud", slug="lille-sud", city="Lille", postcode="59000"
+    )
+    fund = f.FundFactory(
+        association=hommelet,
+        name="PIC Hommelet 2025",
+        slug="pic-hommelet-2025",
+        themes=themes,
+        neighbourhoods=[neighbourhood],
+    )
+    other_fund = f.FundFactory(
+        association=lille_sud,
+        name="PIC Lille Sud 2025",
+        slug="pic-lille-sud-2025",
+        themes=themes,
+        neighbourhoods=[other_neighbourhood],
+    )
+    f.FundCoFunderFactory(fund=fund, funder=region, amount=Decimal("14000"))
+    f.FundCoFunderFactory(fund=fund, funder=city_roubaix, amount=Decimal("6000"))
+    f.FundCoFunderFactory(fund=other_fund, funder=region, amount=Decimal("10000"))
+    f.FundCoFunderFactory(fund=other_fund, funder=city_lille, amount=Decimal("10000"))
+    committee = f.CommitteeFactory(fund=fund, name="Comité d'attribution de l'Hommelet")
+    return World(
+        region,
+        city_roubaix,
+        city_lille,
+        hommelet,
+        lille_sud,
+        fund,
+        other_fund,
+        themes,
+        neighbourhood,
+        other_neighbourhood,
+        committee,
+    )
+
+
+@pytest.fixture
+def resident(db):
+    return f.UserFactory(email="amina.resident@example.org", first_name="Amina", last_name="Habitante")
+
+
+@pytest.fixture
+def other_resident(db):
+    return f.UserFactory(email="bruno.resident@example.org", first_name="Bruno", last_name="Voisin")
+
+
+@pytest.fixture
+def staff(world):
+    """Staff of the Hommelet carrier association."""
+    user = f.UserFactory(email="staff.hommelet@example.org", first_name="Claire", last_name="Porteuse")
+    f.AssociationStaffFactory(association=world.hommelet, user=user)
+    return user
+
+
+@pytest.fixture
+def other_staff(world):
+    """Staff of the Lille Sud carrier association: must never see Hommelet's data."""
+    user = f.UserFactory(email="staff.lillesud@example.org", first_name="David", last_name="Autre")
+    f.AssociationStaffFactory(association=world.lille_sud, user=user)
+    return user
+
+
+@pytest.fixture
+def committee_member(world):
+    user = f.UserFactory(email="membre.comite@example.org", first_name="Estelle", last_name="Comité")
+    f.CommitteeMemberFactory(committee=world.committee, user=user, full_name="Estelle Comité")
+    return user
+
+
+@pytest.fixture
+def region_staff(world):
+    user = f.UserFactory(email="agent.region@example.org", first_name="Fanny", last_name="Région")
+    f.FunderStaffFactory(funder=world.region, user=user)
+    return user
+
+
+@pytest.fixture
+def city_staff(world):
+    """Staff of the Ville de Roubaix: reads Hommelet's fund, not Lille Sud's."""
+    user = f.UserFactory(email="agent.roubaix@example.org", first_name="Gilles", last_name="Ville")
+    f.FunderStaffFactory(funder=world.city_roubaix, user=user)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    return f.UserFactory(email="inconnu@example.org", first_name="Hugo", last_name="Dehors")
+
+
+@pytest.fixture
+def admin_user(db):
+    return f.UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run for real on PostgreSQL and skip, with the reason, on SQLite."""
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL (row locks, concurrent transactions); run with DATABASE_URL=postgres://..."
+    )
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
