@@ -1,0 +1,320 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
+from applications.workflow import Status
+from funds.models import MONEY, CvsAmbition, Fund, Neighbourhood, Theme
+from funds.validators import validate_rna, validate_siret
+
+MAX_PEOPLE = 100_000
+
+
+class Holder(models.Model):
+    """A *porteur de projet*: an informal group of residents or a small local association."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", _("Collectif d'habitant·es")
+        ASSOCIATION = "association", _("Association")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="holders"
+    )
+    kind = models.CharField(_("type de porteur"), max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        _("nom du collectif ou de l'association"),
+        max_length=200,
+        help_text=_("Par exemple « Les voisins de la rue de la Paix » ou le nom de votre association."),
+    )
+    referent_name = models.CharField(_("nom et prénom de la personne référente"), max_length=200)
+    referent_phone = models.CharField(_("téléphone de la personne référente"), max_length=30, blank=True)
+    co_holders_count = models.PositiveSmallIntegerField(
+        _("nombre de co-porteur·ses"),
+        default=0,
+        validators=[MaxValueValidator(500)],
+        help_text=_("Pour un collectif : combien d'autres habitant·es portent le projet avec vous."),
+    )
+    co_holders_first_names = models.TextField(
+        _("prénoms des co-porteur·ses"), blank=True, max_length=2000, help_text=_("Séparés par des virgules.")
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, validators=[validate_rna])
+    address = models.CharField(_("adresse"), max_length=255, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    city = models.CharField(_("ville"), max_length=100, blank=True)
+    republican_commitment_accepted_at = models.DateTimeField(
+        _("contrat d'engagement républicain accepté le"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("porteur de projet")
+        verbose_name_plural = _("porteurs de projet")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Requests a user may read: their own, their association's funds', or (read-only) their co-funded funds'."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(
+            Q(created_by=user)
+            | Q(fund__association__staff_links__user=user)
+            | (Q(fund__cofunders__funder__staff_links__user=user) & ~Q(status=Status.DRAFT))
+        ).distinct()
+
+    def owned_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user)
+
+    def managed_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.exclude(status=Status.DRAFT)
+        return self.filter(fund__association__staff_links__user=user).exclude(status=Status.DRAFT).distinct()
+
+
+class Application(models.Model):
+    """A *demande*: a request for a micro-grant, from first draft to closure."""
+
+    class Step(models.TextChoices):
+        HOLDER = "holder", _("Porteur")
+        PROJECT = "project", _("Projet")
+        WHEN_WHERE = "when_where", _("Dates et lieu")
+        PEOPLE = "people", _("Public")
+        BUDGET = "budget", _("Budget")
+        ATTACHMENTS = "attachments", _("Pièces jointes")
+        SUMMARY = "summary", _("Récapitulatif")
+
+    fund = models.ForeignKey(Fund, verbose_name=_("fonds"), on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("déposée par"), on_delete=models.PROTECT, related_name="applications"
+    )
+    holder = models.ForeignKey(
+        Holder, verbose_name=_("porteur"), null=True, blank=True, on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField(_("statut"), max_length=30, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    number = models.PositiveIntegerField(_("numéro d'ordre"), null=True, blank=True, editable=False)
+    reference = models.CharField(_("référence"), max_length=30, blank=True, editable=False, db_index=True)
+    last_step = models.CharField(_("dernière étape enregistrée"), max_length=20, choices=Step.choices, blank=True)
+
+    # Project
+    title = models.CharField(_("titre du projet"), max_length=200, blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("thématique"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    ambition = models.ForeignKey(
+        CvsAmbition,
+        verbose_name=_("ambition du contrat de ville"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    objectives = models.TextField(_("objectifs"), blank=True, max_length=5000)
+    description = models.TextField(_("description du projet"), blank=True, max_length=10000)
+
+    # When and where
+    starts_at = models.DateTimeField(_("début"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
+    place = models.CharField(_("lieu"), max_length=255, blank=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood,
+        verbose_name=_("quartier"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+    )
+
+    # People
+    expected_public = models.TextField(_("public attendu"), blank=True, max_length=2000)
+    expected_women = models.PositiveIntegerField(
+        _("femmes attendues"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    expected_men = models.PositiveIntegerField(
+        _("hommes attendus"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
+    )
+    residents_mobilised = models.PositiveIntegerField(
+        _("habitant·es mobilisé·es pour l'organiser"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_PEOPLE)],
+    )
+
+    # Money
+    amount_requested = models.DecimalField(
+        _("montant demandé au fonds"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        **MONEY,
+    )
+
+    # Life
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande")
+        verbose_name_plural = _("demandes")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fund", "number"], condition=Q(number__isnull=False), name="unique_application_number_per_fund"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True) | Q(starts_at__isnull=True) | Q(ends_at__gt=models.F("starts_at")),
+                name="application_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "status"]), models.Index(fields=["created_by", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference or _('Brouillon')} — {self.title or _('sans titre')}"
+
+    @property
+    def display_reference(self) -> str:
+        return self.reference or str(_("Brouillon n° %(id)s") % {"id": self.pk})
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number given in a fund; locked row while a request is submitted (gap-free)."""
+
+    fund = models.OneToOneField(Fund, on_delete=models.CASCADE, related_name="reference_counter")
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur de références")
+        verbose_name_plural = _("compteurs de références")
+
+
+class BudgetLine(models.Model):
+    """One line of the provisional budget. The amount asked from the fund is `Application.amount_requested`."""
+
+    class Side(models.TextChoices):
+        EXPENSE = "expense", _("Dépense")
+        RESOURCE = "resource", _("Ressource")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="budget_lines")
+    side = models.CharField(_("sens"), max_length=10, choices=Side.choices)
+    category = models.CharField(
+        _("catégorie"), max_length=10, choices=ExpenseCategory.choices + ResourceCategory.choices
+    )
+    grant_source = models.CharField(
+        _("financeur (subventions)"), max_length=20, choices=GrantSource.choices, blank=True
+    )
+    label = models.CharField(_("libellé"), max_length=200)
+    amount = models.DecimalField(
+        _("montant"), validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("1000000"))], **MONEY
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("ligne de budget")
+        verbose_name_plural = _("lignes de budget")
+        ordering = ["side", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.label}"
+
+
+def attachment_path(instance, filename: str) -> str:
+    return f"private/applications/{instance.application_id}/{instance.kind}/{filename}"
+
+
+class Attachment(models.Model):
+    """A document attached to a request. Never served by URL: a view checks who may download it."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", _("Devis")
+        BANK_DETAILS = "bank_details", _("Relevé d'identité bancaire (RIB)")
+        STATUTES = "statutes", _("Statuts de l'association")
+        OTHER = "other", _("Autre document")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("type de document"), max_length=20, choices=Kind.choices)
+    file = models.FileField(_("fichier"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(_("type de contenu"), max_length=100)
+    size = models.PositiveIntegerField(_("taille (octets)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("envoyé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("envoyé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+        verbose_name_plural = _("pièces jointes")
+        ordering = ["kind", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class StatusChange(models.Model):
+    """One step of a request's timeline: who took which transition, when, and why."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="status_changes")
+    transition = models.CharField(_("transition"), max_length=40)
+    from_status = models.CharField(_("statut de départ"), max_length=30, choices=Status.choices)
+    to_status = models.CharField(_("nouveau statut"), max_length=30, choices=Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    comment = models.TextField(_("commentaire"), blank=True, max_length=5000)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("changement de statut")
+        verbose_name_plural = _("historique des statuts")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class Message(models.Model):
+    """A message between the holder and the carrier association's staff about one request."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("message"), max_length=5000)
+    created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:50]}"

@@ -1,0 +1,157 @@
+"""The request workflow, as data: states, and the transitions each role may take.
+
+Slugs are English (code, database, URLs); labels are French (UI). Services apply a
+transition through `get_transition()` and `may_take()`; nothing else changes a status.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Brouillon")
+    SUBMITTED = "submitted", _("Déposée")
+    UNDER_REVIEW = "under_review", _("En cours d'instruction")
+    COMPLETION_REQUESTED = "completion_requested", _("Complément demandé")
+    RESUBMITTED = "resubmitted", _("Complétée et redéposée")
+    ELIGIBLE = "eligible", _("Recevable")
+    INELIGIBLE = "ineligible", _("Non recevable")
+    ON_AGENDA = "on_agenda", _("Inscrite à l'ordre du jour d'un comité")
+    GRANTED = "granted", _("Accordée")
+    DEFERRED = "deferred", _("Ajournée")
+    REFUSED = "refused", _("Refusée")
+    ADVANCE_PAID = "advance_paid", _("Acompte versé")
+    BILAN_DUE = "bilan_due", _("Bilan attendu")
+    BILAN_RECEIVED = "bilan_received", _("Bilan reçu")
+    BALANCE_PAID = "balance_paid", _("Solde versé")
+    CLOSED = "closed", _("Clôturée")
+    WITHDRAWN = "withdrawn", _("Retirée par le porteur")
+
+
+class Role(models.TextChoices):
+    HOLDER = "holder", _("Porteur de projet")
+    STAFF = "staff", _("Équipe de l'association porteuse")
+    COMMITTEE = "committee", _("Comité d'attribution")
+    SYSTEM = "system", _("Portail (automatique)")
+
+
+@dataclass(frozen=True)
+class Transition:
+    slug: str
+    sources: tuple[str, ...]
+    target: str
+    label: str
+    roles: tuple[str, ...]
+    comment_required: bool = False
+
+
+S = Status
+R = Role
+
+BEFORE_DECISION = (
+    S.DRAFT,
+    S.SUBMITTED,
+    S.UNDER_REVIEW,
+    S.COMPLETION_REQUESTED,
+    S.RESUBMITTED,
+    S.ELIGIBLE,
+    S.ON_AGENDA,
+    S.DEFERRED,
+)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    # The holder's transitions.
+    Transition("submit", (S.DRAFT,), S.SUBMITTED, _("Déposer la demande"), (R.HOLDER,)),
+    Transition("resubmit", (S.COMPLETION_REQUESTED,), S.RESUBMITTED, _("Redéposer la demande complétée"), (R.HOLDER,)),
+    Transition("withdraw", BEFORE_DECISION, S.WITHDRAWN, _("Retirer la demande"), (R.HOLDER,)),
+    # Instruction by the carrier association's staff.
+    Transition("start_review", (S.SUBMITTED, S.RESUBMITTED), S.UNDER_REVIEW, _("Commencer l'instruction"), (R.STAFF,)),
+    Transition(
+        "request_completion",
+        (S.SUBMITTED, S.UNDER_REVIEW, S.RESUBMITTED),
+        S.COMPLETION_REQUESTED,
+        _("Demander un complément"),
+        (R.STAFF,),
+        comment_required=True,
+    ),
+    Transition("declare_eligible", (S.UNDER_REVIEW, S.RESUBMITTED), S.ELIGIBLE, _("Déclarer recevable"), (R.STAFF,)),
+    Transition(
+        "declare_ineligible",
+        (S.UNDER_REVIEW, S.RESUBMITTED),
+        S.INELIGIBLE,
+        _("Déclarer non recevable"),
+        (R.STAFF,),
+        comment_required=True,
+    ),
+    Transition("put_on_agenda", (S.ELIGIBLE, S.DEFERRED), S.ON_AGENDA, _("Inscrire à l'ordre du jour"), (R.STAFF,)),
+    Transition("remove_from_agenda", (S.ON_AGENDA,), S.ELIGIBLE, _("Retirer de l'ordre du jour"), (R.STAFF,)),
+    # Decisions of the attribution committee (recorded by staff during the session).
+    Transition("grant", (S.ON_AGENDA,), S.GRANTED, _("Accorder"), (R.COMMITTEE,)),
+    Transition("defer", (S.ON_AGENDA,), S.DEFERRED, _("Ajourner"), (R.COMMITTEE,), comment_required=True),
+    Transition("refuse", (S.ON_AGENDA,), S.REFUSED, _("Refuser"), (R.COMMITTEE,), comment_required=True),
+    # Payments and bilan.
+    Transition("pay_advance", (S.GRANTED,), S.ADVANCE_PAID, _("Verser l'acompte"), (R.STAFF,)),
+    Transition("expect_bilan", (S.GRANTED, S.ADVANCE_PAID), S.BILAN_DUE, _("Attendre le bilan"), (R.STAFF, R.SYSTEM)),
+    Transition(
+        "receive_bilan", (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE), S.BILAN_RECEIVED, _("Déposer le bilan"), (R.HOLDER,)
+    ),
+    Transition(
+        "return_bilan",
+        (S.BILAN_RECEIVED,),
+        S.BILAN_DUE,
+        _("Renvoyer le bilan au porteur"),
+        (R.STAFF,),
+        comment_required=True,
+    ),
+    Transition("pay_balance", (S.BILAN_RECEIVED,), S.BALANCE_PAID, _("Verser le solde"), (R.STAFF,)),
+    Transition(
+        "close",
+        (S.BILAN_RECEIVED, S.BALANCE_PAID, S.INELIGIBLE, S.REFUSED),
+        S.CLOSED,
+        _("Clôturer la demande"),
+        (R.STAFF,),
+    ),
+)
+
+_BY_SLUG = {t.slug: t for t in TRANSITIONS}
+
+# States in which the holder may edit the request's content.
+HOLDER_EDITABLE = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})
+# States after which a decision has been taken.
+DECIDED = frozenset({S.GRANTED, S.REFUSED, S.ADVANCE_PAID, S.BILAN_DUE, S.BILAN_RECEIVED, S.BALANCE_PAID, S.CLOSED})
+
+
+def get_transition(slug: str) -> Transition:
+    return _BY_SLUG[slug]
+
+
+def transitions_from(status: str, role: str | None = None) -> list[Transition]:
+    return [t for t in TRANSITIONS if status in t.sources and (role is None or role in t.roles)]
+
+
+def may_take(transition: Transition, *, status: str, role: str) -> bool:
+    return status in transition.sources and role in transition.roles
+
+
+# What the holder should do next, shown in their space.
+NEXT_STEP_FOR_HOLDER = {
+    S.DRAFT: _("Terminez et déposez votre demande."),
+    S.SUBMITTED: _("L'association porteuse va étudier votre demande."),
+    S.UNDER_REVIEW: _("L'association porteuse étudie votre demande."),
+    S.COMPLETION_REQUESTED: _("Complétez votre demande comme demandé, puis redéposez-la."),
+    S.RESUBMITTED: _("L'association porteuse étudie vos compléments."),
+    S.ELIGIBLE: _("Votre demande sera présentée à un prochain comité d'attribution."),
+    S.INELIGIBLE: _("Votre demande n'a pas été retenue : lisez le motif dans l'historique."),
+    S.ON_AGENDA: _("Venez présenter votre projet au comité d'attribution."),
+    S.GRANTED: _("Votre subvention est accordée : l'acompte va être versé."),
+    S.DEFERRED: _("Le comité a ajourné sa décision : votre demande sera présentée à nouveau."),
+    S.REFUSED: _("Le comité a refusé votre demande : lisez le motif dans l'historique."),
+    S.ADVANCE_PAID: _("Réalisez votre projet, puis déposez votre bilan."),
+    S.BILAN_DUE: _("Déposez le bilan de votre projet."),
+    S.BILAN_RECEIVED: _("L'association porteuse étudie votre bilan."),
+    S.BALANCE_PAID: _("Le solde est versé : merci pour votre projet !"),
+    S.CLOSED: _("Demande clôturée."),
+    S.WITHDRAWN: _("Vous avez retiré cette demande."),
+}
