@@ -210,6 +210,9 @@ class ReferenceCounter(models.Model):
         verbose_name = _("compteur de références")
         verbose_name_plural = _("compteurs de références")
 
+    def __str__(self) -> str:
+        return f"{self.fund_id}: {self.last_number}"
+
 
 class BudgetLine(models.Model):
     """One line of the provisional budget. The amount asked from the fund is `Application.amount_requested`."""

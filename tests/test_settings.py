@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def _load_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
     env.update(env_overrides)
-    code = "import django; from django.conf import settings; django.setup(); print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
+    )
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
