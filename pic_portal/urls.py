@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("core.urls")),
     path("", include("funds.urls")),
     path("compte/", include("accounts.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

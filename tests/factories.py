@@ -7,6 +7,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
+from applications.models import Application, BudgetLine, Holder
+from applications.workflow import Status
 from committees.models import Committee, CommitteeMember
 from funds.models import (
     AssociationStaff,
@@ -181,3 +183,62 @@ class CommitteeMemberFactory(DjangoModelFactory):
     full_name = factory.LazyAttribute(lambda o: str(o.user) if o.user else "Membre")
     college = CommitteeMember.College.RESIDENT
     mandate_start = datetime.date(2025, 1, 1)
+
+
+class HolderFactory(DjangoModelFactory):
+    class Meta:
+        model = Holder
+
+    owner = factory.SubFactory(UserFactory)
+    kind = Holder.Kind.GROUP
+    name = factory.Sequence(lambda n: f"Collectif des voisins {n}")
+    referent_name = factory.LazyAttribute(lambda o: o.owner.get_full_name() or "Référent")
+    co_holders_count = 2
+    co_holders_first_names = "Nadia, Karim"
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A complete draft: every step filled in, budget balanced (300 € expenses = 250 € asked + 50 € other)."""
+
+    class Meta:
+        model = Application
+
+    fund = factory.SubFactory(FundFactory)
+    created_by = factory.SubFactory(UserFactory)
+    holder = factory.SubFactory(HolderFactory, owner=factory.SelfAttribute("..created_by"))
+    status = Status.DRAFT
+    title = factory.Sequence(lambda n: f"Fête des voisins n° {n}")
+    theme = factory.LazyAttribute(lambda o: o.fund.themes.first())
+    objectives = "Créer du lien entre les habitant·es."
+    description = "Un après-midi convivial avec des jeux et un goûter."
+    starts_at = factory.LazyFunction(lambda: datetime.datetime(2025, 6, 14, 14, 0, tzinfo=datetime.UTC))
+    ends_at = factory.LazyFunction(lambda: datetime.datetime(2025, 6, 14, 18, 0, tzinfo=datetime.UTC))
+    place = "Square de la Paix"
+    neighbourhood = factory.LazyAttribute(lambda o: o.fund.neighbourhoods.first())
+    expected_public = "Familles du quartier"
+    expected_women = 30
+    expected_men = 20
+    residents_mobilised = 6
+    amount_requested = Decimal("250.00")
+
+    @factory.post_generation
+    def budget(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        BudgetLine.objects.create(
+            application=self, side="expense", category="60", label="Goûter et boissons", amount=Decimal("300.00")
+        )
+        BudgetLine.objects.create(
+            application=self, side="resource", category="70", label="Buvette", amount=Decimal("50.00")
+        )
+
+
+class BudgetLineFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    application = factory.SubFactory(ApplicationFactory)
+    side = BudgetLine.Side.EXPENSE
+    category = "60"
+    label = "Fournitures"
+    amount = Decimal("100.00")
