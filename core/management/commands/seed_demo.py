@@ -1,0 +1,15 @@
+from django.core.management import BaseCommand, call_command
+
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Creates (or refreshes) the demo data: associations, funds, one account per role. Idempotent."
+
+    def handle(self, *args, **options):
+        call_command("load_reference_data", verbosity=0)
+        result = seed_demo()
+        self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes : {len(result['funds'])} fonds."))
+        self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
+        for account in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {account.email:<38} {account.role}")
