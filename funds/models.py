@@ -162,9 +162,11 @@ class CarrierAssociation(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean_fields(self, exclude=None):
+        # Accept "784 512 360 00016": remove spaces and dots before the length checks.
         self.siret = normalize_identifier(self.siret)
         self.rna = normalize_identifier(self.rna)
+        super().clean_fields(exclude=exclude)
 
 
 class AssociationStaff(models.Model):
@@ -286,6 +288,11 @@ class Fund(models.Model):
     )
     bilan_due_days = models.PositiveSmallIntegerField(
         _("délai de remise du bilan (jours après la fin du projet)"), default=30
+    )
+    block_requests_if_bilan_overdue = models.BooleanField(
+        _("bloquer les nouvelles demandes d'un porteur dont un bilan est en retard"),
+        default=False,
+        help_text=_("Un porteur dont un bilan est en retard ne peut pas déposer de nouvelle demande dans ce fonds."),
     )
     internal_rules = models.FileField(
         _("règlement intérieur"), upload_to=internal_rules_path, blank=True, max_length=255
