@@ -120,6 +120,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+if env_bool("DJANGO_TESTING"):
+    # The test suite only: hashing cost is not what it tests.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 # Internationalisation: French UI, Paris time, French formats (24/05/2025, 1 234,50).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]

@@ -1,0 +1,53 @@
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import User
+from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from funds.models import CarrierAssociation, Fund, FundCoFunder
+
+SEED_002 = next((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("002_*.txt"), None)
+
+
+def _counts():
+    return (
+        User.objects.count(),
+        Fund.objects.count(),
+        CarrierAssociation.objects.count(),
+        FundCoFunder.objects.count(),
+    )
+
+
+def test_seed_demo_is_idempotent_and_creates_each_role(db, client):
+    call_command("seed_demo", verbosity=0)
+    first = _counts()
+    call_command("seed_demo", verbosity=0)
+    assert _counts() == first
+
+    hommelet = Fund.objects.get(slug="pic-hommelet-2025")
+    assert hommelet.association.name == "Centre social de l'Hommelet"
+    assert hommelet.association.city == "Roubaix"
+    shares = {c.funder.name: c.share_percent for c in hommelet.cofunders.select_related("funder")}
+    assert shares == {"Région Hauts-de-France": 70, "Ville de Roubaix": 30}
+    assert Fund.objects.exclude(association=hommelet.association).filter(year=2025).exists()
+
+    for account in DEMO_ACCOUNTS:
+        assert client.login(username=account.email, password=DEMO_PASSWORD), account.email
+
+
+def test_demo_data_names_no_real_person_from_the_seeds(db):
+    call_command("seed_demo", verbosity=0)
+    if SEED_002 is None:
+        pytest.skip("the seeds live beside the repository in ../shared/seeds, absent here")
+    text = SEED_002.read_text(encoding="utf-8")
+    real_emails = set(re.findall(r"[\w.\-]+@[\w.\-]+\.\w+", text))
+    demo_emails = set(User.objects.values_list("email", flat=True))
+    assert not demo_emails & {e.lower() for e in real_emails}
+    real_last_names = {
+        m.group(2) for m in re.finditer(r"\b([A-ZÉ][a-zéèï]+) ([A-ZÉ][a-zéèï]+(?:-[A-Z][a-z]+)?) \w+@", text)
+    }
+    demo_names = {u.last_name for u in User.objects.all()}
+    assert real_last_names, "the pattern should find the named contacts of seed 002"
+    assert not demo_names & real_last_names
