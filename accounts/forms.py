@@ -1,11 +1,28 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
+
+from accounts import services
+from accounts.models import User
+
+INVALID_EMAIL_MESSAGE = _(
+    "Cette adresse e-mail n'est pas valide. Vérifiez-la : elle ressemble à prenom.nom@exemple.fr, sans espace."
+)
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 .()-]{6,25}$",
+    _("Ce numéro n'est pas valide. Écrivez-le avec des chiffres, par exemple 06 12 34 56 78."),
+)
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
-        label=_("Adresse e-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        label=_("Adresse e-mail"),
+        error_messages={"invalid": INVALID_EMAIL_MESSAGE},
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
         "invalid_login": _(
@@ -13,3 +30,86 @@ class EmailAuthenticationForm(AuthenticationForm):
         ),
         "inactive": _("Ce compte est désactivé. Contactez l'association porteuse."),
     }
+
+
+class EmailPasswordResetForm(PasswordResetForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL_MESSAGE},
+        help_text=_("L'adresse avec laquelle vous avez créé votre compte."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class ProfileForm(forms.Form):
+    """Identity fields a resident can edit themselves."""
+
+    first_name = forms.CharField(
+        label=_("Prénom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label=_("Nom"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    phone = forms.CharField(
+        label=_("Téléphone (facultatif)"),
+        max_length=30,
+        required=False,
+        validators=[phone_validator],
+        help_text=_("Utile si l'association veut vous appeler au sujet de votre demande."),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class SignupForm(ProfileForm):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL_MESSAGE},
+        help_text=_("Vous vous connecterez avec cette adresse. Nous y enverrons un lien pour la confirmer."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        help_text=password_validation.password_validators_help_text_html(),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_confirm = forms.CharField(
+        label=_("Mot de passe, une deuxième fois"),
+        strip=False,
+        help_text=_("Tapez le même mot de passe, pour éviter une faute de frappe."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = ["email", "first_name", "last_name", "phone", "password", "password_confirm"]
+
+    def clean_email(self) -> str:
+        email = services.normalize_email(self.cleaned_data["email"])
+        if services.email_is_taken(email=email):
+            raise ValidationError(services.DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        confirm = cleaned.get("password_confirm")
+        if password:
+            candidate = User(
+                email=cleaned.get("email") or self.data.get("email", ""),
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password, user=candidate)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        if password and confirm and password != confirm:
+            self.add_error(
+                "password_confirm",
+                ValidationError(
+                    _("Les deux mots de passe sont différents. Tapez deux fois exactement le même mot de passe."),
+                    code="password_mismatch",
+                ),
+            )
+        return cleaned

@@ -1,9 +1,19 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.utils.functional import lazy
 
-from accounts.forms import EmailAuthenticationForm
+from accounts import views
+from accounts.forms import EmailAuthenticationForm, EmailPasswordResetForm
+
+# E-mails are rendered without the request context processors: pass the portal name explicitly.
+_email_context = {"PORTAL_NAME": lazy(lambda: settings.PORTAL_NAME, str)()}
 
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("inscription/", views.signup, name="signup"),
+    path("confirmer/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
+    path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
@@ -13,8 +23,10 @@ urlpatterns = [
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
+            form_class=EmailPasswordResetForm,
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
+            extra_email_context=_email_context,
         ),
         name="password_reset",
     ),

@@ -1,0 +1,135 @@
+"""Account business rules: resident sign-up, e-mail confirmation, profile.
+
+Why the e-mail confirmation does not block the account: a resident who signs
+up is logged in at once and can start (and save) a request straight away, so
+nobody loses a draft because a message landed in spam or the phone switched
+apps. Confirmation is required only to *submit* a request: the applications
+app checks `is_email_confirmed(user)` before the submission, which makes sure
+the association can answer the resident at a working address.
+"""
+
+import logging
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.tokens import email_confirmation_token
+from core.services import record_audit
+
+logger = logging.getLogger(__name__)
+
+DUPLICATE_EMAIL_MESSAGE = _(
+    "Un compte existe déjà avec cette adresse : connectez-vous ou utilisez « Mot de passe oublié »."
+)
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are stored trimmed and lower-case, and compared that way."""
+    return (email or "").strip().lower()
+
+
+def email_is_taken(*, email: str) -> bool:
+    return User.objects.filter(email__iexact=normalize_email(email)).exists()
+
+
+def is_email_confirmed(user) -> bool:
+    """True when this user confirmed their e-mail address (required to submit a request)."""
+    return bool(getattr(user, "is_authenticated", False) and user.email_confirmed_at)
+
+
+def register_resident(*, email: str, password: str, first_name: str, last_name: str, phone: str = "") -> User:
+    """Create a resident account (not yet confirmed).
+
+    Raises ValidationError keyed by field (`email`, `password`, `first_name`...)
+    when the address is already used, the password is too weak or a field is invalid.
+    """
+    email = normalize_email(email)
+    user = User(email=email, first_name=first_name.strip(), last_name=last_name.strip(), phone=phone.strip())
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            if User.objects.filter(email__iexact=email).exists():
+                raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email")
+            user.full_clean()
+            user.save()
+            record_audit(actor=user, action="account.created", target=user, summary="Resident sign-up")
+    except IntegrityError as exc:
+        # Two sign-ups with the same address at the same moment: the unique index decides.
+        raise ValidationError({"email": DUPLICATE_EMAIL_MESSAGE}, code="duplicate_email") from exc
+    return user
+
+
+def confirmation_path(*, user: User) -> str:
+    return reverse(
+        "confirm_email",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_confirmation_token.make_token(user),
+        },
+    )
+
+
+def send_confirmation_email(*, user: User, request: HttpRequest) -> bool:
+    """Send the confirmation link to the user's address. Returns False (and logs) if the mail server failed."""
+    context = {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "user": user,
+        "confirm_url": request.build_absolute_uri(confirmation_path(user=user)),
+        "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+    }
+    subject = "".join(render_to_string("accounts/emails/confirmation_subject.txt", context).splitlines())
+    body = render_to_string("accounts/emails/confirmation_body.txt", context)
+    try:
+        send_mail(subject, body, None, [user.email])
+    except (SMTPException, OSError):
+        logger.exception("Could not send the confirmation e-mail to user #%s", user.pk)
+        return False
+    return True
+
+
+def user_from_uidb64(*, uidb64: str) -> User | None:
+    try:
+        pk = urlsafe_base64_decode(uidb64).decode()
+        return User.objects.get(pk=pk)
+    except (TypeError, ValueError, OverflowError, UnicodeDecodeError, User.DoesNotExist, ValidationError):
+        return None
+
+
+def confirm_email(*, user: User, token: str) -> bool:
+    """Mark the address as confirmed if the token is valid for this user. A token works once."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.email_confirmed_at is not None or not email_confirmation_token.check_token(locked, token):
+            return False
+        locked.email_confirmed_at = timezone.now()
+        locked.full_clean()
+        locked.save(update_fields=["email_confirmed_at"])
+        record_audit(actor=locked, action="account.email_confirmed", target=locked, summary="E-mail address confirmed")
+    user.email_confirmed_at = locked.email_confirmed_at
+    return True
+
+
+def update_profile(*, user: User, first_name: str, last_name: str, phone: str) -> User:
+    with transaction.atomic():
+        user.first_name = first_name.strip()
+        user.last_name = last_name.strip()
+        user.phone = phone.strip()
+        user.full_clean()
+        user.save(update_fields=["first_name", "last_name", "phone"])
+    return user

@@ -1,0 +1,146 @@
+"""Resident sign-up, e-mail confirmation and the "Mon compte" page.
+
+The account works as soon as it is created (see accounts.services): the
+resident is logged in at once, and only submitting a request waits for the
+confirmed e-mail address.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from accounts import services
+from accounts.forms import ProfileForm, SignupForm
+
+
+def _safe_next(request) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    """Attach errors raised by a service to the matching form fields (`password` included)."""
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@sensitive_post_parameters("password", "password_confirm")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("account")
+    next_url = _safe_next(request)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.register_resident(
+                email=data["email"],
+                password=data["password"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                phone=data["phone"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            login(request, user)
+            messages.success(request, _("Bienvenue ! Votre compte est créé et vous êtes connecté·e."))
+            if services.send_confirmation_email(user=user, request=request):
+                messages.info(
+                    request,
+                    _(
+                        "Nous vous avons envoyé un e-mail à %(email)s. Cliquez sur le lien qu'il contient pour "
+                        "confirmer votre adresse : c'est nécessaire pour envoyer votre demande. "
+                        "En attendant, vous pouvez déjà la préparer."
+                    )
+                    % {"email": user.email},
+                )
+            else:
+                messages.warning(request, _send_failed_message())
+            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def confirm_email(request, uidb64: str, token: str):
+    user = services.user_from_uidb64(uidb64=uidb64)
+    if user is not None and services.confirm_email(user=user, token=token):
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            request.user.email_confirmed_at = user.email_confirmed_at
+        return render(request, "accounts/confirm_email_done.html", {"confirmed_email": user.email})
+    current = request.user
+    context = {
+        "already_confirmed": (
+            current.is_authenticated
+            and user is not None
+            and current.pk == user.pk
+            and services.is_email_confirmed(current)
+        ),
+        "can_resend": current.is_authenticated and not services.is_email_confirmed(current),
+    }
+    return render(request, "accounts/confirm_email_invalid.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def resend_confirmation(request):
+    """POST sends a new link. A GET (e.g. after logging in from a link) just leads to "Mon compte"."""
+    if request.method == "GET":
+        return redirect("account")
+    user = request.user
+    if services.is_email_confirmed(user):
+        messages.info(request, _("Votre adresse e-mail est déjà confirmée. Vous n'avez rien d'autre à faire."))
+    elif services.send_confirmation_email(user=user, request=request):
+        messages.success(
+            request,
+            _(
+                "Un nouvel e-mail de confirmation a été envoyé à %(email)s. S'il n'arrive pas dans quelques minutes, "
+                "regardez dans le dossier « Courrier indésirable » ou « Spam »."
+            )
+            % {"email": user.email},
+        )
+    else:
+        messages.warning(request, _send_failed_message())
+    return redirect("account")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    user = request.user
+    initial = {"first_name": user.first_name, "last_name": user.last_name, "phone": user.phone}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(user=user, **form.cleaned_data)
+        except ValidationError as exc:
+            user.refresh_from_db()
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Vos informations sont enregistrées."))
+            return redirect("account")
+    return render(
+        request, "accounts/account.html", {"form": form, "email_confirmed": services.is_email_confirmed(user)}
+    )
+
+
+def _send_failed_message() -> str:
+    return _(
+        "L'e-mail de confirmation n'a pas pu partir. Réessayez dans quelques minutes avec le bouton "
+        "« Renvoyer l'e-mail de confirmation » sur la page « Mon compte »."
+    )
