@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,11 @@ class Holder(models.Model):
         help_text=_("Pour un collectif : combien d'autres habitant·es portent le projet avec vous."),
     )
     co_holders_first_names = models.TextField(
-        _("prénoms des co-porteur·ses"), blank=True, max_length=2000, help_text=_("Séparés par des virgules.")
+        _("prénoms des co-porteur·ses"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Séparés par des virgules."),
     )
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, validators=[validate_rna])
@@ -129,8 +133,10 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="applications",
     )
-    objectives = models.TextField(_("objectifs"), blank=True, max_length=5000)
-    description = models.TextField(_("description du projet"), blank=True, max_length=10000)
+    objectives = models.TextField(_("objectifs"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
+    description = models.TextField(
+        _("description du projet"), blank=True, max_length=10000, validators=[MaxLengthValidator(10000)]
+    )
 
     # When and where
     starts_at = models.DateTimeField(_("début"), null=True, blank=True)
@@ -146,7 +152,9 @@ class Application(models.Model):
     )
 
     # People
-    expected_public = models.TextField(_("public attendu"), blank=True, max_length=2000)
+    expected_public = models.TextField(
+        _("public attendu"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     expected_women = models.PositiveIntegerField(
         _("femmes attendues"), null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)]
     )
@@ -292,7 +300,7 @@ class StatusChange(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    comment = models.TextField(_("commentaire"), blank=True, max_length=5000)
+    comment = models.TextField(_("commentaire"), blank=True, max_length=5000, validators=[MaxLengthValidator(5000)])
     created_at = models.DateTimeField(_("le"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -311,7 +319,7 @@ class Message(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField(_("message"), max_length=5000)
+    body = models.TextField(_("message"), max_length=5000, validators=[MaxLengthValidator(5000)])
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,6 +1,19 @@
+"""Admin: committees and their members are set up here; sessions, votes, decisions and payments are
+read-only (they change only through committees.services, which check the rules and keep the audit)."""
+
 from django.contrib import admin
 
-from committees.models import Committee, CommitteeMember
+from committees.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    CommitteeMemberLink,
+    CommitteeSession,
+    Decision,
+    Payment,
+)
 
 
 class CommitteeMemberInline(admin.TabularInline):
@@ -11,6 +24,86 @@ class CommitteeMemberInline(admin.TabularInline):
 
 @admin.register(Committee)
 class CommitteeAdmin(admin.ModelAdmin):
-    list_display = ["name", "fund"]
+    list_display = ["name", "fund", "quorum_kind", "quorum_fixed", "decision_rule"]
     list_filter = ["fund__year"]
     inlines = [CommitteeMemberInline]
+
+
+class CommitteeMemberLinkInline(admin.TabularInline):
+    model = CommitteeMemberLink
+    extra = 0
+    autocomplete_fields = ["holder"]
+    fields = ["holder", "holder_name", "reason"]
+
+
+@admin.register(CommitteeMember)
+class CommitteeMemberAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "committee", "college", "mandate_start", "mandate_end"]
+    list_filter = ["college", "committee__fund__year"]
+    search_fields = ["full_name", "organisation", "email"]
+    autocomplete_fields = ["user"]
+    inlines = [CommitteeMemberLinkInline]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "application", "invited_to_present", "vote_started_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 0
+    fields = ["member", "present", "arrived_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommitteeSession)
+class CommitteeSessionAdmin(ReadOnlyAdmin):
+    list_display = ["committee", "date", "time", "place", "status"]
+    list_filter = ["status", "committee__fund__year"]
+    inlines = [AttendanceInline, AgendaItemInline]
+
+
+class AmendmentInline(admin.TabularInline):
+    model = Amendment
+    extra = 0
+    fields = ["created_at", "created_by", "changes", "amount_delta", "reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["item", "outcome", "amount_granted", "decided_at"]
+    list_filter = ["outcome"]
+    inlines = [AmendmentInline]
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["application", "kind", "amount", "paid_on", "method", "reference"]
+    list_filter = ["kind", "method"]

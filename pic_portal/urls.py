@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("compte/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("equipe/", include("applications.staff_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -7,7 +7,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from accounts.models import User
-from applications.models import Application, BudgetLine, Holder
+from applications.models import Application, Attachment, BudgetLine, Holder, Message
 from applications.workflow import Status
 from committees.models import Committee, CommitteeMember
 from funds.models import (
@@ -242,3 +242,83 @@ class BudgetLineFactory(DjangoModelFactory):
     category = "60"
     label = "Fournitures"
     amount = Decimal("100.00")
+
+
+# A small but real PDF (one empty page): sniffed as application/pdf.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+class AttachmentFactory(DjangoModelFactory):
+    """A document already checked and stored (tests of the upload itself go through services.add_attachment)."""
+
+    class Meta:
+        model = Attachment
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = Attachment.Kind.BANK_DETAILS
+    file = factory.django.FileField(filename="rib.pdf", data=MINIMAL_PDF)
+    original_name = "rib.pdf"
+    content_type = "application/pdf"
+    size = len(MINIMAL_PDF)
+    uploaded_by = factory.SelfAttribute("application.created_by")
+
+
+class MessageFactory(DjangoModelFactory):
+    class Meta:
+        model = Message
+
+    application = factory.SubFactory(ApplicationFactory)
+    author = factory.SelfAttribute("application.created_by")
+    body = "Bonjour, une question sur notre demande."
+
+
+# --- Committee sessions (models named as strings: factories are only added at the end of this file) ---
+
+
+class CommitteeMemberLinkFactory(DjangoModelFactory):
+    class Meta:
+        model = "committees.CommitteeMemberLink"
+
+    member = factory.SubFactory(CommitteeMemberFactory)
+    holder = factory.SubFactory(HolderFactory)
+    reason = "Membre du bureau de l'association"
+
+
+class CommitteeSessionFactory(DjangoModelFactory):
+    """A planned session, by default on 24/05/2025 at 18:00."""
+
+    class Meta:
+        model = "committees.CommitteeSession"
+
+    committee = factory.SubFactory(CommitteeFactory)
+    date = datetime.date(2025, 5, 24)
+    time = datetime.time(18, 0)
+    place = "Salle polyvalente, 12 rue de l'Épeule"
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "committees.Attendance"
+
+    session = factory.SubFactory(CommitteeSessionFactory)
+    member = factory.SubFactory(CommitteeMemberFactory, committee=factory.SelfAttribute("..session.committee"))
+    present = True
+
+
+class AgendaItemFactory(DjangoModelFactory):
+    """An agenda line written directly (no workflow transition): set the application's status yourself."""
+
+    class Meta:
+        model = "committees.AgendaItem"
+
+    session = factory.SubFactory(CommitteeSessionFactory)
+    application = factory.SubFactory(
+        ApplicationFactory, fund=factory.SelfAttribute("..session.committee.fund"), status=Status.ON_AGENDA
+    )
+    position = factory.Sequence(lambda n: n + 1)
+    invited_to_present = True

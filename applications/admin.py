@@ -1,0 +1,95 @@
+"""Site administration of requests. Statuses, references and timelines are read-only here:
+they change only through the services (workflow, numbering, audit)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Attachment, BudgetLine, Holder, Message, ReferenceCounter, StatusChange
+
+
+@admin.register(Holder)
+class HolderAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "owner", "referent_name", "siret", "rna", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name", "referent_name", "siret", "rna", "owner__email")
+    raw_id_fields = ("owner",)
+    readonly_fields = ("republican_commitment_accepted_at", "created_at", "updated_at")
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    fields = ("side", "category", "grant_source", "label", "amount", "position")
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ("kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = StatusChange
+    extra = 0
+    fields = ("created_at", "transition", "from_status", "to_status", "actor", "comment")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ("created_at", "author", "body")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ("display_reference", "title", "fund", "holder", "status", "amount_requested", "submitted_at")
+    list_filter = ("status", "fund__year", "fund")
+    search_fields = ("reference", "title", "holder__name", "created_by__email")
+    list_select_related = ("fund", "holder")
+    raw_id_fields = ("created_by", "holder")
+    readonly_fields = ("status", "number", "reference", "version", "submitted_at", "created_at", "updated_at")
+    inlines = (BudgetLineInline, AttachmentInline, StatusChangeInline, MessageInline)
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("référence"), ordering="reference")
+    def display_reference(self, obj: Application) -> str:
+        return obj.display_reference
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ("application", "author", "created_at")
+    search_fields = ("application__reference", "author__email", "body")
+    list_select_related = ("application", "author")
+    readonly_fields = ("application", "author", "body", "created_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReferenceCounter)
+class ReferenceCounterAdmin(admin.ModelAdmin):
+    list_display = ("fund", "last_number")
+    readonly_fields = ("fund", "last_number")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

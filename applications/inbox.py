@@ -1,0 +1,242 @@
+"""The staff inbox: the requests a carrier association instructs, filtered, sorted and counted.
+
+`inbox()` is the one read the inbox page and its exports share, so an export holds exactly the
+rows the page lists (all pages). Every query here is scoped by `Application.objects.managed_by`.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from applications.workflow import Status
+from funds.models import Fund, Neighbourhood, Theme
+
+SORT_PARAM = "ordre"
+DEFAULT_SORT = "-submitted_at"
+
+# Statuses the inbox can show: every status but the draft (staff never see drafts).
+INBOX_STATUSES = [(value, label) for value, label in Status.choices if value != Status.DRAFT]
+
+# Sort keys accepted in `?ordre=` (a "-" prefix sorts descending), with their French column labels.
+SORTABLE_COLUMNS = {
+    "reference": _("Référence"),
+    "title": _("Titre"),
+    "submitted_at": _("Déposée le"),
+    "amount_requested": _("Montant demandé"),
+    "status": _("Statut"),
+}
+
+# Statuses sort in workflow order (Déposée, En cours d'instruction, ...), not alphabetically by slug.
+_STATUS_POSITION = Case(
+    *[When(status=value, then=Value(position)) for position, value in enumerate(Status.values)],
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
+
+
+def inbox_queryset(*, user) -> QuerySet[Application]:
+    """Every filed request of the funds the user manages (never a draft), with what a row shows."""
+    return Application.objects.managed_by(user).select_related(
+        "fund", "fund__association", "holder", "theme", "neighbourhood", "created_by"
+    )
+
+
+def _date_input() -> forms.DateInput:
+    """The browser's date picker, which sends and expects ISO dates."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class InboxFilter(django_filters.FilterSet):
+    """The inbox's filters. Choice lists only offer the funds the user manages and their themes and QPV."""
+
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label=_("Rechercher"),
+        help_text=_("Titre, référence, porteur ou personne référente."),
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    fund = django_filters.ModelChoiceFilter(queryset=Fund.objects.none(), label=_("Fonds"), empty_label=_("Tous"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=INBOX_STATUSES, label=_("Statut"), widget=forms.CheckboxSelectMultiple
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.none(), label=_("Thématique"), empty_label=_("Toutes")
+    )
+    neighbourhood = django_filters.ModelChoiceFilter(
+        queryset=Neighbourhood.objects.none(), label=_("Quartier"), empty_label=_("Tous")
+    )
+    submitted_from = django_filters.DateFilter(
+        method="filter_submitted_from", label=_("Déposée à partir du"), widget=_date_input()
+    )
+    submitted_to = django_filters.DateFilter(
+        method="filter_submitted_to", label=_("Déposée jusqu'au (inclus)"), widget=_date_input()
+    )
+    amount_min = django_filters.NumberFilter(
+        field_name="amount_requested",
+        lookup_expr="gte",
+        label=_("Montant demandé minimum (€)"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+    )
+    amount_max = django_filters.NumberFilter(
+        field_name="amount_requested",
+        lookup_expr="lte",
+        label=_("Montant demandé maximum (€)"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+    )
+
+    class Meta:
+        model = Application
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        super().__init__(data=data, queryset=queryset, **kwargs)
+        managed_funds = Fund.objects.managed_by(user)
+        self.filters["fund"].queryset = managed_funds.order_by("-year", "name")
+        self.filters["theme"].queryset = (
+            Theme.objects.filter(funds__in=managed_funds).distinct().order_by("position", "name")
+        )
+        self.filters["neighbourhood"].queryset = (
+            Neighbourhood.objects.filter(funds__in=managed_funds).distinct().order_by("name")
+        )
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(reference__icontains=value)
+            | Q(holder__name__icontains=value)
+            | Q(holder__referent_name__icontains=value)
+        )
+
+    def filter_submitted_from(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=_start_of_day(value))
+
+    def filter_submitted_to(self, queryset, name, value):
+        return queryset.filter(submitted_at__lt=_start_of_day(value + datetime.timedelta(days=1)))
+
+    def filter_queryset_except(self, *excluded: str) -> QuerySet[Application]:
+        """The queryset filtered by every valid filter except those named (e.g. the status, for its tabs)."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def parse_sort(value: str | None) -> tuple[str, bool]:
+    """`?ordre=` -> (key, descending), falling back to the newest submitted first."""
+    value = (value or "").strip()
+    key = value.removeprefix("-")
+    if key not in SORTABLE_COLUMNS:
+        return parse_sort(DEFAULT_SORT)
+    return key, value.startswith("-")
+
+
+def _sorted(queryset: QuerySet[Application], key: str, descending: bool) -> QuerySet[Application]:
+    """Sort by the key, then by id so pages never overlap; empty values (say, no amount) go last."""
+    if key == "status":
+        queryset = queryset.annotate(status_position=_STATUS_POSITION)
+        key = "status_position"
+    if descending:
+        return queryset.order_by(F(key).desc(nulls_last=True), "-pk")
+    return queryset.order_by(F(key).asc(nulls_last=True), "pk")
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class SortColumn:
+    key: str
+    label: str
+    param: str  # the `ordre` value a click on the header asks for
+    aria_sort: str | None  # "ascending", "descending", or None when the table is not sorted by it
+
+
+@dataclass
+class Inbox:
+    filterset: InboxFilter
+    applications: QuerySet[Application]  # filtered and sorted; the page paginates it, exports take it all
+    status_counts: list[StatusCount]  # statuses with at least one request, or selected, in workflow order
+    total: int  # requests matching every filter but the status
+    sort_key: str
+    sort_descending: bool
+    columns: dict[str, SortColumn]  # by sort key, for the table's header links
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(value not in (None, "", []) for value in self.filterset.form.cleaned_data.values())
+
+    @property
+    def is_status_filtered(self) -> bool:
+        return any(status.selected for status in self.status_counts)
+
+    @property
+    def sort_label(self) -> str:
+        return self.columns[self.sort_key].label
+
+
+def _columns(sort_key: str, descending: bool) -> dict[str, SortColumn]:
+    columns = {}
+    for key, label in SORTABLE_COLUMNS.items():
+        if key == sort_key:
+            aria_sort = "descending" if descending else "ascending"
+            param = key if descending else f"-{key}"
+        else:
+            aria_sort, param = None, key
+        columns[key] = SortColumn(key, str(label), param, aria_sort)
+    return columns
+
+
+def inbox(*, user, params) -> Inbox:
+    """The inbox for `user` given the GET parameters: rows, counts per status, sort state.
+
+    An invalid filter (say, the id of a fund the user does not manage) lists nothing rather than
+    ignoring it. The counts take one aggregate query.
+    """
+    filterset = InboxFilter(params, queryset=inbox_queryset(user=user), user=user)
+    sort_key, descending = parse_sort(params.get(SORT_PARAM))
+    if filterset.is_valid():
+        applications = filterset.qs
+        unfiltered_by_status = filterset.filter_queryset_except("status")
+        selected = set(filterset.form.cleaned_data.get("status") or [])
+    else:
+        applications = unfiltered_by_status = Application.objects.none()
+        selected = set()
+    counts = {
+        row["status"]: row["total"]
+        for row in unfiltered_by_status.order_by().values("status").annotate(total=Count("pk", distinct=True))
+    }
+    status_counts = [
+        StatusCount(value, str(label), counts.get(value, 0), value in selected)
+        for value, label in INBOX_STATUSES
+        if counts.get(value) or value in selected
+    ]
+    return Inbox(
+        filterset=filterset,
+        applications=_sorted(applications, sort_key, descending),
+        status_counts=status_counts,
+        total=sum(counts.values()),
+        sort_key=sort_key,
+        sort_descending=descending,
+        columns=_columns(sort_key, descending),
+    )

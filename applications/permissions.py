@@ -1,0 +1,84 @@
+"""Who may do what on one request. Views and services check through here.
+
+The functions take an application whose `fund` (and, for speed, `fund.association`) is loaded;
+each answers with at most one small query.
+"""
+
+from applications.models import Application, Attachment
+from applications.workflow import HOLDER_EDITABLE, Role, Status
+from committees.models import CommitteeMember
+from funds.models import FundCoFunder
+from funds.permissions import is_association_staff
+
+
+def is_owner(user, application: Application) -> bool:
+    """The resident who filed the request (its `created_by`)."""
+    return bool(user.is_authenticated and application.created_by_id == user.pk)
+
+
+def is_fund_staff(user, application: Application) -> bool:
+    """Staff of the carrier association running the request's fund, or the site administrator."""
+    return is_association_staff(user, application.fund.association)
+
+
+def is_cofunder_staff(user, application: Application) -> bool:
+    if not user.is_authenticated:
+        return False
+    return FundCoFunder.objects.filter(fund_id=application.fund_id, funder__staff_links__user=user).exists()
+
+
+def can_view_application(user, application: Application) -> bool:
+    """Owner; the fund's association staff; the administrator; co-funders' staff read-only, never drafts."""
+    if not user.is_authenticated:
+        return False
+    if is_owner(user, application) or is_fund_staff(user, application):
+        return True
+    return application.status != Status.DRAFT and is_cofunder_staff(user, application)
+
+
+def can_edit_application(user, application: Application) -> bool:
+    """Only the owner edits the content, and only while it is a draft or a completion is requested."""
+    return is_owner(user, application) and application.status in HOLDER_EDITABLE
+
+
+def can_download_attachment(user, attachment: Attachment) -> bool:
+    """Owner, association staff and administrator: every document.
+
+    Co-funders' staff read the request but not the holder's bank details (data minimisation).
+    """
+    application = attachment.application
+    if not user.is_authenticated:
+        return False
+    if is_owner(user, application) or is_fund_staff(user, application):
+        return True
+    if attachment.kind == Attachment.Kind.BANK_DETAILS:
+        return False
+    return can_view_application(user, application)
+
+
+def can_post_message(user, application: Application) -> bool:
+    """The owner and the association's staff talk about a filed request (never about a draft)."""
+    if application.status == Status.DRAFT:
+        return False
+    return is_owner(user, application) or is_fund_staff(user, application)
+
+
+def can_manage_application(user, application: Application) -> bool:
+    """Instruction actions (request a completion, declare eligible...): association staff, administrator."""
+    return is_fund_staff(user, application)
+
+
+def role_of(user, application: Application) -> Role | None:
+    """The workflow role a user plays on this request, or None.
+
+    The owner is the holder even if they also work for the association (they act as an applicant).
+    """
+    if not user.is_authenticated:
+        return None
+    if is_owner(user, application):
+        return Role.HOLDER
+    if is_fund_staff(user, application):
+        return Role.STAFF
+    if CommitteeMember.objects.filter(committee__fund_id=application.fund_id, user=user).exists():
+        return Role.COMMITTEE
+    return None

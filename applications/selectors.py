@@ -1,0 +1,66 @@
+"""Reads about requests, with their related rows loaded up front (no query in a loop)."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from applications.models import Application, Attachment, BudgetLine, Message, StatusChange
+from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+
+
+def applications_for_holder(*, user) -> QuerySet[Application]:
+    """The user's own requests, newest first, with what a list shows."""
+    return (
+        Application.objects.owned_by(user)
+        .select_related("fund__association", "theme", "holder", "neighbourhood")
+        .order_by("-created_at", "-id")
+    )
+
+
+def application_for_display(*, pk: int) -> Application:
+    """One request with everything a detail page or the PDF receipt prints (raises DoesNotExist)."""
+    return Application.objects.select_related(
+        "fund__association", "created_by", "holder", "theme", "ambition__stake", "neighbourhood"
+    ).get(pk=pk)
+
+
+def application_detail(*, application: Application) -> dict:
+    """Timeline, attachments, messages and the budget split into expenses and resources, with totals."""
+    timeline = list(
+        StatusChange.objects.filter(application=application).select_related("actor").order_by("created_at", "id")
+    )
+    attachments = list(
+        Attachment.objects.filter(application=application)
+        .select_related("uploaded_by")
+        .order_by("kind", "uploaded_at", "id")
+    )
+    messages = list(
+        Message.objects.filter(application=application).select_related("author").order_by("created_at", "id")
+    )
+    lines = list(BudgetLine.objects.filter(application=application).order_by("side", "position", "id"))
+    expenses = [line for line in lines if line.side == BudgetLine.Side.EXPENSE]
+    resources = [line for line in lines if line.side == BudgetLine.Side.RESOURCE]
+    total_expenses = sum((line.amount for line in expenses), Decimal("0"))
+    total_other_resources = sum((line.amount for line in resources), Decimal("0"))
+    amount_requested = application.amount_requested or Decimal("0")
+    total_resources = total_other_resources + amount_requested
+    return {
+        "application": application,
+        "timeline": timeline,
+        "attachments": attachments,
+        "messages": messages,
+        "expenses": expenses,
+        "resources": resources,
+        "amount_requested": amount_requested,
+        "total_expenses": total_expenses,
+        "total_other_resources": total_other_resources,
+        "total_resources": total_resources,
+        "budget_difference": total_expenses - total_resources,
+        "is_balanced": bool(expenses) and total_expenses == total_resources,
+        "next_step": next_step_for_holder(application),
+    }
+
+
+def next_step_for_holder(application: Application) -> str:
+    """What the holder should do next, in French."""
+    return str(NEXT_STEP_FOR_HOLDER.get(Status(application.status), ""))
