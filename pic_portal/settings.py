@@ -170,6 +170,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail PIC <ne-pas-r
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Site identity and legal pages.
+# Absolute links in e-mails (no trailing slash). Development default: the `make run` server.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not DEBUG and not PORTAL_BASE_URL and not env_bool("DJANGO_TESTING"):
+    raise ImproperlyConfigured("Production settings need PORTAL_BASE_URL (e.g. https://portail.example.org) for e-mail links.")
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Portail PIC")
 PORTAL_PUBLISHER = os.environ.get("PORTAL_PUBLISHER", "Association porteuse du Portail PIC")
 PORTAL_PUBLISHER_ADDRESS = os.environ.get("PORTAL_PUBLISHER_ADDRESS", "Adresse à compléter")
@@ -203,4 +207,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and fontTools narrate every PDF at INFO level.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

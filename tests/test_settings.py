@@ -61,3 +61,11 @@ def test_french_locale_and_paris_time(settings):
     assert settings.LANGUAGE_CODE == "fr"
     assert settings.TIME_ZONE == "Europe/Paris"
     assert settings.MEDIA_URL is None or settings.MEDIA_URL == ""
+
+
+def test_production_start_refused_without_base_url_for_email_links():
+    result = _load_settings(
+        {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "portail.example.org", "PORTAL_BASE_URL": ""}
+    )
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL" in result.stderr
