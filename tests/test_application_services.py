@@ -437,7 +437,9 @@ def test_submission_writes_the_timeline_and_cannot_be_repeated(draft, confirmed)
     assert AuditEntry.objects.filter(action="application.submit", target_id=str(draft.pk)).count() == 1
 
 
-def test_submission_sends_the_acknowledgement_with_the_pdf(draft, confirmed, django_capture_on_commit_callbacks):
+def test_submission_sends_the_acknowledgement_with_the_pdf(
+    draft, confirmed, django_capture_on_commit_callbacks, settings
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit(confirmed, draft)
         assert mail.outbox == []  # nothing is sent before the commit
@@ -447,7 +449,7 @@ def test_submission_sends_the_acknowledgement_with_the_pdf(draft, confirmed, dja
     assert email.to == [confirmed.email]
     assert email.subject == "Votre demande PIC-2025-0001 est bien déposée"
     assert "Référence : PIC-2025-0001" in email.body
-    assert f"http://localhost:8000/demandes/{draft.pk}/" in email.body
+    assert f"{settings.PORTAL_BASE_URL}/demandes/{draft.pk}/" in email.body
     assert "&#x27;" not in email.body  # plain text, not HTML-escaped
     name, content, mimetype = email.attachments[0]
     assert (name, mimetype) == ("recepisse-PIC-2025-0001.pdf", "application/pdf")
