@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
 from committees.models import Committee, CommitteeMember
+from core.demo_requests import seed_requests
 from funds.models import (
     AssociationStaff,
     CarrierAssociation,
@@ -191,9 +193,17 @@ def seed_demo(*, today: datetime.date | None = None) -> dict:
             cofunders={region: Decimal("14000.00"), city_roubaix: Decimal("6000.00")},
         )
 
-    committee, _ = Committee.objects.get_or_create(
-        fund=funds["hommelet_2025"], name="Comité d'attribution de l'Hommelet"
-    )
+    committee = _committee(fund=funds["hommelet_2025"], users=users)
+    if "hommelet_current" in funds:
+        _committee(fund=funds["hommelet_current"], users=users)
+    # The demo sends no real e-mail: notifications go to an in-memory outbox.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        requests = seed_requests(users=users, funds=funds, committee=committee, today=today)
+    return {"users": users, "funds": funds, "committee": committee, "requests": requests}
+
+
+def _committee(*, fund: Fund, users: dict) -> Committee:
+    committee, _ = Committee.objects.get_or_create(fund=fund, name="Comité d'attribution de l'Hommelet")
     members = [
         ("Fatou Diallo", CommitteeMember.College.RESIDENT, users["committee"], ""),
         ("Habitante membre n° 2", CommitteeMember.College.RESIDENT, None, ""),
@@ -218,4 +228,4 @@ def seed_demo(*, today: datetime.date | None = None) -> dict:
                 "mandate_start": datetime.date(2025, 1, 1),
             },
         )
-    return {"users": users, "funds": funds, "committee": committee}
+    return committee

@@ -37,6 +37,24 @@ def test_seed_demo_is_idempotent_and_creates_each_role(db, client):
         assert client.login(username=account.email, password=DEMO_PASSWORD), account.email
 
 
+def test_seed_demo_has_requests_in_several_states_and_a_closed_session(db):
+    from applications.models import Application
+    from committees.models import CommitteeSession, Decision, Payment, Recusal
+
+    call_command("seed_demo", verbosity=0)
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert {"draft", "submitted", "completion_requested", "eligible", "advance_paid", "deferred", "refused"} <= statuses
+    assert Application.objects.filter(reference="PIC-2025-0001", title__startswith="Lien social").exists()
+    session = CommitteeSession.objects.get(committee__fund__slug="pic-hommelet-2025")
+    assert session.status == "closed"
+    assert Recusal.objects.filter(item__session=session, automatic=True).count() == 1
+    granted = Decision.objects.filter(item__session=session, outcome="granted")
+    assert sorted(d.amount_granted for d in granted) == [300, 400, 600, 850]
+    assert Payment.objects.filter(kind="advance").count() == 4
+    assert session.date.year == 2025
+    assert all(d.decided_at.year == 2025 for d in Decision.objects.filter(item__session=session))
+
+
 def test_demo_data_names_no_real_person_from_the_seeds(db):
     call_command("seed_demo", verbosity=0)
     if SEED_002 is None:

@@ -9,7 +9,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("load_reference_data", verbosity=0)
         result = seed_demo()
-        self.stdout.write(self.style.SUCCESS(f"Données de démonstration prêtes : {len(result['funds'])} fonds."))
+        requests = result["requests"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Données de démonstration prêtes : {len(result['funds'])} fonds, "
+                f"{len(requests['current']) + len(requests['history'])} demandes créées."
+            )
+        )
         self.stdout.write(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD}) :")
         for account in DEMO_ACCOUNTS:
             self.stdout.write(f"  {account.email:<38} {account.role}")
