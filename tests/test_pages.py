@@ -80,3 +80,11 @@ def test_admin_is_for_the_site_administrator_only(client, admin_user, staff):
 def test_uploaded_files_have_no_public_url(client, db, settings):
     assert not settings.MEDIA_URL
     assert client.get("/media/private/anything.pdf").status_code == 404
+
+
+@time_machine.travel(datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_open_calls_link_to_a_new_request(client, world):
+    html = client.get(reverse("funds:open_calls")).content.decode()
+    assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in html
+    home = client.get(reverse("core:home")).content.decode()
+    assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in home
