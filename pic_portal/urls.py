@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("funds.urls")),
     path("compte/", include("accounts.urls")),
     path("", include("applications.urls")),
+    path("", include("reports.urls")),
     path("equipe/", include("applications.staff_urls")),
     path("admin/", admin.site.urls),
 ]

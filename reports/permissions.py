@@ -1,0 +1,50 @@
+"""Who may do what with a bilan. Views and services check through here.
+
+- The holder (the resident who filed the request) writes the bilan, while it is a draft or returned.
+- The staff of the fund's carrier association (and the administrator) read filed bilans, accept or
+  return them, and close the request.
+- The co-funders' staff read filed bilans and download their PDF; they never act on them, and do not
+  download the receipts and photos (personal data: they get the PDF).
+
+The functions take an application whose `fund.association` is loaded; each runs at most one small query.
+"""
+
+from applications.models import Application
+from applications.permissions import is_cofunder_staff
+from funds.permissions import is_association_staff
+from reports.models import BilanAttachment, BilanStatus
+
+
+def is_holder(user, application: Application) -> bool:
+    return bool(user.is_authenticated and application.created_by_id == user.pk)
+
+
+def is_reviewer(user, application: Application) -> bool:
+    """Staff of the carrier association running the request's fund, or the site administrator."""
+    return is_association_staff(user, application.fund.association)
+
+
+def can_view_bilan(user, application: Application, bilan) -> bool:
+    """The holder always; staff and co-funders once the bilan has been filed (never a first draft)."""
+    if not user.is_authenticated:
+        return False
+    if is_holder(user, application):
+        return True
+    if bilan is None or (bilan.status == BilanStatus.DRAFT and bilan.submitted_at is None):
+        return False
+    return is_reviewer(user, application) or is_cofunder_staff(user, application)
+
+
+def can_edit_bilan(user, application: Application, bilan) -> bool:
+    return is_holder(user, application) and (bilan is None or bilan.is_editable)
+
+
+def can_review_bilan(user, application: Application) -> bool:
+    return is_reviewer(user, application)
+
+
+def can_download_bilan_attachment(user, attachment: BilanAttachment) -> bool:
+    application = attachment.bilan.application
+    if is_holder(user, application):
+        return True
+    return attachment.bilan.submitted_at is not None and is_reviewer(user, application)
