@@ -173,7 +173,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (no trailing slash). Development default: the `make run` server.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 if not DEBUG and not PORTAL_BASE_URL and not env_bool("DJANGO_TESTING"):
-    raise ImproperlyConfigured("Production settings need PORTAL_BASE_URL (e.g. https://portail.example.org) for e-mail links.")
+    raise ImproperlyConfigured(
+        "Production settings need PORTAL_BASE_URL (e.g. https://portail.example.org) for e-mail links."
+    )
 PORTAL_NAME = os.environ.get("PORTAL_NAME", "Portail PIC")
 PORTAL_PUBLISHER = os.environ.get("PORTAL_PUBLISHER", "Association porteuse du Portail PIC")
 PORTAL_PUBLISHER_ADDRESS = os.environ.get("PORTAL_PUBLISHER_ADDRESS", "Adresse à compléter")
