@@ -8,11 +8,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applications.models import Application
+from applications.models import Application, Holder
 from applications.workflow import Status
 from committees.models import (
     AgendaItem,
@@ -20,6 +20,7 @@ from committees.models import (
     Attendance,
     Committee,
     CommitteeMember,
+    CommitteeMemberLink,
     CommitteeSession,
     Decision,
     Payment,
@@ -438,3 +439,149 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
         granted_in_session=granted_in_session,
         money=fund_money_summary(fund=committee.fund),
     )
+
+
+# --- Web pages ------------------------------------------------------------------------------------
+
+
+def committees_for_user(*, user) -> QuerySet[Committee]:
+    """Committees of the funds a user's association runs, and those the user sits on (all for the administrator)."""
+    if not user.is_authenticated:
+        return Committee.objects.none()
+    committees = Committee.objects.all()
+    if not user.is_superuser:
+        committees = committees.filter(Q(fund__association__staff_links__user=user) | Q(members__user=user))
+    return (
+        Committee.objects.filter(pk__in=committees.values("pk"))
+        .select_related("fund__association")
+        .annotate(sessions_count=Count("sessions", distinct=True))
+        .order_by("-fund__year", "fund__name", "name")
+    )
+
+
+@dataclass(frozen=True)
+class CommitteePage:
+    committee: Committee
+    members: list[CommitteeMember]  # every member, past mandates included, each with `links` prefetched
+    sessions: list[CommitteeSession]  # newest first, annotated with `items_count`
+
+
+def committee_page(*, committee: Committee) -> CommitteePage:
+    members = list(
+        committee.members.select_related("user")
+        .prefetch_related(
+            Prefetch("links", queryset=CommitteeMemberLink.objects.select_related("holder").order_by("pk"))
+        )
+        .order_by("full_name", "pk")
+    )
+    sessions = list(committee.sessions.annotate(items_count=Count("items")).order_by("-date", "-time"))
+    return CommitteePage(committee=committee, members=members, sessions=sessions)
+
+
+def link_holder_choices(*, committee: Committee) -> QuerySet[Holder]:
+    """Holders a member may be linked to: those with a filed request in the committee's fund."""
+    return (
+        Holder.objects.filter(applications__fund_id=committee.fund_id, applications__submitted_at__isnull=False)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    """One agenda line of the session page, with who may still vote or step out."""
+
+    detail: ItemDetail
+    voters: list[CommitteeMember]  # voting members present, with a mandate that day, not recused
+    recusable: list[CommitteeMember]  # voting members with a mandate that day, not recused, no vote yet
+
+    @property
+    def item(self) -> AgendaItem:
+        return self.detail.item
+
+    @property
+    def votes_by_member(self) -> dict[int, Vote]:
+        return {vote.member_id: vote for vote in self.detail.votes}
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    detail: SessionDetail
+    members: list[CommitteeMember]  # mandate covers the session's date, by name
+    attendance: dict[int, Attendance]  # by member id
+    rows: list[ItemRow]
+    candidates: list[Application]  # requests that may still be put on the agenda
+
+    @property
+    def decided_count(self) -> int:
+        return sum(1 for row in self.rows if row.detail.decision is not None)
+
+
+def session_page(*, session: CommitteeSession, with_candidates: bool = False) -> SessionPage:
+    """Everything the session page shows, in a number of queries that does not grow with the agenda."""
+    detail = session_detail(session=session)
+    session = detail.session
+    members = list(committee_members_on(session=session))
+    attendance = {attendance.member_id: attendance for attendance in detail.attendances}
+    voting = [member for member in members if member.has_vote]
+    present_voting = [member for member in voting if member.pk in attendance and attendance[member.pk].present]
+    rows = []
+    for item_detail in detail.items:
+        recused = {recusal.member_id for recusal in item_detail.recusals}
+        voted = {vote.member_id for vote in item_detail.votes}
+        rows.append(
+            ItemRow(
+                detail=item_detail,
+                voters=[member for member in present_voting if member.pk not in recused],
+                recusable=[member for member in voting if member.pk not in recused and member.pk not in voted],
+            )
+        )
+    candidates = []
+    if with_candidates and not session.is_closed:
+        candidates = list(agenda_candidates(session=session))
+    return SessionPage(detail=detail, members=members, attendance=attendance, rows=rows, candidates=candidates)
+
+
+def committee_members_on(*, session: CommitteeSession) -> QuerySet[CommitteeMember]:
+    """Members whose mandate covers the session's date, by name."""
+    return session.committee.members.active_on(session.date).select_related("user").order_by("full_name", "pk")
+
+
+def payment_export_rows(*, statement: PaymentsStatement) -> list[dict]:
+    """The statement as flat rows: one per payment, and one per granted request not paid at all yet.
+
+    Values are typed (text, Decimal, date, or None); the export writes them.
+    """
+    by_application: dict[int, list[Payment]] = {}
+    for payment in statement.payments:
+        by_application.setdefault(payment.application_id, []).append(payment)
+    rows = []
+    for line in statement.lines:
+        base = {
+            "reference": line.reference,
+            "title": line.title,
+            "holder": line.holder.name if line.holder else None,
+            "amount_granted": line.granted,
+        }
+        payments = by_application.get(line.pk) or [None]
+        for payment in payments:
+            rows.append(
+                {
+                    **base,
+                    "kind": payment.kind if payment else None,
+                    "paid_on": payment.paid_on if payment else None,
+                    "amount": payment.amount if payment else None,
+                    "method": payment.method if payment else None,
+                    "payment_reference": payment.reference if payment else None,
+                    "recorded_by": str(payment.recorded_by) if payment else None,
+                }
+            )
+    return rows
+
+
+def attendance_by_member(*, session: CommitteeSession) -> dict[int, Attendance]:
+    return {attendance.member_id: attendance for attendance in Attendance.objects.filter(session=session)}
+
+
+def votes_by_member(*, item: AgendaItem) -> dict[int, Vote]:
+    return {vote.member_id: vote for vote in Vote.objects.filter(item=item)}

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from applications import selectors as application_selectors
 from funds import selectors as fund_selectors
 from funds.permissions import is_any_association_staff, is_any_funder_staff
 
@@ -45,5 +46,6 @@ def dashboard(request):
         "is_funder_staff": is_any_funder_staff(user),
         "is_committee_member": user.committee_memberships.exists(),
         "funds": fund_selectors.funds_for_back_office(user=user)[:20],
+        "latest_applications": list(application_selectors.applications_for_holder(user=user)[:5]),
     }
     return render(request, "core/dashboard.html", context)

@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from committees import selectors as committee_selectors
 from funds import selectors
 from funds.models import Fund
 from funds.permissions import can_manage_fund, can_view_fund
@@ -32,4 +33,5 @@ def fund_detail(request, slug: str):
     fund = _get_fund_for_back_office(request, slug)
     context = selectors.fund_detail(fund=fund)
     context["can_manage"] = can_manage_fund(request.user, fund)
+    context["money"] = committee_selectors.fund_money_summary(fund=fund)
     return render(request, "funds/fund_detail.html", context)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reports.urls")),
     path("equipe/", include("applications.staff_urls")),
+    path("comites/", include("committees.urls")),
     path("admin/", admin.site.urls),
 ]

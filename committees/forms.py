@@ -1,0 +1,288 @@
+"""Forms of the committee pages. Thin: fields and French labels here, rules in `committees.services`.
+
+Nothing here saves: views hand `cleaned_data` to the services. Choices come from lists the view has
+already loaded, so that rendering a page with many forms runs no query.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.forms import money_field
+from committees.models import CommitteeMember, Decision, Payment, Vote
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text_area(rows: int = 3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class SessionForm(forms.Form):
+    date = forms.DateField(label=_("Date de la séance"), widget=_date_input())
+    time = forms.TimeField(label=_("Heure"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    place = forms.CharField(
+        label=_("Lieu"), max_length=255, help_text=_("Par exemple : salle polyvalente, 12 rue de l'Épeule, Roubaix.")
+    )
+
+
+class MemberForm(forms.Form):
+    full_name = forms.CharField(label=_("Nom et prénom"), max_length=200)
+    college = forms.ChoiceField(label=_("Collège"), choices=CommitteeMember.College.choices)
+    organisation = forms.CharField(
+        label=_("Structure représentée"),
+        max_length=200,
+        required=False,
+        help_text=_("Association, bailleur, collectivité... Laissez vide pour un·e habitant·e."),
+    )
+    mandate_start = forms.DateField(label=_("Début du mandat"), widget=_date_input())
+    mandate_end = forms.DateField(
+        label=_("Fin du mandat"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Laissez vide si elle n'est pas fixée."),
+    )
+    email = forms.EmailField(
+        label=_("Adresse e-mail pour la convocation"),
+        required=False,
+        help_text=_("Pour un membre sans compte sur le portail."),
+    )
+    account_email = forms.EmailField(
+        label=_("Compte sur le portail (adresse e-mail du compte)"),
+        required=False,
+        help_text=_("Le membre pourra alors consulter les séances de son comité. Laissez vide s'il n'a pas de compte."),
+    )
+
+
+class MemberLinkForm(forms.Form):
+    holder = forms.TypedChoiceField(label=_("Porteur de projet"), coerce=int, required=False, empty_value=None)
+    holder_name = forms.CharField(
+        label=_("Ou nom du porteur ou de l'association"),
+        max_length=200,
+        required=False,
+        help_text=_("Si le porteur n'a pas encore déposé de demande dans ce fonds."),
+    )
+    reason = forms.CharField(
+        label=_("Nature du lien"), max_length=300, help_text=_("Par exemple : membre du bureau, famille.")
+    )
+
+    def __init__(self, *args, holders, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.holders = {holder.pk: holder for holder in holders}
+        self.fields["holder"].choices = [("", _("— Aucun, je saisis un nom —"))] + [
+            (holder.pk, holder.name) for holder in holders
+        ]
+
+    def chosen_holder(self):
+        return self.holders.get(self.cleaned_data.get("holder"))
+
+
+class AddItemForm(forms.Form):
+    application = forms.TypedChoiceField(
+        label=_("Demande à inscrire"),
+        coerce=int,
+        error_messages={"required": _("Choisissez la demande à inscrire à l'ordre du jour.")},
+    )
+    invited_to_present = forms.BooleanField(
+        label=_("Inviter le porteur à venir présenter son projet"), required=False, initial=True
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, prefix="ajout", **kwargs)
+        self.candidates = {application.pk: application for application in candidates}
+        self.fields["application"].choices = [("", "—")] + [
+            (
+                application.pk,
+                f"{application.display_reference} — {application.title} — "
+                f"{application.holder.name if application.holder else ''}",
+            )
+            for application in candidates
+        ]
+
+    def chosen_application(self):
+        return self.candidates.get(self.cleaned_data.get("application"))
+
+
+class AttendanceForm(forms.Form):
+    """The attendance register: one checkbox per member whose mandate covers the session's date."""
+
+    def __init__(self, *args, members, attendance, **kwargs):
+        super().__init__(*args, prefix="presence", **kwargs)
+        self.members = members
+        for member in members:
+            record = attendance.get(member.pk)
+            self.fields[f"member_{member.pk}"] = forms.BooleanField(
+                label=member.full_name, required=False, initial=bool(record and record.present)
+            )
+
+    def rows(self):
+        """(member, bound field) for each member, in the register's order."""
+        return [(member, self[f"member_{member.pk}"]) for member in self.members]
+
+    def presence(self) -> dict:
+        """{member: present} as ticked."""
+        return {member: self.cleaned_data[f"member_{member.pk}"] for member in self.members}
+
+
+class RecusalForm(forms.Form):
+    member = forms.TypedChoiceField(
+        label=_("Membre qui se déporte"),
+        coerce=int,
+        error_messages={"required": _("Choisissez le membre qui se déporte.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif du déport"),
+        max_length=300,
+        help_text=_("Par exemple : membre de l'association porteuse du projet."),
+        error_messages={"required": _("Indiquez le motif du déport.")},
+    )
+
+    def __init__(self, *args, item, members, **kwargs):
+        super().__init__(*args, prefix=f"deport-{item.pk}", **kwargs)
+        self.members = {member.pk: member for member in members}
+        self.fields["member"].choices = [("", "—")] + [(member.pk, member.full_name) for member in members]
+
+    def chosen_member(self):
+        return self.members.get(self.cleaned_data.get("member"))
+
+
+class VoteForm(forms.Form):
+    """One radio group per voter (present, voting, not recused). A vote already recorded is shown, not changed."""
+
+    def __init__(self, *args, item, voters, votes_by_member, **kwargs):
+        super().__init__(*args, prefix=f"vote-{item.pk}", **kwargs)
+        self.voters = voters
+        for member in voters:
+            recorded = votes_by_member.get(member.pk)
+            self.fields[f"member_{member.pk}"] = forms.ChoiceField(
+                label=member.full_name,
+                choices=Vote.Choice.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=recorded.choice if recorded else None,
+                disabled=recorded is not None,
+            )
+
+    def rows(self):
+        return [(member, self[f"member_{member.pk}"]) for member in self.voters]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.voters and not any(cleaned.get(f"member_{member.pk}") for member in self.voters):
+            raise forms.ValidationError(_("Cochez le vote d'au moins un membre."))
+        return cleaned
+
+    def choices(self) -> list:
+        """[(member, choice)] for each member with a choice; a vote already recorded comes back unchanged."""
+        return [
+            (member, self.cleaned_data[f"member_{member.pk}"])
+            for member in self.voters
+            if self.cleaned_data.get(f"member_{member.pk}")
+        ]
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Décision du comité"),
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez la décision : accordée, ajournée ou refusée.")},
+    )
+    amount = money_field(
+        _("Montant accordé (€)"),
+        required=False,
+        help_text=_("Seulement pour une subvention accordée : le montant demandé est proposé, il peut être réduit."),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        max_length=3000,
+        widget=_text_area(2),
+        help_text=_("Seulement pour une subvention accordée, par exemple : présenter les factures avant le solde."),
+    )
+    reason = forms.CharField(
+        label=_("Motif"),
+        required=False,
+        max_length=3000,
+        widget=_text_area(2),
+        help_text=_("Obligatoire pour un ajournement ou un refus : il figure dans le courrier au porteur."),
+    )
+
+    def __init__(self, *args, item, amount_requested, **kwargs):
+        super().__init__(*args, prefix=f"decision-{item.pk}", initial={"amount": amount_requested}, **kwargs)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        granted = data["outcome"] == Decision.Outcome.GRANTED
+        return {
+            "outcome": data["outcome"],
+            "amount": data.get("amount") if granted else None,
+            "conditions": data.get("conditions", ""),
+            "reason": data.get("reason", ""),
+        }
+
+
+class AmendmentForm(forms.Form):
+    amount = money_field(_("Montant accordé (€)"), required=False)
+    conditions = forms.CharField(label=_("Conditions"), required=False, max_length=3000, widget=_text_area(2))
+    decision_reason = forms.CharField(
+        label=_("Motif de la décision"), required=False, max_length=3000, widget=_text_area(2)
+    )
+    reason = forms.CharField(
+        label=_("Pourquoi rectifier ?"),
+        max_length=3000,
+        widget=_text_area(2),
+        help_text=_("Obligatoire : la rectification et son motif figurent sous la décision et dans le procès-verbal."),
+        error_messages={"required": _("Indiquez le motif de la rectification.")},
+    )
+
+    def __init__(self, *args, decision, **kwargs):
+        """`decision` is the effective decision (after earlier amendments): the form starts from it."""
+        self.granted = decision.outcome == Decision.Outcome.GRANTED
+        initial = {"decision_reason": decision.reason}
+        if self.granted:
+            initial.update(amount=decision.amount, conditions=decision.conditions)
+        super().__init__(*args, prefix=f"rectif-{decision.decision.item_id}", initial=initial, **kwargs)
+        if not self.granted:
+            del self.fields["amount"]
+            del self.fields["conditions"]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {"reason": data["reason"], "decision_reason": data.get("decision_reason", "")}
+        if self.granted:
+            kwargs.update(amount=data.get("amount"), conditions=data.get("conditions", ""))
+        return kwargs
+
+
+class PaymentForm(forms.Form):
+    application = forms.TypedChoiceField(
+        label=_("Demande"), coerce=int, error_messages={"required": _("Choisissez la demande concernée.")}
+    )
+    kind = forms.ChoiceField(label=_("Type de versement"), choices=Payment.Kind.choices, widget=forms.RadioSelect)
+    paid_on = forms.DateField(label=_("Versé le"), widget=_date_input())
+    method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
+    reference = forms.CharField(
+        label=_("Référence du paiement"),
+        max_length=100,
+        required=False,
+        help_text=_("Numéro de chèque, référence du virement..."),
+    )
+    amount = money_field(
+        _("Montant (€)"),
+        required=False,
+        help_text=_(
+            "Proposé : l'acompte prévu par le fonds, ou le reste dû pour le solde. Laissez vide pour ce montant."
+        ),
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = {line.pk: line for line in lines}
+        self.fields["application"].choices = [("", "—")] + [
+            (line.pk, f"{line.display_reference} — {line.title}") for line in lines
+        ]
+
+    def chosen_application(self):
+        return self.lines.get(self.cleaned_data.get("application"))
