@@ -4,7 +4,20 @@ they change only through the services (workflow, numbering, audit)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Attachment, BudgetLine, Holder, Message, ReferenceCounter, StatusChange
+from applications.models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    CriterionCheck,
+    EligibilityCriterion,
+    Holder,
+    Message,
+    ReferenceCounter,
+    StaffNote,
+    StatusChange,
+)
+from funds.admin import FundAdmin
+from funds.models import Fund
 
 
 @admin.register(Holder)
@@ -56,6 +69,28 @@ class MessageInline(admin.TabularInline):
         return False
 
 
+class CriterionCheckInline(admin.TabularInline):
+    model = CriterionCheck
+    extra = 0
+    fields = ("criterion", "met", "comment", "checked_by", "checked_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class StaffNoteInline(admin.TabularInline):
+    model = StaffNote
+    extra = 0
+    fields = ("created_at", "author", "body")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ("display_reference", "title", "fund", "holder", "status", "amount_requested", "submitted_at")
@@ -64,7 +99,14 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ("fund", "holder")
     raw_id_fields = ("created_by", "holder")
     readonly_fields = ("status", "number", "reference", "version", "submitted_at", "created_at", "updated_at")
-    inlines = (BudgetLineInline, AttachmentInline, StatusChangeInline, MessageInline)
+    inlines = (
+        BudgetLineInline,
+        AttachmentInline,
+        StatusChangeInline,
+        MessageInline,
+        CriterionCheckInline,
+        StaffNoteInline,
+    )
     date_hierarchy = "created_at"
 
     @admin.display(description=_("référence"), ordering="reference")
@@ -93,3 +135,23 @@ class ReferenceCounterAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# --- Each fund's eligibility grid, edited on the fund's admin page ------------------------------------
+
+
+class EligibilityCriterionInline(admin.TabularInline):
+    model = EligibilityCriterion
+    extra = 0
+    fields = ("position", "label", "help_text", "is_required")
+    ordering = ("position", "id")
+
+
+admin.site.unregister(Fund)
+
+
+@admin.register(Fund)
+class FundWithCriteriaAdmin(FundAdmin):
+    """The funds app's admin page, with the fund's eligibility grid (defined here: the grid is the instruction's)."""
+
+    inlines = [*FundAdmin.inlines, EligibilityCriterionInline]

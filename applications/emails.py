@@ -16,6 +16,7 @@ from applications.models import Application
 logger = logging.getLogger(__name__)
 
 DETAIL_URL_NAME = "applications:application_detail"
+STAFF_URL_NAME = "staff:application"
 
 
 def absolute_url(path: str) -> str:
@@ -26,6 +27,11 @@ def absolute_url(path: str) -> str:
 
 def application_url(application: Application) -> str:
     return absolute_url(reverse(DETAIL_URL_NAME, kwargs={"pk": application.pk}))
+
+
+def staff_application_url(application: Application) -> str:
+    """The staff's page of the request (instruction), for e-mails to the carrier association."""
+    return absolute_url(reverse(STAFF_URL_NAME, kwargs={"pk": application.pk}))
 
 
 def association_recipients(application: Application) -> list[str]:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications import rules
 from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
-from applications.models import Application, Attachment, BudgetLine, Holder, Message
+from applications.models import Application, Attachment, BudgetLine, Holder, Message, StaffNote
 
 NEW_HOLDER = "new"
 MONEY_ERRORS = {
@@ -83,12 +83,15 @@ class HolderChoiceForm(forms.Form):
     def clean_holder(self):
         value = self.cleaned_data["holder"]
         if value != NEW_HOLDER:
-            add_errors(self, _prefixed(rules.check_holder(holder=self.holders[value]), "holder"))
+            errors = _prefixed(rules.check_holder(holder=self.holders[value]), "holder")
+            if errors:
+                errors["holder"].append(_("Corrigez ce porteur avec le formulaire « Modifier ce porteur », plus bas."))
+            add_errors(self, errors)
         return value
 
 
 def _prefixed(errors: dict, field: str) -> dict:
-    """A holder's rule errors shown on the choice field (the user fixes them by creating the holder again)."""
+    """A holder's rule errors shown on the choice field (the user fixes them with « Modifier ce porteur »)."""
     return {field: [m for messages in errors.values() for m in messages]} if errors else {}
 
 
@@ -146,6 +149,8 @@ class HolderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "republican_commitment" not in self.initial:
+            self.initial["republican_commitment"] = self.instance.republican_commitment_accepted_at is not None
         self.fields["kind"].choices = Holder.Kind.choices
         # Asked of groups only: rules.check_holder says so when it is missing.
         self.fields["co_holders_count"].required = False
@@ -547,6 +552,14 @@ class SubmitForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    showcase_consent = forms.BooleanField(
+        label=Application._meta.get_field("showcase_consent").verbose_name,
+        required=False,
+        help_text=_(
+            "Facultatif. Votre nom, celui du collectif ou de l'association, vos coordonnées et votre budget ne "
+            "sont jamais publiés. Vous pouvez changer d'avis en écrivant à l'association porteuse."
+        ),
+    )
 
 
 class MessageForm(forms.ModelForm):
@@ -567,4 +580,96 @@ class WithdrawForm(forms.Form):
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+# --- Instruction (staff) -----------------------------------------------------------------------
+
+MET_CHOICES = [("yes", _("Oui, rempli")), ("no", _("Non, pas rempli")), ("", _("Pas encore vérifié"))]
+MET_VALUES = {"yes": True, "no": False}
+
+
+def met_to_choice(met: bool | None) -> str:
+    return {True: "yes", False: "no"}.get(met, "")
+
+
+class CriterionCheckForm(forms.Form):
+    """One criterion of the fund's grid for one request (one small form per criterion, prefixed by its id)."""
+
+    met = forms.TypedChoiceField(
+        label=_("Ce critère est-il rempli ?"),
+        choices=MET_CHOICES,
+        coerce=MET_VALUES.get,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Commentaire interne sur ce critère (obligatoire si « Non, pas rempli »)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, criterion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criterion = criterion
+        # Each criterion has its own small form on the page: its question names it (screen readers list legends).
+        self.fields["met"].label = _("« %(label)s » : ce critère est-il rempli ?") % {"label": criterion.label}
+        self.fields["met"].error_messages["invalid_choice"] = _(
+            "Choisissez « Oui, rempli », « Non, pas rempli » ou « Pas encore vérifié »."
+        )
+
+
+class StaffNoteForm(forms.ModelForm):
+    class Meta:
+        model = StaffNote
+        fields = ["body"]
+        labels = {"body": _("Nouvelle note interne")}
+        help_texts = {"body": _("Note interne — jamais visible par le porteur.")}
+        widgets = {"body": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].error_messages["required"] = _("Écrivez la note avant de l'enregistrer.")
+
+
+class StartReviewForm(forms.Form):
+    """No field: the button, and the place where a refusal is shown."""
+
+
+class CompletionRequestForm(forms.Form):
+    error_aliases = {"comment": "message"}
+
+    message = forms.CharField(
+        label=_("Ce que le porteur doit compléter"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Envoyé au porteur par e-mail et visible dans l'historique de sa demande. Il complète sa demande, "
+            "puis la redépose."
+        ),
+        error_messages={"required": _("Écrivez ce que le porteur doit compléter : ce message lui est envoyé.")},
+    )
+
+
+class DeclareEligibleForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Message au porteur (facultatif)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Envoyé au porteur par e-mail et visible dans l'historique de sa demande."),
+    )
+
+
+class DeclareIneligibleForm(forms.Form):
+    error_aliases = {"comment": "reason"}
+
+    reason = forms.CharField(
+        label=_("Motif de non-recevabilité"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Envoyé au porteur par e-mail et visible dans l'historique de sa demande : des mots simples."),
+        error_messages={"required": _("Écrivez le motif de non-recevabilité : il est envoyé au porteur par e-mail.")},
     )

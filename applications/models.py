@@ -177,6 +177,15 @@ class Application(models.Model):
         **MONEY,
     )
 
+    # Public showcase (titre, thématique, quartier, résumé only: never a person's data)
+    showcase_consent = models.BooleanField(
+        _(
+            "J'accepte que mon projet (titre, thématique, quartier, résumé) soit présenté publiquement sur le "
+            "portail, sans aucune donnée personnelle"
+        ),
+        default=False,
+    )
+
     # Life
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
@@ -326,6 +335,84 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.body[:50]}"
+
+
+# --- Instruction (carrier association's staff only; never shown to the holder) ------------------------
+
+
+class EligibilityCriterion(models.Model):
+    """One line of a fund's eligibility grid, checked by staff on every request of that fund."""
+
+    fund = models.ForeignKey(
+        Fund, verbose_name=_("fonds"), on_delete=models.CASCADE, related_name="eligibility_criteria"
+    )
+    label = models.CharField(_("critère"), max_length=255)
+    help_text = models.TextField(
+        _("aide pour l'instruction"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    is_required = models.BooleanField(
+        _("obligatoire"),
+        default=True,
+        help_text=_("Une demande ne peut être déclarée recevable que si ce critère est rempli."),
+    )
+
+    class Meta:
+        verbose_name = _("critère de recevabilité")
+        verbose_name_plural = _("critères de recevabilité")
+        ordering = ["fund", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class CriterionCheck(models.Model):
+    """Staff's verdict on one criterion for one request: met, not met, or not checked yet (None)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="criterion_checks")
+    criterion = models.ForeignKey(
+        EligibilityCriterion, verbose_name=_("critère"), on_delete=models.CASCADE, related_name="checks"
+    )
+    met = models.BooleanField(_("critère rempli"), null=True, blank=True)
+    comment = models.TextField(_("commentaire"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)])
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vérifié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("vérifié le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vérification d'un critère")
+        verbose_name_plural = _("vérifications des critères")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "criterion"], name="unique_check_per_application_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.criterion_id} = {self.met}"
+
+
+class StaffNote(models.Model):
+    """A private note of the association's staff on a request. The holder never sees it (page, PDF, e-mail)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
+    )
+    body = models.TextField(_("note interne"), max_length=5000, validators=[MaxLengthValidator(5000)])
+    created_at = models.DateTimeField(_("écrite le"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("note interne")
+        verbose_name_plural = _("notes internes")
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:50]}"

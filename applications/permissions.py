@@ -65,7 +65,21 @@ def can_post_message(user, application: Application) -> bool:
 
 def can_manage_application(user, application: Application) -> bool:
     """Instruction actions (request a completion, declare eligible...): association staff, administrator."""
-    return is_fund_staff(user, application)
+    return can_instruct(user, application)
+
+
+def can_instruct(user, application: Application) -> bool:
+    """Instruction (checklist, private notes, eligibility): the fund's association staff and the administrator.
+
+    Never the request's own holder, even one who works for the association: they would read the private
+    notes, and nobody instructs their own request.
+    """
+    return not is_owner(user, application) and is_fund_staff(user, application)
+
+
+def can_view_instruction(user, application: Application) -> bool:
+    """The staff request page: who may instruct, once the request is filed (staff never see drafts)."""
+    return application.status != Status.DRAFT and can_instruct(user, application)
 
 
 def role_of(user, application: Application) -> Role | None:

@@ -4,7 +4,16 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from applications.models import Application, Attachment, BudgetLine, Message, StatusChange
+from applications.models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    CriterionCheck,
+    EligibilityCriterion,
+    Message,
+    StaffNote,
+    StatusChange,
+)
 from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
 
 
@@ -64,3 +73,26 @@ def application_detail(*, application: Application) -> dict:
 def next_step_for_holder(application: Application) -> str:
     """What the holder should do next, in French."""
     return str(NEXT_STEP_FOR_HOLDER.get(Status(application.status), ""))
+
+
+def instruction_detail(*, application: Application) -> dict:
+    """The staff's side of a request: the fund's grid with this request's checks, and the private notes.
+
+    Three queries whatever the number of criteria, checks or notes. Never give this to the holder's pages.
+    """
+    criteria = list(EligibilityCriterion.objects.filter(fund_id=application.fund_id).order_by("position", "id"))
+    checks = {
+        check.criterion_id: check
+        for check in CriterionCheck.objects.filter(application=application).select_related("checked_by")
+    }
+    notes = list(
+        StaffNote.objects.filter(application=application).select_related("author").order_by("-created_at", "-id")
+    )
+    checklist = [{"criterion": criterion, "check": checks.get(criterion.pk)} for criterion in criteria]
+    required = [row for row in checklist if row["criterion"].is_required]
+    return {
+        "checklist": checklist,
+        "required_count": len(required),
+        "required_met_count": sum(1 for row in required if row["check"] is not None and row["check"].met is True),
+        "notes": notes,
+    }

@@ -17,11 +17,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import emails, rules
-from applications.models import Application, Attachment, BudgetLine, Holder, Message, ReferenceCounter, StatusChange
-from applications.permissions import can_post_message, is_fund_staff, is_owner
+from applications.models import (
+    Application,
+    Attachment,
+    BudgetLine,
+    CriterionCheck,
+    EligibilityCriterion,
+    Holder,
+    Message,
+    ReferenceCounter,
+    StaffNote,
+    StatusChange,
+)
+from applications.permissions import can_instruct, can_post_message, is_fund_staff, is_owner
 from applications.workflow import HOLDER_EDITABLE, Role, Status, get_transition, may_take
 from core.services import record_audit
 from funds.models import Fund
+from funds.permissions import can_manage_fund
 from funds.validators import normalize_identifier
 
 logger = logging.getLogger(__name__)
@@ -448,10 +460,24 @@ def _check_email_confirmed(user) -> None:
         )
 
 
-def submit_application(*, user, application: Application, today: datetime.date | None = None) -> Application:
+def _record_showcase_consent(*, user, application: Application) -> None:
+    """The holder's answer to the public showcase question is kept in the audit trail (personal data rules)."""
+    record_audit(
+        actor=user,
+        action="application.showcase_consent",
+        target=application,
+        summary="oui" if application.showcase_consent else "non",
+        data={"showcase_consent": application.showcase_consent},
+    )
+
+
+def submit_application(
+    *, user, application: Application, today: datetime.date | None = None, showcase_consent: bool | None = None
+) -> Application:
     """File a complete draft: give it the fund's next reference (gap-free), then acknowledge by e-mail.
 
     The fund's counter row is locked until commit, so two simultaneous submissions get consecutive numbers.
+    `showcase_consent` (the summary step's checkbox) is saved with the submission; None keeps the saved answer.
     """
     if not is_owner(user, application):
         raise _refused(_("Seule la personne qui a préparé cette demande peut la déposer."))
@@ -478,15 +504,22 @@ def submit_application(*, user, application: Application, today: datetime.date |
         locked.number = counter.last_number
         locked.reference = f"{fund.reference_prefix}-{fund.year}-{counter.last_number:04d}"
         locked.submitted_at = timezone.now()
+        consent_changed = showcase_consent is not None and showcase_consent != locked.showcase_consent
+        if consent_changed:
+            locked.showcase_consent = showcase_consent
         locked.full_clean()
-        locked.save(update_fields=["number", "reference", "submitted_at", "updated_at"])
+        locked.save(update_fields=["number", "reference", "submitted_at", "showcase_consent", "updated_at"])
         apply_transition(user=user, application=locked, transition="submit", role=Role.HOLDER)
+        if consent_changed:
+            _record_showcase_consent(user=user, application=locked)
         transaction.on_commit(lambda: send_submission_acknowledgement(application_id=locked.pk), robust=True)
-    _sync(application, locked, ("number", "reference", "submitted_at", "status", "updated_at"))
+    _sync(application, locked, ("number", "reference", "submitted_at", "showcase_consent", "status", "updated_at"))
     return locked
 
 
-def resubmit_application(*, user, application: Application, comment: str = "") -> Application:
+def resubmit_application(
+    *, user, application: Application, comment: str = "", showcase_consent: bool | None = None
+) -> Application:
     """File again a request completed after the association asked for more (the call may be closed by then)."""
     if not is_owner(user, application):
         raise _refused(_("Seule la personne qui a déposé cette demande peut la redéposer."))
@@ -497,11 +530,15 @@ def resubmit_application(*, user, application: Application, comment: str = "") -
                 {NON_FIELD_ERRORS: [_("Cette demande ne peut être redéposée qu'après une demande de complément.")]}
             )
         _raise_if(rules.validate_for_submission(application=locked, today=timezone.localdate()))
+        if showcase_consent is not None and showcase_consent != locked.showcase_consent:
+            locked.showcase_consent = showcase_consent
+            locked.save(update_fields=["showcase_consent", "updated_at"])
+            _record_showcase_consent(user=user, application=locked)
         apply_transition(user=user, application=locked, transition="resubmit", role=Role.HOLDER, comment=comment)
         transaction.on_commit(
             lambda: send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment=comment), robust=True
         )
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("showcase_consent", "status", "updated_at"))
     return locked
 
 
@@ -523,9 +560,10 @@ def withdraw_application(*, user, application: Application, comment: str = "") -
 
 
 def request_completion(*, user, application: Application, message: str) -> Application:
-    """Staff send the request back to the holder, saying what is missing."""
-    if not is_fund_staff(user, application):
-        raise _refused(_("Seule l'équipe de l'association porteuse du fonds peut demander un complément."))
+    """Staff send the request back to the holder, saying what is missing (the holder edits and resubmits)."""
+    _check_instructs(
+        user, application, _("Seule l'équipe de l'association porteuse du fonds peut demander un complément.")
+    )
     with transaction.atomic():
         locked = _lock(application)
         change = apply_transition(
@@ -533,6 +571,265 @@ def request_completion(*, user, application: Application, message: str) -> Appli
         )
         transaction.on_commit(
             lambda: send_holder_notice(application_id=locked.pk, name="completion_requested", comment=change.comment),
+            robust=True,
+        )
+    _sync(application, locked, ("status", "updated_at"))
+    return locked
+
+
+# --- Instruction: eligibility grid, private notes, eligibility --------------------------------------
+
+# The default eligibility grid, offered to a fund that has none (the association edits it in the admin).
+DEFAULT_CRITERIA: tuple[tuple[str, str], ...] = (
+    (
+        "Le projet se déroule dans un quartier prioritaire",
+        "Le lieu et le public du projet relèvent d'un quartier prioritaire (QPV) couvert par le fonds.",
+    ),
+    (
+        "Le porteur est un collectif d'habitant·es ou une association de proximité",
+        "Un groupe d'habitant·es du quartier, ou une petite association locale (SIRET ou RNA vérifié).",
+    ),
+    (
+        "Les dépenses sont des dépenses de fonctionnement",
+        "Pas d'investissement ni de matériel durable : achats, locations, prestations liés au projet.",
+    ),
+    (
+        "Le budget est équilibré",
+        "Le total des dépenses est égal au total des ressources, subvention demandée comprise.",
+    ),
+    (
+        "Les pièces obligatoires sont jointes",
+        "RIB au nom du porteur, devis, statuts pour une association : lisibles et à jour.",
+    ),
+)
+
+# While the request is being instructed, its grid can be filled in; after the decision on eligibility it is kept as is.
+CHECKLIST_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.COMPLETION_REQUESTED, Status.RESUBMITTED})
+
+
+def _check_instructs(user, application: Application, message: str) -> None:
+    """Only the fund's association staff (or the administrator) instruct, and never their own request."""
+    if is_owner(user, application) and is_fund_staff(user, application):
+        raise _refused(_("Vous avez déposé cette demande : une autre personne de l'équipe doit l'instruire."))
+    if not can_instruct(user, application):
+        raise _refused(message)
+
+
+def ensure_default_criteria(*, fund: Fund, user=None) -> list[EligibilityCriterion]:
+    """The fund's eligibility grid; a fund that has none gets DEFAULT_CRITERIA. Idempotent.
+
+    With `user`, only the staff of the fund's carrier association (or the administrator) may do it;
+    without, it is a system call (start of an instruction, demo data). Locks the fund's row so two
+    first instructions at once create one grid, not two.
+    """
+    if user is not None and not can_manage_fund(user, fund):
+        raise _refused(_("Seule l'équipe de l'association porteuse du fonds peut créer sa grille de recevabilité."))
+    with transaction.atomic():
+        Fund.objects.select_for_update().filter(pk=fund.pk).exists()
+        criteria = list(EligibilityCriterion.objects.filter(fund_id=fund.pk).order_by("position", "id"))
+        if criteria:
+            return criteria
+        new = [
+            EligibilityCriterion(fund_id=fund.pk, label=label, help_text=help_text, position=position, is_required=True)
+            for position, (label, help_text) in enumerate(DEFAULT_CRITERIA, start=1)
+        ]
+        for criterion in new:
+            criterion.full_clean()
+        EligibilityCriterion.objects.bulk_create(new)
+        record_audit(
+            actor=user,
+            action="fund.default_criteria",
+            target=fund,
+            summary=fund.name,
+            data={"criteria": len(new)},
+        )
+    return list(EligibilityCriterion.objects.filter(fund_id=fund.pk).order_by("position", "id"))
+
+
+def start_review(*, user, application: Application) -> Application:
+    """Staff start instructing a filed (or resubmitted) request; the fund gets the default grid if it has none."""
+    _check_instructs(
+        user, application, _("Seule l'équipe de l'association porteuse du fonds peut instruire cette demande.")
+    )
+    # The grid is committed on its own (before the request's row is locked): it stays even if the review cannot start.
+    ensure_default_criteria(fund=application.fund, user=user)
+    with transaction.atomic():
+        locked = _lock(application)
+        apply_transition(user=user, application=locked, transition="start_review", role=Role.STAFF)
+    _sync(application, locked, ("status", "updated_at"))
+    return locked
+
+
+def record_criterion_check(
+    *, user, application: Application, criterion: EligibilityCriterion, met: bool | None, comment: str = ""
+) -> CriterionCheck:
+    """Staff say whether one criterion of the fund's grid is met (True), not met (False) or not checked yet (None)."""
+    _check_instructs(user, application, _("Seule l'équipe de l'association porteuse du fonds peut remplir sa grille."))
+    comment = (comment or "").strip()
+    errors: dict[str, list[str]] = {}
+    if criterion.fund_id != application.fund_id:
+        errors["criterion"] = [
+            _("Ce critère n'est pas dans la grille du fonds de cette demande : choisissez un critère de la liste.")
+        ]
+    if met not in (True, False, None):
+        errors["met"] = [_("Indiquez si le critère est rempli : « Oui », « Non » ou « Pas encore vérifié ».")]
+    elif met is False and not comment:
+        errors["comment"] = [
+            _("Expliquez en une phrase pourquoi le critère n'est pas rempli : l'équipe s'en servira pour décider.")
+        ]
+    _raise_if(errors)
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.status not in CHECKLIST_STATUSES:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "La grille ne peut plus être modifiée : la demande est « %(status)s ». "
+                            "Elle se remplit pendant l'instruction, avant de déclarer la demande recevable ou non."
+                        )
+                        % {"status": Status(locked.status).label}
+                    ]
+                }
+            )
+        check = CriterionCheck.objects.select_for_update().filter(application=locked, criterion=criterion).first()
+        if check is None:
+            check = CriterionCheck(application=locked, criterion=criterion)
+        check.met = met
+        check.comment = comment
+        check.checked_by = user
+        check.checked_at = timezone.now()
+        check.full_clean()
+        check.save()
+        record_audit(
+            actor=user,
+            action="application.record_criterion_check",
+            target=locked,
+            summary=criterion.label[:200],
+            data={"criterion": criterion.pk, "met": met},
+        )
+    return check
+
+
+def add_staff_note(*, user, application: Application, body: str) -> StaffNote:
+    """A private note of the association's staff: never shown to the holder (pages, PDF, e-mails)."""
+    _check_instructs(
+        user, application, _("Seule l'équipe de l'association porteuse du fonds peut écrire une note interne.")
+    )
+    note = StaffNote(application=application, author=user, body=(body or "").strip())
+    errors: dict[str, list[str]] = {}
+    if application.status == Status.DRAFT:
+        errors[NON_FIELD_ERRORS] = [_("Cette demande n'est pas encore déposée : attendez son dépôt pour l'annoter.")]
+    if not note.body:
+        errors["body"] = [_("Écrivez la note avant de l'enregistrer.")]
+    else:
+        try:
+            note.full_clean()
+        except ValidationError as error:
+            rules._merge(errors, error.message_dict)
+    _raise_if(errors)
+    with transaction.atomic():
+        note.save()
+        record_audit(actor=user, action="application.add_staff_note", target=application, data={"note": note.pk})
+    return note
+
+
+def unmet_required_criteria(*, application: Application) -> dict[str, list[str]]:
+    """Why the request cannot be declared eligible yet: each required criterion not checked « Oui »."""
+    criteria = list(
+        EligibilityCriterion.objects.filter(fund_id=application.fund_id, is_required=True).order_by("position", "id")
+    )
+    met = dict(
+        CriterionCheck.objects.filter(application=application, criterion__in=criteria).values_list(
+            "criterion_id", "met"
+        )
+    )
+    messages = []
+    for criterion in criteria:
+        if met.get(criterion.pk) is False:
+            messages.append(
+                _(
+                    "Le critère obligatoire « %(label)s » n'est pas rempli : la demande ne peut pas être déclarée "
+                    "recevable. Demandez un complément au porteur, ou déclarez-la non recevable."
+                )
+                % {"label": criterion.label}
+            )
+        elif met.get(criterion.pk) is None:
+            messages.append(
+                _(
+                    "Le critère obligatoire « %(label)s » n'est pas encore vérifié : vérifiez-le dans la grille "
+                    "de recevabilité (réponse « Oui »), puis déclarez la demande recevable."
+                )
+                % {"label": criterion.label}
+            )
+    return {"criteria": messages} if messages else {}
+
+
+def _check_transition_possible(application: Application, transition: str) -> None:
+    """The workflow's own refusal, before any other check (a checklist message would mislead on a closed request)."""
+    step = get_transition(transition)
+    if not may_take(step, status=application.status, role=Role.STAFF):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("Action impossible : « %(action)s » n'est pas possible quand la demande est « %(status)s ».")
+                    % {"action": step.label, "status": Status(application.status).label}
+                ]
+            }
+        )
+
+
+def declare_eligible(*, user, application: Application, comment: str = "") -> Application:
+    """The request is complete and eligible: it may go on a committee's agenda. Refused while a required
+    criterion of the fund's grid is not met. The holder is told by e-mail (the comment is theirs to read)."""
+    _check_instructs(
+        user, application, _("Seule l'équipe de l'association porteuse du fonds peut déclarer une demande recevable.")
+    )
+    # A fund without a grid gets the default one, committed on its own: the refusal below names its criteria,
+    # which staff then find on the page.
+    ensure_default_criteria(fund=application.fund, user=user)
+    with transaction.atomic():
+        locked = _lock(application)
+        _check_transition_possible(locked, "declare_eligible")
+        _raise_if(unmet_required_criteria(application=locked))
+        change = apply_transition(
+            user=user, application=locked, transition="declare_eligible", role=Role.STAFF, comment=comment
+        )
+        transaction.on_commit(
+            lambda: send_holder_notice(application_id=locked.pk, name="declared_eligible", comment=change.comment),
+            robust=True,
+        )
+    _sync(application, locked, ("status", "updated_at"))
+    return locked
+
+
+def declare_ineligible(*, user, application: Application, reason: str) -> Application:
+    """The request cannot be funded: the reason is required, recorded in the timeline and e-mailed to the holder."""
+    _check_instructs(
+        user,
+        application,
+        _("Seule l'équipe de l'association porteuse du fonds peut déclarer une demande non recevable."),
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "reason": [
+                    _(
+                        "Écrivez le motif de non-recevabilité : il est envoyé au porteur par e-mail, "
+                        "avec des mots simples (par exemple « Les dépenses prévues sont des investissements »)."
+                    )
+                ]
+            }
+        )
+    with transaction.atomic():
+        locked = _lock(application)
+        _check_transition_possible(locked, "declare_ineligible")
+        change = apply_transition(
+            user=user, application=locked, transition="declare_ineligible", role=Role.STAFF, comment=reason
+        )
+        transaction.on_commit(
+            lambda: send_holder_notice(application_id=locked.pk, name="declared_ineligible", comment=change.comment),
             robust=True,
         )
     _sync(application, locked, ("status", "updated_at"))
@@ -612,5 +909,11 @@ def send_staff_notice(*, application_id: int, name: str, comment: str = "", mess
     emails.send_templated(
         name=name,
         to=emails.association_recipients(application),
-        context={**emails.base_context(application), "comment": comment, "message": message},
+        context={
+            **emails.base_context(application),
+            "url": emails.staff_application_url(application),
+            "thread_url": emails.application_url(application) + "#messages",
+            "comment": comment,
+            "message": message,
+        },
     )

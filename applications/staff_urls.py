@@ -10,4 +10,12 @@ urlpatterns = [
     path("demandes/", staff_views.inbox_page, name="inbox"),
     path("demandes/export.csv", staff_views.inbox_csv, name="inbox_csv"),
     path("demandes/export.xlsx", staff_views.inbox_xlsx, name="inbox_xlsx"),
+    path("demandes/<int:pk>/", staff_views.application_page, name="application"),
+    path("demandes/<int:pk>/commencer/", staff_views.start_review, name="start_review"),
+    path("demandes/<int:pk>/complement/", staff_views.request_completion, name="request_completion"),
+    path("demandes/<int:pk>/recevable/", staff_views.declare_eligible, name="declare_eligible"),
+    path("demandes/<int:pk>/non-recevable/", staff_views.declare_ineligible, name="declare_ineligible"),
+    path("demandes/<int:pk>/grille/", staff_views.default_criteria, name="default_criteria"),
+    path("demandes/<int:pk>/grille/<int:criterion_pk>/", staff_views.record_check, name="record_check"),
+    path("demandes/<int:pk>/notes/", staff_views.add_note, name="add_note"),
 ]

@@ -1,16 +1,24 @@
-"""The carrier associations' staff inbox: the requests they instruct, and its CSV and XLSX exports."""
+"""The carrier associations' staff back office: the inbox (with its CSV and XLSX exports) and the page
+where staff instruct one request (checklist, private notes, completion, eligibility)."""
 
 import io
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from applications import exports
+from applications import exports, forms, permissions, selectors, services
 from applications.inbox import SORT_PARAM, Inbox, inbox
+from applications.models import Application, EligibilityCriterion
+from applications.views import _apply_errors, _error_summary
+from applications.workflow import Role, transitions_from
 from funds.permissions import is_any_association_staff
 
 PER_PAGE = 25
@@ -58,3 +66,201 @@ def inbox_xlsx(request):
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_export_filename("xlsx")}"'
     return response
+
+
+# --- One request, as its instructing staff see it ---------------------------------------------------
+
+# The instruction's actions on this page, in the order they are offered, with their forms' classes and prefixes.
+ACTIONS = {
+    "start_review": (forms.StartReviewForm, "instruction"),
+    "request_completion": (forms.CompletionRequestForm, "complement"),
+    "declare_eligible": (forms.DeclareEligibleForm, "recevable"),
+    "declare_ineligible": (forms.DeclareIneligibleForm, "non-recevable"),
+}
+NOTE_PREFIX = "note"
+
+
+def _get_instructed(request, pk: int) -> Application:
+    """The one access helper for a request's staff page and its actions: 404 for whoever may not instruct it
+    (other associations, funders, residents, the holder themself), and for drafts."""
+    application = get_object_or_404(
+        Application.objects.select_related(
+            "fund__association", "created_by", "holder", "theme", "ambition__stake", "neighbourhood"
+        ),
+        pk=pk,
+    )
+    if not permissions.can_view_instruction(request.user, application):
+        raise Http404
+    return application
+
+
+def _get_criterion(application: Application, criterion_pk: int) -> EligibilityCriterion:
+    """A criterion of the request's own fund (404 otherwise)."""
+    return get_object_or_404(EligibilityCriterion, pk=criterion_pk, fund_id=application.fund_id)
+
+
+def _page_url(application: Application, anchor: str = "") -> str:
+    url = reverse("staff:application", kwargs={"pk": application.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _check_form(criterion: EligibilityCriterion, check, data=None) -> forms.CriterionCheckForm:
+    initial = {"met": forms.met_to_choice(check.met), "comment": check.comment} if check is not None else {}
+    return forms.CriterionCheckForm(data, prefix=f"critere-{criterion.pk}", criterion=criterion, initial=initial)
+
+
+def _render_page(request, application: Application, *, bound: dict | None = None):
+    """The page; `bound` holds the posted form that was refused, by action slug, "note" or criterion id."""
+    bound = bound or {}
+    detail = selectors.application_detail(application=application)
+    thread = detail.pop("messages")
+    instruction = selectors.instruction_detail(application=application)
+    grid_editable = application.status in services.CHECKLIST_STATUSES
+    for row in instruction["checklist"]:
+        criterion = row["criterion"]
+        row["form"] = (bound.get(criterion.pk) or _check_form(criterion, row["check"])) if grid_editable else None
+    possible = {transition.slug for transition in transitions_from(application.status, Role.STAFF)}
+    actions = {
+        slug: bound.get(slug) or form_class(prefix=prefix)
+        for slug, (form_class, prefix) in ACTIONS.items()
+        if slug in possible
+    }
+    note_form = bound.get(NOTE_PREFIX) or forms.StaffNoteForm(prefix=NOTE_PREFIX)
+    context = {
+        **detail,
+        **instruction,
+        "thread_count": len(thread),
+        "actions": actions,
+        "grid_editable": grid_editable,
+        "note_form": note_form,
+        "error_summary": _error_summary(*bound.values()),
+    }
+    return render(request, "applications/staff/application.html", context)
+
+
+@login_required
+def application_page(request, pk: int):
+    application = _get_instructed(request, pk)
+    return _render_page(request, application)
+
+
+def _act(request, pk: int, slug: str, run, success: str):
+    """Run one instruction action from its form; on refusal, the page again with the form's errors."""
+    application = _get_instructed(request, pk)
+    form_class, prefix = ACTIONS[slug]
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            run(application, form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect(_page_url(application))
+    return _render_page(request, application, bound={slug: form})
+
+
+@login_required
+@require_POST
+def start_review(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "start_review",
+        lambda application, data: services.start_review(user=request.user, application=application),
+        _("L'instruction est commencée. Vérifiez chaque critère de la grille de recevabilité."),
+    )
+
+
+@login_required
+@require_POST
+def request_completion(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "request_completion",
+        lambda application, data: services.request_completion(
+            user=request.user, application=application, message=data["message"]
+        ),
+        _("Le complément est demandé : le porteur a reçu votre message par e-mail et peut modifier sa demande."),
+    )
+
+
+@login_required
+@require_POST
+def declare_eligible(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "declare_eligible",
+        lambda application, data: services.declare_eligible(
+            user=request.user, application=application, comment=data["comment"]
+        ),
+        _("La demande est déclarée recevable : elle peut être inscrite à l'ordre du jour d'un comité."),
+    )
+
+
+@login_required
+@require_POST
+def declare_ineligible(request, pk: int):
+    return _act(
+        request,
+        pk,
+        "declare_ineligible",
+        lambda application, data: services.declare_ineligible(
+            user=request.user, application=application, reason=data["reason"]
+        ),
+        _("La demande est déclarée non recevable : le porteur a reçu le motif par e-mail."),
+    )
+
+
+@login_required
+@require_POST
+def record_check(request, pk: int, criterion_pk: int):
+    application = _get_instructed(request, pk)
+    criterion = _get_criterion(application, criterion_pk)
+    form = _check_form(criterion, None, request.POST)
+    if form.is_valid():
+        try:
+            services.record_criterion_check(
+                user=request.user,
+                application=application,
+                criterion=criterion,
+                met=form.cleaned_data["met"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
+            return redirect(_page_url(application, f"critere-{criterion.pk}"))
+    return _render_page(request, application, bound={criterion.pk: form})
+
+
+@login_required
+@require_POST
+def add_note(request, pk: int):
+    application = _get_instructed(request, pk)
+    form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
+    if form.is_valid():
+        try:
+            services.add_staff_note(user=request.user, application=application, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
+            return redirect(_page_url(application, "notes"))
+    return _render_page(request, application, bound={NOTE_PREFIX: form})
+
+
+@login_required
+@require_POST
+def default_criteria(request, pk: int):
+    """Give the request's fund the default eligibility grid (when it has none)."""
+    application = _get_instructed(request, pk)
+    services.ensure_default_criteria(fund=application.fund, user=request.user)
+    messages.success(
+        request,
+        _("La grille de recevabilité par défaut est créée pour le fonds « %(fund)s ».") % {"fund": application.fund},
+    )
+    return redirect(_page_url(application, "grille"))

@@ -9,6 +9,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,13 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, pdf, permissions, rules, selectors, services
-from applications.models import Application, Attachment
+from applications.models import Application, Attachment, Holder
 from applications.workflow import Role, Status, get_transition, may_take
 from funds import selectors as fund_selectors
 from funds.models import Fund
 
 STEPS = list(Application.Step)
 Step = Application.Step
+# The holder step's « Modifier ce porteur » sub-form: which holder (`?modifier=<pk>`) and its button's action.
+EDIT_PARAM = "modifier"
+EDIT_ACTION = "update_holder"
 
 
 def _get_application(request, pk: int, *, may=permissions.can_view_application) -> Application:
@@ -193,39 +197,121 @@ def _render_step(request, application: Application, step: str, template: str, co
     return render(request, f"applications/{template}", context)
 
 
+def _holder_to_edit(request, application: Application, holders: dict, choice, *, editing: bool) -> Holder | None:
+    """Which of the user's holders the « Modifier ce porteur » sub-form shows, if any (only the user's own).
+
+    When its form is posted, the one it names; otherwise the one in `?modifier=`, else the one just refused
+    by the rules (it needs fixing), else the request's holder.
+    """
+    if editing:
+        return holders.get(request.POST.get("edit-holder"))
+    wanted = request.GET.get(EDIT_PARAM)
+    if wanted in holders:
+        return holders[wanted]
+    if choice.is_bound and choice.errors:
+        refused = holders.get(choice.data.get(choice.add_prefix("holder")))
+        if refused is not None:
+            return refused
+    return holders.get(str(application.holder_id)) if application.holder_id else None
+
+
+def _save_holder_and_step(request, application: Application, step: str, *, save_holder, holder_form, step_form) -> bool:
+    """Create or update the holder, then choose it for the request: all or nothing (one transaction).
+
+    The holder's errors go on `holder_form`, the step's on `step_form`; False when something was refused.
+    """
+    holder_refused = False
+    try:
+        with transaction.atomic():
+            try:
+                holder = save_holder()
+            except ValidationError:
+                holder_refused = True
+                raise
+            services.save_step(user=request.user, application=application, step=step, data={"holder": holder})
+    except ValidationError as error:
+        _apply_errors(holder_form if holder_refused else step_form, error)
+        return False
+    return True
+
+
 def _holder_step(request, application: Application, step: str):
-    holders = list(request.user.holders.all())
+    """Choose one of the user's holders, create a new one, or fix one (« Modifier ce porteur »)."""
+    holders = {str(h.pk): h for h in request.user.holders.all()}
     if application.holder_id:
         initial = str(application.holder_id)
     else:
-        initial = str(holders[0].pk) if len(holders) == 1 else forms.NEW_HOLDER
+        initial = next(iter(holders)) if len(holders) == 1 else forms.NEW_HOLDER
     data = request.POST if request.method == "POST" else None
-    choice = forms.HolderChoiceForm(data, holders=holders, prefix="choice", initial={"holder": initial})
+    action = data.get("action") if data is not None else None
+    editing = action == EDIT_ACTION
+    choice = forms.HolderChoiceForm(
+        None if editing else data, holders=list(holders.values()), prefix="choice", initial={"holder": initial}
+    )
     # The new holder's fields are read only when "new" is chosen (otherwise they would show errors).
-    wants_new = data is not None and data.get("choice-holder") == forms.NEW_HOLDER
+    wants_new = data is not None and not editing and data.get("choice-holder") == forms.NEW_HOLDER
     holder_form = forms.HolderForm(data if wants_new else None, prefix="new")
-    if data is not None and choice.is_valid():
+    if data is not None and not editing and choice.is_valid():
         holder = choice.chosen_holder()
-        if choice.wants_new_holder and holder_form.is_valid():
-            try:
-                holder = services.create_holder(user=request.user, data=holder_form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(holder_form, error)
-        if holder is not None:
+        if choice.wants_new_holder:
+            if holder_form.is_valid() and _save_holder_and_step(
+                request,
+                application,
+                step,
+                save_holder=lambda: services.create_holder(user=request.user, data=holder_form.cleaned_data),
+                holder_form=holder_form,
+                step_form=choice,
+            ):
+                return _after_save(request, application, step)
+        else:
             try:
                 services.save_step(user=request.user, application=application, step=step, data={"holder": holder})
             except ValidationError as error:
                 _apply_errors(choice, error)
             else:
                 return _after_save(request, application, step)
+    to_edit = _holder_to_edit(request, application, holders, choice, editing=editing)
+    if editing and to_edit is None:
+        raise Http404
+    # The sub-form works on a copy: an invalid post never shows up elsewhere on the page.
+    edit_form = (
+        forms.HolderForm(data if editing else None, instance=copy.copy(to_edit), prefix="edit")
+        if to_edit is not None
+        else None
+    )
+    if editing and edit_form.is_valid():
+        changes = {**edit_form.cleaned_data}
+        if _save_holder_and_step(
+            request,
+            application,
+            step,
+            save_holder=lambda: services.update_holder(user=request.user, holder=to_edit, data=changes),
+            holder_form=edit_form,
+            step_form=edit_form,
+        ):
+            messages.success(
+                request,
+                _("Le porteur « %(name)s » est modifié et choisi pour cette demande.") % {"name": changes["name"]},
+            )
+            return _after_save(request, application, step)
     return _render_step(
         request,
         application,
         step,
         "step_holder.html",
-        {"choice_form": choice, "holder_form": holder_form, "has_holders": bool(holders)},
+        {
+            "choice_form": choice,
+            "holder_form": holder_form,
+            "edit_form": edit_form,
+            "holder_to_edit": to_edit,
+            "holders": list(holders.values()),
+            "has_holders": bool(holders),
+            "edit_param": EDIT_PARAM,
+            "edit_action": EDIT_ACTION,
+        },
         choice,
         holder_form,
+        (edit_form, _("Modifier ce porteur")),
     )
 
 
@@ -329,16 +415,23 @@ def _attachments_step(request, application: Application, step: str):
 
 def _summary_step(request, application: Application, step: str):
     resubmitting = application.status == Status.COMPLETION_REQUESTED
-    form = forms.SubmitForm(request.POST if request.method == "POST" else None)
+    form = forms.SubmitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"showcase_consent": application.showcase_consent},
+    )
     other_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
+        consent = form.cleaned_data["showcase_consent"]
         try:
             if resubmitting:
                 services.resubmit_application(
-                    user=request.user, application=application, comment=form.cleaned_data["comment"]
+                    user=request.user,
+                    application=application,
+                    comment=form.cleaned_data["comment"],
+                    showcase_consent=consent,
                 )
             else:
-                services.submit_application(user=request.user, application=application)
+                services.submit_application(user=request.user, application=application, showcase_consent=consent)
         except ValidationError as error:
             # Step-keyed errors are the `to_fix` list below; show the others (e-mail not confirmed...) on top.
             errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
@@ -406,6 +499,7 @@ def _render_detail(request, application: Application, *, message_form=None):
         "can_withdraw": is_owner and may_take(get_transition("withdraw"), status=application.status, role=Role.HOLDER),
         "has_receipt": application.status != Status.DRAFT and bool(application.reference),
         "can_post_message": permissions.can_post_message(user, application),
+        "can_instruct": not is_owner and permissions.can_view_instruction(user, application),
         "message_form": message_form or forms.MessageForm(),
         "resume_url": _step_url(application, resume_step(application)),
         "summary_url": _step_url(application, Step.SUMMARY),

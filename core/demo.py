@@ -75,9 +75,13 @@ def _fund(*, slug: str, association, defaults: dict, themes, neighbourhoods, cof
     return fund
 
 
-@transaction.atomic
 def seed_demo(*, today: datetime.date | None = None) -> dict:
-    today = today or timezone.localdate()
+    # The demo sends no real e-mail: notifications (also those sent after commit) go to an in-memory outbox.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        return _seed(today=today or timezone.localdate())
+
+
+def _seed(*, today: datetime.date) -> dict:
     users = {account.key: _user(account) for account in DEMO_ACCOUNTS}
 
     roubaix = Commune.objects.get(insee_code="59512")
@@ -196,9 +200,7 @@ def seed_demo(*, today: datetime.date | None = None) -> dict:
     committee = _committee(fund=funds["hommelet_2025"], users=users)
     if "hommelet_current" in funds:
         _committee(fund=funds["hommelet_current"], users=users)
-    # The demo sends no real e-mail: notifications go to an in-memory outbox.
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        requests = seed_requests(users=users, funds=funds, committee=committee, today=today)
+    requests = seed_requests(users=users, funds=funds, committee=committee, today=today)
     return {"users": users, "funds": funds, "committee": committee, "requests": requests}
 
 

@@ -118,6 +118,13 @@ def _staff_step(*, staff, application, transition: str, comment: str = "") -> No
     application.refresh_from_db()
 
 
+# The holders of these demo projects agreed to show them on the public showcase.
+SHOWCASE_CONSENTING = {
+    "Lien social, partage et animation de quartier",
+    "Ateliers cuisine du monde",
+    "Fresque du square",
+}
+
 BUDGET_SMALL = [
     ("60", "Goûter, boissons et petit matériel", "380.00"),
     ("61", "Location de tables et barnums", "170.00"),
@@ -302,7 +309,12 @@ def seed_requests(*, users: dict, funds: dict, committee, today: datetime.date) 
                 people=(40, 25, 8),
                 today=filing_day,
             )
-            app_services.submit_application(user=holder.owner, application=application, today=filing_day)
+            app_services.submit_application(
+                user=holder.owner,
+                application=application,
+                today=filing_day,
+                showcase_consent=title in SHOWCASE_CONSENTING,
+            )
             _staff_step(staff=staff, application=application, transition="start_review")
             _staff_step(staff=staff, application=application, transition="declare_eligible")
             applications.append(application)
@@ -382,4 +394,7 @@ def seed_requests(*, users: dict, funds: dict, committee, today: datetime.date) 
         changes.filter(transition__in=["grant", "defer", "refuse"]).update(created_at=_at(session_day, 19))
         changes.filter(Q(transition="pay_advance")).update(created_at=_at(datetime.date(2025, 4, 22), 9))
         created["history"] = applications
+    from core.demo_bilans import seed_bilans
+
+    created["bilans"] = seed_bilans(fund=history, staff=staff)
     return created

@@ -12,6 +12,7 @@ urlpatterns = [
     path("compte/", include("accounts.urls")),
     path("", include("applications.urls")),
     path("", include("reports.urls")),
+    path("", include("reports.annual_urls")),
     path("equipe/", include("applications.staff_urls")),
     path("comites/", include("committees.urls")),
     path("admin/", admin.site.urls),

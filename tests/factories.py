@@ -491,3 +491,277 @@ class CvsBudgetLineFactory(DjangoModelFactory):
     planned_amount = Decimal("1000.00")
     realised_amount = Decimal("900.00")
     position = factory.Sequence(lambda n: n)
+
+
+# --- Annual reports, funders' dashboards and the public showcase ------------------------------------------
+
+
+def record_decision(*, application, outcome, session_date, decided_by, amount="0", committee=None):
+    """A committee decision of `outcome` on `application`, in a closed session held on `session_date`.
+
+    Written directly (no workflow): set the application's status yourself.
+    """
+    from django.utils import timezone
+
+    from committees.models import AgendaItem, CommitteeSession, Decision
+
+    committee = committee or application.fund.committees.first() or CommitteeFactory(fund=application.fund)
+    now = timezone.now()
+    session = CommitteeSession.objects.create(
+        committee=committee,
+        date=session_date,
+        time=datetime.time(18, 0),
+        place="Salle du centre social",
+        status=CommitteeSession.Status.CLOSED,
+        opened_at=now,
+        closed_at=now,
+    )
+    item = AgendaItem.objects.create(session=session, application=application, position=1)
+    return Decision.objects.create(
+        item=item,
+        outcome=outcome,
+        amount_granted=Decimal(amount),
+        reason="" if outcome == Decision.Outcome.GRANTED else "Motif indiqué au porteur",
+        decided_by=decided_by,
+    )
+
+
+class AmendmentFactory(DjangoModelFactory):
+    """A correction of a granted amount after the session (pass `decision`)."""
+
+    class Meta:
+        model = "committees.Amendment"
+
+    amount_delta = Decimal("-100.00")
+    changes = factory.LazyAttribute(
+        lambda o: {
+            "amount_granted": {
+                "before": str(o.decision.amount_granted),
+                "after": str(o.decision.amount_granted + o.amount_delta),
+            }
+        }
+    )
+    reason = "Dépense de location retirée du budget"
+    created_by = factory.SelfAttribute("decision.decided_by")
+
+
+class PaymentFactory(DjangoModelFactory):
+    class Meta:
+        model = "committees.Payment"
+
+    application = factory.SubFactory(GrantedApplicationFactory)
+    kind = "advance"
+    amount = Decimal("200.00")
+    paid_on = datetime.date(2025, 5, 2)
+    method = "transfer"
+    recorded_by = factory.SelfAttribute("application.created_by")
+
+
+class EffectObservationFactory(DjangoModelFactory):
+    """An effect of the grid observed in a bilan; `changes=[...]` ticks items of it (e.g. "health.confidence")."""
+
+    class Meta:
+        model = "reports.EffectObservation"
+        skip_postgeneration_save = True
+
+    bilan = factory.SubFactory(BilanFactory)
+    effect = "social_ties"
+    public_neighbours = True
+    narrative = "Des voisins qui ne se parlaient pas ont préparé le goûter ensemble."
+
+    @factory.post_generation
+    def changes(self, create, extracted, **kwargs):
+        if create and extracted:
+            from reports.models import EffectChange
+
+            for change in extracted:
+                EffectChange.objects.create(observation=self, change=change)
+
+
+def png_bytes(colour: str = "blue", size: tuple[int, int] = (4, 3)) -> bytes:
+    """A small real PNG, as the bilan's upload stores it (re-encoded, no metadata)."""
+    import io
+
+    from PIL import Image
+
+    output = io.BytesIO()
+    Image.new("RGB", size, colour).save(output, format="PNG")
+    return output.getvalue()
+
+
+def _photo_file(o):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(o.data, name="photo.png")
+
+
+class BilanPhotoFactory(DjangoModelFactory):
+    """A photo of a bilan, already checked and re-encoded; publication consented by default."""
+
+    class Meta:
+        model = "reports.BilanAttachment"
+
+    class Params:
+        data = factory.LazyFunction(png_bytes)
+
+    bilan = factory.SubFactory(BilanFactory)
+    kind = "photo"
+    file = factory.LazyAttribute(_photo_file)
+    original_name = "photo-de-madame-martin.png"
+    content_type = "image/png"
+    size = factory.LazyAttribute(lambda o: len(o.data))
+    description = "Des enfants plantent des bulbes dans le square."
+    public_consent = True
+    uploaded_by = factory.SelfAttribute("bilan.created_by")
+
+
+def build_annual_report_scenario(world, staff):
+    """Hommelet's fund in 2025 with known answers for its annual report (and the funders' dashboard).
+
+    Envelope 20 000 € (Région 14 000, Ville de Roubaix 6 000). Filed requests, by number:
+      1 A  isolement,  Roubaix-Tourcoing  filed 01/03  granted 800 on 10/04 (40 d), paid 640 + 160, bilan accepted
+      2 B  innovation, Roubaix-Tourcoing  filed 10/03  granted 1 000 − 100 (amended) on 10/04 (31 d), paid 720,
+                                                       bilan submitted
+      3 C  isolement,  Nouveau Roubaix    filed 01/02  deferred 15/03, granted 500 on 10/04 (68 d), bilan returned
+      4 D  innovation, Roubaix-Tourcoing  filed 20/03  refused on 10/04 (21 d)
+      5 E  innovation, Roubaix-Tourcoing  filed 01/04  eligible
+      6 F  isolement,  Roubaix-Tourcoing  filed 05/04  ineligible
+      7 H  isolement,  Roubaix-Tourcoing  filed 15/01  declared eligible, then withdrawn
+      and a draft (never counted). Lille Sud's fund holds one granted request (never counted for Hommelet).
+    """
+    from types import SimpleNamespace
+
+    from applications.models import StatusChange
+    from committees.models import Decision
+
+    innovation, isolement = world.themes
+    roubaix_tourcoing = world.neighbourhood
+    nouveau_roubaix = NeighbourhoodFactory(
+        code="QN05981M", name="Nouveau Roubaix", communes=list(world.neighbourhood.communes.all())
+    )
+    world.fund.neighbourhoods.add(nouveau_roubaix)
+
+    def filed(number, title, theme, neighbourhood, status, day, factory_class=ApplicationFactory):
+        return factory_class(
+            fund=world.fund,
+            number=number,
+            reference=f"PIC-2025-{number:04d}",
+            title=title,
+            theme=theme,
+            neighbourhood=neighbourhood,
+            status=status,
+            submitted_at=datetime.datetime(*day, 10, 0, tzinfo=datetime.UTC),
+        )
+
+    granted, deferred, refused = Decision.Outcome.GRANTED, Decision.Outcome.DEFERRED, Decision.Outcome.REFUSED
+    april_10 = datetime.date(2025, 4, 10)
+
+    a = filed(1, "Fête des voisins du square", isolement, roubaix_tourcoing, Status.BALANCE_PAID, (2025, 3, 1))
+    record_decision(application=a, outcome=granted, amount="800", session_date=april_10, decided_by=staff)
+    PaymentFactory(application=a, kind="advance", amount=Decimal("640.00"), recorded_by=staff)
+    PaymentFactory(application=a, kind="balance", amount=Decimal("160.00"), recorded_by=staff)
+    bilan_a = BilanFactory(application=a, status="accepted", submitted_at=a.submitted_at)
+    EffectObservationFactory(
+        bilan=bilan_a, effect="social_ties", changes=["social_ties.project_life", "social_ties.public_events"]
+    )
+    EffectObservationFactory(bilan=bilan_a, effect="health", changes=["health.confidence"])
+
+    b = filed(2, "Atelier de réparation de vélos", innovation, roubaix_tourcoing, Status.BILAN_RECEIVED, (2025, 3, 10))
+    decision_b = record_decision(application=b, outcome=granted, amount="1000", session_date=april_10, decided_by=staff)
+    AmendmentFactory(decision=decision_b, amount_delta=Decimal("-100.00"))
+    PaymentFactory(application=b, kind="advance", amount=Decimal("720.00"), recorded_by=staff)
+    bilan_b = BilanFactory(
+        application=b,
+        status="submitted",
+        submitted_at=b.submitted_at,
+        participant_women=20,
+        participant_men=30,
+        mobilised_women=4,
+        mobilised_men=6,
+        difficulties="Trouver une salle libre le samedi.",
+        other_ideas="Un atelier vélo pour les enfants.",
+        wants_to_renew=False,
+    )
+    EffectObservationFactory(bilan=bilan_b, effect="social_ties", changes=["social_ties.project_life"])
+
+    c = filed(3, "Club de lecture à voix haute", isolement, nouveau_roubaix, Status.GRANTED, (2025, 2, 1))
+    record_decision(application=c, outcome=deferred, session_date=datetime.date(2025, 3, 15), decided_by=staff)
+    record_decision(application=c, outcome=granted, amount="500", session_date=april_10, decided_by=staff)
+    bilan_c = BilanFactory(
+        application=c,
+        status="returned",
+        submitted_at=c.submitted_at,
+        participant_women=100,
+        participant_men=100,
+        mobilised_women=50,
+        mobilised_men=50,
+        difficulties="Texte d'un bilan renvoyé au porteur.",
+        other_ideas="Idée d'un bilan renvoyé.",
+    )
+    EffectObservationFactory(bilan=bilan_c, effect="social_ties", changes=["social_ties.dedicated_times"])
+    EffectObservationFactory(bilan=bilan_c, effect="gender_equality", changes=[])
+
+    d = filed(4, "Concert dans la cour", innovation, roubaix_tourcoing, Status.REFUSED, (2025, 3, 20))
+    record_decision(application=d, outcome=refused, session_date=april_10, decided_by=staff)
+    e = filed(5, "Jardin partagé", innovation, roubaix_tourcoing, Status.ELIGIBLE, (2025, 4, 1))
+    f = filed(6, "Voyage à la mer", isolement, roubaix_tourcoing, Status.INELIGIBLE, (2025, 4, 5))
+    h = filed(7, "Repas partagé", isolement, roubaix_tourcoing, Status.WITHDRAWN, (2025, 1, 15))
+    StatusChange.objects.create(
+        application=h, transition="declare_eligible", from_status=Status.UNDER_REVIEW, to_status=Status.ELIGIBLE
+    )
+    StatusChange.objects.create(
+        application=h, transition="withdraw", from_status=Status.ELIGIBLE, to_status=Status.WITHDRAWN
+    )
+    draft = ApplicationFactory(fund=world.fund, title="Brouillon jamais déposé", theme=innovation)
+
+    lille = ApplicationFactory(
+        fund=world.other_fund,
+        number=1,
+        reference="PIC-2025-0001",
+        title="Projet de Lille Sud",
+        theme=isolement,
+        neighbourhood=world.other_neighbourhood,
+        status=Status.ADVANCE_PAID,
+        submitted_at=datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC),
+    )
+    record_decision(application=lille, outcome=granted, amount="700", session_date=april_10, decided_by=staff)
+    PaymentFactory(application=lille, amount=Decimal("560.00"), recorded_by=staff)
+    BilanFactory(application=lille, status="accepted", submitted_at=lille.submitted_at, participant_women=999)
+
+    return SimpleNamespace(a=a, b=b, c=c, d=d, e=e, f=f, h=h, draft=draft, lille=lille, nouveau_roubaix=nouveau_roubaix)
+
+
+# --- Instruction (eligibility grid, checks, private notes) --------------------------------------------
+
+
+class EligibilityCriterionFactory(DjangoModelFactory):
+    class Meta:
+        model = "applications.EligibilityCriterion"
+
+    fund = factory.SubFactory(FundFactory)
+    label = factory.Sequence(lambda n: f"Critère de recevabilité n° {n}")
+    help_text = ""
+    position = factory.Sequence(lambda n: n + 1)
+    is_required = True
+
+
+class CriterionCheckFactory(DjangoModelFactory):
+    """A criterion checked « Oui » by the fund's staff (`checked_by` is left empty unless given)."""
+
+    class Meta:
+        model = "applications.CriterionCheck"
+
+    application = factory.SubFactory(ApplicationFactory)
+    criterion = factory.SubFactory(EligibilityCriterionFactory, fund=factory.SelfAttribute("..application.fund"))
+    met = True
+    comment = ""
+    checked_at = factory.LazyFunction(lambda: datetime.datetime(2025, 3, 12, 10, 0, tzinfo=datetime.UTC))
+
+
+class StaffNoteFactory(DjangoModelFactory):
+    class Meta:
+        model = "applications.StaffNote"
+
+    application = factory.SubFactory(ApplicationFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Note interne n° {n} : appeler la référente.")

@@ -161,12 +161,12 @@ def test_staff_see_their_filed_requests_newest_first_never_drafts_nor_other_asso
     assert "Fête à Lille Sud" not in html
 
 
-def test_row_shows_french_date_money_status_and_a_link_to_the_detail(client, staff, requests_):
+def test_row_shows_french_date_money_status_and_a_link_to_the_staff_page(client, staff, requests_):
     client.force_login(staff)
     html = get_inbox(client, q="Repair").content.decode()
     repair = requests_["repair"]
-    assert f'href="/demandes/{repair.pk}/"' in html
-    assert reverse("applications:application_detail", args=[repair.pk]) == f"/demandes/{repair.pk}/"
+    assert f'href="/equipe/demandes/{repair.pk}/"' in html
+    assert reverse("staff:application", args=[repair.pk]) == f"/equipe/demandes/{repair.pk}/"
     assert "15/03/2025" in html  # 23:30 in Paris is still 15 March, although it is 22:30 UTC
     assert "800,00\u00a0€" in html
     assert "En cours d&#x27;instruction" in html

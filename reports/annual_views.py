@@ -1,0 +1,139 @@
+"""Pages of the annual reports, the funders' dashboard and the public showcase of funded projects.
+
+Plain function views. Reading rules: the annual report and the dashboard through
+`reports.annual.readable_funds` (the carrier association's staff, the co-funders' staff, the administrator;
+404 for anyone else); the showcase is public and shows only what `reports.showcase` hands it.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from reports import annual, annual_pdf, annual_xlsx, dashboards, showcase
+
+# --- Annual report ----------------------------------------------------------------------------------------
+
+
+def _report_fund(request, slug: str, year: int):
+    """The fund of the report if the user may read it; 404 otherwise, and for any year but the fund's."""
+    fund = annual.readable_funds(request.user).select_related("association").filter(slug=slug, year=year).first()
+    if fund is None:
+        raise Http404
+    return fund
+
+
+@login_required
+@require_GET
+def annual_report(request, slug: str, year: int):
+    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    return render(request, "reports/annual/report.html", {"report": report})
+
+
+@login_required
+@require_GET
+def annual_report_pdf(request, slug: str, year: int):
+    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    response = HttpResponse(annual_pdf.render_annual_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+@require_GET
+def annual_report_xlsx(request, slug: str, year: int):
+    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    response = HttpResponse(annual_xlsx.annual_report_xlsx(report), content_type=annual_xlsx.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "xlsx")}"'
+    return response
+
+
+# --- Funders' dashboard -----------------------------------------------------------------------------------
+
+
+def _dashboard(request):
+    if not annual.may_use_dashboard(request.user):
+        raise Http404
+    form = dashboards.DashboardFilterForm(request.GET, funds=annual.readable_funds(request.user))
+    filters = dashboards.filters_from(form)
+    rows = dashboards.dashboard_rows(user=request.user, filters=filters)
+    return form, filters, rows
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form, filters, rows = _dashboard(request)
+    context = {
+        "form": form,
+        "filters": filters,
+        "rows": rows,
+        "totals": dashboards.totals(rows),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_csv(request):
+    _form, _filters, rows = _dashboard(request)
+    response = HttpResponse(
+        dashboards.csv_text(rows, absolute_url=request.build_absolute_uri), content_type=dashboards.CSV_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_xlsx(request):
+    _form, _filters, rows = _dashboard(request)
+    response = HttpResponse(
+        dashboards.xlsx_bytes(rows, absolute_url=request.build_absolute_uri),
+        content_type=dashboards.XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.xlsx"'
+    return response
+
+
+# --- Public showcase --------------------------------------------------------------------------------------
+
+
+@require_GET
+def showcase_list(request):
+    form = showcase.ShowcaseFilterForm(request.GET)
+    page, projects = showcase.showcase_page(form=form, page_number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/showcase/list.html",
+        {"form": form, "page": page, "projects": projects, "query": query.urlencode()},
+    )
+
+
+@require_GET
+def showcase_detail(request, pk: int):
+    project = showcase.showcase_project(pk=pk)
+    if project is None:
+        raise Http404
+    return render(request, "reports/showcase/detail.html", {"project": project})
+
+
+@require_GET
+def showcase_photo(request, pk: int, photo_pk: int):
+    """A consented photo of a showcased project: the stored file, re-encoded on upload without metadata."""
+    photo = showcase.public_photo(project_pk=pk, photo_pk=photo_pk)
+    if photo is None:
+        raise Http404
+    extension = "png" if photo.content_type == "image/png" else "jpg"
+    response = FileResponse(
+        photo.file.open("rb"),
+        content_type=photo.content_type,
+        as_attachment=False,
+        filename=f"projet-{pk}-photo-{photo.pk}.{extension}",
+    )
+    # Short cache: a withdrawn consent must take effect quickly.
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -1,0 +1,354 @@
+"""The funders' dashboard: the funds a user may read, compared side by side, with CSV and XLSX exports.
+
+The Région's staff see every fund the Région co-funds, whichever association runs it; a City's staff see
+the funds their City co-funds; a carrier association's staff see their own funds; the administrator sees
+all (`reports.annual.readable_funds`).
+
+Filters: the fund's year and scheme select funds. A commune, a neighbourhood or a theme selects the funds
+that cover it (or hold a request in it) and restricts the request figures (requests, granted count, granted,
+paid, participants) to the requests of that commune, neighbourhood or theme; the envelope and what is left
+of it stay the whole fund's. Every figure is a grouped aggregate: the number of queries does not depend on
+the number of funds or requests.
+
+The export columns are defined once, in `COLUMNS`, and documented in docs/exports.md.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from django import forms
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from applications.exports import neutralise_formula
+from applications.models import Application
+from committees.models import Amendment, Decision, Payment
+from funds.models import Commune, Fund, Neighbourhood, Theme
+from reports.annual import COUNTED_BILAN_STATUSES, readable_funds
+from reports.models import Bilan
+
+ZERO = Decimal("0.00")
+CSV_DELIMITER = ";"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# --- Filters ----------------------------------------------------------------------------------------------
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters. Choice lists offer only what the user's funds hold."""
+
+    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
+    scheme = forms.ChoiceField(label=_("Dispositif"), required=False)
+    commune = forms.ModelChoiceField(
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes")
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Quartier"), queryset=Neighbourhood.objects.none(), required=False, empty_label=_("Tous")
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Thématique"), queryset=Theme.objects.none(), required=False, empty_label=_("Toutes")
+    )
+
+    def __init__(self, data=None, *, funds: QuerySet[Fund]):
+        super().__init__(data)
+        years = sorted(set(funds.values_list("year", flat=True)), reverse=True)
+        self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
+        self.fields["scheme"].choices = [("", _("Tous"))] + list(Fund.Scheme.choices)
+        neighbourhoods = Neighbourhood.objects.filter(Q(funds__in=funds) | Q(applications__fund__in=funds)).distinct()
+        self.fields["neighbourhood"].queryset = neighbourhoods.order_by("name")
+        self.fields["commune"].queryset = (
+            Commune.objects.filter(neighbourhoods__in=neighbourhoods).distinct().order_by("name")
+        )
+        self.fields["theme"].queryset = (
+            Theme.objects.filter(Q(funds__in=funds) | Q(applications__fund__in=funds))
+            .distinct()
+            .order_by("position", "name")
+        )
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int | None = None
+    scheme: str = ""
+    commune: Commune | None = None
+    neighbourhood: Neighbourhood | None = None
+    theme: Theme | None = None
+
+    @property
+    def restricts_requests(self) -> bool:
+        return bool(self.commune or self.neighbourhood or self.theme)
+
+    def request_q(self, prefix: str = "") -> Q:
+        """The condition on a request (reached through `prefix`) of the commune, neighbourhood and theme."""
+        q = Q()
+        if self.theme:
+            q &= Q(**{f"{prefix}theme": self.theme})
+        if self.neighbourhood:
+            q &= Q(**{f"{prefix}neighbourhood": self.neighbourhood})
+        if self.commune:
+            q &= Q(**{f"{prefix}neighbourhood__communes": self.commune})
+        return q
+
+    def fund_q(self) -> Q:
+        q = Q()
+        if self.year:
+            q &= Q(year=self.year)
+        if self.scheme:
+            q &= Q(scheme=self.scheme)
+        if self.theme:
+            q &= Q(themes=self.theme) | Q(applications__theme=self.theme)
+        if self.neighbourhood:
+            q &= Q(neighbourhoods=self.neighbourhood) | Q(applications__neighbourhood=self.neighbourhood)
+        if self.commune:
+            q &= Q(neighbourhoods__communes=self.commune) | Q(applications__neighbourhood__communes=self.commune)
+        return q
+
+
+def filters_from(form: DashboardFilterForm) -> Filters | None:
+    """The cleaned filters, or None when the form is invalid (the dashboard then lists no fund)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return Filters(
+        year=data.get("year"),
+        scheme=data.get("scheme") or "",
+        commune=data.get("commune"),
+        neighbourhood=data.get("neighbourhood"),
+        theme=data.get("theme"),
+    )
+
+
+# --- Rows -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FundRow:
+    fund: Fund
+    envelope: Decimal
+    granted: Decimal  # of the requests selected by the filters
+    paid: Decimal  # idem
+    remaining: Decimal  # the whole fund's envelope less everything granted in it
+    requests: int  # filed requests
+    granted_count: int
+    participants_women: int
+    participants_men: int
+
+    @property
+    def report_path(self) -> str:
+        return reverse("annual:report", args=[self.fund.slug, self.fund.year])
+
+
+@dataclass(frozen=True)
+class Totals:
+    envelope: Decimal
+    granted: Decimal
+    paid: Decimal
+    remaining: Decimal
+    requests: int
+    granted_count: int
+    participants_women: int
+    participants_men: int
+
+
+def _by_fund(queryset, fund_path: str, **aggregates) -> dict[int, dict]:
+    return {row["fund_key"]: row for row in queryset.values(fund_key=F(fund_path)).annotate(**aggregates).order_by()}
+
+
+def _int_sum(name: str):
+    return Coalesce(Sum(name), Value(0), output_field=IntegerField())
+
+
+def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
+    """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
+    if filters is None:
+        return []
+    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
+    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
+    if not funds:
+        return []
+    ids = [fund.pk for fund in funds]
+    selected = filters.request_q("item__application__")
+    granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
+    amended_all = Amendment.objects.filter(
+        decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
+    )
+    fund_path, amendment_path = "item__session__committee__fund", "decision__item__session__committee__fund"
+    totals_granted = _by_fund(granted_all, fund_path, amount=Sum("amount_granted"))
+    totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
+    if filters.restricts_requests:
+        granted_sel = _by_fund(granted_all.filter(selected), fund_path, amount=Sum("amount_granted"))
+        amended_sel = _by_fund(
+            amended_all.filter(filters.request_q("decision__item__application__")),
+            amendment_path,
+            amount=Sum("amount_delta"),
+        )
+    else:
+        granted_sel, amended_sel = totals_granted, totals_amended
+    paid = _by_fund(
+        Payment.objects.filter(application__fund__in=ids).filter(filters.request_q("application__")),
+        "application__fund",
+        amount=Sum("amount"),
+    )
+    granted_decision = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
+    requests = _by_fund(
+        Application.objects.filter(fund__in=ids, submitted_at__isnull=False).filter(filters.request_q()),
+        "fund",
+        requests=Count("pk", distinct=True),
+        granted_count=Count("pk", distinct=True, filter=Q(Exists(granted_decision))),
+    )
+    people = _by_fund(
+        Bilan.objects.filter(application__fund__in=ids, status__in=COUNTED_BILAN_STATUSES).filter(
+            filters.request_q("application__")
+        ),
+        "application__fund",
+        women=_int_sum("participant_women"),
+        men=_int_sum("participant_men"),
+    )
+
+    def amount(rows: dict, fund_id: int) -> Decimal:
+        return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(Decimal("0.01"))
+
+    result = []
+    for fund in funds:
+        total_granted = amount(totals_granted, fund.pk) + amount(totals_amended, fund.pk)
+        result.append(
+            FundRow(
+                fund=fund,
+                envelope=fund.envelope,
+                granted=amount(granted_sel, fund.pk) + amount(amended_sel, fund.pk),
+                paid=amount(paid, fund.pk),
+                remaining=fund.envelope - total_granted,
+                requests=requests.get(fund.pk, {}).get("requests", 0),
+                granted_count=requests.get(fund.pk, {}).get("granted_count", 0),
+                participants_women=people.get(fund.pk, {}).get("women", 0),
+                participants_men=people.get(fund.pk, {}).get("men", 0),
+            )
+        )
+    return result
+
+
+def totals(rows: list[FundRow]) -> Totals:
+    """The sum of the listed funds' rows (added up from their aggregates, a handful of funds)."""
+    return Totals(
+        envelope=sum((row.envelope for row in rows), ZERO),
+        granted=sum((row.granted for row in rows), ZERO),
+        paid=sum((row.paid for row in rows), ZERO),
+        remaining=sum((row.remaining for row in rows), ZERO),
+        requests=sum(row.requests for row in rows),
+        granted_count=sum(row.granted_count for row in rows),
+        participants_women=sum(row.participants_women for row in rows),
+        participants_men=sum(row.participants_men for row in rows),
+    )
+
+
+# --- Exports ----------------------------------------------------------------------------------------------
+
+
+class Column(NamedTuple):
+    header: str
+    description: str
+    value: Callable[[FundRow], Any]
+
+
+COLUMNS: list[Column] = [
+    Column("fund_slug", _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."), lambda r: r.fund.slug),
+    Column("fund", _("Nom du fonds."), lambda r: r.fund.name),
+    Column("association", _("Association porteuse du fonds."), lambda r: r.fund.association.name),
+    Column("scheme", _("Code du dispositif : pic, fph, fifty_fifty ou cvs."), lambda r: r.fund.scheme),
+    Column("year", _("Année du fonds."), lambda r: r.fund.year),
+    Column("envelope", _("Enveloppe du fonds, en euros."), lambda r: r.envelope),
+    Column("granted", _("Montant accordé (décisions et rectifications), en euros."), lambda r: r.granted),
+    Column("paid", _("Montant versé, en euros."), lambda r: r.paid),
+    Column("remaining", _("Reste de l'enveloppe non accordé (fonds entier), en euros."), lambda r: r.remaining),
+    Column("requests", _("Nombre de demandes déposées."), lambda r: r.requests),
+    Column("granted_count", _("Nombre de demandes accordées."), lambda r: r.granted_count),
+    Column(
+        "participants_women",
+        _("Participantes (femmes) d'après les bilans déposés ou acceptés."),
+        lambda r: r.participants_women,
+    ),
+    Column(
+        "participants_men",
+        _("Participants (hommes) d'après les bilans déposés ou acceptés."),
+        lambda r: r.participants_men,
+    ),
+]
+
+HEADERS = [column.header for column in COLUMNS]
+
+
+def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
+    for row in rows:
+        values = [column.value(row) for column in COLUMNS]
+        if absolute_url is not None:
+            values.append(absolute_url(row.report_path))
+        yield values
+
+
+def _headers(with_url: bool) -> list[str]:
+    return HEADERS + (["report_url"] if with_url else [])
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
+
+
+def write_csv(rows: Iterable[FundRow], stream, *, absolute_url: Callable[[str], str] | None = None) -> None:
+    """UTF-8 with a byte order mark, `;` separators, CRLF line ends: French Excel opens it as is."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream, delimiter=CSV_DELIMITER)
+    writer.writerow(_headers(absolute_url is not None))
+    for values in export_rows(rows, absolute_url=absolute_url):
+        writer.writerow([_csv_cell(value) for value in values])
+
+
+def csv_text(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> str:
+    stream = io.StringIO()
+    write_csv(rows, stream, absolute_url=absolute_url)
+    return stream.getvalue()
+
+
+def xlsx_bytes(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> bytes:
+    """One sheet "Fonds", a bold header row, amounts as number cells."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=str(_("Fonds")))
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header = []
+    for title in _headers(absolute_url is not None):
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for values in export_rows(rows, absolute_url=absolute_url):
+        cells = []
+        for value in values:
+            if isinstance(value, Decimal):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "#,##0.00"
+                cells.append(cell)
+            elif isinstance(value, int) or value is None:
+                cells.append(value)
+            else:
+                cells.append(neutralise_formula(str(value)))
+        sheet.append(cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

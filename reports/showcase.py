@@ -1,0 +1,247 @@
+"""The public showcase of funded projects (*Valoriser*) and the key figures of the home page.
+
+A project is shown when it was granted by a committee, its fund is published, and its holder agreed that it
+be shown (`Application.showcase_consent`). The bilan's highlights (results, positive points) and photos appear
+once the association has accepted the bilan, and a photo only if the people on it agreed
+(`BilanAttachment.public_consent`).
+
+Nothing personal ever leaves this module: the pages receive `ShowcaseProject` values built from an explicit
+list of columns (title, theme, neighbourhood, fund, texts of the project), never a model instance, so a
+template cannot reach the holder, the referent, an e-mail, a phone number, an address, a SIRET, a user
+or a file's original name. The place of the project is left out too (it may be someone's home).
+"""
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from committees.models import Decision
+from funds.models import Fund, Neighbourhood, Theme
+from reports.annual import GenderCount
+from reports.models import Bilan, BilanAttachment, BilanStatus
+
+PAGE_SIZE = 12
+SUMMARY_CHARS = 280  # on a card of the list
+PAGE_SUMMARY_CHARS = 1200  # on the project's page
+PHOTO_TYPES = ("image/jpeg", "image/png")
+
+# The only columns of a request the showcase reads.
+PUBLIC_COLUMNS = (
+    "pk",
+    "title",
+    "objectives",
+    "description",
+    "starts_at",
+    "theme__name",
+    "neighbourhood__name",
+    "fund__name",
+    "fund__year",
+    "fund__association__name",
+    "bilan__status",
+    "bilan__results",
+    "bilan__positive_points",
+    "bilan__participant_women",
+    "bilan__participant_men",
+)
+
+
+def _granted() -> Exists:
+    return Exists(Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED))
+
+
+def funded_projects() -> QuerySet[Application]:
+    """Requests granted by a committee in a published fund, whether or not shown publicly (for counts)."""
+    return Application.objects.filter(fund__is_published=True, submitted_at__isnull=False).filter(_granted())
+
+
+def showcased_projects() -> QuerySet[Application]:
+    """Funded projects whose holder agreed to show them publicly."""
+    return funded_projects().filter(showcase_consent=True)
+
+
+def public_photos() -> QuerySet[BilanAttachment]:
+    """Photos anyone may see: consented, of an accepted bilan of a showcased project, stored as an image."""
+    return BilanAttachment.objects.filter(
+        kind=BilanAttachment.Kind.PHOTO,
+        public_consent=True,
+        content_type__in=PHOTO_TYPES,
+        bilan__status=BilanStatus.ACCEPTED,
+        bilan__application__in=showcased_projects(),
+    )
+
+
+# --- Values handed to templates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Photo:
+    pk: int
+    project_pk: int
+    description: str
+
+
+@dataclass(frozen=True)
+class ShowcaseProject:
+    pk: int
+    title: str
+    theme: str
+    neighbourhood: str
+    fund: str
+    association: str
+    year: int
+    started_at: object  # when the project started (a datetime), or None
+    summary: str
+    results: str  # from the accepted bilan, else ""
+    positive_points: str
+    participants: GenderCount | None
+    photos: list[Photo]
+
+    @property
+    def cover(self) -> Photo | None:
+        return self.photos[0] if self.photos else None
+
+
+def _summary(row: dict, length: int) -> str:
+    text = (row["objectives"] or "").strip() or (row["description"] or "").strip()
+    return Truncator(text).chars(length)
+
+
+def _project(row: dict, photos: list[Photo], *, summary_chars: int) -> ShowcaseProject:
+    accepted = row["bilan__status"] == BilanStatus.ACCEPTED
+    results = (row["bilan__results"] or "").strip() if accepted else ""
+    positive = (row["bilan__positive_points"] or "").strip() if accepted else ""
+    participants = None
+    if accepted and (row["bilan__participant_women"] or row["bilan__participant_men"]):
+        participants = GenderCount(row["bilan__participant_women"] or 0, row["bilan__participant_men"] or 0)
+    return ShowcaseProject(
+        pk=row["pk"],
+        title=row["title"],
+        theme=row["theme__name"] or "",
+        neighbourhood=row["neighbourhood__name"] or "",
+        fund=row["fund__name"],
+        association=row["fund__association__name"],
+        year=row["fund__year"],
+        started_at=row["starts_at"],
+        summary=_summary(row, summary_chars),
+        results=results,
+        positive_points=positive,
+        participants=participants,
+        photos=[photo for photo in photos if photo.project_pk == row["pk"]] if accepted else [],
+    )
+
+
+def _photos_of(project_ids: list[int]) -> list[Photo]:
+    rows = (
+        public_photos()
+        .filter(bilan__application__in=project_ids)
+        .values("pk", "bilan__application_id", "description")
+        .order_by("uploaded_at", "pk")
+    )
+    return [Photo(row["pk"], row["bilan__application_id"], row["description"]) for row in rows]
+
+
+# --- List and filters -------------------------------------------------------------------------------------
+
+
+class ShowcaseFilterForm(forms.Form):
+    theme = forms.ModelChoiceField(
+        label=_("Thématique"), queryset=Theme.objects.none(), required=False, empty_label=_("Toutes")
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Quartier"), queryset=Neighbourhood.objects.none(), required=False, empty_label=_("Tous")
+    )
+    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data=None):
+        super().__init__(data)
+        shown = showcased_projects()
+        self.fields["theme"].queryset = (
+            Theme.objects.filter(applications__in=shown).distinct().order_by("position", "name")
+        )
+        self.fields["neighbourhood"].queryset = (
+            Neighbourhood.objects.filter(applications__in=shown).distinct().order_by("name")
+        )
+        years = Fund.objects.filter(applications__in=shown).values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
+
+
+def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[Page, list[ShowcaseProject]]:
+    """One page of showcased projects, newest fund year first (three queries whatever the page size)."""
+    projects = showcased_projects()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data.get("theme"):
+            projects = projects.filter(theme=data["theme"])
+        if data.get("neighbourhood"):
+            projects = projects.filter(neighbourhood=data["neighbourhood"])
+        if data.get("year"):
+            projects = projects.filter(fund__year=data["year"])
+    else:
+        projects = projects.none()
+    ordered = projects.order_by("-fund__year", "-submitted_at", "-pk").values_list("pk", flat=True)
+    page = Paginator(ordered, PAGE_SIZE).get_page(page_number)
+    ids = list(page.object_list)
+    rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
+    photos = _photos_of(ids)
+    cards = [_project(rows[pk], photos, summary_chars=SUMMARY_CHARS) for pk in ids if pk in rows]
+    return page, cards
+
+
+def showcase_project(*, pk: int) -> ShowcaseProject | None:
+    """A showcased project's page, or None when it is not (or no longer) shown publicly."""
+    row = showcased_projects().filter(pk=pk).values(*PUBLIC_COLUMNS).first()
+    if row is None:
+        return None
+    return _project(row, _photos_of([pk]), summary_chars=PAGE_SUMMARY_CHARS)
+
+
+def public_photo(*, project_pk: int, photo_pk: int) -> BilanAttachment | None:
+    """The stored (re-encoded, metadata-free) photo, if anyone may see it as part of that project."""
+    return public_photos().filter(pk=photo_pk, bilan__application_id=project_pk).first()
+
+
+# --- Key figures of the home page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    projects: int  # projects funded (granted) in published funds
+    participants: GenderCount  # residents who took part, from accepted bilans
+    mobilised: GenderCount  # residents who organised, from accepted bilans
+
+    @property
+    def residents(self) -> int:
+        return self.participants.total + self.mobilised.total
+
+    @property
+    def people(self) -> GenderCount:
+        return GenderCount(self.participants.women + self.mobilised.women, self.participants.men + self.mobilised.men)
+
+
+def public_key_figures() -> KeyFigures:
+    """Projects funded, residents involved and the shares of women and men (two aggregate queries).
+
+    Counts every funded project, shown publicly or not: an anonymous total is no one's personal data.
+    """
+    projects = funded_projects().aggregate(count=Count("pk"))["count"]
+
+    def total(name):
+        return Coalesce(Sum(name), Value(0), output_field=IntegerField())
+
+    sums = Bilan.objects.filter(status=BilanStatus.ACCEPTED, application__in=funded_projects()).aggregate(
+        participant_women=total("participant_women"),
+        participant_men=total("participant_men"),
+        mobilised_women=total("mobilised_women"),
+        mobilised_men=total("mobilised_men"),
+    )
+    return KeyFigures(
+        projects=projects,
+        participants=GenderCount(sums["participant_women"], sums["participant_men"]),
+        mobilised=GenderCount(sums["mobilised_women"], sums["mobilised_men"]),
+    )

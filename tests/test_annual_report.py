@@ -1,0 +1,535 @@
+"""The annual report of a fund: every figure on a scenario with known answers, its page, PDF, XLSX and command.
+
+The expected numbers below are worked out by hand from `factories.build_annual_report_scenario` (its
+docstring lists the requests).
+"""
+
+import datetime
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from applications.models import Application
+from applications.workflow import Status
+from committees.models import AgendaItem, CommitteeSession, Decision, Payment
+from reports import charts
+from reports.annual import annual_report
+from reports.models import Bilan, EffectChange, EffectObservation
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scenario(world, staff):
+    return f.build_annual_report_scenario(world, staff)
+
+
+@pytest.fixture
+def report(world, scenario):
+    return annual_report(fund=world.fund)
+
+
+def url(name, fund, year=None):
+    return reverse(f"annual:{name}", args=[fund.slug, year or fund.year])
+
+
+def plain(text: str) -> str:
+    """Spaces of every kind (narrow no-break, no-break, new lines) as one plain space."""
+    return re.sub(r"[\s\u202f\u00a0]+", " ", text)
+
+
+# --- Figures ---------------------------------------------------------------------------------------------
+
+
+def test_money_envelope_granted_paid_left_and_split_by_cofunder(report):
+    money = report.money
+    assert money.envelope == Decimal("20000.00")
+    assert money.granted == Decimal("2200.00")  # 800 + (1 000 − 100) + 500
+    assert money.paid == Decimal("1520.00")  # 640 + 160 + 720
+    assert money.remaining == Decimal("17800.00")
+    assert money.to_pay == Decimal("680.00")
+    assert [
+        (c.funder.name, c.contribution, c.share_percent, c.granted, c.paid, c.remaining) for c in money.by_cofunder
+    ] == [
+        (
+            "Région Hauts-de-France",
+            Decimal("14000.00"),
+            Decimal("70.00"),
+            Decimal("1540.00"),
+            Decimal("1064.00"),
+            Decimal("12460.00"),
+        ),
+        (
+            "Ville de Roubaix",
+            Decimal("6000.00"),
+            Decimal("30.00"),
+            Decimal("660.00"),
+            Decimal("456.00"),
+            Decimal("5340.00"),
+        ),
+    ]
+    assert report.funders == ["Région Hauts-de-France", "Ville de Roubaix"]
+
+
+def test_granted_by_theme_and_by_neighbourhood(report):
+    assert [(r.label, r.projects, r.amount, r.share) for r in report.by_theme] == [
+        ("Lutte contre l'isolement", 2, Decimal("1300.00"), Decimal("59.09")),
+        ("Innovation sociale", 1, Decimal("900.00"), Decimal("40.91")),
+    ]
+    assert [(r.label, r.code, r.projects, r.amount, r.share) for r in report.by_neighbourhood] == [
+        ("Quartier Intercommunal Roubaix-Tourcoing", "QN05980M", 2, Decimal("1700.00"), Decimal("77.27")),
+        ("Nouveau Roubaix", "QN05981M", 1, Decimal("500.00"), Decimal("22.73")),
+    ]
+
+
+def test_activity_counts_average_grant_and_median_delay(report):
+    activity = report.activity
+    assert activity.received == 7  # the draft and Lille Sud's request are not counted
+    assert activity.eligible == 6  # all but the ineligible one; the withdrawn one was declared eligible first
+    assert activity.granted == 3
+    assert activity.deferred == 1
+    assert activity.refused == 1
+    assert activity.average_grant == Decimal("733.33")  # 2 200 / 3
+    assert activity.decided == 4
+    assert activity.median_days_to_decision == Decimal("35.5")  # 21, 31, 40, 68
+    assert activity.median_days_text == "35,5"
+
+
+def test_participation_counts_only_submitted_and_accepted_bilans(report):
+    participation = report.participation
+    assert participation.bilans == 2  # the returned bilan (100 + 100) is left out
+    assert (participation.participants.women, participation.participants.men) == (71, 58)
+    assert participation.participants.total == 129
+    assert (participation.participants.women_share, participation.participants.men_share) == (
+        Decimal("55.04"),
+        Decimal("44.96"),
+    )
+    assert (participation.mobilised.women, participation.mobilised.men) == (15, 11)
+    assert (participation.mobilised.women_share, participation.mobilised.men_share) == (
+        Decimal("57.69"),
+        Decimal("42.31"),
+    )
+    assert [
+        (r.label, r.bilans, r.participants.women, r.participants.men, r.mobilised.women, r.mobilised.men)
+        for r in participation.by_theme
+    ] == [("Lutte contre l'isolement", 1, 51, 28, 11, 5), ("Innovation sociale", 1, 20, 30, 4, 6)]
+    assert [r.participants.women_share for r in participation.by_theme] == [Decimal("64.56"), Decimal("40.00")]
+    assert (participation.wants_to_renew, participation.does_not_want_to_renew) == (1, 1)
+
+
+def test_effects_count_bilans_for_each_effect_and_item(report):
+    effects = {effect.effect: effect for level in report.effects.levels for effect in level.effects}
+    assert report.effects.bilans == 2
+    assert [level.label for level in report.effects.levels] == [
+        "Effets individuels",
+        "Effets collectifs",
+        "Effets sur le quartier et le territoire",
+    ]
+    assert len(effects) == 10
+    social_ties = {item.label: item.bilans for item in effects["social_ties"].items}
+    assert effects["social_ties"].bilans == 2
+    assert social_ties["dans la vie du projet"] == 2
+    assert social_ties["lors d'évènements grand public"] == 1
+    assert social_ties["lors de temps spécifiques organisés pour favoriser les rencontres entre ces publics"] == 0
+    assert effects["health"].bilans == 1
+    assert {item.label: item.bilans for item in effects["health"].items}["d'une plus grande confiance en eux"] == 1
+    assert effects["gender_equality"].bilans == 0  # only the returned bilan reports it
+    assert sum(item.bilans for effect in effects.values() for item in effect.items) == 4
+
+
+def test_projects_list_with_amounts_and_status(report):
+    rows = [(p.reference, p.status, p.amount_requested, p.granted, p.paid, p.days_to_decision) for p in report.projects]
+    assert rows == [
+        ("PIC-2025-0001", Status.BALANCE_PAID, Decimal("250.00"), Decimal("800.00"), Decimal("800.00"), 40),
+        ("PIC-2025-0002", Status.BILAN_RECEIVED, Decimal("250.00"), Decimal("900.00"), Decimal("720.00"), 31),
+        ("PIC-2025-0003", Status.GRANTED, Decimal("250.00"), Decimal("500.00"), Decimal("0.00"), 68),
+        ("PIC-2025-0004", Status.REFUSED, Decimal("250.00"), Decimal("0.00"), Decimal("0.00"), 21),
+        ("PIC-2025-0005", Status.ELIGIBLE, Decimal("250.00"), Decimal("0.00"), Decimal("0.00"), None),
+        ("PIC-2025-0006", Status.INELIGIBLE, Decimal("250.00"), Decimal("0.00"), Decimal("0.00"), None),
+        ("PIC-2025-0007", Status.WITHDRAWN, Decimal("250.00"), Decimal("0.00"), Decimal("0.00"), None),
+    ]
+    assert report.projects[0].status_label == "Solde versé"
+    assert report.projects[0].theme == "Lutte contre l'isolement"
+    assert report.projects[2].neighbourhood == "Nouveau Roubaix"
+    assert report.projects[2].decided_on == datetime.date(2025, 4, 10)  # the grant, not the earlier deferral
+
+
+def test_difficulties_and_perspectives_are_quoted_from_filed_bilans_only(report):
+    assert [(q.reference, q.text) for q in report.difficulties] == [
+        ("PIC-2025-0001", "L'espace est restreint les jours de pluie."),
+        ("PIC-2025-0002", "Trouver une salle libre le samedi."),
+    ]
+    assert [(q.reference, q.text) for q in report.perspectives] == [
+        ("PIC-2025-0001", "Un café citoyen"),
+        ("PIC-2025-0002", "Un atelier vélo pour les enfants."),
+    ]
+
+
+def test_cvs_fund_quotes_difficulties_and_perspectives_of_its_annex_3_bilans(world):
+    fund = f.CvsFundFactory(association=world.hommelet)
+    f.CvsBilanFactory(application__fund=fund, application__reference="CVS-2025-0001", status="accepted")
+    f.CvsBilanFactory(application__fund=fund, application__reference="CVS-2025-0002", difficulties="Brouillon.")
+    report = annual_report(fund=fund)
+    assert report.is_cvs
+    assert [(q.reference, q.text) for q in report.difficulties] == [("CVS-2025-0001", "Un hiver pluvieux.")]
+    assert [(q.reference, q.label, q.text) for q in report.perspectives] == [
+        ("CVS-2025-0001", "Maintien", "Poursuivre en 2026.")
+    ]
+
+
+def test_report_of_an_empty_fund_has_zeros_and_no_chart(world):
+    report = annual_report(fund=world.other_fund)
+    assert report.money.granted == Decimal("0.00")
+    assert report.activity.received == 0
+    assert report.activity.average_grant is None
+    assert report.activity.median_days_to_decision is None
+    assert report.participation.participants.women_share is None
+    assert report.theme_chart == ""
+    assert report.participation_chart == ""
+    assert report.projects == []
+
+
+# --- Charts ----------------------------------------------------------------------------------------------
+
+
+def test_theme_chart_is_an_accessible_svg_with_every_value_in_words(report):
+    svg = str(report.theme_chart)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert 'role="img"' in svg
+    title_id, desc_id = re.search(r'aria-labelledby="([^" ]+) ([^"]+)"', svg).groups()
+    assert f'<title id="{title_id}">Montants accordés par thématique — PIC Hommelet 2025</title>' in svg
+    description = plain(re.search(rf'<desc id="{desc_id}">(.*?)</desc>', svg).group(1))
+    assert "Lutte contre l&#x27;isolement : 1 300,00 € (59 %)" in description
+    assert "Innovation sociale : 900,00 € (41 %)" in description
+    # Bars are proportional: the largest takes the full width, the other 900 / 1 300 of it.
+    widths = [float(w) for w in re.findall(r'<rect x="4" y="\d+" width="([\d.]+)"', svg)]
+    assert widths[0] == pytest.approx(charts.WIDTH - charts.LEFT - charts.VALUE_ROOM)
+    assert widths[1] == pytest.approx(widths[0] * 900 / 1300, abs=0.1)
+
+
+def test_participation_chart_prints_women_and_men_with_their_shares(report):
+    svg = plain(str(report.participation_chart))
+    assert "<title" in svg and "Participation des femmes et des hommes" in svg
+    assert "Participant·es : 71 femmes (55 %), 58 hommes (45 %)." in svg
+    assert "Habitant·es mobilisé·es : 15 femmes (58 %), 11 hommes (42 %)." in svg
+    assert ">71 (55 %)</text>" in svg and ">11 (42 %)</text>" in svg
+
+
+def test_chart_text_is_escaped():
+    svg = str(
+        charts.horizontal_bar_chart(
+            chart_id="c", title="<script>", description="a & b", bars=[charts.Bar("<b>x</b>", 1, "1")]
+        )
+    )
+    assert "<script>" not in svg and "&lt;script&gt;" in svg
+    assert "<b>" not in svg and "a &amp; b" in svg
+
+
+# --- Page, PDF, XLSX, command ----------------------------------------------------------------------------
+
+
+def test_page_shows_the_figures_in_french_format_and_the_charts(client, world, staff, scenario):
+    client.force_login(staff)
+    response = client.get(url("report", world.fund))
+    assert response.status_code == 200
+    html = plain(response.content.decode())
+    for expected in (
+        "Rapport annuel 2025 — PIC Hommelet 2025",
+        "20 000,00 €",
+        "2 200,00 €",
+        "1 520,00 €",
+        "17 800,00 €",
+        "680,00 €",
+        "733,33 €",
+        "35,5 jours (sur 4 demandes décidées)",
+        "1 540,00 €",
+        "1 300,00 €",
+        "59 %",
+        "77 %",
+        "55 %",
+        "58 %",
+        "65 %",  # women among the participants of the isolation projects: 51 / 79
+        "Trouver une salle libre le samedi.",
+        "PIC-2025-0007",
+        "10/03/2025",
+    ):
+        assert expected in html, expected
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    assert "Brouillon jamais déposé" not in html
+    assert "Projet de Lille Sud" not in html
+    assert "Texte d&#x27;un bilan renvoyé" not in html
+
+
+def test_report_shows_no_personal_data(client, world, staff, scenario):
+    client.force_login(staff)
+    html = client.get(url("report", world.fund)).content.decode()
+    holder = scenario.a.holder
+    for personal in (holder.name, holder.referent_name, scenario.a.created_by.email, scenario.b.holder.name):
+        assert personal not in html
+
+
+def test_pdf_holds_the_figures_in_french_format(client, world, staff, scenario):
+    client.force_login(staff)
+    response = client.get(url("report_pdf", world.fund))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="rapport-annuel-pic-hommelet-2025-2025.pdf"' in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    text = plain(" ".join(page.extract_text() for page in reader.pages))
+    for expected in (
+        "PIC Hommelet 2025",
+        "Région Hauts-de-France, Ville de Roubaix",
+        "20 000,00 €",
+        "2 200,00 €",
+        "1 520,00 €",
+        "17 800,00 €",
+        "733,33 €",
+        "35,5 jours",
+        "1 300,00 € (59 %)",  # the chart's own labels
+        "900,00 € (41 %)",
+        "71 (55 %)",
+        "58 (45 %)",
+        "Trouver une salle libre le samedi.",
+        "Un café citoyen",
+        f"Page 1 sur {len(reader.pages)}",
+    ):
+        assert expected in text, expected
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
+    assert reader.metadata.title == "Rapport annuel 2025 — PIC Hommelet 2025"
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root  # tagged
+    assert root["/MarkInfo"]["/Marked"]
+    assert root["/Lang"] == "fr"
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 identification (XMP)
+
+
+def test_xlsx_reads_back_with_the_same_figures(client, world, staff, scenario):
+    client.force_login(staff)
+    response = client.get(url("report_xlsx", world.fund))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == [
+        "Synthèse",
+        "Cofinanceurs",
+        "Thématiques",
+        "Quartiers",
+        "Participation",
+        "Effets",
+        "Projets",
+        "Difficultés et perspectives",
+    ]
+    summary = {row[0]: row[1] for row in workbook["Synthèse"].iter_rows(min_row=2, values_only=True)}
+    assert summary["Enveloppe"] == 20000
+    assert summary["Accordé"] == 2200
+    assert summary["Versé"] == 1520
+    assert summary["Reste de l'enveloppe (non accordé)"] == 17800
+    assert summary["Demandes reçues (déposées)"] == 7
+    assert summary["Demandes recevables"] == 6
+    assert summary["Subvention moyenne accordée"] == pytest.approx(733.33)
+    assert summary["Délai médian entre le dépôt et la décision (jours)"] == 35.5
+    assert summary["Participantes (femmes)"] == 71
+    assert summary["Part des femmes parmi les participant·es"] == pytest.approx(0.5504)
+    themes = list(workbook["Thématiques"].iter_rows(min_row=2, values_only=True))
+    assert themes == [
+        ("Lutte contre l'isolement", 2, 1300, pytest.approx(0.5909)),
+        ("Innovation sociale", 1, 900, pytest.approx(0.4091)),
+    ]
+    assert workbook["Thématiques"]["C2"].number_format == '#,##0.00 "€"'
+    projects = list(workbook["Projets"].iter_rows(min_row=2, values_only=True))
+    assert len(projects) == 7
+    assert projects[0][0] == "PIC-2025-0001"
+    assert projects[0][4] == datetime.datetime(2025, 3, 1)
+    assert projects[0][7] == 800
+    assert projects[0][10] == 40
+
+
+def test_xlsx_neutralises_formulas_typed_by_residents(client, world, staff, scenario):
+    Application.objects.filter(pk=scenario.a.pk).update(title='=HYPERLINK("http://example.org")')
+    client.force_login(staff)
+    workbook = load_workbook(io.BytesIO(client.get(url("report_xlsx", world.fund)).content))
+    assert workbook["Projets"]["B2"].value == '\'=HYPERLINK("http://example.org")'
+
+
+def test_command_writes_the_same_pdf(world, scenario, tmp_path):
+    output = tmp_path / "rapport.pdf"
+    stdout = io.StringIO()
+    call_command("annual_report", "--fund", world.fund.slug, "--year", "2025", "--output", str(output), stdout=stdout)
+    assert "Rapport annuel écrit" in stdout.getvalue()
+    reader = PdfReader(output)
+    text = plain(" ".join(page.extract_text() for page in reader.pages))
+    assert "2 200,00 €" in text and "PIC Hommelet 2025" in text and "Ville de Roubaix" in text
+
+
+def test_command_writes_the_xlsx_when_asked(world, scenario, tmp_path):
+    output = tmp_path / "tableaux.xlsx"
+    call_command(
+        "annual_report", "--fund", world.fund.slug, "--year", "2025", "--output", str(output), stdout=io.StringIO()
+    )
+    assert load_workbook(output)["Synthèse"]["B8"].value == 2200
+
+
+@pytest.mark.parametrize(
+    ("slug", "year", "output", "message"),
+    [
+        ("inconnu", 2025, "r.pdf", "Aucun fonds"),
+        ("pic-hommelet-2025", 2024, "r.pdf", "l'année 2025"),
+        ("pic-hommelet-2025", 2025, "r.txt", ".pdf ou .xlsx"),
+    ],
+)
+def test_command_refuses_a_wrong_fund_year_or_format(world, tmp_path, slug, year, output, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("annual_report", "--fund", slug, "--year", str(year), "--output", str(tmp_path / output))
+    assert not (tmp_path / output).exists()
+
+
+# --- Who may read ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["staff", "region_staff", "city_staff", "admin_user"])
+def test_association_staff_cofunders_and_admin_read_the_report(client, world, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    for name in ("report", "report_pdf", "report_xlsx"):
+        assert client.get(url(name, world.fund)).status_code == 200, name
+
+
+@pytest.mark.parametrize("persona", ["other_staff", "resident", "outsider", "committee_member"])
+def test_others_get_404(client, world, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    for name in ("report", "report_pdf", "report_xlsx"):
+        assert client.get(url(name, world.fund)).status_code == 404, name
+
+
+def test_city_staff_get_404_on_another_citys_fund(client, world, city_staff, region_staff):
+    client.force_login(city_staff)
+    for name in ("report", "report_pdf", "report_xlsx"):
+        assert client.get(url(name, world.other_fund)).status_code == 404, name
+    client.force_login(region_staff)
+    assert client.get(url("report", world.other_fund)).status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    response = client.get(url("report", world.fund))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_a_year_other_than_the_funds_is_404(client, world, staff):
+    client.force_login(staff)
+    assert client.get(url("report", world.fund, 2024)).status_code == 404
+
+
+# --- Number of queries -----------------------------------------------------------------------------------
+
+
+def _bulk_projects(fund, *, start: int, count: int, user, session, themes, neighbourhood):
+    """`count` granted, partly paid requests with accepted bilans and effects, written with bulk_create."""
+    applications = Application.objects.bulk_create(
+        [
+            Application(
+                fund=fund,
+                created_by=user,
+                status=Status.ADVANCE_PAID,
+                number=start + i,
+                reference=f"PIC-2025-{start + i:04d}",
+                title=f"Projet {start + i}",
+                theme=themes[i % len(themes)],
+                neighbourhood=neighbourhood,
+                amount_requested=Decimal("10.00"),
+                submitted_at=datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC),
+            )
+            for i in range(count)
+        ]
+    )
+    items = AgendaItem.objects.bulk_create(
+        [AgendaItem(session=session, application=a, position=start + i) for i, a in enumerate(applications)]
+    )
+    Decision.objects.bulk_create(
+        [
+            Decision(item=item, outcome=Decision.Outcome.GRANTED, amount_granted=Decimal("10.00"), decided_by=user)
+            for item in items
+        ]
+    )
+    Payment.objects.bulk_create(
+        [
+            Payment(
+                application=a,
+                kind=Payment.Kind.ADVANCE,
+                amount=Decimal("8.00"),
+                paid_on=datetime.date(2025, 5, 2),
+                method=Payment.Method.TRANSFER,
+                recorded_by=user,
+            )
+            for a in applications
+        ]
+    )
+    bilans = Bilan.objects.bulk_create(
+        [
+            Bilan(
+                application=a,
+                created_by=user,
+                status="accepted",
+                participant_women=3,
+                participant_men=2,
+                mobilised_women=1,
+                mobilised_men=1,
+                difficulties="Une difficulté.",
+                other_ideas="Une idée.",
+            )
+            for a in applications
+        ]
+    )
+    observations = EffectObservation.objects.bulk_create(
+        [EffectObservation(bilan=bilan, effect="social_ties") for bilan in bilans]
+    )
+    EffectChange.objects.bulk_create(
+        [EffectChange(observation=o, change="social_ties.project_life") for o in observations]
+    )
+
+
+def _count_queries(callable_):
+    with CaptureQueriesContext(connection) as context:
+        callable_()
+    return len(context.captured_queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_projects(client, world, staff):
+    now = datetime.datetime(2025, 4, 10, 18, 0, tzinfo=datetime.UTC)
+    session = CommitteeSession.objects.create(
+        committee=world.committee,
+        date=datetime.date(2025, 4, 10),
+        time=datetime.time(18, 0),
+        place="Salle",
+        status=CommitteeSession.Status.CLOSED,
+        opened_at=now,
+        closed_at=now,
+    )
+    build = {"user": staff, "session": session, "themes": world.themes, "neighbourhood": world.neighbourhood}
+    client.force_login(staff)
+
+    _bulk_projects(world.fund, start=1, count=10, **build)
+    small_report = _count_queries(lambda: annual_report(fund=world.fund))
+    small_page = _count_queries(lambda: client.get(url("report", world.fund)))
+    assert annual_report(fund=world.fund).activity.received == 10
+
+    _bulk_projects(world.fund, start=11, count=990, **build)
+    large_report = _count_queries(lambda: annual_report(fund=world.fund))
+    large_page = _count_queries(lambda: client.get(url("report", world.fund)))
+    report = annual_report(fund=world.fund)
+    assert report.activity.received == 1000
+    assert report.money.granted == Decimal("10000.00")
+    assert report.participation.participants.women == 3000
+    assert len(report.projects) == 1000
+
+    assert large_report == small_report
+    assert large_page == small_page
+    print(f"annual report: {small_report} queries (selector), {small_page} queries (page) for 10 and 1,000 projects")

@@ -1,0 +1,361 @@
+"""The funders' dashboard: who sees which funds, the comparison figures, the filters and the exports.
+
+Figures come from `factories.build_annual_report_scenario` (Hommelet) plus Lille Sud's one granted request.
+"""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications.workflow import Status
+from committees.models import Decision
+from reports.dashboards import COLUMNS, HEADERS
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = "/financeurs/"
+
+
+@pytest.fixture
+def scenario(world, staff):
+    return f.build_annual_report_scenario(world, staff)
+
+
+def rows_of(response) -> dict[str, object]:
+    return {row.fund.slug: row for row in response.context["rows"]}
+
+
+def figures(row) -> tuple:
+    return (
+        row.envelope,
+        row.granted,
+        row.paid,
+        row.remaining,
+        row.requests,
+        row.granted_count,
+        row.participants_women,
+        row.participants_men,
+    )
+
+
+HOMMELET = (
+    Decimal("20000.00"),
+    Decimal("2200.00"),
+    Decimal("1520.00"),
+    Decimal("17800.00"),
+    7,
+    3,
+    71,
+    58,
+)
+LILLE_SUD = (Decimal("20000.00"), Decimal("700.00"), Decimal("560.00"), Decimal("19300.00"), 1, 1, 999, 28)
+
+
+def test_urls():
+    assert reverse("annual:dashboard") == DASHBOARD
+    assert reverse("annual:dashboard_csv") == "/financeurs/export.csv"
+    assert reverse("annual:dashboard_xlsx") == "/financeurs/export.xlsx"
+
+
+def test_region_staff_compare_every_fund_they_cofund(client, region_staff, scenario):
+    client.force_login(region_staff)
+    response = client.get(DASHBOARD)
+    assert response.status_code == 200
+    rows = rows_of(response)
+    assert list(rows) == ["pic-hommelet-2025", "pic-lille-sud-2025"]
+    assert figures(rows["pic-hommelet-2025"]) == HOMMELET
+    assert figures(rows["pic-lille-sud-2025"]) == LILLE_SUD
+    html = response.content.decode()
+    assert 'href="/rapports/pic-hommelet-2025/2025/"' in html
+    assert 'href="/rapports/pic-lille-sud-2025/2025/"' in html
+    totals = response.context["totals"]
+    assert (totals.envelope, totals.granted, totals.paid, totals.remaining) == (
+        Decimal("40000.00"),
+        Decimal("2900.00"),
+        Decimal("2080.00"),
+        Decimal("37100.00"),
+    )
+    assert (totals.requests, totals.granted_count, totals.participants_women, totals.participants_men) == (
+        8,
+        4,
+        1070,
+        86,
+    )
+    assert "40\u202f000,00\u00a0€" in html and "2\u202f900,00\u00a0€" in html
+
+
+def test_city_staff_see_only_their_citys_fund(client, city_staff, scenario):
+    client.force_login(city_staff)
+    response = client.get(DASHBOARD)
+    assert list(rows_of(response)) == ["pic-hommelet-2025"]
+    assert figures(rows_of(response)["pic-hommelet-2025"]) == HOMMELET
+    html = response.content.decode()
+    assert "PIC Lille Sud 2025" not in html
+    assert "pic-lille-sud-2025" not in html
+    export = client.get(reverse("annual:dashboard_csv")).content.decode("utf-8-sig")
+    assert "pic-lille-sud-2025" not in export and "PIC Lille Sud" not in export
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("staff", ["pic-hommelet-2025"]),
+        ("other_staff", ["pic-lille-sud-2025"]),
+        ("admin_user", ["pic-hommelet-2025", "pic-lille-sud-2025"]),
+    ],
+)
+def test_association_staff_see_their_own_funds_and_the_admin_all(client, scenario, persona, expected, request):
+    client.force_login(request.getfixturevalue(persona))
+    assert list(rows_of(client.get(DASHBOARD))) == expected
+
+
+@pytest.mark.parametrize("persona", ["resident", "outsider", "committee_member"])
+def test_others_get_404(client, world, persona, request):
+    client.force_login(request.getfixturevalue(persona))
+    for name in ("dashboard", "dashboard_csv", "dashboard_xlsx"):
+        assert client.get(reverse(f"annual:{name}")).status_code == 404, name
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    response = client.get(DASHBOARD)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+# --- Filters ---------------------------------------------------------------------------------------------
+
+
+def test_theme_filter_restricts_request_figures_but_not_the_envelope(client, region_staff, world, scenario):
+    client.force_login(region_staff)
+    innovation = world.themes[0]
+    response = client.get(DASHBOARD, {"theme": innovation.pk})
+    rows = rows_of(response)
+    # B (granted 1 000 − 100, paid 720, bilan 20 / 30), D (refused) and E (eligible).
+    assert figures(rows["pic-hommelet-2025"]) == (
+        Decimal("20000.00"),
+        Decimal("900.00"),
+        Decimal("720.00"),
+        Decimal("17800.00"),
+        3,
+        1,
+        20,
+        30,
+    )
+    # Lille Sud offers the theme but has no request in it: listed, with the whole fund's remainder.
+    assert figures(rows["pic-lille-sud-2025"]) == (
+        Decimal("20000.00"),
+        Decimal("0.00"),
+        Decimal("0.00"),
+        Decimal("19300.00"),
+        0,
+        0,
+        0,
+        0,
+    )
+    assert "l'enveloppe et son reste non accordé sont ceux du fonds entier" in response.content.decode().replace(
+        "&#x27;", "'"
+    )
+
+
+def test_neighbourhood_filter(client, region_staff, scenario):
+    client.force_login(region_staff)
+    rows = rows_of(client.get(DASHBOARD, {"neighbourhood": scenario.nouveau_roubaix.pk}))
+    assert list(rows) == ["pic-hommelet-2025"]
+    # Only C: granted 500, nothing paid, its bilan was returned (not counted).
+    assert figures(rows["pic-hommelet-2025"]) == (
+        Decimal("20000.00"),
+        Decimal("500.00"),
+        Decimal("0.00"),
+        Decimal("17800.00"),
+        1,
+        1,
+        0,
+        0,
+    )
+
+
+def test_commune_filter(client, region_staff, world, scenario):
+    client.force_login(region_staff)
+    lille = world.other_neighbourhood.communes.get()
+    roubaix = world.neighbourhood.communes.get()
+    assert list(rows_of(client.get(DASHBOARD, {"commune": lille.pk}))) == ["pic-lille-sud-2025"]
+    rows = rows_of(client.get(DASHBOARD, {"commune": roubaix.pk}))
+    assert list(rows) == ["pic-hommelet-2025"]
+    assert figures(rows["pic-hommelet-2025"]) == HOMMELET
+
+
+def test_year_and_scheme_filters(client, region_staff, world, scenario):
+    older = f.FundFactory(
+        association=world.hommelet,
+        name="PIC Hommelet 2024",
+        slug="pic-hommelet-2024",
+        year=2024,
+        envelope=Decimal("15000.00"),
+        call_opens_on=datetime.date(2024, 1, 1),
+        call_closes_on=datetime.date(2024, 12, 31),
+    )
+    f.FundCoFunderFactory(fund=older, funder=world.region, amount=Decimal("15000.00"))
+    client.force_login(region_staff)
+    assert list(rows_of(client.get(DASHBOARD))) == ["pic-hommelet-2025", "pic-lille-sud-2025", "pic-hommelet-2024"]
+    assert list(rows_of(client.get(DASHBOARD, {"year": 2024}))) == ["pic-hommelet-2024"]
+    assert list(rows_of(client.get(DASHBOARD, {"year": 2025}))) == ["pic-hommelet-2025", "pic-lille-sud-2025"]
+    assert list(rows_of(client.get(DASHBOARD, {"scheme": "pic"}))) == [
+        "pic-hommelet-2025",
+        "pic-lille-sud-2025",
+        "pic-hommelet-2024",
+    ]
+    assert rows_of(client.get(DASHBOARD, {"scheme": "cvs"})) == {}
+
+
+def test_filter_choices_offer_only_what_the_users_funds_hold(client, city_staff, world, scenario):
+    client.force_login(city_staff)
+    form = client.get(DASHBOARD).context["form"]
+    assert list(form.fields["commune"].queryset.values_list("name", flat=True)) == ["Roubaix"]
+    assert world.other_neighbourhood not in form.fields["neighbourhood"].queryset
+    # Lille is not a choice for the Ville de Roubaix: the filter is invalid and lists no fund.
+    lille = world.other_neighbourhood.communes.get()
+    response = client.get(DASHBOARD, {"commune": lille.pk})
+    assert response.context["rows"] == []
+    assert "Un filtre n'est pas valide : aucun fonds" in response.content.decode()
+    export = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).content.decode("utf-8-sig")
+    assert export.splitlines() == [";".join(HEADERS + ["report_url"])]
+
+
+# --- Exports ---------------------------------------------------------------------------------------------
+
+
+def test_csv_export_has_stable_headers_and_plain_values(client, region_staff, scenario):
+    client.force_login(region_staff)
+    response = client.get(reverse("annual:dashboard_csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="tableau-de-bord-financeurs.csv"' in response["Content-Disposition"]
+    content = response.content.decode("utf-8")
+    assert content.startswith("\ufeff")
+    assert "\r\n" in content
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
+    assert reader.fieldnames == [
+        "fund_slug",
+        "fund",
+        "association",
+        "scheme",
+        "year",
+        "envelope",
+        "granted",
+        "paid",
+        "remaining",
+        "requests",
+        "granted_count",
+        "participants_women",
+        "participants_men",
+        "report_url",
+    ]
+    rows = {row["fund_slug"]: row for row in reader}
+    assert rows["pic-hommelet-2025"] == {
+        "fund_slug": "pic-hommelet-2025",
+        "fund": "PIC Hommelet 2025",
+        "association": "Centre social de l'Hommelet",
+        "scheme": "pic",
+        "year": "2025",
+        "envelope": "20000.00",
+        "granted": "2200.00",
+        "paid": "1520.00",
+        "remaining": "17800.00",
+        "requests": "7",
+        "granted_count": "3",
+        "participants_women": "71",
+        "participants_men": "58",
+        "report_url": "http://testserver/rapports/pic-hommelet-2025/2025/",
+    }
+    assert rows["pic-lille-sud-2025"]["granted"] == "700.00"
+
+
+def test_csv_export_follows_the_filters(client, region_staff, world, scenario):
+    client.force_login(region_staff)
+    lille = world.other_neighbourhood.communes.get()
+    content = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).content.decode("utf-8-sig")
+    slugs = [row["fund_slug"] for row in csv.DictReader(io.StringIO(content), delimiter=";")]
+    assert slugs == ["pic-lille-sud-2025"]
+
+
+def test_xlsx_export_reads_back(client, region_staff, scenario):
+    client.force_login(region_staff)
+    response = client.get(reverse("annual:dashboard_xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["Fonds"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADERS + ["report_url"]
+    hommelet = dict(zip(rows[0], rows[1], strict=True))
+    assert hommelet["fund_slug"] == "pic-hommelet-2025"
+    assert hommelet["envelope"] == 20000
+    assert hommelet["granted"] == 2200
+    assert hommelet["paid"] == 1520
+    assert hommelet["remaining"] == 17800
+    assert (hommelet["requests"], hommelet["granted_count"]) == (7, 3)
+    assert (hommelet["participants_women"], hommelet["participants_men"]) == (71, 58)
+    assert sheet["F2"].number_format == "#,##0.00"
+
+
+def test_export_neutralises_formulas_in_names(client, region_staff, world, scenario):
+    world.fund.name = "=1+1"
+    world.fund.save()
+    client.force_login(region_staff)
+    content = client.get(reverse("annual:dashboard_csv")).content.decode("utf-8-sig")
+    assert "'=1+1" in content
+
+
+def test_docs_describe_every_export_column():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "exports.md").read_text(encoding="utf-8")
+    section = docs[docs.index("# Exports of the funders' dashboard") :]
+    for column in [*HEADERS, "report_url"]:
+        assert f"| `{column}` |" in section, column
+    assert len(COLUMNS) == 13
+
+
+# --- Number of queries -----------------------------------------------------------------------------------
+
+
+def test_the_number_of_queries_does_not_grow_with_funds_or_requests(client, region_staff, world, staff):
+    client.force_login(region_staff)
+
+    def add_funds(count: int, start: int):
+        for n in range(start, start + count):
+            fund = f.FundFactory(association=world.hommelet, slug=f"pic-extra-{n}", name=f"PIC extra {n}")
+            f.FundCoFunderFactory(fund=fund, funder=world.region, amount=Decimal("20000.00"))
+            fund.themes.set(world.themes)
+            for _i in range(3):
+                application = f.GrantedApplicationFactory(fund=fund, status=Status.ADVANCE_PAID)
+                f.record_decision(
+                    application=application,
+                    outcome=Decision.Outcome.GRANTED,
+                    amount="100",
+                    session_date=datetime.date(2025, 4, 10),
+                    decided_by=staff,
+                )
+                f.PaymentFactory(application=application, amount=Decimal("80.00"), recorded_by=staff)
+                f.BilanFactory(application=application, status="accepted")
+
+    def count(params=None):
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(DASHBOARD, params or {}).status_code == 200
+        return len(context.captured_queries)
+
+    add_funds(1, 0)
+    few, few_filtered = count(), count({"theme": world.themes[1].pk})
+    add_funds(6, 1)
+    response = client.get(DASHBOARD)
+    assert len(response.context["rows"]) == 9
+    assert response.context["totals"].granted_count == 21
+    assert count() == few
+    assert count({"theme": world.themes[1].pk}) == few_filtered
+    print(f"dashboard: {few} queries, {few_filtered} with a theme filter, for 3 and 9 funds")
