@@ -113,3 +113,13 @@ class SignupForm(ProfileForm):
                 ),
             )
         return cleaned
+
+
+class CloseAccountForm(forms.Form):
+    """Closing an account is confirmed with the password (checked again by core.privacy.close_account)."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe, pour confirmer"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

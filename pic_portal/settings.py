@@ -4,10 +4,12 @@ Every variable is listed in the README. Development defaults are safe only
 with DEBUG on; with DEBUG off a missing secret stops the start.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +27,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Set by pytest.ini for the test suite only.
+TESTING = env_bool("DJANGO_TESTING", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "csp",
+    "axes",
     "core",
     "accounts",
     "funds",
@@ -69,14 +75,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who is acting, for the audit entries written by signals (core.signals): after authentication.
+    "core.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns a locked-out log-in into the lockout page: last, as django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "pic_portal.urls"
@@ -108,7 +119,8 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out log-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
@@ -120,7 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-if env_bool("DJANGO_TESTING"):
+if TESTING:
     # The test suite only: hashing cost is not what it tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -142,7 +154,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and not env_bool("DJANGO_TESTING")
+            if not DEBUG and not TESTING
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -172,7 +184,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Site identity and legal pages.
 # Absolute links in e-mails (no trailing slash). Development default: the `make run` server.
 PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
-if not DEBUG and not PORTAL_BASE_URL and not env_bool("DJANGO_TESTING"):
+if not DEBUG and not PORTAL_BASE_URL and not TESTING:
     raise ImproperlyConfigured(
         "Production settings need PORTAL_BASE_URL (e.g. https://portail.example.org) for e-mail links."
     )
@@ -190,10 +202,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Security: secure cookies and HSTS outside development.
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = False
+CSRF_COOKIE_HTTPONLY = False  # Django's own advice: no gain, and the CSRF token is in every form anyway.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
@@ -203,6 +216,54 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# HSTS preload is the domain owner's decision, hard to undo (every subdomain must then serve HTTPS for good)
+# and meaningless on a subdomain such as pic.ville.fr, where the portal usually lives: opt in with
+# DJANGO_HSTS_PRELOAD=1. `check --deploy` therefore does not warn about it when it is off on purpose.
+SILENCED_SYSTEM_CHECKS = [] if env_bool("DJANGO_HSTS_PRELOAD", False) else ["security.W021"]
+
+# Content Security Policy (django-csp). Everything comes from the portal itself: no CDN, no inline script.
+# Styles: <style> elements and style sheets from the portal only (or with the request's nonce); style="..."
+# attributes are allowed (`style-src-attr 'unsafe-inline'`) because templates use them for computed widths
+# (progress bar) and `white-space: pre-wrap`. A style attribute cannot run code, and with `img-src 'self' data:`
+# it cannot send anything elsewhere either.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Log-in throttling (django-axes): 5 failed log-ins for the same e-mail address from the same IP address
+# lock that pair out for 15 minutes, even with the right password. A successful log-in resets the count.
+# The database keeps the failed attempts only (no log of successful log-ins: it would be personal data
+# without a purpose here). The suite turns axes on in the tests that exercise it (tests/test_axes.py):
+# Django's test client `login()` authenticates without a request, which axes refuses.
+AXES_ENABLED = not TESTING
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # the name of the e-mail field in Django's log-in form
+AXES_USERNAME_CALLABLE = "core.middleware.axes_username"
+AXES_CLIENT_IP_CALLABLE = "core.middleware.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_LOCKOUT_CALLABLE = "core.middleware.lockout_response"  # renders the template above, in French
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy every request comes from the proxy's address: give the number of proxies that append
+# to X-Forwarded-For (nginx alone: 1) so the lockout counts the visitor's address. 0: use REMOTE_ADDR.
+PORTAL_TRUSTED_PROXY_COUNT = int(os.environ.get("PORTAL_TRUSTED_PROXY_COUNT", "0"))
 
 LOGGING = {
     "version": 1,

@@ -88,3 +88,9 @@ def test_open_calls_link_to_a_new_request(client, world):
     assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in html
     home = client.get(reverse("core:home")).content.decode()
     assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in home
+
+
+def test_personal_data_page_points_to_export_and_account_closure(client, db):
+    html = client.get(reverse("core:personal_data")).content.decode()
+    assert reverse("account") in html
+    assert "télécharger toutes vos données" in html
