@@ -94,3 +94,19 @@ def test_personal_data_page_points_to_export_and_account_closure(client, db):
     html = client.get(reverse("core:personal_data")).content.decode()
     assert reverse("account") in html
     assert "télécharger toutes vos données" in html
+
+
+def test_dashboard_links_each_role_to_its_pages(client, world, staff, region_staff, resident):
+    client.force_login(staff)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    for name in ("staff:inbox", "committees:committee_list", "reports:staff_bilans", "annual:dashboard"):
+        assert reverse(name) in html
+    assert reverse("annual:report", args=["pic-hommelet-2025", 2025]) in html
+    client.force_login(region_staff)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("annual:dashboard") in html
+    assert reverse("staff:inbox") not in html
+    client.force_login(resident)
+    html = client.get(reverse("core:dashboard")).content.decode()
+    assert reverse("annual:dashboard") not in html
+    assert reverse("annual:showcase") in html  # in the navigation, for everyone
