@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from accounts.models import User
 from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -53,6 +54,33 @@ def test_seed_demo_has_requests_in_several_states_and_a_closed_session(db):
     assert Payment.objects.filter(kind="advance").count() == 4
     assert session.date.year == 2025
     assert all(d.decided_at.year == 2025 for d in Decision.objects.filter(item__session=session))
+
+
+def test_seed_demo_gives_a_full_2025_report_and_a_showcase(db, client):
+    from applications.models import Application
+    from reports.annual import annual_report
+    from reports.models import Bilan
+
+    call_command("seed_demo", verbosity=0)
+    accepted = Bilan.objects.get(status="accepted")
+    assert (accepted.participant_women, accepted.participant_men) == (51, 28)
+    assert accepted.application.status == "closed"
+    assert Bilan.objects.filter(status="submitted").count() == 1
+    assert Application.objects.filter(showcase_consent=True).count() == 3
+
+    from funds.models import Fund
+
+    report = annual_report(fund=Fund.objects.get(slug="pic-hommelet-2025"))
+    activity = report.activity
+    assert (activity.received, activity.granted, activity.deferred, activity.refused) == (6, 4, 1, 1)
+    assert report.money.granted == 2150  # 850 + 600 + 400 + 300
+    assert report.money.paid == 1890  # 80 % advances (1 720) + the balance of the closed project (170)
+    assert activity.median_days_to_decision == 38  # filed 03/03/2025, decided 10/04/2025
+
+    html = client.get(reverse("annual:showcase")).content.decode()
+    assert "Lien social, partage et animation de quartier" in html
+    assert "Soirée loto" not in html
+    assert "Nadia" not in html and "Lemaire" not in html
 
 
 def test_demo_data_names_no_real_person_from_the_seeds(db):
