@@ -589,11 +589,37 @@ MET_CHOICES = [("yes", _("Oui, rempli")), ("no", _("Non, pas rempli")), ("", _("
 MET_VALUES = {"yes": True, "no": False}
 
 
+class VersionedForm(forms.Form):
+    """A form that carries, hidden, the request's `version` the user saw when the page was shown.
+
+    The service refuses the change if the request changed meanwhile (another staff member, the holder).
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31 - 1)
+
+    def seen_version(self) -> int | None:
+        """The version posted with the form: None when none was posted (no check); -1 when it is garbled,
+        which can match no request (refused as a conflict rather than silently skipping the check)."""
+        field = self["version"]
+        raw = field.data
+        if raw in (None, ""):
+            return None
+        try:
+            value = field.field.clean(raw)
+        except forms.ValidationError:
+            return -1
+        return value
+
+
+class VersionForm(VersionedForm):
+    """Only the hidden version, for pages whose other forms are model forms or formsets (the holder's steps)."""
+
+
 def met_to_choice(met: bool | None) -> str:
     return {True: "yes", False: "no"}.get(met, "")
 
 
-class CriterionCheckForm(forms.Form):
+class CriterionCheckForm(VersionedForm):
     """One criterion of the fund's grid for one request (one small form per criterion, prefixed by its id)."""
 
     met = forms.TypedChoiceField(
@@ -634,11 +660,11 @@ class StaffNoteForm(forms.ModelForm):
         self.fields["body"].error_messages["required"] = _("Écrivez la note avant de l'enregistrer.")
 
 
-class StartReviewForm(forms.Form):
+class StartReviewForm(VersionedForm):
     """No field: the button, and the place where a refusal is shown."""
 
 
-class CompletionRequestForm(forms.Form):
+class CompletionRequestForm(VersionedForm):
     error_aliases = {"comment": "message"}
 
     message = forms.CharField(
@@ -653,7 +679,7 @@ class CompletionRequestForm(forms.Form):
     )
 
 
-class DeclareEligibleForm(forms.Form):
+class DeclareEligibleForm(VersionedForm):
     comment = forms.CharField(
         label=_("Message au porteur (facultatif)"),
         required=False,
@@ -663,7 +689,7 @@ class DeclareEligibleForm(forms.Form):
     )
 
 
-class DeclareIneligibleForm(forms.Form):
+class DeclareIneligibleForm(VersionedForm):
     error_aliases = {"comment": "reason"}
 
     reason = forms.CharField(

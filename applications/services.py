@@ -71,6 +71,26 @@ def _refused(message: str) -> PermissionDenied:
     return PermissionDenied(message)
 
 
+EDIT_CONFLICT_MESSAGE = _(
+    "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez : "
+    "rechargez la page pour voir ses changements, puis recommencez."
+)
+
+
+class EditConflict(ValidationError):
+    """The request changed (its `version`) since the user loaded the page they acted from."""
+
+    def __init__(self):
+        super().__init__({NON_FIELD_ERRORS: [ValidationError(EDIT_CONFLICT_MESSAGE, code="edit_conflict")]})
+
+
+def _check_version(locked: Application, expected_version: int | None) -> None:
+    """Refuse a change made from a stale page. `locked` is the row locked in the current transaction;
+    `expected_version` is the version the user saw (None: a caller that does not track it, no check)."""
+    if expected_version is not None and locked.version != expected_version:
+        raise EditConflict()
+
+
 def _lock(application: Application) -> Application:
     """Re-read the request with its row locked until the end of the transaction."""
     return (
@@ -206,8 +226,13 @@ def _check_step_data(*, user, application: Application, step: str, data: dict) -
     return errors
 
 
-def save_step(*, user, application: Application, step: str, data: dict) -> Application:
-    """Save one step of the request form (a form's cleaned_data for that step's fields)."""
+def save_step(
+    *, user, application: Application, step: str, data: dict, expected_version: int | None = None
+) -> Application:
+    """Save one step of the request form (a form's cleaned_data for that step's fields).
+
+    With `expected_version` (the version shown to the user), refused with EditConflict if it changed meanwhile.
+    """
     _check_editable(user=user, application=application)
     if step not in STEP_FIELDS:
         raise ValidationError({NON_FIELD_ERRORS: [_("Cette étape du formulaire n'existe pas.")]})
@@ -215,6 +240,7 @@ def save_step(*, user, application: Application, step: str, data: dict) -> Appli
     with transaction.atomic():
         locked = _lock(application)
         _check_editable(user=user, application=locked)
+        _check_version(locked, expected_version)
         errors = _check_step_data(user=user, application=locked, step=step, data=data)
         for field in fields:
             value = data[field]
@@ -241,7 +267,14 @@ def save_step(*, user, application: Application, step: str, data: dict) -> Appli
     return locked
 
 
-def save_budget(*, user, application: Application, amount_requested: Decimal | None, lines: list[dict]) -> Application:
+def save_budget(
+    *,
+    user,
+    application: Application,
+    amount_requested: Decimal | None,
+    lines: list[dict],
+    expected_version: int | None = None,
+) -> Application:
     """Replace the provisional budget (all lines) and the amount asked, all or nothing.
 
     Whether the budget balances is checked at submission, so a holder can save a budget in progress.
@@ -256,6 +289,7 @@ def save_budget(*, user, application: Application, amount_requested: Decimal | N
     with transaction.atomic():
         locked = _lock(application)
         _check_editable(user=user, application=locked)
+        _check_version(locked, expected_version)
         rules._merge(
             errors, rules.check_amount(fund=locked.fund, user=user, amount=amount_requested, application=locked)
         )
@@ -421,8 +455,9 @@ def apply_transition(*, user, application: Application, transition: str, role: s
             )
         from_status = locked.status
         locked.status = step.target
+        locked.version += 1
         locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by"])
-        locked.save(update_fields=["status", "updated_at"])
+        locked.save(update_fields=["status", "version", "updated_at"])
         change = StatusChange(
             application=locked,
             transition=step.slug,
@@ -441,6 +476,7 @@ def apply_transition(*, user, application: Application, transition: str, role: s
             data={"from": from_status, "to": step.target, "role": role, "comment": comment},
         )
     application.status = locked.status
+    application.version = locked.version
     application.updated_at = locked.updated_at
     return change
 
@@ -513,7 +549,11 @@ def submit_application(
         if consent_changed:
             _record_showcase_consent(user=user, application=locked)
         transaction.on_commit(lambda: send_submission_acknowledgement(application_id=locked.pk), robust=True)
-    _sync(application, locked, ("number", "reference", "submitted_at", "showcase_consent", "status", "updated_at"))
+    _sync(
+        application,
+        locked,
+        ("number", "reference", "submitted_at", "showcase_consent", "status", "version", "updated_at"),
+    )
     return locked
 
 
@@ -538,7 +578,7 @@ def resubmit_application(
         transaction.on_commit(
             lambda: send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment=comment), robust=True
         )
-    _sync(application, locked, ("showcase_consent", "status", "updated_at"))
+    _sync(application, locked, ("showcase_consent", "status", "version", "updated_at"))
     return locked
 
 
@@ -555,17 +595,20 @@ def withdraw_application(*, user, application: Application, comment: str = "") -
                 lambda: send_staff_notice(application_id=locked.pk, name="withdrawn_staff", comment=comment),
                 robust=True,
             )
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
-def request_completion(*, user, application: Application, message: str) -> Application:
+def request_completion(
+    *, user, application: Application, message: str, expected_version: int | None = None
+) -> Application:
     """Staff send the request back to the holder, saying what is missing (the holder edits and resubmits)."""
     _check_instructs(
         user, application, _("Seule l'équipe de l'association porteuse du fonds peut demander un complément.")
     )
     with transaction.atomic():
         locked = _lock(application)
+        _check_version(locked, expected_version)
         change = apply_transition(
             user=user, application=locked, transition="request_completion", role=Role.STAFF, comment=message
         )
@@ -573,7 +616,7 @@ def request_completion(*, user, application: Application, message: str) -> Appli
             lambda: send_holder_notice(application_id=locked.pk, name="completion_requested", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -646,7 +689,7 @@ def ensure_default_criteria(*, fund: Fund, user=None) -> list[EligibilityCriteri
     return list(EligibilityCriterion.objects.filter(fund_id=fund.pk).order_by("position", "id"))
 
 
-def start_review(*, user, application: Application) -> Application:
+def start_review(*, user, application: Application, expected_version: int | None = None) -> Application:
     """Staff start instructing a filed (or resubmitted) request; the fund gets the default grid if it has none."""
     _check_instructs(
         user, application, _("Seule l'équipe de l'association porteuse du fonds peut instruire cette demande.")
@@ -655,13 +698,20 @@ def start_review(*, user, application: Application) -> Application:
     ensure_default_criteria(fund=application.fund, user=user)
     with transaction.atomic():
         locked = _lock(application)
+        _check_version(locked, expected_version)
         apply_transition(user=user, application=locked, transition="start_review", role=Role.STAFF)
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
 def record_criterion_check(
-    *, user, application: Application, criterion: EligibilityCriterion, met: bool | None, comment: str = ""
+    *,
+    user,
+    application: Application,
+    criterion: EligibilityCriterion,
+    met: bool | None,
+    comment: str = "",
+    expected_version: int | None = None,
 ) -> CriterionCheck:
     """Staff say whether one criterion of the fund's grid is met (True), not met (False) or not checked yet (None)."""
     _check_instructs(user, application, _("Seule l'équipe de l'association porteuse du fonds peut remplir sa grille."))
@@ -680,6 +730,7 @@ def record_criterion_check(
     _raise_if(errors)
     with transaction.atomic():
         locked = _lock(application)
+        _check_version(locked, expected_version)
         if locked.status not in CHECKLIST_STATUSES:
             raise ValidationError(
                 {
@@ -701,6 +752,9 @@ def record_criterion_check(
         check.checked_at = timezone.now()
         check.full_clean()
         check.save()
+        # The grid is part of the request: whoever acts from an older page must see this check first.
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
         record_audit(
             actor=user,
             action="application.record_criterion_check",
@@ -708,6 +762,7 @@ def record_criterion_check(
             summary=criterion.label[:200],
             data={"criterion": criterion.pk, "met": met},
         )
+    _sync(application, locked, ("version", "updated_at"))
     return check
 
 
@@ -779,7 +834,9 @@ def _check_transition_possible(application: Application, transition: str) -> Non
         )
 
 
-def declare_eligible(*, user, application: Application, comment: str = "") -> Application:
+def declare_eligible(
+    *, user, application: Application, comment: str = "", expected_version: int | None = None
+) -> Application:
     """The request is complete and eligible: it may go on a committee's agenda. Refused while a required
     criterion of the fund's grid is not met. The holder is told by e-mail (the comment is theirs to read)."""
     _check_instructs(
@@ -790,6 +847,7 @@ def declare_eligible(*, user, application: Application, comment: str = "") -> Ap
     ensure_default_criteria(fund=application.fund, user=user)
     with transaction.atomic():
         locked = _lock(application)
+        _check_version(locked, expected_version)
         _check_transition_possible(locked, "declare_eligible")
         _raise_if(unmet_required_criteria(application=locked))
         change = apply_transition(
@@ -799,11 +857,13 @@ def declare_eligible(*, user, application: Application, comment: str = "") -> Ap
             lambda: send_holder_notice(application_id=locked.pk, name="declared_eligible", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
-def declare_ineligible(*, user, application: Application, reason: str) -> Application:
+def declare_ineligible(
+    *, user, application: Application, reason: str, expected_version: int | None = None
+) -> Application:
     """The request cannot be funded: the reason is required, recorded in the timeline and e-mailed to the holder."""
     _check_instructs(
         user,
@@ -824,6 +884,7 @@ def declare_ineligible(*, user, application: Application, reason: str) -> Applic
         )
     with transaction.atomic():
         locked = _lock(application)
+        _check_version(locked, expected_version)
         _check_transition_possible(locked, "declare_ineligible")
         change = apply_transition(
             user=user, application=locked, transition="declare_ineligible", role=Role.STAFF, comment=reason
@@ -832,7 +893,7 @@ def declare_ineligible(*, user, application: Application, reason: str) -> Applic
             lambda: send_holder_notice(application_id=locked.pk, name="declared_ineligible", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "updated_at"))
+    _sync(application, locked, ("status", "version", "updated_at"))
     return locked
 
 

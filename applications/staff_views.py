@@ -104,8 +104,11 @@ def _page_url(application: Application, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _check_form(criterion: EligibilityCriterion, check, data=None) -> forms.CriterionCheckForm:
+def _check_form(
+    criterion: EligibilityCriterion, check, data=None, *, version: int | None = None
+) -> forms.CriterionCheckForm:
     initial = {"met": forms.met_to_choice(check.met), "comment": check.comment} if check is not None else {}
+    initial["version"] = version
     return forms.CriterionCheckForm(data, prefix=f"critere-{criterion.pk}", criterion=criterion, initial=initial)
 
 
@@ -118,10 +121,14 @@ def _render_page(request, application: Application, *, bound: dict | None = None
     grid_editable = application.status in services.CHECKLIST_STATUSES
     for row in instruction["checklist"]:
         criterion = row["criterion"]
-        row["form"] = (bound.get(criterion.pk) or _check_form(criterion, row["check"])) if grid_editable else None
+        row["form"] = (
+            (bound.get(criterion.pk) or _check_form(criterion, row["check"], version=application.version))
+            if grid_editable
+            else None
+        )
     possible = {transition.slug for transition in transitions_from(application.status, Role.STAFF)}
     actions = {
-        slug: bound.get(slug) or form_class(prefix=prefix)
+        slug: bound.get(slug) or form_class(prefix=prefix, initial={"version": application.version})
         for slug, (form_class, prefix) in ACTIONS.items()
         if slug in possible
     }
@@ -151,7 +158,7 @@ def _act(request, pk: int, slug: str, run, success: str):
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            run(application, form.cleaned_data)
+            run(application, {**form.cleaned_data, "version": form.seen_version()})
         except ValidationError as error:
             _apply_errors(form, error)
         else:
@@ -167,7 +174,9 @@ def start_review(request, pk: int):
         request,
         pk,
         "start_review",
-        lambda application, data: services.start_review(user=request.user, application=application),
+        lambda application, data: services.start_review(
+            user=request.user, application=application, expected_version=data["version"]
+        ),
         _("L'instruction est commencée. Vérifiez chaque critère de la grille de recevabilité."),
     )
 
@@ -180,7 +189,7 @@ def request_completion(request, pk: int):
         pk,
         "request_completion",
         lambda application, data: services.request_completion(
-            user=request.user, application=application, message=data["message"]
+            user=request.user, application=application, message=data["message"], expected_version=data["version"]
         ),
         _("Le complément est demandé : le porteur a reçu votre message par e-mail et peut modifier sa demande."),
     )
@@ -194,7 +203,7 @@ def declare_eligible(request, pk: int):
         pk,
         "declare_eligible",
         lambda application, data: services.declare_eligible(
-            user=request.user, application=application, comment=data["comment"]
+            user=request.user, application=application, comment=data["comment"], expected_version=data["version"]
         ),
         _("La demande est déclarée recevable : elle peut être inscrite à l'ordre du jour d'un comité."),
     )
@@ -208,7 +217,7 @@ def declare_ineligible(request, pk: int):
         pk,
         "declare_ineligible",
         lambda application, data: services.declare_ineligible(
-            user=request.user, application=application, reason=data["reason"]
+            user=request.user, application=application, reason=data["reason"], expected_version=data["version"]
         ),
         _("La demande est déclarée non recevable : le porteur a reçu le motif par e-mail."),
     )
@@ -228,6 +237,7 @@ def record_check(request, pk: int, criterion_pk: int):
                 criterion=criterion,
                 met=form.cleaned_data["met"],
                 comment=form.cleaned_data["comment"],
+                expected_version=form.seen_version(),
             )
         except ValidationError as error:
             _apply_errors(form, error)

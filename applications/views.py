@@ -181,9 +181,16 @@ def _after_save(request, application: Application, step: str):
     return redirect(_step_url(application, STEPS[min(index + 1, len(STEPS) - 1)]))
 
 
+def _version_form(request, application: Application) -> forms.VersionForm:
+    """The hidden `version` of the request as the user saw it: posted back with each step's form."""
+    data = request.POST if request.method == "POST" else None
+    return forms.VersionForm(data, initial={"version": application.version})
+
+
 def _render_step(request, application: Application, step: str, template: str, context: dict, *error_forms):
     index = STEPS.index(step)
     context = {
+        "version_form": _version_form(request, application),
         "application": application,
         "step": step,
         "step_label": Step(step).label,
@@ -215,6 +222,10 @@ def _holder_to_edit(request, application: Application, holders: dict, choice, *,
     return holders.get(str(application.holder_id)) if application.holder_id else None
 
 
+def _seen_version(request, application: Application) -> int | None:
+    return _version_form(request, application).seen_version()
+
+
 def _save_holder_and_step(request, application: Application, step: str, *, save_holder, holder_form, step_form) -> bool:
     """Create or update the holder, then choose it for the request: all or nothing (one transaction).
 
@@ -228,7 +239,13 @@ def _save_holder_and_step(request, application: Application, step: str, *, save_
             except ValidationError:
                 holder_refused = True
                 raise
-            services.save_step(user=request.user, application=application, step=step, data={"holder": holder})
+            services.save_step(
+                user=request.user,
+                application=application,
+                step=step,
+                data={"holder": holder},
+                expected_version=_seen_version(request, application),
+            )
     except ValidationError as error:
         _apply_errors(holder_form if holder_refused else step_form, error)
         return False
@@ -265,7 +282,13 @@ def _holder_step(request, application: Application, step: str):
                 return _after_save(request, application, step)
         else:
             try:
-                services.save_step(user=request.user, application=application, step=step, data={"holder": holder})
+                services.save_step(
+                    user=request.user,
+                    application=application,
+                    step=step,
+                    data={"holder": holder},
+                    expected_version=_seen_version(request, application),
+                )
             except ValidationError as error:
                 _apply_errors(choice, error)
             else:
@@ -325,7 +348,13 @@ def _model_form_step(form_class, template: str, *, with_fund: bool = False):
         form = form_class(data, instance=copy.copy(application), **kwargs)
         if data is not None and form.is_valid():
             try:
-                services.save_step(user=request.user, application=application, step=step, data=form.cleaned_data)
+                services.save_step(
+                    user=request.user,
+                    application=application,
+                    step=step,
+                    data=form.cleaned_data,
+                    expected_version=_seen_version(request, application),
+                )
             except ValidationError as error:
                 _apply_errors(form, error)
             else:
@@ -348,6 +377,7 @@ def _budget_step(request, application: Application, step: str):
                 application=application,
                 amount_requested=cleaned["amount_requested"],
                 lines=cleaned["expenses"] + cleaned["resources"],
+                expected_version=_seen_version(request, application),
             )
         except ValidationError as error:
             budget.add_errors(

@@ -1,0 +1,212 @@
+"""Who gets what on every page of the portal: the table lives in tests/permission_matrix.toml.
+
+One world holds an object of every kind, owned by the named personas; every URL of the portal is
+requested (GET) as every persona and the status code compared with the table. A URL missing from the
+table fails the suite, so a new page cannot ship without its access rules written down.
+"""
+
+import datetime
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from applications.models import Attachment
+from applications.workflow import Status
+from tests import factories as f
+
+MATRIX_PATH = Path(__file__).with_name("permission_matrix.toml")
+PERSONAS = (
+    "anonymous",
+    "resident",
+    "other_resident",
+    "staff",
+    "other_staff",
+    "committee_member",
+    "region_staff",
+    "city_staff",
+    "outsider",
+    "admin",
+)
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def load_matrix() -> dict:
+    with MATRIX_PATH.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def portal_url_names(patterns=None, namespace: str = "") -> set[str]:
+    """Every named URL pattern of the portal (admin and static/media serving left out)."""
+    names: set[str] = set()
+    for entry in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES or entry.app_name in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            names |= portal_url_names(entry.url_patterns, inner)
+        elif isinstance(entry, URLPattern):
+            if entry.name is None:
+                raise AssertionError(f"Unnamed URL pattern {entry.pattern!r}: name it and add it to the matrix")
+            if getattr(entry.callback, "__name__", "") == "serve":  # static/media serving (DEBUG only)
+                continue
+            names.add(f"{namespace}{entry.name}")
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    matrix = load_matrix()
+    missing = sorted(portal_url_names() - set(matrix))
+    assert not missing, f"URL patterns absent from {MATRIX_PATH.name}: {', '.join(missing)}"
+    unknown = sorted(set(matrix) - portal_url_names())
+    assert not unknown, f"Entries of {MATRIX_PATH.name} matching no URL pattern: {', '.join(unknown)}"
+
+
+def test_every_entry_names_every_persona():
+    for name, entry in load_matrix().items():
+        assert set(entry) - {"args"} == set(PERSONAS), f"{name}: expected statuses for exactly {PERSONAS}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def matrix_world(
+    world,
+    resident,
+    other_resident,
+    staff,
+    other_staff,
+    committee_member,
+    region_staff,
+    city_staff,
+    outsider,
+    admin_user,
+):
+    """One world with an object of every kind; returns the personas and the named objects."""
+    from committees.models import CommitteeMember
+
+    confirmed = timezone.now()
+    for user in (resident, other_resident):
+        user.email_confirmed_at = confirmed
+        user.save(update_fields=["email_confirmed_at"])
+    submitted = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)
+
+    # The resident's filed request in Hommelet's fund, with a bank statement, a quote and a message.
+    application = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=resident,
+        status=Status.SUBMITTED,
+        reference="PIC-2025-0101",
+        number=101,
+        submitted_at=submitted,
+    )
+    rib = f.AttachmentFactory(application=application, kind=Attachment.Kind.BANK_DETAILS)
+    quote = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
+    f.MessageFactory(application=application)
+    f.StaffNoteFactory(application=application, author=staff)
+    criterion = f.EligibilityCriterionFactory(fund=world.fund)
+
+    # The resident's draft (not yet filed).
+    draft = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=application.holder)
+
+    # The resident's granted request: decided in a closed session, advance paid, bilan with a photo.
+    granted = f.GrantedApplicationFactory(
+        fund=world.fund, created_by=resident, holder=application.holder, reference="PIC-2025-0102", number=102
+    )
+    decision = f.record_grant_for_bilan(application=granted, amount="250", decided_by=staff, committee=world.committee)
+    f.PaymentFactory(application=granted, amount=Decimal("200.00"), recorded_by=staff)
+    bilan = f.BilanFactory(application=granted, created_by=resident)
+    photo = f.BilanPhotoFactory(bilan=bilan)
+
+    # A planned session of the Hommelet committee, the Lille Sud request and its holder's attachment.
+    planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
+    lille = f.ApplicationFactory(
+        fund=world.other_fund,
+        created_by=other_resident,
+        status=Status.SUBMITTED,
+        reference="PIC-2025-0001",
+        number=1,
+        submitted_at=submitted,
+    )
+    lille_rib = f.AttachmentFactory(application=lille, kind=Attachment.Kind.BANK_DETAILS)
+    lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")
+
+    member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
+    objects = {
+        "application:resident": application.pk,
+        "application:draft": draft.pk,
+        "application:granted": granted.pk,
+        "application:lille": lille.pk,
+        "attachment:resident_rib": rib.pk,
+        "attachment:resident_quote": quote.pk,
+        "attachment:lille_rib": lille_rib.pk,
+        "bilan_attachment:photo": photo.pk,
+        "criterion:hommelet": criterion.pk,
+        "committee:hommelet": world.committee.pk,
+        "committee:lille": lille_committee.pk,
+        "member:committee_member": member.pk,
+        "session:closed": decision.item.session_id,
+        "session:planned": planned.pk,
+        "item:decided": decision.item_id,
+        "fund:hommelet": world.fund.slug,
+        "fund:lille": world.other_fund.slug,
+    }
+    personas = {
+        "anonymous": None,
+        "resident": resident,
+        "other_resident": other_resident,
+        "staff": staff,
+        "other_staff": other_staff,
+        "committee_member": committee_member,
+        "region_staff": region_staff,
+        "city_staff": city_staff,
+        "outsider": outsider,
+        "admin": admin_user,
+    }
+    return personas, objects
+
+
+def resolve_args(args: list, objects: dict) -> list:
+    resolved = []
+    for arg in args:
+        if isinstance(arg, str) and ":" in arg:
+            if arg not in objects:
+                raise AssertionError(f"Unknown object {arg!r} in {MATRIX_PATH.name}")
+            resolved.append(objects[arg])
+        else:
+            resolved.append(arg)
+    return resolved
+
+
+def observed_statuses(personas: dict, objects: dict, matrix: dict) -> dict[str, dict[str, int]]:
+    clients = {}
+    for persona, user in personas.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        clients[persona] = client
+    seen: dict[str, dict[str, int]] = {}
+    for name, entry in matrix.items():
+        url = reverse(name, args=resolve_args(entry.get("args", []), objects))
+        seen[name] = {persona: clients[persona].get(url).status_code for persona in PERSONAS}
+    return seen
+
+
+def test_permission_matrix(matrix_world, settings):
+    personas, objects = matrix_world
+    matrix = load_matrix()
+    seen = observed_statuses(personas, objects, matrix)
+    mismatches = [
+        f"{name} as {persona}: expected {entry[persona]}, got {seen[name][persona]}"
+        for name, entry in matrix.items()
+        for persona in PERSONAS
+        if seen[name][persona] != entry[persona]
+    ]
+    assert not mismatches, f"{len(mismatches)} of {len(matrix) * len(PERSONAS)} pairs differ:\n" + "\n".join(mismatches)
