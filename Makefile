@@ -47,3 +47,10 @@ messages: setup
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Browser tests (Playwright on Debian's chromium, axe-core, Nu Html Checker): needs chromium, java, npm.
+# Screenshots and saved pages: test-artifacts/e2e/<test>/.
+.PHONY: e2e
+e2e: setup
+	npm ci --no-audit --no-fund
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

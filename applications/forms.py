@@ -144,7 +144,7 @@ class HolderForm(forms.ModelForm):
             "referent_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "siret": forms.TextInput(attrs={"inputmode": "numeric"}),
             "postcode": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
-            "address": forms.TextInput(attrs={"autocomplete": "street-address"}),
+            "address": forms.TextInput(attrs={"autocomplete": "address-line1"}),
         }
 
     def __init__(self, *args, **kwargs):
