@@ -104,12 +104,13 @@ class InboxFilter(django_filters.FilterSet):
         super().__init__(data=data, queryset=queryset, **kwargs)
         managed_funds = Fund.objects.managed_by(user)
         self.filters["fund"].queryset = managed_funds.order_by("-year", "name")
-        self.filters["theme"].queryset = (
-            Theme.objects.filter(funds__in=managed_funds).distinct().order_by("position", "name")
-        )
-        self.filters["neighbourhood"].queryset = (
-            Neighbourhood.objects.filter(funds__in=managed_funds).distinct().order_by("name")
-        )
+        fund_ids = managed_funds.values("pk")
+        self.filters["theme"].queryset = Theme.objects.filter(
+            pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
+        ).order_by("position", "name")
+        self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
+        ).order_by("name")
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -224,7 +225,7 @@ def inbox(*, user, params) -> Inbox:
         selected = set()
     counts = {
         row["status"]: row["total"]
-        for row in unfiltered_by_status.order_by().values("status").annotate(total=Count("pk", distinct=True))
+        for row in unfiltered_by_status.order_by().values("status").annotate(total=Count("pk"))
     }
     status_counts = [
         StatusCount(value, str(label), counts.get(value, 0), value in selected)

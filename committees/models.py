@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Holder
-from funds.models import MONEY, Fund
+from funds.models import MONEY, AssociationStaff, Fund
 
 
 class Committee(models.Model):
@@ -197,9 +197,11 @@ class CommitteeSessionQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        # Semi-joins rather than joins and DISTINCT (see FundQuerySet.visible_to).
         return self.filter(
-            Q(committee__fund__association__staff_links__user=user) | Q(committee__members__user=user)
-        ).distinct()
+            Q(committee__fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
+            | Q(committee__in=CommitteeMember.objects.filter(user=user).values("committee"))
+        )
 
 
 class CommitteeSession(models.Model):

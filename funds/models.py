@@ -207,9 +207,12 @@ class FundQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
+        # Semi-joins rather than joins and DISTINCT: each fund once, and the queryset stays sortable,
+        # countable and usable as a subquery at any size.
         return self.filter(
-            Q(association__staff_links__user=user) | Q(cofunders__funder__staff_links__user=user)
-        ).distinct()
+            Q(association__in=AssociationStaff.objects.filter(user=user).values("association"))
+            | Q(pk__in=FundCoFunder.objects.filter(funder__staff_links__user=user).values("fund"))
+        )
 
     def managed_by(self, user):
         """Funds a user may act on: staff of the carrier association, or the site administrator."""
@@ -217,7 +220,8 @@ class FundQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(association__staff_links__user=user).distinct()
+        # One staff link per association and user (unique_association_staff): the join cannot repeat a fund.
+        return self.filter(association__staff_links__user=user)
 
     def open_for_applications(self, on_date):
         return self.filter(call_opens_on__lte=on_date, call_closes_on__gte=on_date, is_published=True)

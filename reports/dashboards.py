@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django import forms
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -65,16 +65,24 @@ class DashboardFilterForm(forms.Form):
         years = sorted(set(funds.values_list("year", flat=True)), reverse=True)
         self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
         self.fields["scheme"].choices = [("", _("Tous"))] + list(Fund.Scheme.choices)
-        neighbourhoods = Neighbourhood.objects.filter(Q(funds__in=funds) | Q(applications__fund__in=funds)).distinct()
+        # Semi-joins (`pk IN (subquery)`) rather than a DISTINCT over a join with every request: the
+        # choice lists stay a few milliseconds with tens of thousands of requests.
+        fund_ids = funds.values("pk")
+        filed = Application.objects.filter(fund__in=fund_ids)
+        neighbourhoods = Neighbourhood.objects.filter(
+            Q(pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood"))
+            | Q(pk__in=filed.filter(neighbourhood__isnull=False).values("neighbourhood"))
+        )
         self.fields["neighbourhood"].queryset = neighbourhoods.order_by("name")
-        self.fields["commune"].queryset = (
-            Commune.objects.filter(neighbourhoods__in=neighbourhoods).distinct().order_by("name")
-        )
-        self.fields["theme"].queryset = (
-            Theme.objects.filter(Q(funds__in=funds) | Q(applications__fund__in=funds))
-            .distinct()
-            .order_by("position", "name")
-        )
+        self.fields["commune"].queryset = Commune.objects.filter(
+            pk__in=Neighbourhood.communes.through.objects.filter(neighbourhood__in=neighbourhoods.values("pk")).values(
+                "commune"
+            )
+        ).order_by("name")
+        self.fields["theme"].queryset = Theme.objects.filter(
+            Q(pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme"))
+            | Q(pk__in=filed.filter(theme__isnull=False).values("theme"))
+        ).order_by("position", "name")
 
 
 @dataclass(frozen=True)
@@ -184,10 +192,11 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
         decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
     )
     fund_path, amendment_path = "item__session__committee__fund", "decision__item__session__committee__fund"
-    totals_granted = _by_fund(granted_all, fund_path, amount=Sum("amount_granted"))
+    granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
+    totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
     totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
     if filters.restricts_requests:
-        granted_sel = _by_fund(granted_all.filter(selected), fund_path, amount=Sum("amount_granted"))
+        granted_sel = _by_fund(granted_all.filter(selected), fund_path, **granted_aggregates)
         amended_sel = _by_fund(
             amended_all.filter(filters.request_q("decision__item__application__")),
             amendment_path,
@@ -200,12 +209,10 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
         "application__fund",
         amount=Sum("amount"),
     )
-    granted_decision = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
     requests = _by_fund(
         Application.objects.filter(fund__in=ids, submitted_at__isnull=False).filter(filters.request_q()),
         "fund",
-        requests=Count("pk", distinct=True),
-        granted_count=Count("pk", distinct=True, filter=Q(Exists(granted_decision))),
+        requests=Count("pk"),
     )
     people = _by_fund(
         Bilan.objects.filter(application__fund__in=ids, status__in=COUNTED_BILAN_STATUSES).filter(
@@ -230,7 +237,7 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
                 paid=amount(paid, fund.pk),
                 remaining=fund.envelope - total_granted,
                 requests=requests.get(fund.pk, {}).get("requests", 0),
-                granted_count=requests.get(fund.pk, {}).get("granted_count", 0),
+                granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
                 participants_women=people.get(fund.pk, {}).get("women", 0),
                 participants_men=people.get(fund.pk, {}).get("men", 0),
             )
