@@ -6,7 +6,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
 from applications.views import _apply_errors, _error_summary
 from applications.workflow import Role, transitions_from
+from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
 PER_PAGE = 25
@@ -38,7 +38,7 @@ def _export_filename(extension: str) -> str:
 @login_required
 def inbox_page(request):
     result = _staff_inbox(request)
-    page = Paginator(result.applications, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate_by_ids(result.applications, per_page=PER_PAGE, number=request.GET.get("page"))
     context = {
         "inbox": result,
         "filterset": result.filterset,

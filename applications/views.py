@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, pdf, permissions, rules, selectors, services
 from applications.models import Application, Attachment, Holder
 from applications.workflow import Role, Status, get_transition, may_take
+from core.pagination import paginate_by_ids
 from funds import selectors as fund_selectors
 from funds.models import Fund
 
@@ -27,6 +28,7 @@ STEPS = list(Application.Step)
 Step = Application.Step
 # The holder step's « Modifier ce porteur » sub-form: which holder (`?modifier=<pk>`) and its button's action.
 EDIT_PARAM = "modifier"
+HOLDER_PAGE_SIZE = 20  # requests per page of the holder's space, newest first
 EDIT_ACTION = "update_holder"
 
 
@@ -109,7 +111,9 @@ def _error_summary(*items) -> list[dict]:
 
 @login_required
 def my_applications(request):
-    applications = list(selectors.applications_for_holder(user=request.user))
+    page = paginate_by_ids(
+        selectors.applications_for_holder(user=request.user), per_page=HOLDER_PAGE_SIZE, number=request.GET.get("page")
+    )
     rows = [
         {
             "application": application,
@@ -118,10 +122,16 @@ def my_applications(request):
             if permissions.can_edit_application(request.user, application)
             else "",
         }
-        for application in applications
+        for application in page
     ]
     funds = fund_selectors.open_funds(on_date=timezone.localdate())
-    return render(request, "applications/my_applications.html", {"rows": rows, "open_funds": funds})
+    context = {
+        "rows": rows,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "open_funds": funds,
+    }
+    return render(request, "applications/my_applications.html", context)
 
 
 @login_required

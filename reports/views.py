@@ -14,6 +14,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +30,8 @@ from funds.permissions import is_any_association_staff
 from reports import forms, permissions, selectors, services
 from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
 from reports.pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
+
+STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
 
 PIC_SECTIONS = [
     ("action", gettext_lazy("L'action")),
@@ -628,11 +631,15 @@ def staff_bilans(request):
         counts[row.state] += 1
     if state in selectors.TrackingState.values:
         rows = [row for row in rows if row.state == state]
+    # Late ones first (the selector's order): the first page is the one to act on.
+    page = Paginator(rows, STAFF_BILANS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/staff_bilans.html",
         {
             "rows": rows,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "funds": funds,
             "fund": fund,
             "state": state,

@@ -730,6 +730,23 @@ def test_my_applications_makes_a_constant_number_of_queries(world, resident):
     assert BudgetLine.objects.count() == 40
 
 
+def test_my_applications_shows_twenty_requests_per_page_newest_first(world, resident):
+    for number in range(1, 24):
+        f.ApplicationFactory(fund=world.fund, created_by=resident, title=f"Projet numéro {number:02d}")
+    client = _client(resident)
+    first = client.get(reverse("applications:my_applications")).content.decode()
+    assert "Projet numéro 23" in first and "Projet numéro 04" in first
+    assert "Projet numéro 03" not in first
+    assert "23 demandes, les plus récentes d'abord — page 1 sur 2." in first
+    assert 'aria-label="Pages de mes demandes"' in first
+    second = client.get(reverse("applications:my_applications"), {"page": "2"}).content.decode()
+    assert "Projet numéro 03" in second and "Projet numéro 01" in second
+    assert "Projet numéro 04" not in second
+    # Any page number a user may type gives a page, never an error.
+    assert client.get(reverse("applications:my_applications"), {"page": "abc"}).status_code == 200
+    assert "Projet numéro 01" in client.get(reverse("applications:my_applications"), {"page": "99"}).content.decode()
+
+
 def test_a_date_without_its_time_is_refused(draft, resident, world):
     before = draft.starts_at
     response = _client(resident).post(

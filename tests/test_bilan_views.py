@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
@@ -304,6 +306,28 @@ def test_staff_list_shows_their_funds_bilans_only(client, world, application, fi
     assert client.get(reverse("reports:staff_bilans")).status_code == 404
     mine = client.get(reverse("reports:my_bilans")).content.decode()
     assert application.title in mine and elsewhere.title in mine
+
+
+def test_staff_list_shows_fifty_bilans_per_page_late_ones_first(client, world, resident, staff):
+    def count_queries(params=None) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reports:staff_bilans"), params or {}).status_code == 200
+        return len(queries)
+
+    login(client, staff)
+    for number in range(3):
+        f.GrantedApplicationFactory(fund=world.fund, created_by=resident, title=f"Projet {number:02d}")
+    with_three = count_queries()
+    for number in range(3, 52):
+        f.GrantedApplicationFactory(fund=world.fund, created_by=resident, title=f"Projet {number:02d}")
+    assert count_queries() == with_three
+    first = client.get(reverse("reports:staff_bilans")).content.decode()
+    second = client.get(reverse("reports:staff_bilans"), {"page": "2"}).content.decode()
+    shown = [title for title in (f"Projet {n:02d}" for n in range(52)) if title in first]
+    assert len(shown) == 50
+    assert sum(1 for n in range(52) if f"Projet {n:02d}" in second) == 2
+    assert 'aria-label="Pages de la liste des bilans"' in first
+    assert client.get(reverse("reports:staff_bilans"), {"page": "x"}).status_code == 200
 
 
 # --- The CVS bilan -------------------------------------------------------------------------------------
