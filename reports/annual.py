@@ -229,6 +229,10 @@ class ProjectRow:
     days_to_decision: int | None
 
 
+# Quotes shown in the page and the PDF for each of difficulties and perspectives; the XLSX has them all.
+QUOTES_SHOWN = 30
+
+
 @dataclass(frozen=True)
 class Quote:
     reference: str
@@ -258,6 +262,30 @@ class AnnualReport:
     @property
     def association(self):
         return self.fund.association
+
+    @property
+    def projects_by_neighbourhood(self) -> list[tuple[str, list[ProjectRow]]]:
+        """The projects grouped by neighbourhood (by name), each group in filing order: the PDF's annex."""
+        groups: dict[str, list[ProjectRow]] = {}
+        for project in self.projects:
+            groups.setdefault(str(project.neighbourhood), []).append(project)
+        return sorted(groups.items(), key=lambda group: group[0].casefold())
+
+    @property
+    def difficulties_shown(self) -> list[Quote]:
+        return self.difficulties[:QUOTES_SHOWN]
+
+    @property
+    def perspectives_shown(self) -> list[Quote]:
+        return self.perspectives[:QUOTES_SHOWN]
+
+    @property
+    def difficulties_not_shown(self) -> int:
+        return max(0, len(self.difficulties) - QUOTES_SHOWN)
+
+    @property
+    def perspectives_not_shown(self) -> int:
+        return max(0, len(self.perspectives) - QUOTES_SHOWN)
 
     @property
     def is_cvs(self) -> bool:

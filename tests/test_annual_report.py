@@ -313,6 +313,52 @@ def test_pdf_holds_the_figures_in_french_format(client, world, staff, scenario):
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()  # PDF/UA-1 identification (XMP)
 
 
+def test_pdf_lists_the_projects_by_neighbourhood_on_landscape_pages(client, world, staff, scenario, report):
+    client.force_login(staff)
+    reader = PdfReader(io.BytesIO(client.get(url("report_pdf", world.fund)).content))
+    annex = [page for page in reader.pages if "5. Les projets" in page.extract_text()]
+    assert annex, "the list of projects is in the PDF"
+    box = annex[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (842, 595)  # A4 landscape
+    text = plain(" ".join(page.extract_text() for page in annex))
+    groups = report.projects_by_neighbourhood
+    assert [name for name, _rows in groups] == sorted((name for name, _rows in groups), key=str.casefold)
+    for name, rows in groups:
+        assert f"{name} ({len(rows)})" in text
+    first = report.projects[0]
+    assert f"{first.reference}, {first.submitted_on:%d/%m/%Y}" in text
+    assert "Référence, déposée le" in text
+
+
+def test_page_and_pdf_quote_thirty_difficulties_and_point_to_the_xlsx_for_the_rest(client, world, staff):
+    for number in range(1, 33):
+        f.BilanFactory(
+            application__fund=world.fund,
+            application__reference=f"PIC-2025-{number:04d}",
+            application__number=number,
+            status="accepted",
+            difficulties=f"Difficulté numéro {number}.",
+            other_ideas="",
+        )
+    report = annual_report(fund=world.fund)
+    assert len(report.difficulties) == 32
+    assert [q.text for q in report.difficulties_shown][-1] == "Difficulté numéro 30."
+    assert report.difficulties_not_shown == 2
+    client.force_login(staff)
+    page = client.get(url("report", world.fund)).content.decode()
+    assert "Difficulté numéro 30." in page
+    assert "Difficulté numéro 31." not in page
+    assert "Et 2 autres difficultés : toutes figurent dans l'export XLSX du rapport" in page
+    pdf = PdfReader(io.BytesIO(client.get(url("report_pdf", world.fund)).content))
+    text = plain(" ".join(p.extract_text() for p in pdf.pages))
+    assert "Difficulté numéro 30." in text
+    assert "Difficulté numéro 31." not in text
+    assert "Et 2 autres difficultés" in text
+    workbook = load_workbook(io.BytesIO(client.get(url("report_xlsx", world.fund)).content))
+    quoted = [row[3] for row in workbook["Difficultés et perspectives"].iter_rows(min_row=2, values_only=True)]
+    assert "Difficulté numéro 32." in quoted
+
+
 def test_xlsx_reads_back_with_the_same_figures(client, world, staff, scenario):
     client.force_login(staff)
     response = client.get(url("report_xlsx", world.fund))
