@@ -7,6 +7,24 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle du portail")
 
     def ready(self):
-        from core import signals
+        from applications.models import Application
+        from committees.models import Amendment, Decision
+        from core import public_cache, signals
+        from funds.models import CarrierAssociation, Fund, FundCoFunder, Neighbourhood, Theme
+        from reports.models import Bilan, BilanAttachment, CvsBilan
 
         signals.connect()
+        # What the public pages (home, open calls, showcase) show.
+        public_cache.watch(
+            Application,
+            Decision,
+            Amendment,
+            Bilan,
+            CvsBilan,
+            BilanAttachment,
+            Fund,
+            FundCoFunder,
+            CarrierAssociation,
+            Neighbourhood,
+            Theme,
+        )

@@ -4,10 +4,12 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from applications import selectors as application_selectors
+from core.public_cache import public_page
 from funds import selectors as fund_selectors
 from funds.permissions import is_any_association_staff, is_any_funder_staff
 
 
+@public_page
 def home(request):
     funds = fund_selectors.open_funds(on_date=timezone.localdate())[:6]
     return render(request, "core/home.html", {"open_funds": funds})

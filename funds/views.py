@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from committees import selectors as committee_selectors
+from core.public_cache import public_page
 from funds import selectors
 from funds.models import Fund
 from funds.permissions import can_manage_fund, can_view_fund
@@ -17,6 +18,7 @@ def _get_fund_for_back_office(request, slug: str) -> Fund:
     return fund
 
 
+@public_page
 def open_calls(request):
     funds = selectors.open_funds(on_date=timezone.localdate())
     return render(request, "funds/open_calls.html", {"funds": funds})

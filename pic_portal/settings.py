@@ -197,6 +197,15 @@ DPO_EMAIL = os.environ.get("PORTAL_DPO_EMAIL", "dpo@portail-pic.example")
 DPO_ADDRESS = os.environ.get("PORTAL_DPO_ADDRESS", "Adresse postale à compléter")
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS", str(5 * 365)))
 
+# Cache: Redis when REDIS_URL is set (shared by every worker process: use it in production), else each
+# process's memory. The public pages (home, open calls, showcase) are cached for anonymous visitors.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portail-pic"}}
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS", "300"))
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

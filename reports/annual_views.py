@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.public_cache import public_page
 from reports import annual, annual_pdf, annual_xlsx, dashboards, showcase
 
 # --- Annual report ----------------------------------------------------------------------------------------
@@ -101,6 +102,7 @@ def dashboard_xlsx(request):
 
 
 @require_GET
+@public_page
 def showcase_list(request):
     form = showcase.ShowcaseFilterForm(request.GET)
     page, projects = showcase.showcase_page(form=form, page_number=request.GET.get("page"))
@@ -114,6 +116,7 @@ def showcase_list(request):
 
 
 @require_GET
+@public_page
 def showcase_detail(request, pk: int):
     project = showcase.showcase_project(pk=pk)
     if project is None:

@@ -13,6 +13,16 @@ from django.db import connection
 from tests import factories as f
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the public pages' cache lives in the process's memory)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class World:
     region: object

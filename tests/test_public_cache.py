@@ -1,0 +1,111 @@
+"""The public pages' cache: anonymous visitors get a stored page until the data it shows changes."""
+
+import datetime
+
+import pytest
+from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.db import connection
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from core.public_cache import public_page
+from tests import factories as f
+from tests.test_showcase import holder, holder_user, showcase, titles  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_URLS = ["/", "/appels-a-projets/", "/projets/"]
+
+
+def _queries(client, path: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize("path", PUBLIC_URLS)
+def test_second_anonymous_visit_is_served_without_a_query(client, world, path):
+    first_count, first = _queries(client, path)
+    assert first_count > 0
+    second_count, second = _queries(client, path)
+    assert second_count == 0
+    assert second == first
+
+
+def test_project_page_is_cached_too(client, showcase):  # noqa: F811 (the imported fixture)
+    path = reverse("annual:showcase_project", args=[showcase["a"].pk])
+    _queries(client, path)
+    assert _queries(client, path)[0] == 0
+
+
+def test_withdrawn_consent_shows_at_the_next_visit(client, showcase):  # noqa: F811 (the imported fixture)
+    a = showcase["a"]
+    assert "Jardin des enfants" in titles(client.get("/projets/"))
+    project_path = reverse("annual:showcase_project", args=[a.pk])
+    assert client.get(project_path).status_code == 200
+    a.showcase_consent = False
+    a.save(update_fields=["showcase_consent"])
+    assert "Jardin des enfants" not in titles(client.get("/projets/"))
+    assert client.get(project_path).status_code == 404
+
+
+def test_a_new_open_fund_shows_at_the_next_visit(client, world):
+    page = client.get("/appels-a-projets/").content.decode()
+    assert "Fonds tout neuf" not in page
+    today = timezone.localdate()
+    f.FundFactory(
+        association=world.hommelet,
+        name="Fonds tout neuf",
+        slug="fonds-tout-neuf",
+        year=today.year,
+        call_opens_on=today - datetime.timedelta(days=1),
+        call_closes_on=today + datetime.timedelta(days=30),
+    )
+    assert "Fonds tout neuf" in client.get("/appels-a-projets/").content.decode()
+
+
+def test_logged_in_users_never_get_the_anonymous_page(client, world, resident):
+    client.get("/")  # cached for anonymous visitors
+    client.force_login(resident)
+    count, page = _queries(client, "/")
+    assert count > 0
+    assert "Se déconnecter" in page
+    client.logout()
+    assert "Se déconnecter" not in client.get("/").content.decode()
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_reads_it():
+    calls = []
+
+    @public_page
+    def view(request):
+        calls.append(len(get_messages(request)))
+        from django.http import HttpResponse
+
+        return HttpResponse(f"messages: {len(get_messages(request))}")
+
+    def anonymous_request(with_message: bool):
+        from django.contrib.auth.models import AnonymousUser
+
+        request = RequestFactory().get("/page/")
+        request.user = AnonymousUser()
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        if with_message:
+            request._messages.add(constants.SUCCESS, "Vous êtes déconnecté·e.")
+        return request
+
+    assert view(anonymous_request(with_message=True)).content == b"messages: 1"
+    assert view(anonymous_request(with_message=False)).content == b"messages: 0"
+    assert view(anonymous_request(with_message=False)).content == b"messages: 0"
+    assert calls == [1, 0]  # the message page was not stored; the second plain visit came from the cache
+
+
+@override_settings(PUBLIC_PAGE_CACHE_SECONDS=0)
+def test_cache_can_be_turned_off(client, world):
+    client.get("/projets/")
+    assert _queries(client, "/projets/")[0] > 0
