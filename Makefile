@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup test lint format check migrate demo messages clean
+.PHONY: run setup test lint format check migrate demo messages clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -29,6 +29,14 @@ run: demo
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmark on PostgreSQL, not part of `make test` (about 10 minutes): creates and migrates its own database,
+# generates the load data if missing, measures and writes bench/RESULTS.md (see bench/README.md).
+# `make bench BENCH_ARGS=--fresh` drops the database first so the load data's generation is timed too.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pic_bench
+
+bench: setup
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/python -m ruff check .

@@ -1,0 +1,1 @@
+"""The benchmark (run by `make bench`): see bench/README.md."""

@@ -1,0 +1,173 @@
+"""The benchmark's own arithmetic and verdicts (the benchmark itself runs with `make bench`, not here)."""
+
+import datetime
+
+import pytest
+
+from bench import run_bench
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40123/projets/
+  2 threads and 4 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     7.10ms    1.20ms  30.02ms   90.00%
+    Req/Sec   280.50     20.11   310.00     70.00%
+  Latency Distribution
+     50%    6.85ms
+     75%    7.40ms
+     90%    8.10ms
+     99%   12.00ms
+  5610 requests in 10.01s, 40.10MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    560.44
+Transfer/sec:      4.01MB
+"""
+
+
+def test_wrk_output_is_read():
+    assert run_bench.parse_wrk(WRK_OUTPUT) == {
+        "rps": 560.44,
+        "requests": 5610,
+        "non_200": 4,
+        "errors": 3,
+        "p50_ms": 6.8,
+    }
+
+
+def test_unreadable_wrk_output_stops_the_benchmark():
+    with pytest.raises(RuntimeError, match="Could not read"):
+        run_bench.parse_wrk("wrk: connection refused")
+
+
+@pytest.mark.parametrize(
+    ("text", "ms"), [("850.00us", 0.85), ("12.31ms", 12.31), ("1.02s", 1020.0), ("1.50m", 90000.0)]
+)
+def test_wrk_durations(text, ms):
+    assert run_bench.duration_ms(text) == pytest.approx(ms)
+
+
+def test_percentile_is_nearest_rank():
+    values = list(range(1, 21))  # 1..20
+    assert run_bench.percentile(values, 0.95) == 19
+    assert run_bench.percentile(values, 0.5) == 10
+    assert run_bench.percentile([42.0], 0.95) == 42.0
+
+
+def _report(**parts) -> run_bench.Report:
+    machine = {
+        "cpu": "test",
+        "cores": 2,
+        "memory": "1 GB",
+        "os": "Linux",
+        "python": "3.11",
+        "django": "5.2",
+        "postgresql": "15",
+        "gunicorn": "27",
+        "weasyprint": "70",
+        "load_driver": "wrk",
+    }
+    db = {"postgresql": "15", "size": "1 GB", "rows": {"Demandes": 20000}}
+    return run_bench.Report(
+        started=datetime.datetime(2026, 11, 22, 5, 0),
+        machine=machine,
+        db=db,
+        generation={},
+        seconds=60.0,
+        **parts,
+    )
+
+
+def _page(key, median, name="Page"):
+    return {
+        "key": key,
+        "name": name,
+        "path": "/x/",
+        "who": "someone",
+        "rows": "many",
+        "queries": 9,
+        "sql_ms": 3.0,
+        "min_ms": median - 1,
+        "median_ms": median,
+        "p95_ms": median + 5,
+        "max_ms": median + 9,
+        "cpu_median_ms": median / 2,
+        "requests": 30,
+        "kb": 40,
+    }
+
+
+def test_each_target_gets_a_verdict_from_the_measured_figure():
+    report = _report(
+        queries=[
+            {
+                "name": "Inbox",
+                "path_pattern": "/equipe/",
+                "who": "staff",
+                10: {"queries": 9, "ms": 5},
+                1000: {"queries": 9, "ms": 8},
+            },
+            {
+                "name": "Bilans",
+                "path_pattern": "/bilans/",
+                "who": "staff",
+                10: {"queries": 7, "ms": 5},
+                1000: {"queries": 8, "ms": 9},
+            },
+        ],
+        pages=[
+            _page("inbox", 49.9, name="Inbox"),
+            _page("dashboard", 300.0, name="Dashboard"),
+            _page("showcase", 900.0, name="Showcase (no target)"),
+        ],
+        pdfs=[
+            {
+                "kind": "receipt",
+                "name": "Receipt",
+                "subject": "PIC-1",
+                "median_s": 0.5,
+                "max_s": 1.2,
+                "tracemalloc_peak_mb": 5,
+                "rss_growth_mb": 2,
+                "rss_peak_mb": 100,
+                "times_s": [0.5],
+                "pages": 1,
+                "kb": 20,
+            },
+            {
+                "kind": "annual",
+                "name": "Annual",
+                "subject": "fund",
+                "median_s": 8.0,
+                "max_s": 9.0,
+                "tracemalloc_peak_mb": 120,
+                "rss_growth_mb": 510,
+                "rss_peak_mb": 700,
+                "times_s": [8.0],
+                "pages": 40,
+                "kb": 700,
+            },
+        ],
+        load={
+            "holder_ratio": 0.31,
+            "showcase_ratio": 0.59,
+            "holder": {"rps": 31},
+            "showcase": {"rps": 59},
+            "bare_rps": 100,
+        },
+    )
+    verdicts = {line.measure.split(":")[0].split(" (")[0]: line.ok for line in report.lines()}
+    assert verdicts["Inbox"] is True  # 9 / 9 queries
+    assert verdicts["Bilans"] is False  # 7 / 8 queries
+    lines = {line.measure: line for line in report.lines()}
+    assert lines["Inbox median, many"].ok is True  # 49.9 ms < 50 ms
+    assert lines["Dashboard median, many"].ok is False  # 300 ms is not under 300 ms
+    assert not any(measure.startswith("Showcase (no target)") for measure in lines)  # no target, no verdict
+    assert lines["Receipt (PIC-1)"].ok is False  # the slowest build counts: 1.2 s
+    assert lines["Annual (fund)"].ok is False  # 510 MB of RSS growth
+    assert lines["Holder's space throughput, as a share of the bare view's"].ok is True
+    assert lines["Showcase throughput, as a share of the bare view's"].ok is False
+    report.load = {}  # the throughput section needs a whole gunicorn run's figures
+    markdown = report.markdown()
+    assert "| **FAIL** |" in markdown and "| PASS |" in markdown
+    kept = report.lines()
+    assert f"{sum(1 for line in kept if line.ok)} of {len(kept)} lines pass." in markdown
