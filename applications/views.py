@@ -23,6 +23,7 @@ from applications.workflow import Role, Status, get_transition, may_take
 from core.pagination import paginate_by_ids
 from funds import selectors as fund_selectors
 from funds.models import Fund
+from reports import selectors as report_selectors
 
 STEPS = list(Application.Step)
 Step = Application.Step
@@ -130,6 +131,7 @@ def my_applications(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "open_funds": funds,
+        "has_bilans": report_selectors.holder_has_bilans(user=request.user),
     }
     return render(request, "applications/my_applications.html", context)
 

@@ -7,6 +7,7 @@ from applications import selectors as application_selectors
 from core.public_cache import public_page
 from funds import selectors as fund_selectors
 from funds.permissions import is_any_association_staff, is_any_funder_staff
+from reports import selectors as report_selectors
 
 
 @public_page
@@ -49,6 +50,7 @@ def dashboard(request):
         "is_committee_member": user.committee_memberships.exists(),
         "funds": fund_selectors.funds_for_back_office(user=user)[:20],
         "latest_applications": list(application_selectors.applications_for_holder(user=user)[:5]),
+        "has_bilans": report_selectors.holder_has_bilans(user=user),
     }
     return render(request, "core/dashboard.html", context)
 

@@ -184,16 +184,25 @@ def bilans_for_staff(*, user, today: datetime.date, fund: Fund | None = None) ->
     return rows
 
 
+def _holder_bilan_applications(user) -> QuerySet[Application]:
+    """The user's requests that owe, or once filed, a bilan."""
+    return Application.objects.filter(created_by=user).filter(
+        Q(status__in=(*OWING_STATUSES, *FILED_STATUSES))
+        | (Q(status=Status.CLOSED) & (Q(bilan__isnull=False) | Q(cvs_bilan__isnull=False)))
+    )
+
+
+def holder_has_bilans(*, user) -> bool:
+    """Whether "Mes bilans" has something to show the user (one query)."""
+    return user.is_authenticated and _holder_bilan_applications(user).exists()
+
+
 def bilans_for_holder(*, user, today: datetime.date) -> list[TrackedBilan]:
     """The user's granted requests and where their bilans stand: late ones first (one query)."""
     if not user.is_authenticated:
         return []
     applications = (
-        Application.objects.filter(created_by=user)
-        .filter(
-            Q(status__in=(*OWING_STATUSES, *FILED_STATUSES))
-            | (Q(status=Status.CLOSED) & (Q(bilan__isnull=False) | Q(cvs_bilan__isnull=False)))
-        )
+        _holder_bilan_applications(user)
         .select_related("fund__association", "bilan", "cvs_bilan")
         .order_by("ends_at", "pk")
     )

@@ -330,6 +330,19 @@ def test_staff_list_shows_fifty_bilans_per_page_late_ones_first(client, world, r
     assert client.get(reverse("reports:staff_bilans"), {"page": "x"}).status_code == 200
 
 
+def test_holders_with_a_grant_find_mes_bilans_from_their_pages(client, world, resident, other_resident):
+    f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
+    f.ApplicationFactory(fund=world.fund, created_by=other_resident)  # a draft: no bilan to write
+    link = f'href="{reverse("reports:my_bilans")}"'
+    login(client, resident)
+    assert link in client.get(reverse("core:dashboard")).content.decode()
+    assert link in client.get(reverse("applications:my_applications")).content.decode()
+    client.logout()
+    login(client, other_resident)
+    assert link not in client.get(reverse("core:dashboard")).content.decode()
+    assert link not in client.get(reverse("applications:my_applications")).content.decode()
+
+
 # --- The CVS bilan -------------------------------------------------------------------------------------
 
 
