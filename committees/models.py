@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from applications.models import Application, Holder
 from funds.models import MONEY, AssociationStaff, Fund
@@ -210,7 +211,8 @@ class CommitteeSession(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Prévue")
         OPEN = "open", _("Ouverte")
-        CLOSED = "closed", _("Close")
+        # With a context: Django's own French catalogue translates a bare "Close" as the verb "Fermer".
+        CLOSED = "closed", pgettext_lazy("statut d'une séance", "Close")
 
     committee = models.ForeignKey(
         Committee, verbose_name=_("comité"), on_delete=models.PROTECT, related_name="sessions"

@@ -493,7 +493,7 @@ def _cvs_budget_section(request, application, bilan: CvsBilan, section: str):
 
 
 PIC_SECTION_VIEWS = {
-    "action": _model_section(forms.PicActionForm, services.save_bilan),
+    "action": _model_section(forms.PicActionForm, services.save_bilan, "section_action.html"),
     "appreciation": _model_section(forms.PicAppraisalForm, services.save_bilan),
     "depenses": _expenses_section,
     "effets": _effects_section,
@@ -501,7 +501,7 @@ PIC_SECTION_VIEWS = {
     "envoi": _summary_section,
 }
 CVS_SECTION_VIEWS = {
-    "identite": _model_section(forms.CvsIdentityForm, services.save_cvs_bilan),
+    "identite": _model_section(forms.CvsIdentityForm, services.save_cvs_bilan, "cvs_section_identity.html"),
     "avancement": _cvs_progress_section,
     "partenaires": _cvs_partners_section,
     "appreciation": _model_section(forms.CvsAppraisalForm, services.save_cvs_bilan),

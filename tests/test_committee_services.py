@@ -814,3 +814,12 @@ def test_only_the_fund_association_staff_may_act(request, decided, service, pers
 def test_the_administrator_may_act(decided, admin_user):
     SERVICE_CALLS["record_vote"](decided, admin_user)
     assert Vote.objects.filter(item=decided["pending"], recorded_by=admin_user).exists()
+
+
+def test_a_closed_session_reads_close_not_the_verb_fermer():
+    from django.utils import translation
+
+    from committees.models import CommitteeSession
+
+    with translation.override("fr"):
+        assert [str(label) for label in CommitteeSession.Status.labels] == ["Prévue", "Ouverte", "Close"]

@@ -1,9 +1,14 @@
-"""The resident's first steps with the keyboard alone: Tab to move, Space to check, Enter to send."""
+"""A resident files a whole request with the keyboard alone: Tab to move, Space to check, Enter to send,
+typing to fill fields and pick options, Space on the file input to choose a document, Enter on the
+receipt link to download it."""
+
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
 from tests.e2e.conftest import check_page
+from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
 
 pytestmark = pytest.mark.e2e
 
@@ -21,19 +26,33 @@ def tab_to(page, selector: str, text: str = "", limit: int = 80) -> None:
     raise AssertionError(f"{selector} is not reachable with Tab on {page.url}")
 
 
-def type_into(page, selector: str, text: str) -> None:
-    tab_to(page, selector)
+def type_into(page, selector: str, text: str, limit: int = 80) -> None:
+    tab_to(page, selector, limit=limit)
     page.keyboard.type(text)
 
 
-def press_and_wait(page, selector: str, text: str = "") -> None:
-    tab_to(page, selector, text)
+def press_and_wait(page, selector: str, text: str = "", limit: int = 80) -> None:
+    tab_to(page, selector, text, limit)
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_load_state()
 
 
-def test_resident_keyboard_only(page, viewport):
+def focused_value(page) -> str:
+    return page.evaluate("document.activeElement.value")
+
+
+def choose_file_with_keyboard(page, selector: str, path: Path) -> None:
+    """Tab to the file input and open the file chooser with Space, as a keyboard user does; the chooser
+    (a native dialog) is answered through Playwright."""
+    tab_to(page, selector)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(str(path))
+    assert page.locator(selector).evaluate("input => input.files.length") == 1
+
+
+def test_resident_keyboard_only(page, viewport, tmp_path):
     from accounts.models import User
     from applications.models import Application
 
@@ -77,3 +96,107 @@ def test_resident_keyboard_only(page, viewport):
     application = Application.objects.get(created_by__email=email)
     assert application.title == "Après-midi jeux au clavier"
     assert application.holder.name == "Le collectif du clavier"
+    assert application.theme is not None
+
+    # Back to the draft from "Mes demandes".
+    assert "/mes-demandes/" in page.url, page.url
+    press_and_wait(page, "main a", "Reprendre ma demande")
+    check_page(page, "reprise")
+    if "/etape/project/" in page.url:
+        press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
+    assert "/etape/when_where/" in page.url, page.url
+
+    # Dates and place. A date typed as 12/12 reads the same day-first or month-first; "A"/"P" answer
+    # the AM/PM part of a 12-hour time field and are ignored by a 24-hour one.
+    year = timezone.localdate().year
+    type_into(page, "#id_start_date", f"1212{year}")
+    assert focused_value(page) == f"{year}-12-12", focused_value(page)
+    type_into(page, "#id_start_time", "1000A")
+    assert focused_value(page) == "10:00", focused_value(page)
+    type_into(page, "#id_end_date", f"1212{year}")
+    type_into(page, "#id_end_time", "1200P")
+    assert focused_value(page) == "12:00", focused_value(page)
+    type_into(page, "#id_place", "Salle du square Watteau")
+    tab_to(page, "#id_neighbourhood")
+    page.keyboard.press("ArrowDown")
+    assert focused_value(page) != ""
+    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
+    check_page(page, "etape-public")
+    assert "/etape/people/" in page.url, page.url
+
+    type_into(page, "#id_expected_public", "Les familles et les ados du square")
+    type_into(page, "#id_expected_women", "18")
+    type_into(page, "#id_expected_men", "14")
+    type_into(page, "#id_residents_mobilised", "5")
+    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
+    check_page(page, "etape-budget")
+    assert "/etape/budget/" in page.url, page.url
+
+    # The budget: an option is picked by typing its first characters; one line is added with its button,
+    # which moves the focus into the new line.
+    tab_to(page, "#id_expense-0-category")
+    page.keyboard.type("60")
+    assert focused_value(page) == "60", focused_value(page)
+    type_into(page, "#id_expense-0-label", "Jeux de société")
+    type_into(page, "#id_expense-0-amount", "200")
+    tab_to(page, "button[data-add-line='expense']")
+    page.keyboard.press("Enter")
+    added = int(page.locator("input[name='expense-TOTAL_FORMS']").input_value()) - 1
+    assert page.evaluate("document.activeElement.id") == f"id_expense-{added}-category"
+    page.keyboard.type("61")
+    assert focused_value(page) == "61", focused_value(page)
+    type_into(page, f"#id_expense-{added}-label", "Location de tables")
+    type_into(page, f"#id_expense-{added}-amount", "100")
+    type_into(page, "input[name$='amount_requested']", "250", limit=120)
+    tab_to(page, "#id_resource-0-category")
+    page.keyboard.type("70")
+    assert focused_value(page) == "70", focused_value(page)
+    type_into(page, "#id_resource-0-label", "Buvette")
+    type_into(page, "#id_resource-0-amount", "50")
+    page.keyboard.press("Tab")
+    page.locator("[data-balance-message]").get_by_text("Le budget est équilibré.").wait_for()
+    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer", limit=120)
+    check_page(page, "etape-pieces")
+    assert "/etape/attachments/" in page.url, page.url
+    assert sorted(application.budget_lines.values_list("side", "label")) == [
+        ("expense", "Jeux de société"),
+        ("expense", "Location de tables"),
+        ("resource", "Buvette"),
+    ]
+
+    # Documents: the type by typing, the file through the chooser opened with Space, Enter to send.
+    rib, quote = tmp_path / "rib.pdf", tmp_path / "devis.png"
+    rib.write_bytes(MINIMAL_PDF)
+    quote.write_bytes(tiny_png())
+    for kind, start, path in (("bank_details", "Rel", rib), ("quote", "Dev", quote)):
+        tab_to(page, "#id_piece-kind")
+        page.keyboard.type(start)
+        assert focused_value(page) == kind, focused_value(page)
+        choose_file_with_keyboard(page, "#id_piece-file", path)
+        press_and_wait(page, "main button[value='upload']")
+        check_page(page, f"piece-{kind}")
+        assert path.name in page.locator("#pieces-envoyees + *").inner_text()
+    assert sorted(application.attachments.values_list("kind", flat=True)) == ["bank_details", "quote"]
+    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
+    check_page(page, "recapitulatif")
+    assert "/etape/summary/" in page.url, page.url
+
+    # The summary: agree to the showcase with Space, file with Enter.
+    tab_to(page, "#id_showcase_consent", limit=200)
+    page.keyboard.press("Space")
+    assert page.locator("#id_showcase_consent").is_checked()
+    press_and_wait(page, "main form button[type=submit]", "Déposer ma demande")
+    check_page(page, "deposee")
+    application.refresh_from_db()
+    assert application.status == "submitted", application.status
+    assert application.showcase_consent is True
+    assert page.url.endswith(f"/demandes/{application.pk}/"), page.url
+    assert f"Votre demande est déposée. Sa référence est {application.reference}" in page.locator("main").inner_text()
+
+    # The receipt, downloaded from its link with Enter.
+    tab_to(page, "main a[href$='/recepisse.pdf']", "Télécharger le récépissé (PDF)")
+    with page.expect_download() as info:
+        page.keyboard.press("Enter")
+    download = info.value
+    assert download.suggested_filename == f"recepisse-{application.reference}.pdf"
+    assert Path(download.path()).read_bytes()[:5] == b"%PDF-"

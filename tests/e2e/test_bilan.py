@@ -1,0 +1,450 @@
+"""The bilan of a granted request: the holder fills every section and files it, the association's staff
+send it back once, then accept it, record the balance and close the request; the project then shows
+publicly with its consented photo.
+
+Each journey builds its own association, fund and granted request (through the factories and the
+services), so the demo funds (read by the Région's annual report journey) are left as they are. The
+fund's call is closed: it never appears among the open calls that the resident journeys use.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from PIL import Image
+
+from tests.e2e.conftest import check_page, click_and_wait, login, logout
+from tests.e2e.test_resident import MINIMAL_PDF
+
+pytestmark = pytest.mark.e2e
+
+GRANTED = Decimal("250.00")
+
+
+def photo_png() -> bytes:
+    """A small but real picture (stripes), re-encoded by the portal like any photo."""
+    image = Image.new("RGB", (96, 64), (40, 110, 170))
+    for x in range(0, 96, 8):
+        for y in range(64):
+            image.putpixel((x, y), (250, 200, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
+
+
+def granted_request(viewport: str, *, scheme: str = "pic"):
+    """A carrier association with one staff member, a fund whose call is over, and a holder's request
+    granted 250 € by a committee whose advance (80 %) is paid: its bilan is due."""
+    from committees import services as committee_services
+    from funds.models import Fund, Neighbourhood, Theme
+    from tests import factories as f
+
+    today = timezone.localdate()
+    now = timezone.now()
+    kind = "Contrat de ville" if scheme == "cvs" else "PIC"
+    association = f.CarrierAssociationFactory(
+        name=f"Maison du Pile ({kind}, {viewport})", slug=f"maison-du-pile-{scheme}-{viewport}"
+    )
+    staff = f.UserFactory(
+        email=f"equipe.{scheme}.{viewport}@pile.example.org",
+        first_name="Karim",
+        last_name="Équipe",
+        email_confirmed_at=now,
+    )
+    f.AssociationStaffFactory(association=association, user=staff)
+    holder = f.UserFactory(
+        email=f"porteuse.{scheme}.{viewport}@example.org",
+        first_name="Nadia",
+        last_name="Porteuse",
+        email_confirmed_at=now,
+    )
+    themes = list(Theme.objects.filter(is_active=True).order_by("position")[:3])
+    neighbourhoods = list(Neighbourhood.objects.filter(communes__insee_code="59512").order_by("code")[:1])
+    fund = f.FundFactory(
+        association=association,
+        name=f"{kind} du Pile {today.year} ({viewport})",
+        slug=f"{scheme}-pile-{today.year}-{viewport}",
+        scheme=Fund.Scheme.CVS if scheme == "cvs" else Fund.Scheme.PIC,
+        year=today.year,
+        call_opens_on=datetime.date(today.year, 1, 1),
+        call_closes_on=today - datetime.timedelta(days=60),
+        themes=themes,
+        neighbourhoods=neighbourhoods,
+    )
+    funder = f.FunderFactory(name=f"Ville du Pile ({kind}, {viewport})")
+    f.FundCoFunderFactory(fund=fund, funder=funder, amount=fund.envelope)
+    starts = now - datetime.timedelta(days=12)
+    application = f.GrantedApplicationFactory(
+        fund=fund,
+        created_by=holder,
+        status="granted",
+        title=f"Repas partagé de la rue du Pile ({viewport})",
+        reference=f"{kind[:3].upper()}-{today.year}-PILE-{viewport[:3].upper()}",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=4),
+        showcase_consent=True,
+    )
+    f.record_grant_for_bilan(application=application, amount=GRANTED, decided_by=staff)
+    committee_services.record_payment(
+        user=staff, application=application, kind="advance", paid_on=today, method="transfer"
+    )
+    application.refresh_from_db()
+    assert application.status == "advance_paid", application.status
+    return application, holder, staff
+
+
+def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_path):
+    from committees import services as committee_services
+    from core.templatetags.portal_format import format_money
+    from reports.models import Bilan
+
+    application, holder, staff = granted_request(viewport)
+    receipt, photo = tmp_path / "ticket-de-caisse.pdf", tmp_path / "repas-partage.png"
+    receipt.write_bytes(MINIMAL_PDF)
+    photo.write_bytes(photo_png())
+
+    # The holder finds the bilan to do among her bilans, and starts it.
+    login(page, holder.email, password="motdepasse-de-test-2025")
+    page.goto("/bilans/mes-bilans/")
+    check_page(page, "mes-bilans-attendu")
+    row = page.locator("main li", has_text=application.title)
+    assert "Attendu" in row.inner_text()
+    click_and_wait(page, page.get_by_role("link", name=application.title))
+    check_page(page, "bilan-a-commencer")
+    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
+    bilan = Bilan.objects.get(application=application)
+    assert bilan.status == "draft"
+    assert page.url.endswith(f"/demandes/{application.pk}/bilan/action/"), page.url
+
+    # 1. The action: objective and dates are copied from the request; narrative and who took part.
+    check_page(page, "section-action")
+    assert page.locator("#id_main_objective").input_value() == application.objectives
+    page.get_by_label("Déroulement de l'action").fill(
+        "Un repas sous les arbres de la rue : chaque famille a apporté un plat, les enfants ont décoré les tables."
+    )
+    # Four counts labelled "Femmes" / "Hommes": each pair is named by its group.
+    mobilised = page.get_by_role("group", name="Habitants mobilisés pour mettre en œuvre l'action")
+    mobilised.get_by_label("Femmes").fill("7")
+    mobilised.get_by_label("Hommes").fill("3")
+    participants = page.get_by_role("group", name="Habitants ayant participé ou assisté à l'action")
+    participants.get_by_label("Femmes").fill("46")
+    participants.get_by_label("Hommes").fill("33")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 2. The appraisal.
+    check_page(page, "section-appreciation")
+    assert page.url.endswith("/bilan/appreciation/"), page.url
+    page.get_by_label("Points positifs").fill("Des voisin·es qui ne se parlaient pas ont cuisiné ensemble.")
+    page.get_by_label("Difficultés rencontrées").fill("Trouver des tables en nombre suffisant.")
+    page.get_by_label("Résultats obtenus").fill("Une fête de rue que les habitant·es veulent refaire.")
+    page.get_by_label("Qui vous a aidé dans l'organisation de votre projet ?").fill("La Maison du Pile")
+    page.get_by_label("Quelles aides avez-vous reçues pour monter ce projet ?").fill("Le prêt des tables")
+    page.locator("#id_help_sufficient_0").check()
+    page.locator("#id_wants_to_renew_0").check()
+    page.get_by_label("Avez-vous d'autres idées de projet ?").fill("Un atelier de cuisine du monde.")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 3. Expenses: the planned line is there; what was really spent, and one unplanned expense.
+    check_page(page, "section-depenses")
+    assert page.url.endswith("/bilan/depenses/"), page.url
+    assert page.locator("#id_depenses-0-label").input_value() == "Goûter et boissons"
+    assert page.locator("#id_depenses-0-planned_amount").input_value() in ("300,00", "300")
+    page.locator("#id_depenses-0-actual_amount").fill("212,40")
+    page.locator("#id_depenses-1-category").select_option("61")
+    page.locator("#id_depenses-1-label").fill("Location de tables")
+    page.locator("#id_depenses-1-planned_amount").fill("0")
+    page.locator("#id_depenses-1-actual_amount").fill("37,60")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
+    check_page(page, "section-depenses-enregistree")
+    assert "Enregistré." in main_text(page)
+    assert format_money(Decimal("250.00")) in page.locator("#titre-subvention + dl").inner_text()
+    assert [(e.label, e.planned_amount, e.actual_amount) for e in bilan.expenses.order_by("position")] == [
+        ("Goûter et boissons", Decimal("300.00"), Decimal("212.40")),
+        ("Location de tables", Decimal("0.00"), Decimal("37.60")),
+    ]
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 4. The effects grid: two effects observed, between whom, what changed, in words.
+    check_page(page, "section-effets")
+    assert page.url.endswith("/bilan/effets/"), page.url
+    page.get_by_label("Nous avons observé cet effet : Lien social").check()
+    page.locator("#effet-social_ties").get_by_label("voisin·e·s du quartier").check()
+    page.locator("#effet-social_ties").get_by_label("lors d'évènements grand public").check()
+    page.locator("#id_effet-social_ties-narrative").fill("Des voisins ont échangé leurs numéros pour la suite.")
+    page.get_by_label("Nous avons observé cet effet : Égalité femmes/hommes").check()
+    page.locator("#effet-gender_equality").get_by_label("publics : plus de femmes que d'hommes").check()
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 5. Receipts and photos: a receipt, then a photo whose people agreed to publication.
+    check_page(page, "section-pieces")
+    assert page.url.endswith("/bilan/pieces/"), page.url
+    page.get_by_label("Justificatif de dépense").check()
+    page.get_by_label("Fichier").set_input_files(str(receipt))
+    page.get_by_label("Description").fill("Ticket de caisse du supermarché")
+    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
+    check_page(page, "piece-justificatif")
+    assert "« ticket-de-caisse.pdf » est ajouté au bilan." in main_text(page)
+    page.get_by_label("Photo du projet", exact=True).check()
+    page.get_by_label("Fichier").set_input_files(str(photo))
+    page.get_by_label("Description").fill("Les tables dressées dans la rue")
+    page.get_by_label("Les personnes reconnaissables sur la photo acceptent", exact=False).check()
+    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
+    check_page(page, "piece-photo")
+    assert "publication autorisée" in page.locator("main .list-group").inner_text()
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 6. The summary: complete, certified, filed.
+    check_page(page, "section-envoi")
+    assert page.url.endswith("/bilan/envoi/"), page.url
+    assert "Le bilan est complet" in main_text(page)
+    summary = main_text(page)
+    assert "46 Femme(s), 33 Homme(s)" in summary
+    assert "7 Femme(s), 3 Homme(s)" in summary
+    assert format_money(Decimal("250.00")) in summary  # 212,40 + 37,60 spent
+    page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
+    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
+    check_page(page, "bilan-depose")
+    assert "Votre bilan est déposé." in main_text(page)
+    assert "statut du bilan : Déposé" in main_text(page)
+    bilan.refresh_from_db()
+    application.refresh_from_db()
+    assert bilan.status == "submitted" and bilan.submitted_at is not None
+    assert application.status == "bilan_received"
+    assert (bilan.participant_women, bilan.participant_men, bilan.mobilised_women, bilan.mobilised_men) == (
+        46,
+        33,
+        7,
+        3,
+    )
+    assert bilan.help_sufficient is True and bilan.wants_to_renew is True
+    observed = {o.effect: sorted(c.change for c in o.changes.all()) for o in bilan.effects.all()}
+    assert observed == {
+        "social_ties": ["social_ties.public_events"],
+        "gender_equality": ["gender_equality.public_more_women"],
+    }
+    assert bilan.effects.get(effect="social_ties").public_neighbours is True
+    assert sorted(bilan.attachments.values_list("kind", "public_consent")) == [("photo", True), ("receipt", False)]
+    # A filed bilan can no longer be changed.
+    page.goto(f"/demandes/{application.pk}/bilan/action/")
+    check_page(page, "bilan-depose-non-modifiable")
+    assert page.url.endswith(f"/demandes/{application.pk}/bilan/"), page.url
+    assert "ne peut plus être modifié" in main_text(page)
+    page.goto("/bilans/mes-bilans/")
+    check_page(page, "mes-bilans-recu")
+    assert "Reçu, à étudier" in page.locator("main li", has_text=application.title).inner_text()
+    response = page.request.get(f"/demandes/{application.pk}/bilan/bilan.pdf")
+    assert response.ok and response.body()[:5] == b"%PDF-"
+    logout(page)
+
+    # The association's staff: from their space to the bilans to study, filtered on the fund.
+    login(page, staff.email, password="motdepasse-de-test-2025")
+    page.goto("/tableau-de-bord/")
+    check_page(page, "espace-equipe")
+    click_and_wait(page, page.get_by_role("link", name="Bilans attendus, en retard et reçus"))
+    check_page(page, "suivi-des-bilans")
+    page.get_by_label("Fonds").select_option(application.fund.slug)
+    page.get_by_label("État").select_option("to_review")
+    click_and_wait(page, page.get_by_role("button", name="Filtrer"))
+    check_page(page, "suivi-des-bilans-filtre")
+    rows = page.locator("main tbody tr")
+    assert rows.count() == 1
+    assert "Reçu, à étudier" in rows.first.inner_text()
+    click_and_wait(page, rows.first.get_by_role("link", name=application.title))
+    check_page(page, "bilan-a-etudier")
+
+    # Sending it back needs a comment: the error is said, then the bilan goes back with it.
+    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
+    check_page(page, "renvoi-sans-commentaire")
+    assert "le commentaire est obligatoire" in main_text(page)
+    bilan.refresh_from_db()
+    assert bilan.status == "submitted"
+    page.get_by_label("Ce que le porteur doit corriger ou compléter").fill(
+        "Précisez combien de familles ont apporté un plat."
+    )
+    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
+    check_page(page, "bilan-renvoye")
+    assert "Le bilan est renvoyé au porteur" in main_text(page)
+    bilan.refresh_from_db()
+    application.refresh_from_db()
+    assert bilan.status == "returned" and application.status == "bilan_due"
+    logout(page)
+
+    # The holder reads the comment, completes the narrative and files the bilan again.
+    login(page, holder.email, password="motdepasse-de-test-2025")
+    page.goto(f"/demandes/{application.pk}/bilan/")
+    check_page(page, "bilan-renvoye-porteuse")
+    assert "Précisez combien de familles ont apporté un plat." in main_text(page)
+    click_and_wait(page, page.get_by_role("link", name="L'action"))
+    check_page(page, "section-action-correction")
+    narrative = page.get_by_label("Déroulement de l'action")
+    narrative.fill(narrative.input_value() + " Vingt-deux familles ont apporté un plat.")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et quitter"))
+    check_page(page, "bilan-corrige")
+    assert "Votre bilan est enregistré." in main_text(page)
+    click_and_wait(page, page.get_by_role("link", name="Récapitulatif et dépôt"))
+    check_page(page, "section-envoi-correction")
+    page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
+    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
+    check_page(page, "bilan-redepose")
+    bilan.refresh_from_db()
+    assert bilan.status == "submitted" and "Vingt-deux familles" in bilan.proceedings
+    logout(page)
+
+    # The staff accept it; the balance (20 %) is due before closing.
+    login(page, staff.email, password="motdepasse-de-test-2025")
+    page.goto(f"/demandes/{application.pk}/bilan/")
+    check_page(page, "bilan-a-etudier-2")
+    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
+    check_page(page, "bilan-accepte")
+    assert "Le bilan est accepté et le porteur prévenu." in main_text(page)
+    assert f"Reste à verser : {format_money(Decimal('50.00'))}" in main_text(page)
+    assert page.get_by_role("button", name="Clôturer la demande").count() == 0
+    bilan.refresh_from_db()
+    assert bilan.status == "accepted" and bilan.reviewed_by == staff
+    # The balance is recorded on the payments page (another journey): through the service here.
+    committee_services.record_payment(
+        user=staff, application=application, kind="balance", paid_on=timezone.localdate(), method="transfer"
+    )
+    page.goto("/bilans/?etat=accepted")
+    check_page(page, "suivi-des-bilans-acceptes")
+    row = page.locator("main tbody tr", has_text=application.title)
+    assert "Accepté" in row.inner_text()
+    click_and_wait(page, row.get_by_role("link", name=application.title))
+    check_page(page, "solde-verse")
+    assert "Reste à verser" not in main_text(page)
+    click_and_wait(page, page.get_by_role("button", name="Clôturer la demande"))
+    check_page(page, "demande-cloturee")
+    assert "La demande est clôturée." in main_text(page)
+    assert "Statut de la demande : Clôturée" in main_text(page)
+    application.refresh_from_db()
+    assert application.status == "closed"
+
+    # The fund's money: granted and entirely paid.
+    page.goto(f"/fonds/{application.fund.slug}/")
+    check_page(page, "fonds")
+    money = page.locator("#titre-suivi-financier + div table").inner_text()
+    assert f"Accordé\t{format_money(GRANTED)}" in money and f"Versé\t{format_money(GRANTED)}" in money
+    logout(page)
+
+    # Anyone now sees the project, its results and the consented photo.
+    page.goto(f"/projets/{application.pk}/")
+    check_page(page, "projet-public")
+    text = main_text(page)
+    assert application.title in text
+    assert "79 habitant·es y ont participé : 46 femmes et 33 hommes." in text
+    assert "Une fête de rue que les habitant·es veulent refaire." in text
+    picture = page.get_by_role("img", name="Les tables dressées dans la rue")
+    picture.scroll_into_view_if_needed()
+    assert picture.evaluate("img => img.complete && img.naturalWidth") == 96
+    assert "Nadia" not in text and holder.email not in text
+
+
+def test_association_files_the_cvs_bilan(page, viewport):
+    """The annex 3 bilan of the Contrat de ville: identity, progress and 2 objectives, partners, appraisal
+    and SWOT, the budget table planned against realised; filed, then accepted by the staff."""
+    from reports.models import CvsBilan
+
+    application, holder, staff = granted_request(viewport, scheme="cvs")
+
+    login(page, holder.email, password="motdepasse-de-test-2025")
+    page.goto("/bilans/mes-bilans/")
+    check_page(page, "mes-bilans")
+    click_and_wait(page, page.get_by_role("link", name=application.title))
+    check_page(page, "bilan-cvs-a-commencer")
+    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
+    bilan = CvsBilan.objects.get(application=application)
+
+    # 1. Identity: prefilled from the request; the short description is added.
+    check_page(page, "section-identite")
+    assert page.url.endswith("/bilan/identite/"), page.url
+    assert page.locator("#id_structure").input_value() == application.holder.name
+    referent = page.get_by_role("group", name="Personne référente du projet")
+    assert referent.get_by_label("E-mail").input_value() == holder.email
+    referent.get_by_label("Fonction").fill("Présidente")
+    page.locator("#id_territory").fill("Quartier de l'Épeule, Roubaix")
+    page.locator("#id_short_description").fill(
+        "Un repas partagé chaque trimestre dans la rue, préparé par les familles."
+    )
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 2. Progress and two quantified objectives.
+    check_page(page, "section-avancement")
+    assert page.url.endswith("/bilan/avancement/"), page.url
+    page.get_by_label("En cours", exact=False).check()
+    page.locator("#id_progress_since").fill(f"{timezone.localdate().year}-03-01")
+    for number, (objective, indicators, result) in enumerate(
+        [
+            ("Organiser 4 repas partagés dans l'année", "Nombre de repas", "3 repas organisés"),
+            ("Réunir 60 habitant·es à chaque repas", "Feuilles de présence", "75 personnes en moyenne"),
+        ]
+    ):
+        page.locator(f"#id_objectifs-{number}-objective").fill(objective)
+        page.locator(f"#id_objectifs-{number}-indicators").fill(indicators)
+        page.locator(f"#id_objectifs-{number}-result").fill(result)
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 3. Coordination and one partner.
+    check_page(page, "section-partenaires")
+    assert page.url.endswith("/bilan/partenaires/"), page.url
+    page.locator("#id_coordination").fill("Un point d'étape avec le centre social après chaque repas.")
+    page.locator("#id_partenaires-0-actor").fill("Bailleur social")
+    page.locator("#id_partenaires-0-role").fill("Prête la cour de la résidence")
+    page.locator("#id_partenaires-0-satisfied_0").check()
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 4. Appraisal, perspectives, key figures and SWOT.
+    check_page(page, "section-appreciation-cvs")
+    assert page.url.endswith("/bilan/appreciation/"), page.url
+    page.locator("#id_achievements").fill("Trois repas partagés.")
+    page.locator("#id_successes").fill("Des familles nouvelles à chaque repas.")
+    page.get_by_label("Maintien").check()
+    page.locator("#id_key_figures").fill("225 personnes touchées en QPV (feuilles de présence, 2026).")
+    page.locator("#id_swot_strengths").fill("Des bénévoles fidèles.")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 5. The budget: the planned lines come from the request; what was realised is added.
+    check_page(page, "section-budget-cvs")
+    assert page.url.endswith("/bilan/budget/"), page.url
+    planned = [page.locator(f"#id_budget-{i}-label").input_value() for i in range(3)]
+    assert planned[0] == "Goûter et boissons" and planned[1] == "Buvette", planned
+    for index, realised in enumerate(("280", "30", "250")):
+        page.locator(f"#id_budget-{index}-realised_amount").fill(realised)
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
+    check_page(page, "section-budget-cvs-enregistree")
+    assert "Le budget est équilibré." in main_text(page)
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+    # 6. Summary and filing.
+    check_page(page, "section-envoi-cvs")
+    assert "Le bilan est complet" in main_text(page)
+    page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
+    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
+    check_page(page, "bilan-cvs-depose")
+    assert "Votre bilan est déposé." in main_text(page)
+    bilan.refresh_from_db()
+    assert bilan.status == "submitted" and bilan.progress_status == "in_progress"
+    assert bilan.objectives.count() == 2 and bilan.partners.get().actor == "Bailleur social"
+    assert sorted(bilan.budget_lines.values_list("realised_amount", flat=True)) == [
+        Decimal("30.00"),
+        Decimal("250.00"),
+        Decimal("280.00"),
+    ]
+    logout(page)
+
+    # The staff accept the annex 3 bilan from their list.
+    login(page, staff.email, password="motdepasse-de-test-2025")
+    page.goto("/bilans/?etat=to_review")
+    check_page(page, "suivi-des-bilans-cvs")
+    click_and_wait(page, page.locator("main tbody tr").get_by_role("link", name=application.title))
+    check_page(page, "bilan-cvs-a-etudier")
+    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
+    check_page(page, "bilan-cvs-accepte")
+    bilan.refresh_from_db()
+    assert bilan.status == "accepted"
+    assert "statut du bilan : Accepté" in main_text(page)
