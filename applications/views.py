@@ -21,6 +21,7 @@ from applications import forms, pdf, permissions, rules, selectors, services
 from applications.models import Application, Attachment, Holder
 from applications.workflow import Role, Status, get_transition, may_take
 from core.pagination import paginate_by_ids
+from core.public_cache import personal_page
 from funds import selectors as fund_selectors
 from funds.models import Fund
 from reports import selectors as report_selectors
@@ -110,6 +111,7 @@ def _error_summary(*items) -> list[dict]:
 # --- The holder's space ---------------------------------------------------------------------------
 
 
+@personal_page
 @login_required
 def my_applications(request):
     page = paginate_by_ids(

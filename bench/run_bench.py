@@ -53,6 +53,9 @@ BENCH_ENV = {
     "DJANGO_MEDIA_ROOT": str(STATE_DIR / "media"),
     "DJANGO_LOG_LEVEL": "WARNING",
     "DATABASE_CONN_MAX_AGE": "60",
+    # The production set-up the README recommends: a cache shared by the workers (and sessions read from
+    # it). Database 14 of the machine's Redis, emptied at the start and at the end of a run.
+    "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
 }
 
 # Targets (ms for server times).
@@ -215,12 +218,19 @@ def database_facts() -> dict:
 # --- Sessions and the in-process client -------------------------------------------------------------------
 
 
-def session_for(user) -> str:
-    """A logged-in session stored in the database (as the log-in view would leave it); its key."""
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+def _session_store():
+    from importlib import import_module
 
-    store = SessionStore()
+    from django.conf import settings
+
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def session_for(user) -> str:
+    """A logged-in session stored by the portal's session engine (as the log-in view would leave it)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = _session_store()()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -239,13 +249,12 @@ def client_for(user=None):
 
 
 def forget_session(client) -> None:
-    """Delete the session row `client_for` created (the benchmark leaves no session behind)."""
+    """Delete the session `client_for` created (the benchmark leaves no session behind)."""
     from django.conf import settings
-    from django.contrib.sessions.models import Session
 
     cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
     if cookie is not None:
-        Session.objects.filter(session_key=cookie.value).delete()
+        _session_store()(session_key=cookie.value).delete()
 
 
 def get_ok(client, path: str):
@@ -655,7 +664,6 @@ def throughput(*, seconds: int, concurrency: int, workers: int) -> dict:
     )
     holder = User.objects.get(pk=holder_row["created_by"])
     from django.conf import settings
-    from django.contrib.sessions.models import Session
 
     session_key = session_for(holder)
     cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
@@ -696,7 +704,7 @@ def throughput(*, seconds: int, concurrency: int, workers: int) -> dict:
                 print(f"  {path}: {results[key]['rps']} req/s")
         finally:
             stop_process_group(server)
-            Session.objects.filter(session_key=session_key).delete()
+            _session_store()(session_key=session_key).delete()
     bare = statistics.mean([results["bare"]["rps"], results["bare_again"]["rps"]])
     results["bare_rps"] = round(bare, 1)
     results["holder_ratio"] = results["holder"]["rps"] / bare
@@ -725,6 +733,7 @@ def machine_facts(db: dict) -> dict:
     import django
     import gunicorn
     import weasyprint
+    from django.conf import settings
 
     cpu = ""
     memory = ""
@@ -739,6 +748,7 @@ def machine_facts(db: dict) -> dict:
                 break
     except OSError:
         pass
+    cache = settings.CACHES["default"]
     wrk = shutil.which("wrk")
     wrk_version = ""
     if wrk:
@@ -755,6 +765,8 @@ def machine_facts(db: dict) -> dict:
         "gunicorn": gunicorn.__version__,
         "weasyprint": weasyprint.__version__,
         "load_driver": wrk_version or "Python threads (bench/run_bench.py --load-driver)",
+        "cache": f"{cache['BACKEND'].rsplit('.', 2)[-2]} ({cache.get('LOCATION')}), "
+        f"sessions: {settings.SESSION_ENGINE.rsplit('.', 1)[-1]}",
     }
 
 
@@ -851,6 +863,7 @@ class Report:
             f"| gunicorn | {m['gunicorn']} |",
             f"| WeasyPrint | {m['weasyprint']} |",
             f"| Load driver | {m['load_driver']} |",
+            f"| Cache and sessions | {m.get('cache', 'unknown')} |",
             "| 1-minute load average | "
             + ", ".join(f"{value} ({moment})" for moment, value in self.load_average)
             + f" — on {m['cores']} cores, shared with whatever else runs on the machine |",
@@ -1065,6 +1078,9 @@ def main() -> None:
     started = time.perf_counter()
     database_name = prepare_database(args.database_url, fresh=args.fresh)
     django_setup()
+    from django.core.cache import cache
+
+    cache.clear()  # nothing left from an earlier run (its pages, its sessions)
     generation = migrate_and_load(database_name, seed=args.seed, scale=args.scale)
     db = database_facts()
     report = Report(started=started_at, machine=machine_facts(db), db=db, generation=generation)
@@ -1087,6 +1103,7 @@ def main() -> None:
             seconds=min(args.load_seconds, 120), concurrency=min(args.concurrency, 32), workers=args.workers
         )
     report.note_load("end")
+    cache.clear()
     report.seconds = time.perf_counter() - started
     Path(args.output).write_text(report.markdown())
     lines = report.lines()

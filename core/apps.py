@@ -7,7 +7,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle du portail")
 
     def ready(self):
-        from applications.models import Application
+        from accounts.models import User
+        from applications.models import Application, Holder
         from committees.models import Amendment, Decision
         from core import public_cache, signals
         from funds.models import CarrierAssociation, Fund, FundCoFunder, Neighbourhood, Theme
@@ -28,3 +29,7 @@ class CoreConfig(AppConfig):
             Neighbourhood,
             Theme,
         )
+        # What a user's own cached pages (the holder's space) show.
+        public_cache.watch_owned(Application, "created_by_id")
+        public_cache.watch_owned(Holder, "owner_id")
+        public_cache.watch_owned(User, "pk")

@@ -202,9 +202,21 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PORTAL_RETENTION_DAYS", str(5
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from the shared cache, written through to the database. Only with a shared cache: with
+    # one memory cache per process, a log-out in one worker would leave the session alive in the others.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "portail-pic"}}
+# The cached pages themselves stay in each process's memory ("pages"); only their small version numbers live
+# in the shared cache above, so a hit costs one short round trip to it.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "portail-pic-pages",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS", "300"))
+# A logged-in user's own pages (the holder's space), per session; 0 turns it off.
+PERSONAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PERSONAL_PAGE_CACHE_SECONDS", "300"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,11 +16,13 @@ from tests import factories as f
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the public pages' cache lives in the process's memory)."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "pages"):
+        caches[alias].clear()
 
 
 @dataclass

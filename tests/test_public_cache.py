@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from applications.workflow import Status
 from core.public_cache import public_page
 from tests import factories as f
 from tests.test_showcase import holder, holder_user, showcase, titles  # noqa: F401 (fixtures)
@@ -109,3 +110,73 @@ def test_a_visitor_with_a_message_waiting_gets_a_fresh_page_and_reads_it():
 def test_cache_can_be_turned_off(client, world):
     client.get("/projets/")
     assert _queries(client, "/projets/")[0] > 0
+
+
+# --- The holder's space, cached per session ------------------------------------------------------------
+
+
+def test_holders_space_is_served_again_from_the_cache_of_that_session(client, world, resident):
+    f.ApplicationFactory(fund=world.fund, created_by=resident, title="Fête des voisins")
+    client.force_login(resident)
+    first_count, first = _queries(client, reverse("applications:my_applications"))
+    second_count, second = _queries(client, reverse("applications:my_applications"))
+    assert "Fête des voisins" in first
+    assert second == first
+    assert second_count < first_count
+    assert second_count == 1  # the session (from the database here; from Redis with REDIS_URL), not even the user
+
+
+def test_a_change_to_the_holders_request_shows_at_the_next_visit(client, world, resident):
+    application = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Fête des voisins")
+    client.force_login(resident)
+    client.get(reverse("applications:my_applications"))
+    application.title = "Fête des voisins et des voisines"
+    application.status = Status.SUBMITTED
+    application.save()
+    page = client.get(reverse("applications:my_applications")).content.decode()
+    assert "Fête des voisins et des voisines" in page
+    assert "Déposée" in page
+
+
+def test_each_session_and_each_user_gets_its_own_page(world, resident, other_resident):
+    from django.test import Client
+
+    f.ApplicationFactory(fund=world.fund, created_by=resident, title="Projet de Samia")
+    f.ApplicationFactory(fund=world.fund, created_by=other_resident, title="Projet du voisin")
+    first, second, neighbour = Client(), Client(), Client()
+    first.force_login(resident)
+    second.force_login(resident)
+    neighbour.force_login(other_resident)
+    path = reverse("applications:my_applications")
+    first.get(path)
+    count, _page = _queries(second, path)
+    assert count > 2  # another session of the same user: rendered for it
+    page = neighbour.get(path).content.decode()
+    assert "Projet du voisin" in page and "Projet de Samia" not in page
+
+
+@override_settings(PERSONAL_PAGE_CACHE_SECONDS=0)
+def test_personal_cache_can_be_turned_off(client, world, resident):
+    client.force_login(resident)
+    client.get(reverse("applications:my_applications"))
+    assert _queries(client, reverse("applications:my_applications"))[0] > 2
+
+
+def test_a_deactivated_account_is_refused_even_with_its_page_in_the_cache(client, world, resident):
+    client.force_login(resident)
+    path = reverse("applications:my_applications")
+    assert client.get(path).status_code == 200
+    resident.is_active = False
+    resident.save()
+    response = client.get(path)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_password_changed_elsewhere_logs_this_session_out_despite_the_cache(client, world, resident):
+    client.force_login(resident)
+    path = reverse("applications:my_applications")
+    assert client.get(path).status_code == 200
+    resident.set_password("Un-autre-mot-de-passe-2026")
+    resident.save()
+    response = client.get(path)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))

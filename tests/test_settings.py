@@ -69,3 +69,36 @@ def test_production_start_refused_without_base_url_for_email_links():
     )
     assert result.returncode != 0
     assert "PORTAL_BASE_URL" in result.stderr
+
+
+def _cache_and_sessions(env_overrides: dict[str, str]) -> list[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
+    env.update({"DJANGO_DEBUG": "1", **env_overrides})
+    code = (
+        "import django; from django.conf import settings; django.setup(); "
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "pic_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_redis_url_gives_a_shared_cache_and_sessions_read_from_it():
+    assert _cache_and_sessions({"REDIS_URL": "redis://127.0.0.1:6379/3"}) == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+
+
+def test_without_redis_each_process_caches_in_memory_and_sessions_stay_in_the_database():
+    assert _cache_and_sessions({}) == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from applications.models import Application
+from core import public_cache
 from core.loaddata_gen import DEFAULT_LABEL, Spec, generate, load_data_present
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         with transaction.atomic():
             summary = generate(spec)
+        public_cache.invalidate()  # bulk_create sends no signal: the cached public pages are now stale
         if connection.vendor == "postgresql":
             # Fresh statistics: without them the planner guesses a few dozen rows per table after a bulk load.
             with connection.cursor() as cursor:
