@@ -381,17 +381,6 @@ def _projects(fund: Fund) -> list[ProjectRow]:
     )
     applications = (
         _filed(fund)
-        .select_related("theme", "neighbourhood")
-        .only(
-            "reference",
-            "title",
-            "status",
-            "submitted_at",
-            "amount_requested",
-            "number",
-            "theme__name",
-            "neighbourhood__name",
-        )
         .annotate(
             decided_amount=_sum_of(decisions, "amount_granted", "item__application"),
             amended_amount=_sum_of(amendments, "amount_delta", "decision__item__application"),
@@ -399,25 +388,39 @@ def _projects(fund: Fund) -> list[ProjectRow]:
             decided_on=Subquery(final_session),
         )
         .order_by("number", "pk")
+        # Plain rows, no model instances: a thousand projects in a few milliseconds.
+        .values(
+            "reference",
+            "title",
+            "status",
+            "submitted_at",
+            "amount_requested",
+            "theme__name",
+            "neighbourhood__name",
+            "decided_amount",
+            "amended_amount",
+            "paid_amount",
+            "decided_on",
+        )
     )
+    status_labels = {value: str(label) for value, label in Status.choices}
+    no_theme, no_neighbourhood = _("Thématique non renseignée"), _("Quartier non renseigné")
     rows = []
-    for application in applications:
-        submitted_on = timezone.localtime(application.submitted_at).date()
-        decided_on = application.decided_on
+    for row in applications:
+        submitted_on = timezone.localtime(row["submitted_at"]).date()
+        decided_on = row["decided_on"]
         rows.append(
             ProjectRow(
-                reference=application.reference,
-                title=application.title,
-                theme=application.theme.name if application.theme else _("Thématique non renseignée"),
-                neighbourhood=application.neighbourhood.name
-                if application.neighbourhood
-                else _("Quartier non renseigné"),
-                status=application.status,
-                status_label=str(application.get_status_display()),
+                reference=row["reference"],
+                title=row["title"],
+                theme=row["theme__name"] or no_theme,
+                neighbourhood=row["neighbourhood__name"] or no_neighbourhood,
+                status=row["status"],
+                status_label=status_labels.get(row["status"], row["status"]),
                 submitted_on=submitted_on,
-                amount_requested=application.amount_requested,
-                granted=(application.decided_amount + application.amended_amount).quantize(CENT),
-                paid=application.paid_amount.quantize(CENT),
+                amount_requested=row["amount_requested"],
+                granted=(row["decided_amount"] + row["amended_amount"]).quantize(CENT),
+                paid=row["paid_amount"].quantize(CENT),
                 decided_on=decided_on,
                 days_to_decision=(decided_on - submitted_on).days if decided_on else None,
             )

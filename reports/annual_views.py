@@ -6,12 +6,15 @@ Plain function views. Reading rules: the annual report and the dashboard through
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.public_cache import public_page
 from reports import annual, annual_pdf, annual_xlsx, dashboards, showcase
+
+ANNUAL_PROJECTS_PER_PAGE = 100
 
 # --- Annual report ----------------------------------------------------------------------------------------
 
@@ -28,7 +31,14 @@ def _report_fund(request, slug: str, year: int):
 @require_GET
 def annual_report(request, slug: str, year: int):
     report = annual.annual_report(fund=_report_fund(request, slug, year))
-    return render(request, "reports/annual/report.html", {"report": report})
+    # The page lists the projects 100 at a time (every figure counts them all); the PDF and XLSX list them all.
+    projects_page = Paginator(report.projects, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "report": report,
+        "projects_page": projects_page,
+        "projects_page_range": projects_page.paginator.get_elided_page_range(projects_page.number, on_ends=1),
+    }
+    return render(request, "reports/annual/report.html", context)
 
 
 @login_required

@@ -578,4 +578,11 @@ def test_the_number_of_queries_does_not_grow_with_the_projects(client, world, st
 
     assert large_report == small_report
     assert large_page == small_page
+    # The page lists 100 projects at a time; the PDF and the XLSX list them all.
+    first = client.get(url("report", world.fund)).content.decode()
+    assert "Page 1 sur 10, 100 demandes par page" in first
+    assert first.count('<th scope="row">Projet ') == 100
+    last = client.get(url("report", world.fund), {"page": "10"}).content.decode()
+    assert "<td>PIC-2025-1000</td>" in last and "<td>PIC-2025-0001</td>" not in last
+    assert client.get(url("report", world.fund), {"page": "zzz"}).status_code == 200
     print(f"annual report: {small_report} queries (selector), {small_page} queries (page) for 10 and 1,000 projects")
