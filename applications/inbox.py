@@ -40,11 +40,17 @@ _STATUS_POSITION = Case(
 )
 
 
-def inbox_queryset(*, user) -> QuerySet[Application]:
-    """Every filed request of the funds the user manages (never a draft), with what a row shows."""
-    return Application.objects.managed_by(user).select_related(
-        "fund", "fund__association", "holder", "theme", "neighbourhood", "created_by"
-    )
+def inbox_queryset(*, user, fund_ids: list[int] | None = None) -> QuerySet[Application]:
+    """Every filed request of the funds the user manages (never a draft), with what a row shows.
+
+    With `fund_ids` (the user's managed funds, read once by the caller), the queries filter on a plain
+    list of funds: simpler plans for the count, the page and the counts per status.
+    """
+    if fund_ids is None:
+        applications = Application.objects.managed_by(user)
+    else:
+        applications = Application.objects.filter(fund_id__in=fund_ids).exclude(status=Status.DRAFT)
+    return applications.select_related("fund", "fund__association", "holder", "theme", "neighbourhood", "created_by")
 
 
 def _date_input() -> forms.DateInput:
@@ -100,11 +106,11 @@ class InboxFilter(django_filters.FilterSet):
         model = Application
         fields: list[str] = []
 
-    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+    def __init__(self, data=None, queryset=None, *, user, fund_ids: list[int] | None = None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
-        managed_funds = Fund.objects.managed_by(user)
-        self.filters["fund"].queryset = managed_funds.order_by("-year", "name")
-        fund_ids = managed_funds.values("pk")
+        if fund_ids is None:
+            fund_ids = list(Fund.objects.managed_by(user).values_list("pk", flat=True))
+        self.filters["fund"].queryset = Fund.objects.filter(pk__in=fund_ids).order_by("-year", "name")
         self.filters["theme"].queryset = Theme.objects.filter(
             pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
         ).order_by("position", "name")
@@ -214,7 +220,8 @@ def inbox(*, user, params) -> Inbox:
     An invalid filter (say, the id of a fund the user does not manage) lists nothing rather than
     ignoring it. The counts take one aggregate query.
     """
-    filterset = InboxFilter(params, queryset=inbox_queryset(user=user), user=user)
+    fund_ids = list(Fund.objects.managed_by(user).values_list("pk", flat=True))
+    filterset = InboxFilter(params, queryset=inbox_queryset(user=user, fund_ids=fund_ids), user=user, fund_ids=fund_ids)
     sort_key, descending = parse_sort(params.get(SORT_PARAM))
     if filterset.is_valid():
         applications = filterset.qs

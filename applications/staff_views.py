@@ -18,6 +18,7 @@ from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
 from applications.views import _apply_errors, _error_summary
 from applications.workflow import Role, transitions_from
+from core import public_cache
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
@@ -45,6 +46,7 @@ def inbox_page(request):
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "sort_param": SORT_PARAM,
+        "filters_version": public_cache.current_version(),
     }
     return render(request, "applications/staff/inbox.html", context)
 

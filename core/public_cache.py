@@ -21,6 +21,7 @@ when the public data moves (the open calls it lists).
 
 import functools
 import hashlib
+import time
 import uuid
 
 from django.conf import settings
@@ -43,12 +44,25 @@ def _version(key: str, found: dict) -> str:
     return version
 
 
+# The public version as this process last read it, and until when (time.monotonic()) it may be reused
+# without asking the shared cache: PUBLIC_PAGE_VERSION_SECONDS. A change made in this process clears it at
+# once; one made in another worker shows here within that many seconds.
+_local_public_version: list = [None, 0.0]
+
+
 def current_version() -> str:
-    return _version(VERSION_KEY, {VERSION_KEY: cache.get(VERSION_KEY)})
+    version, until = _local_public_version
+    now = time.monotonic()
+    if version is not None and now < until:
+        return version
+    version = _version(VERSION_KEY, {VERSION_KEY: cache.get(VERSION_KEY)})
+    _local_public_version[:] = [version, now + settings.PUBLIC_PAGE_VERSION_SECONDS]
+    return version
 
 
 def invalidate(**_kwargs) -> None:
     """Every public page is rendered afresh at its next visit."""
+    _local_public_version[:] = [None, 0.0]
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 

@@ -215,6 +215,9 @@ CACHES["pages"] = {
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS", "300"))
+# How long a worker reuses the public pages' version without asking the shared cache (a change made in
+# another worker shows within that delay).
+PUBLIC_PAGE_VERSION_SECONDS = float(os.environ.get("PORTAL_PUBLIC_PAGE_VERSION_SECONDS", "2"))
 # A logged-in user's own pages (the holder's space), per session; 0 turns it off.
 PERSONAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PERSONAL_PAGE_CACHE_SECONDS", "300"))
 

@@ -18,8 +18,11 @@ def _empty_cache():
     """Each test starts with an empty cache (the public pages' cache lives in the process's memory)."""
     from django.core.cache import caches
 
+    from core import public_cache
+
     for alias in ("default", "pages"):
         caches[alias].clear()
+    public_cache._local_public_version[:] = [None, 0.0]
     yield
     for alias in ("default", "pages"):
         caches[alias].clear()

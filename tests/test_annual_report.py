@@ -326,8 +326,8 @@ def test_pdf_lists_the_projects_by_neighbourhood_on_landscape_pages(client, worl
     for name, rows in groups:
         assert f"{name} ({len(rows)})" in text
     first = report.projects[0]
-    assert f"{first.reference}, {first.submitted_on:%d/%m/%Y}" in text
-    assert "Référence, déposée le" in text
+    assert f"{first.reference}, {first.submitted_on:%d/%m/%Y} — {first.title} — {first.theme}" in text
+    assert f"accordé {first.granted:.2f}".replace(".", ",") in text
 
 
 def test_page_and_pdf_quote_thirty_difficulties_and_point_to_the_xlsx_for_the_rest(client, world, staff):

@@ -180,3 +180,18 @@ def test_a_password_changed_elsewhere_logs_this_session_out_despite_the_cache(cl
     resident.save()
     response = client.get(path)
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_change_made_by_another_worker_shows_once_the_local_version_expires(client, showcase):  # noqa: F811
+    from django.core.cache import cache
+
+    from applications.models import Application
+    from core import public_cache
+
+    assert "Jardin des enfants" in titles(client.get("/projets/"))
+    # Another worker withdrew the consent: the shared version moved, this process was not told.
+    Application.objects.filter(pk=showcase["a"].pk).update(showcase_consent=False)
+    cache.set(public_cache.VERSION_KEY, "moved-by-another-worker", timeout=None)
+    assert _queries(client, "/projets/")[0] == 0  # still this worker's page, for PUBLIC_PAGE_VERSION_SECONDS
+    public_cache._local_public_version[1] = 0.0  # ...which have now passed
+    assert "Jardin des enfants" not in titles(client.get("/projets/"))

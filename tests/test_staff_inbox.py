@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -374,6 +375,7 @@ def test_inbox_queries_do_not_depend_on_the_number_of_requests(client, world, st
     bulk_filed(world.fund, 5)
 
     def queries_for(url, **params):
+        caches["pages"].clear()  # count a full render (the filters' HTML is cached once rendered)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, params)
         assert response.status_code == 200
@@ -536,3 +538,14 @@ def test_urls():
     assert reverse("staff:inbox") == "/equipe/demandes/"
     assert reverse("staff:inbox_csv") == "/equipe/demandes/export.csv"
     assert reverse("staff:inbox_xlsx") == "/equipe/demandes/export.xlsx"
+
+
+def test_cached_filters_follow_the_users_funds(client, world, staff, other_staff):
+    client.force_login(staff)
+    page = client.get(reverse("staff:inbox")).content.decode()
+    assert world.fund.name in page and world.other_fund.name not in page
+    f.FundFactory(association=world.hommelet, name="PIC Hommelet 2026", slug="pic-hommelet-2026", year=2026)
+    assert "PIC Hommelet 2026" in client.get(reverse("staff:inbox")).content.decode()
+    client.force_login(other_staff)
+    page = client.get(reverse("staff:inbox")).content.decode()
+    assert world.other_fund.name in page and world.fund.name not in page and "PIC Hommelet 2026" not in page
