@@ -249,10 +249,17 @@ def click_and_wait(page, locator) -> None:
 
 
 def logout(page):
+    from playwright.sync_api import expect
+
     menu = page.get_by_role("button", name="Ouvrir le menu")
+    button = page.get_by_role("button", name="Se déconnecter")
     if menu.is_visible():
         menu.click()
-    click_and_wait(page, page.get_by_role("button", name="Se déconnecter"))
+        # The phone menu slides open: click once it has finished, or the click lands on nothing.
+        expect(page.locator(".navbar-collapse.show")).to_be_visible()
+        expect(page.locator(".navbar-collapse.collapsing")).to_have_count(0)
+    expect(button).to_be_visible()
+    click_and_wait(page, button)
 
 
 # --- Checks -------------------------------------------------------------------------------------
