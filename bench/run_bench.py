@@ -13,6 +13,7 @@ Tool for investigations:
 """
 
 import argparse
+import contextlib
 import datetime
 import gc
 import http.client
@@ -272,6 +273,20 @@ class Page:
     user: object  # None: anonymous
     who: str
     rows: str = ""
+    cache_off: bool = False  # render every time: no page cache, no cached template fragment
+
+
+def cache_off():
+    """Settings under which every GET renders its page (for query counts and the "cache off" timings)."""
+    from django.test import override_settings
+
+    return override_settings(PUBLIC_PAGE_CACHE_SECONDS=0, PERSONAL_PAGE_CACHE_SECONDS=0)
+
+
+def clear_page_caches() -> None:
+    from django.core.cache import caches
+
+    caches["pages"].clear()  # the cached template fragments (the inbox's filters)
 
 
 # --- 1. Queries at 10 and 1,000 rows ----------------------------------------------------------------------
@@ -312,11 +327,13 @@ def count_queries(seed: int) -> list[dict]:
             summary = generate(Spec.world(label=f"banc{rows}", requests=rows, seed=seed))
             for page in world_pages(summary):
                 client = client_for(page.user)
-                get_ok(client, page.path)  # warm caches (content types, sessions...) before counting
-                with CaptureQueriesContext(connection) as captured:
-                    started = time.perf_counter()
-                    get_ok(client, page.path)
-                    elapsed = time.perf_counter() - started
+                with cache_off():  # the queries of a full render, not of a page served from the cache
+                    get_ok(client, page.path)  # warm caches (content types, sessions...) before counting
+                    clear_page_caches()
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        get_ok(client, page.path)
+                        elapsed = time.perf_counter() - started
                 count = len(captured.captured_queries)  # read before the next request resets the log
                 entry = results.setdefault(page.key, {"name": page.name, "path_pattern": page.path, "who": page.who})
                 entry[rows] = {"queries": count, "ms": round(elapsed * 1000, 1)}
@@ -373,54 +390,90 @@ def full_size_pages() -> list[Page]:
             f"{big.filed} projects",
         ),
         Page("showcase", "Showcase list (no target)", "/projets/", None, "anonymous", "all showcased projects"),
-        Page("bilans", "Bilans list (no target)", "/bilans/", staff, staff.email, "unpaginated"),
+        Page("bilans", "Bilans list (no target)", "/bilans/", staff, staff.email, "1,500 rows, 50 per page"),
+        # What the first visit costs, before anything is cached:
+        Page(
+            "inbox_render",
+            "Staff inbox, cache off (no target)",
+            "/equipe/demandes/",
+            staff,
+            staff.email,
+            f"{managed} filed requests",
+            cache_off=True,
+        ),
+        Page(
+            "holder_render",
+            "Holder's space, cache off (no target)",
+            "/mes-demandes/",
+            holder,
+            holder.email,
+            f"{holder_row['n']} requests",
+            cache_off=True,
+        ),
+        Page(
+            "showcase_render",
+            "Showcase list, cache off (no target)",
+            "/projets/",
+            None,
+            "anonymous",
+            "all showcased projects",
+            cache_off=True,
+        ),
     ]
 
 
 def time_pages(pages: list[Page], *, requests: int, warmup: int) -> list[dict]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     results = []
     for page in pages:
-        client = client_for(page.user)
-        for _ in range(warmup):
-            get_ok(client, page.path)
-        with CaptureQueriesContext(connection) as captured:
-            get_ok(client, page.path)
-        # Read now: `captured_queries` is a view of the connection's log, which the next request resets.
-        queries = list(captured.captured_queries)
-        times = []
-        cpu_times = []  # this process's CPU time per GET: the Python side, whatever else runs on the machine
-        size = 0
-        for _ in range(requests):
-            started, cpu_started = time.perf_counter(), time.process_time()
-            response = get_ok(client, page.path)
-            times.append((time.perf_counter() - started) * 1000)
-            cpu_times.append((time.process_time() - cpu_started) * 1000)
-            size = len(response.content)
-        results.append(
-            {
-                "key": page.key,
-                "name": page.name,
-                "path": page.path,
-                "who": page.who,
-                "rows": page.rows,
-                "queries": len(queries),
-                "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
-                "min_ms": round(min(times), 1),
-                "median_ms": round(statistics.median(times), 1),
-                "p95_ms": round(percentile(times, 0.95), 1),
-                "max_ms": round(max(times), 1),
-                "cpu_median_ms": round(statistics.median(cpu_times), 1),
-                "requests": requests,
-                "kb": round(size / 1024),
-            }
-        )
-        forget_session(client)
+        with cache_off() if page.cache_off else contextlib.nullcontext():
+            results.append(_time_page(page, requests=requests, warmup=warmup))
         r = results[-1]
         print(f"  {page.name}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, Python CPU {r['cpu_median_ms']} ms")
     return results
+
+
+def _time_page(page: Page, *, requests: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get(client):
+        if page.cache_off:
+            clear_page_caches()
+        return get_ok(client, page.path)
+
+    client = client_for(page.user)
+    for _ in range(warmup):
+        get(client)
+    with CaptureQueriesContext(connection) as captured:
+        get(client)
+    # Read now: `captured_queries` is a view of the connection's log, which the next request resets.
+    queries = list(captured.captured_queries)
+    times = []
+    cpu_times = []  # this process's CPU time per GET: the Python side, whatever else runs on the machine
+    size = 0
+    for _ in range(requests):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = get(client)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu_times.append((time.process_time() - cpu_started) * 1000)
+        size = len(response.content)
+    forget_session(client)
+    return {
+        "key": page.key,
+        "name": page.name,
+        "path": page.path,
+        "who": page.who,
+        "rows": page.rows,
+        "queries": len(queries),
+        "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+        "min_ms": round(min(times), 1),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "cpu_median_ms": round(statistics.median(cpu_times), 1),
+        "requests": requests,
+        "kb": round(size / 1024),
+    }
 
 
 # --- 3. PDFs, each in its own process ---------------------------------------------------------------------
@@ -900,7 +953,8 @@ class Report:
                 "Two separate worlds built inside the benchmark database (one association, one fund, one holder "
                 "with every request, a co-funder and a QPV of their own), in a transaction rolled back afterwards. "
                 "Queries counted with `CaptureQueriesContext` around the second GET of each page (the first warms "
-                "caches). The showcase is filtered on the world's QPV.",
+                "caches), with the page caches turned off: the queries of a full render. The showcase is filtered "
+                "on the world's QPV.",
                 "",
                 "| Page | Seen as | Queries (10) | Queries (1,000) | Time (10) | Time (1,000) |",
                 "|---|---|---:|---:|---:|---:|",
@@ -917,7 +971,9 @@ class Report:
                 "## Server time at full size",
                 "",
                 f"Django test client in the benchmark's process (DEBUG off, same settings as production), "
-                f"{self.pages[0]['requests']} GETs per page after warm-up; p95 by nearest rank.",
+                f"{self.pages[0]['requests']} GETs per page after warm-up; p95 by nearest rank. The holder's space, "
+                "the showcase and the inbox's filters are cached once rendered (as in production); the "
+                '"cache off" lines render every time, what a first visit costs.',
                 "",
                 "| Page | URL | Seen as | Size | Queries | SQL time | Min | Median | p95 | Max "
                 "| Python CPU (median) | HTML |",
