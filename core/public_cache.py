@@ -78,7 +78,7 @@ def _logged_in(request) -> bool:
     return session is not None and SESSION_KEY in session
 
 
-def _storable(request, response) -> bool:
+def _storable(response) -> bool:
     return response.status_code == 200 and not response.streaming and not response.cookies
 
 
@@ -101,7 +101,7 @@ def public_page(view):
             return HttpResponse(cached[1], content_type=cached[2])
         response = view(request, *args, **kwargs)
         # No CSRF token may be cached for everyone: a page that put one in is not stored.
-        if _storable(request, response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        if _storable(response) and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             caches["pages"].set(key, (version, response.content, response["Content-Type"]), timeout=seconds)
         return response
 
@@ -153,7 +153,7 @@ def personal_page(view):
             return HttpResponse(cached[1], content_type=cached[2])
         response = view(request, *args, **kwargs)
         user = getattr(request, "user", None)
-        if _storable(request, response) and user is not None and str(user.pk) == str(user_id):
+        if _storable(response) and user is not None and str(user.pk) == str(user_id):
             caches["pages"].set(key, (versions, response.content, response["Content-Type"]), timeout=seconds)
         return response
 
