@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup test lint format check migrate demo messages clean bench
+.PHONY: run setup test lint format check migrate demo messages clean bench browser-tools
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -27,7 +27,16 @@ demo: migrate
 run: demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: setup
+# The browser tools (axe-core, vnu-jar) come from package-lock.json: installed here when chromium and npm exist,
+# so that a fresh clone's `make test` runs the browser journeys too (without them, they skip with the reason).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+browser-tools:
+	@if [ -x /usr/bin/chromium ] && command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory node_modules/.package-lock.json; \
+	else echo "Browser journeys: chromium or npm missing, they will be skipped (see README)"; fi
+
+test: setup browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Benchmark on PostgreSQL, not part of `make test` (about 10 minutes): creates and migrates its own database,
@@ -41,6 +50,7 @@ bench: setup
 lint: setup
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/python -m ruff format .
@@ -59,6 +69,5 @@ clean:
 # Browser tests (Playwright on Debian's chromium, axe-core, Nu Html Checker): needs chromium, java, npm.
 # Screenshots and saved pages: test-artifacts/e2e/<test>/.
 .PHONY: e2e
-e2e: setup
-	npm ci --no-audit --no-fund
+e2e: setup browser-tools
 	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)

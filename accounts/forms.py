@@ -116,7 +116,7 @@ class SignupForm(ProfileForm):
 
 
 class CloseAccountForm(forms.Form):
-    """Closing an account is confirmed with the password (checked again by core.privacy.close_account)."""
+    """Closing an account is confirmed with the password (checked again by portal.privacy.close_account)."""
 
     password = forms.CharField(
         label=_("Votre mot de passe, pour confirmer"),

@@ -11,8 +11,6 @@ _email_context = {"PORTAL_NAME": lazy(lambda: settings.PORTAL_NAME, str)()}
 
 urlpatterns = [
     path("", views.account, name="account"),
-    path("mes-donnees.json", views.data_export, name="account_data_export"),
-    path("fermer/", views.close_account, name="account_close"),
     path("inscription/", views.signup, name="signup"),
     path("confirmer/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),

@@ -5,17 +5,12 @@ resident is logged in at once, and only submitting a request waits for the
 confirmed e-mail address.
 """
 
-import json
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,8 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import CloseAccountForm, ProfileForm, SignupForm
-from core import privacy
+from accounts.forms import ProfileForm, SignupForm
 
 
 def _safe_next(request) -> str:
@@ -151,47 +145,3 @@ def _send_failed_message() -> str:
         "L'e-mail de confirmation n'a pas pu partir. Réessayez dans quelques minutes avec le bouton "
         "« Renvoyer l'e-mail de confirmation » sur la page « Mon compte »."
     )
-
-
-# --- Personal data: export and closing the account (core.privacy) ----------------------------------------
-
-
-@login_required
-@never_cache
-@require_http_methods(["GET"])
-def data_export(request):
-    """Everything the portal holds about the logged-in person, as a JSON file to download."""
-    data = privacy.export_user_data(user=request.user)
-    body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    filename = f"mes-donnees-portail-pic-{timezone.localdate():%Y-%m-%d}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@sensitive_post_parameters("password")
-@login_required
-@never_cache
-@require_http_methods(["GET", "POST"])
-def close_account(request):
-    """Explains what closing the account does, and closes it once the password is confirmed."""
-    form = CloseAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.close_account(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                _add_errors(form, exc)
-            else:
-                form.add_error(None, exc)
-        else:
-            logout(request)
-            messages.success(
-                request,
-                _(
-                    "Votre compte est fermé. Vos informations personnelles ont été effacées ; les demandes déjà "
-                    "déposées restent connues de l'association porteuse et des financeurs, sans votre nom."
-                ),
-            )
-            return redirect("core:home")
-    return render(request, "accounts/close_account.html", {"form": form, "is_superuser": request.user.is_superuser})

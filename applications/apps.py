@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Demandes")
+
+    def ready(self):
+        from applications.models import Application, Holder
+        from core import public_cache
+
+        # The showcase shows granted requests; a holder's cached space shows their requests and holders.
+        public_cache.watch(Application)
+        public_cache.watch_owned(Application, "created_by_id")
+        public_cache.watch_owned(Holder, "owner_id")

@@ -5,8 +5,7 @@ each answers with at most one small query.
 """
 
 from applications.models import Application, Attachment
-from applications.workflow import HOLDER_EDITABLE, Role, Status
-from committees.models import CommitteeMember
+from applications.workflow import HOLDER_EDITABLE, Status
 from funds.models import FundCoFunder
 from funds.permissions import is_association_staff
 
@@ -80,19 +79,3 @@ def can_instruct(user, application: Application) -> bool:
 def can_view_instruction(user, application: Application) -> bool:
     """The staff request page: who may instruct, once the request is filed (staff never see drafts)."""
     return application.status != Status.DRAFT and can_instruct(user, application)
-
-
-def role_of(user, application: Application) -> Role | None:
-    """The workflow role a user plays on this request, or None.
-
-    The owner is the holder even if they also work for the association (they act as an applicant).
-    """
-    if not user.is_authenticated:
-        return None
-    if is_owner(user, application):
-        return Role.HOLDER
-    if is_fund_staff(user, application):
-        return Role.STAFF
-    if CommitteeMember.objects.filter(committee__fund_id=application.fund_id, user=user).exists():
-        return Role.COMMITTEE
-    return None

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
 from applications.models import (
     Application,
@@ -96,3 +97,24 @@ def instruction_detail(*, application: Application) -> dict:
         "required_met_count": sum(1 for row in required if row["check"] is not None and row["check"].met is True),
         "notes": notes,
     }
+
+
+# --- Where a holder takes a draft up again ---------------------------------------------------------------
+
+
+def resume_step(application: Application) -> str:
+    """Where to take a draft up again: the step after the last one saved."""
+    steps = list(Application.Step)
+    if not application.last_step:
+        return Application.Step.HOLDER
+    index = steps.index(application.last_step)
+    return steps[min(index + 1, len(steps) - 1)]
+
+
+def step_url(application: Application, step: str) -> str:
+    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
+
+
+def resume_url(application: Application) -> str:
+    """The page of the step where a draft is taken up again."""
+    return step_url(application, resume_step(application))

@@ -5,7 +5,6 @@ from applications import views
 app_name = "applications"
 
 urlpatterns = [
-    path("mes-demandes/", views.my_applications, name="my_applications"),
     path("demandes/nouvelle/<slug:fund_slug>/", views.start_application, name="start_application"),
     path("demandes/<int:pk>/", views.application_detail, name="application_detail"),
     path("demandes/<int:pk>/etape/<slug:step>/", views.application_step, name="application_step"),

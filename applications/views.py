@@ -20,11 +20,7 @@ from django.views.decorators.http import require_POST
 from applications import forms, pdf, permissions, rules, selectors, services
 from applications.models import Application, Attachment, Holder
 from applications.workflow import Role, Status, get_transition, may_take
-from core.pagination import paginate_by_ids
-from core.public_cache import personal_page
-from funds import selectors as fund_selectors
 from funds.models import Fund
-from reports import selectors as report_selectors
 
 STEPS = list(Application.Step)
 Step = Application.Step
@@ -68,11 +64,7 @@ def _detail_url(application: Application) -> str:
 
 
 def resume_step(application: Application) -> str:
-    """Where to take a draft up again: the step after the last one saved."""
-    if not application.last_step:
-        return Step.HOLDER
-    index = STEPS.index(application.last_step)
-    return STEPS[min(index + 1, len(STEPS) - 1)]
+    return selectors.resume_step(application)
 
 
 def _detail_context(application: Application) -> dict:
@@ -106,36 +98,6 @@ def _error_summary(*items) -> list[dict]:
             label = " — ".join(str(part) for part in (prefix, field.label if field is not None else "") if part)
             summary.extend({"anchor": anchor, "label": label, "message": message} for message in errors)
     return summary
-
-
-# --- The holder's space ---------------------------------------------------------------------------
-
-
-@personal_page
-@login_required
-def my_applications(request):
-    page = paginate_by_ids(
-        selectors.applications_for_holder(user=request.user), per_page=HOLDER_PAGE_SIZE, number=request.GET.get("page")
-    )
-    rows = [
-        {
-            "application": application,
-            "next_step": selectors.next_step_for_holder(application),
-            "resume_url": _step_url(application, resume_step(application))
-            if permissions.can_edit_application(request.user, application)
-            else "",
-        }
-        for application in page
-    ]
-    funds = fund_selectors.open_funds(on_date=timezone.localdate())
-    context = {
-        "rows": rows,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "open_funds": funds,
-        "has_bilans": report_selectors.holder_has_bilans(user=request.user),
-    }
-    return render(request, "applications/my_applications.html", context)
 
 
 @login_required
@@ -187,7 +149,7 @@ def _after_save(request, application: Application, step: str):
                 "sur ce téléphone ou sur un autre appareil."
             ),
         )
-        return redirect("applications:my_applications")
+        return redirect("portal:my_applications")
     if action == "previous" and index > 0:
         return redirect(_step_url(application, STEPS[index - 1]))
     if action == "stay":

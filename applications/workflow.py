@@ -34,7 +34,6 @@ class Role(models.TextChoices):
     HOLDER = "holder", _("Porteur de projet")
     STAFF = "staff", _("Équipe de l'association porteuse")
     COMMITTEE = "committee", _("Comité d'attribution")
-    SYSTEM = "system", _("Portail (automatique)")
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,6 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("refuse", (S.ON_AGENDA,), S.REFUSED, _("Refuser"), (R.COMMITTEE,), comment_required=True),
     # Payments and bilan.
     Transition("pay_advance", (S.GRANTED,), S.ADVANCE_PAID, _("Verser l'acompte"), (R.STAFF,)),
-    Transition("expect_bilan", (S.GRANTED, S.ADVANCE_PAID), S.BILAN_DUE, _("Attendre le bilan"), (R.STAFF, R.SYSTEM)),
     Transition(
         "receive_bilan", (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE), S.BILAN_RECEIVED, _("Déposer le bilan"), (R.HOLDER,)
     ),
@@ -117,10 +115,34 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _BY_SLUG = {t.slug: t for t in TRANSITIONS}
 
+# --- Status groups: declared here only; every other module reads them from here. ---------------------------
+
 # States in which the holder may edit the request's content.
 HOLDER_EDITABLE = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})
-# States after which a decision has been taken.
-DECIDED = frozenset({S.GRANTED, S.REFUSED, S.ADVANCE_PAID, S.BILAN_DUE, S.BILAN_RECEIVED, S.BALANCE_PAID, S.CLOSED})
+# Not (or no longer) filed: a draft, or a request its holder withdrew. Every other state counts as filed.
+NOT_FILED = (S.DRAFT, S.WITHDRAWN)
+# Being instructed: the eligibility checklist can be filled in.
+IN_INSTRUCTION = (S.SUBMITTED, S.UNDER_REVIEW, S.COMPLETION_REQUESTED, S.RESUBMITTED)
+# May be put on a committee's agenda: eligible, or deferred by an earlier session.
+AGENDA_SOURCES = _BY_SLUG["put_on_agenda"].sources
+# Granted and not yet reported on: the holder owes a bilan.
+BILAN_OWING = (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE)
+# The holder has filed the bilan.
+BILAN_FILED = (S.BILAN_RECEIVED, S.BALANCE_PAID)
+# A request in one of these states was declared eligible on its way.
+ELIGIBLE_OR_LATER = (
+    S.ELIGIBLE,
+    S.ON_AGENDA,
+    S.GRANTED,
+    S.DEFERRED,
+    S.REFUSED,
+    S.ADVANCE_PAID,
+    S.BILAN_DUE,
+    S.BILAN_RECEIVED,
+    S.BALANCE_PAID,
+)
+# Requests whose story is over: the purge may anonymise them once the retention period has passed.
+ENDED = (S.CLOSED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN)
 
 
 def get_transition(slug: str) -> Transition:

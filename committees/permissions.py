@@ -4,7 +4,10 @@ Association staff of the fund's carrier association run sessions and record paym
 members read their committee's sessions; the site administrator may do everything.
 """
 
-from committees.models import Committee, CommitteeSession
+from applications.models import Application
+from applications.permissions import is_fund_staff, is_owner
+from applications.workflow import Role
+from committees.models import Committee, CommitteeMember, CommitteeSession
 from funds.models import Fund
 from funds.permissions import can_manage_fund
 
@@ -31,3 +34,19 @@ def can_view_session(user, session: CommitteeSession) -> bool:
 
 def can_record_payment(user, fund: Fund) -> bool:
     return can_manage_fund(user, fund)
+
+
+def role_of(user, application: Application) -> Role | None:
+    """The workflow role a user plays on this request, or None.
+
+    The owner is the holder even if they also work for the association (they act as an applicant).
+    """
+    if not user.is_authenticated:
+        return None
+    if is_owner(user, application):
+        return Role.HOLDER
+    if is_fund_staff(user, application):
+        return Role.STAFF
+    if CommitteeMember.objects.filter(committee__fund_id=application.fund_id, user=user).exists():
+        return Role.COMMITTEE
+    return None

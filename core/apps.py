@@ -7,29 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle du portail")
 
     def ready(self):
-        from accounts.models import User
-        from applications.models import Application, Holder
-        from committees.models import Amendment, Decision
-        from core import public_cache, signals
-        from funds.models import CarrierAssociation, Fund, FundCoFunder, Neighbourhood, Theme
-        from reports.models import Bilan, BilanAttachment, CvsBilan
+        from core import signals
 
-        signals.connect()
-        # What the public pages (home, open calls, showcase) show.
-        public_cache.watch(
-            Application,
-            Decision,
-            Amendment,
-            Bilan,
-            CvsBilan,
-            BilanAttachment,
-            Fund,
-            FundCoFunder,
-            CarrierAssociation,
-            Neighbourhood,
-            Theme,
-        )
-        # What a user's own cached pages (the holder's space) show.
-        public_cache.watch_owned(Application, "created_by_id")
-        public_cache.watch_owned(Holder, "owner_id")
-        public_cache.watch_owned(User, "pk")
+        signals.connect_audit_log()

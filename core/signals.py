@@ -158,28 +158,29 @@ def refuse_audit_deletion(sender, instance, **kwargs):
     raise PermissionDenied("Audit entries cannot be deleted.")
 
 
-def connect() -> None:
-    """Called once, from CoreConfig.ready()."""
-    from committees.models import CommitteeMember
-    from funds.models import AssociationStaff, FunderStaff
+def connect_audit_log() -> None:
+    """The audit log is append-only. Called once, from CoreConfig.ready()."""
+    pre_delete.connect(refuse_audit_deletion, sender=AuditEntry, dispatch_uid="audit_entry_append_only")
 
-    user_model = get_user_model()
+
+def watch_user_flags(user_model) -> None:
+    """Record changes of the administrator flags of `user_model` (called from the accounts app's ready())."""
     pre_save.connect(remember_user_flags, sender=user_model, dispatch_uid="audit_user_flags_pre")
     post_save.connect(record_user_flags, sender=user_model, dispatch_uid="audit_user_flags_post")
 
-    for model, kind, organisation_field in (
-        (AssociationStaff, "association_staff", "association"),
-        (FunderStaff, "funder_staff", "funder"),
-    ):
-        post_save.connect(
-            _staff_saved(kind, organisation_field), sender=model, weak=False, dispatch_uid=f"audit_{kind}_saved"
-        )
-        post_delete.connect(
-            _staff_deleted(kind, organisation_field), sender=model, weak=False, dispatch_uid=f"audit_{kind}_deleted"
-        )
 
-    pre_save.connect(remember_member_account, sender=CommitteeMember, dispatch_uid="audit_member_pre")
-    post_save.connect(record_member_saved, sender=CommitteeMember, dispatch_uid="audit_member_saved")
-    post_delete.connect(record_member_deleted, sender=CommitteeMember, dispatch_uid="audit_member_deleted")
+def watch_staff_rows(model, *, kind: str, organisation_field: str) -> None:
+    """Record each row of `model` (a staff seat in an organisation) added or removed."""
+    post_save.connect(
+        _staff_saved(kind, organisation_field), sender=model, weak=False, dispatch_uid=f"audit_{kind}_saved"
+    )
+    post_delete.connect(
+        _staff_deleted(kind, organisation_field), sender=model, weak=False, dispatch_uid=f"audit_{kind}_deleted"
+    )
 
-    pre_delete.connect(refuse_audit_deletion, sender=AuditEntry, dispatch_uid="audit_entry_append_only")
+
+def watch_committee_seats(model) -> None:
+    """Record committee seats added, removed, or linked to another account."""
+    pre_save.connect(remember_member_account, sender=model, dispatch_uid="audit_member_pre")
+    post_save.connect(record_member_saved, sender=model, dispatch_uid="audit_member_saved")
+    post_delete.connect(record_member_deleted, sender=model, dispatch_uid="audit_member_deleted")

@@ -320,7 +320,7 @@ class Fund(models.Model):
         return f"{self.name} ({self.year})"
 
     def get_absolute_url(self) -> str:
-        return reverse("funds:fund_detail", args=[self.slug])
+        return reverse("portal:fund_detail", args=[self.slug])
 
     @property
     def reference_prefix(self) -> str:

@@ -7,5 +7,4 @@ app_name = "funds"
 urlpatterns = [
     path("appels-a-projets/", views.open_calls, name="open_calls"),
     path("fonds/", views.fund_list, name="fund_list"),
-    path("fonds/<slug:slug>/", views.fund_detail, name="fund_detail"),
 ]

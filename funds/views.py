@@ -3,14 +3,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from committees import selectors as committee_selectors
 from core.public_cache import public_page
 from funds import selectors
 from funds.models import Fund
-from funds.permissions import can_manage_fund, can_view_fund
+from funds.permissions import can_view_fund
 
 
-def _get_fund_for_back_office(request, slug: str) -> Fund:
+def get_fund_for_back_office(request, slug: str) -> Fund:
     """The one access helper for a fund in the back office: 404 for whoever may not read it."""
     fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug)
     if not can_view_fund(request.user, fund):
@@ -28,12 +27,3 @@ def open_calls(request):
 def fund_list(request):
     funds = selectors.funds_for_back_office(user=request.user)
     return render(request, "funds/fund_list.html", {"funds": funds})
-
-
-@login_required
-def fund_detail(request, slug: str):
-    fund = _get_fund_for_back_office(request, slug)
-    context = selectors.fund_detail(fund=fund)
-    context["can_manage"] = can_manage_fund(request.user, fund)
-    context["money"] = committee_selectors.fund_money_summary(fund=fund)
-    return render(request, "funds/fund_detail.html", context)

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "applications",
     "committees",
     "reports",
+    # On top of every app; nothing imports them.
+    "portal",
+    "devdata",
 ]
 
 MIDDLEWARE = [
@@ -122,8 +125,8 @@ AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out log-in before any password is checked.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:dashboard"
-LOGOUT_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "portal:dashboard"
+LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -2,14 +2,18 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from portal.urls import account_urlpatterns
+
 admin.site.site_header = _("Administration du Portail PIC")
 admin.site.site_title = _("Portail PIC")
 admin.site.index_title = _("Données de référence, associations et fonds")
 
 urlpatterns = [
+    path("", include("portal.urls")),
     path("", include("core.urls")),
     path("", include("funds.urls")),
     path("compte/", include("accounts.urls")),
+    path("compte/", include(account_urlpatterns)),
     path("", include("applications.urls")),
     path("", include("reports.urls")),
     path("", include("reports.annual_urls")),

@@ -69,7 +69,7 @@ def test_signup_creates_logs_in_and_sends_a_working_confirmation_link(client, db
     response = client.post(reverse("signup"), signup_data())
 
     assert response.status_code == 302
-    assert response.url == reverse("core:dashboard")
+    assert response.url == reverse("portal:dashboard")
     user = User.objects.get(email="nadia.nouvelle@example.org")
     assert (user.first_name, user.last_name, user.phone) == ("Nadia", "Nouvelle", "06 12 34 56 78")
     assert user.check_password(STRONG_PASSWORD)
@@ -104,7 +104,7 @@ def test_signup_follows_a_safe_next_and_ignores_an_external_one(client, db):
     response = client.post(
         reverse("signup"), signup_data(email="autre@example.org", next="https://pirate.example/compte/")
     )
-    assert response.url == reverse("core:dashboard")
+    assert response.url == reverse("portal:dashboard")
 
 
 def test_logged_in_user_visiting_signup_goes_to_account(client, resident):
@@ -376,7 +376,7 @@ def test_resend_needs_login_and_post(client, resident, mailoutbox):
 def test_login_by_email_ignores_case(client, resident):
     response = client.post(reverse("login"), {"username": "  AMINA.Resident@Example.org", "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:dashboard")
+    assert response.url == reverse("portal:dashboard")
     assert logged_in_user_id(client) == str(resident.pk)
 
 
@@ -517,11 +517,11 @@ def test_account_page_refuses_invalid_values(client, resident):
 
 
 def test_menu_offers_signup_to_visitors_and_account_to_members(client, resident):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{reverse("signup")}"' in html
     assert f'href="{reverse("account")}"' not in html
 
     client.force_login(resident)
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert f'href="{reverse("account")}"' in html
     assert f'href="{reverse("signup")}"' not in html

@@ -13,6 +13,7 @@ from django.utils import timezone
 from applications import permissions, selectors, services
 from applications.models import Application, Attachment, Holder, Message, ReferenceCounter, StatusChange
 from applications.workflow import Role, Status
+from committees import permissions as committee_permissions
 from core.models import AuditEntry
 from tests import factories as f
 
@@ -598,7 +599,7 @@ def test_who_sees_a_request(
     assert permissions.can_download_attachment(staff, bank_details)
     assert not permissions.can_download_attachment(region_staff, bank_details)
     assert not permissions.can_download_attachment(other_resident, bank_details)
-    assert [permissions.role_of(u, draft) for u in (confirmed, staff, committee_member, region_staff)] == [
+    assert [committee_permissions.role_of(u, draft) for u in (confirmed, staff, committee_member, region_staff)] == [
         Role.HOLDER,
         Role.STAFF,
         Role.COMMITTEE,

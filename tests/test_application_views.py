@@ -128,7 +128,7 @@ def _filed_application(world, owner, *, with_attachment=True) -> Application:
 def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_capture_on_commit_callbacks):
     client = _client(confirmed_resident)
 
-    space = client.get(reverse("applications:my_applications"))
+    space = client.get(reverse("portal:my_applications"))
     assert space.status_code == 200
     assert "Nouvelle demande" in space.content.decode()
     assert world.fund.name in space.content.decode()
@@ -251,7 +251,7 @@ def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_ca
     assert "PIC-2025-0001" in receipt["Content-Disposition"]
     assert receipt.content.startswith(b"%PDF")
 
-    space = client.get(reverse("applications:my_applications"))
+    space = client.get(reverse("portal:my_applications"))
     content = space.content.decode()
     assert "PIC-2025-0001" in content and "Déposée" in content and world.fund.name in content
 
@@ -271,10 +271,10 @@ def test_a_draft_is_left_and_taken_up_on_another_device(world, resident):
         _step_url(application, "project"),
         {"title": "Jardin partagé", "theme": world.themes[1].pk, "objectives": "", "description": "", "action": "quit"},
     )
-    assert response.status_code == 302 and response.url == reverse("applications:my_applications")
+    assert response.status_code == 302 and response.url == reverse("portal:my_applications")
 
     computer = _client(resident)
-    space = computer.get(reverse("applications:my_applications"))
+    space = computer.get(reverse("portal:my_applications"))
     content = space.content.decode()
     assert "Reprendre ma demande" in content
     assert _step_url(application, "when_where") in content  # the step after the last one saved
@@ -535,7 +535,7 @@ def test_anonymous_is_sent_to_login(world, resident):
     attachment = application.attachments.get()
     client = _client()
     urls = _urls_of(application, attachment) + [
-        ("get", reverse("applications:my_applications")),
+        ("get", reverse("portal:my_applications")),
         ("post", reverse("applications:start_application", args=[world.fund.slug])),
     ]
     for method, url in urls:
@@ -683,17 +683,17 @@ def test_resubmit_after_a_completion_request(world, resident, staff, django_capt
 def test_nav_and_dashboard_lead_to_my_applications(world, resident):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Fête de la soupe")
     client = _client(resident)
-    dashboard = client.get(reverse("core:dashboard")).content.decode()
-    assert reverse("applications:my_applications") in dashboard
+    dashboard = client.get(reverse("portal:dashboard")).content.decode()
+    assert reverse("portal:my_applications") in dashboard
     assert "Fête de la soupe" in dashboard and _detail_url(application) in dashboard
-    anonymous = _client().get(reverse("core:home")).content.decode()
-    assert reverse("applications:my_applications") not in anonymous
+    anonymous = _client().get(reverse("portal:home")).content.decode()
+    assert reverse("portal:my_applications") not in anonymous
 
 
 def test_my_applications_shows_only_mine(world, resident, other_resident):
     f.ApplicationFactory(fund=world.fund, created_by=resident, title="Mon projet")
     f.ApplicationFactory(fund=world.fund, created_by=other_resident, title="Projet du voisin")
-    content = _client(resident).get(reverse("applications:my_applications")).content.decode()
+    content = _client(resident).get(reverse("portal:my_applications")).content.decode()
     assert "Mon projet" in content and "Projet du voisin" not in content
 
 
@@ -707,7 +707,7 @@ def test_a_closed_call_cannot_be_started(world, resident):
 
 def _count_queries(client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("applications:my_applications"))
+        response = client.get(reverse("portal:my_applications"))
     assert response.status_code == 200
     return len(queries)
 
@@ -734,17 +734,17 @@ def test_my_applications_shows_twenty_requests_per_page_newest_first(world, resi
     for number in range(1, 24):
         f.ApplicationFactory(fund=world.fund, created_by=resident, title=f"Projet numéro {number:02d}")
     client = _client(resident)
-    first = client.get(reverse("applications:my_applications")).content.decode()
+    first = client.get(reverse("portal:my_applications")).content.decode()
     assert "Projet numéro 23" in first and "Projet numéro 04" in first
     assert "Projet numéro 03" not in first
     assert "23 demandes, les plus récentes d'abord — page 1 sur 2." in first
     assert 'aria-label="Pages de mes demandes"' in first
-    second = client.get(reverse("applications:my_applications"), {"page": "2"}).content.decode()
+    second = client.get(reverse("portal:my_applications"), {"page": "2"}).content.decode()
     assert "Projet numéro 03" in second and "Projet numéro 01" in second
     assert "Projet numéro 04" not in second
     # Any page number a user may type gives a page, never an error.
-    assert client.get(reverse("applications:my_applications"), {"page": "abc"}).status_code == 200
-    assert "Projet numéro 01" in client.get(reverse("applications:my_applications"), {"page": "99"}).content.decode()
+    assert client.get(reverse("portal:my_applications"), {"page": "abc"}).status_code == 200
+    assert "Projet numéro 01" in client.get(reverse("portal:my_applications"), {"page": "99"}).content.decode()
 
 
 def test_a_date_without_its_time_is_refused(draft, resident, world):
@@ -772,7 +772,7 @@ def test_leaving_an_untouched_budget_saves_nothing_and_refuses_nothing(world, re
         _step_url(application, "budget"),
         _budget_data(expenses=[("60", "", "")], resources=[("70", "", "")], action="quit"),
     )
-    assert response.url == reverse("applications:my_applications")
+    assert response.url == reverse("portal:my_applications")
     application.refresh_from_db()
     assert application.amount_requested is None and not application.budget_lines.exists()
 

@@ -211,7 +211,7 @@ URL = "/administration/journal/"
 
 
 def test_the_page_url():
-    assert reverse("core:audit_log") == URL
+    assert reverse("portal:audit_log") == URL
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):

@@ -18,8 +18,8 @@ from django.db.utils import load_backend
 from accounts.models import User
 from applications.models import Application
 from committees.models import Decision, Payment
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from core.models import AuditEntry
+from devdata.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 

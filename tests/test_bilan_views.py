@@ -335,12 +335,12 @@ def test_holders_with_a_grant_find_mes_bilans_from_their_pages(client, world, re
     f.ApplicationFactory(fund=world.fund, created_by=other_resident)  # a draft: no bilan to write
     link = f'href="{reverse("reports:my_bilans")}"'
     login(client, resident)
-    assert link in client.get(reverse("core:dashboard")).content.decode()
-    assert link in client.get(reverse("applications:my_applications")).content.decode()
+    assert link in client.get(reverse("portal:dashboard")).content.decode()
+    assert link in client.get(reverse("portal:my_applications")).content.decode()
     client.logout()
     login(client, other_resident)
-    assert link not in client.get(reverse("core:dashboard")).content.decode()
-    assert link not in client.get(reverse("applications:my_applications")).content.decode()
+    assert link not in client.get(reverse("portal:dashboard")).content.decode()
+    assert link not in client.get(reverse("portal:my_applications")).content.decode()
 
 
 # --- The CVS bilan -------------------------------------------------------------------------------------

@@ -744,7 +744,7 @@ def test_the_fund_page_shows_the_money_summary_to_whoever_reads_the_fund(world, 
     first, _second = granted_requests
     services.record_payment(user=staff, application=first, kind="advance", paid_on=PAID_ON, method="transfer")
     for user in (staff, region_staff):
-        page = _page(_client(user).get(reverse("funds:fund_detail", args=[world.fund.slug])))
+        page = _page(_client(user).get(reverse("portal:fund_detail", args=[world.fund.slug])))
         assert "Suivi financier" in page
         summary = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
         assert "Enveloppe 20 000,00 €" in summary
@@ -849,12 +849,12 @@ def test_payments_csv_columns(world, staff, granted_requests):
 
 
 def test_the_dashboard_links_to_the_committees_and_the_inbox(world, staff, committee_member, resident):
-    page = _client(staff).get(reverse("core:dashboard")).content.decode()
+    page = _client(staff).get(reverse("portal:dashboard")).content.decode()
     assert reverse("committees:committee_list") in page and reverse("staff:inbox") in page
-    page = _client(committee_member).get(reverse("core:dashboard")).content.decode()
+    page = _client(committee_member).get(reverse("portal:dashboard")).content.decode()
     assert reverse("committees:committee_list") in page and reverse("staff:inbox") not in page
     own = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Jardin partagé")
-    page = _client(resident).get(reverse("core:dashboard")).content.decode()
+    page = _client(resident).get(reverse("portal:dashboard")).content.decode()
     assert own.title in page
     assert reverse("committees:committee_list") not in page and reverse("staff:inbox") not in page
 
@@ -921,7 +921,7 @@ def test_pages_have_unique_ids_labelled_fields_legends_and_captions(world, staff
         client.get(_url("member_add", world.committee.pk)),
         client.get(_url("member_link_add", board.voters[0].pk)),
         client.get(_url("session_create", world.committee.pk)),
-        client.get(reverse("funds:fund_detail", args=[world.fund.slug])),
+        client.get(reverse("portal:fund_detail", args=[world.fund.slug])),
     ]
     for response in pages:
         assert response.status_code == 200

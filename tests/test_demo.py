@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from devdata.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from funds.models import CarrierAssociation, Fund, FundCoFunder
 
 SEED_002 = next((Path(__file__).resolve().parents[2] / "shared" / "seeds").glob("002_*.txt"), None)

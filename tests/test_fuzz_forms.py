@@ -393,7 +393,7 @@ FILTERS = {
     "staff:inbox": "staff",
     "annual:dashboard": "staff",
     "annual:showcase": "anonymous",
-    "core:audit_log": "admin",
+    "portal:audit_log": "admin",
     "reports:staff_bilans": "staff",
 }
 

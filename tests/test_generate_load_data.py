@@ -11,7 +11,7 @@ from django.db.models import Count, Q, Sum
 
 from applications.models import Application, StatusChange
 from committees.models import AgendaItem, Amendment, CommitteeSession, Decision, Payment, Vote
-from core.loaddata_gen import MAX_AGENDA, Spec, generate, largest_remainder
+from devdata.loaddata_gen import MAX_AGENDA, Spec, generate, largest_remainder
 from funds.models import CarrierAssociation, Fund
 from reports.models import Bilan, CvsBilan, EffectObservation
 

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 
-@pytest.mark.parametrize("name", ["core:home", "core:legal_notice", "core:personal_data", "core:accessibility"])
+@pytest.mark.parametrize("name", ["portal:home", "core:legal_notice", "core:personal_data", "core:accessibility"])
 def test_public_pages_in_french(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -37,7 +37,7 @@ def test_accessibility_statement_follows_rgaa_model(client, db):
 
 @time_machine.travel(datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_home_lists_open_calls_in_french_dates(client, world):
-    html = client.get(reverse("core:home")).content.decode()
+    html = client.get(reverse("portal:home")).content.decode()
     assert "PIC Hommelet 2025" in html
     assert "31/12/2025" in html
 
@@ -50,7 +50,7 @@ def test_closed_calls_are_not_listed(client, world):
 
 
 def test_dashboard_requires_login(client, db):
-    response = client.get(reverse("core:dashboard"))
+    response = client.get(reverse("portal:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
 
@@ -60,7 +60,7 @@ def test_login_by_email(client, resident):
 
     response = client.post(reverse("login"), {"username": resident.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:dashboard")
+    assert response.url == reverse("portal:dashboard")
 
 
 def test_login_error_in_french(client, resident):
@@ -86,7 +86,7 @@ def test_uploaded_files_have_no_public_url(client, db, settings):
 def test_open_calls_link_to_a_new_request(client, world):
     html = client.get(reverse("funds:open_calls")).content.decode()
     assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in html
-    home = client.get(reverse("core:home")).content.decode()
+    home = client.get(reverse("portal:home")).content.decode()
     assert reverse("applications:start_application", args=["pic-hommelet-2025"]) in home
 
 
@@ -98,15 +98,15 @@ def test_personal_data_page_points_to_export_and_account_closure(client, db):
 
 def test_dashboard_links_each_role_to_its_pages(client, world, staff, region_staff, resident):
     client.force_login(staff)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     for name in ("staff:inbox", "committees:committee_list", "reports:staff_bilans", "annual:dashboard"):
         assert reverse(name) in html
     assert reverse("annual:report", args=["pic-hommelet-2025", 2025]) in html
     client.force_login(region_staff)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("annual:dashboard") in html
     assert reverse("staff:inbox") not in html
     client.force_login(resident)
-    html = client.get(reverse("core:dashboard")).content.decode()
+    html = client.get(reverse("portal:dashboard")).content.decode()
     assert reverse("annual:dashboard") not in html
     assert reverse("annual:showcase") in html  # in the navigation, for everyone

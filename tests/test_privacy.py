@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from applications.models import Application, Attachment, Holder, Message, StaffNote, StatusChange
 from applications.workflow import Status
-from core import privacy
 from core.models import AuditEntry
 from funds.models import AssociationStaff
+from portal import privacy
 from reports.models import BilanAttachment, BilanReminder
 from tests import factories as f
 from tests.factories import DEFAULT_PASSWORD
@@ -248,7 +248,7 @@ def test_closing_deletes_drafts_keeps_filed_requests_and_anonymises(
         response = client.post(CLOSE_URL, {"password": DEFAULT_PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("portal:home")
     assert "_auth_user_id" not in client.session
     assert "Votre compte est fermé" in client.get(response.url).content.decode()
 

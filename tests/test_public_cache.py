@@ -118,8 +118,8 @@ def test_cache_can_be_turned_off(client, world):
 def test_holders_space_is_served_again_from_the_cache_of_that_session(client, world, resident):
     f.ApplicationFactory(fund=world.fund, created_by=resident, title="Fête des voisins")
     client.force_login(resident)
-    first_count, first = _queries(client, reverse("applications:my_applications"))
-    second_count, second = _queries(client, reverse("applications:my_applications"))
+    first_count, first = _queries(client, reverse("portal:my_applications"))
+    second_count, second = _queries(client, reverse("portal:my_applications"))
     assert "Fête des voisins" in first
     assert second == first
     assert second_count < first_count
@@ -129,11 +129,11 @@ def test_holders_space_is_served_again_from_the_cache_of_that_session(client, wo
 def test_a_change_to_the_holders_request_shows_at_the_next_visit(client, world, resident):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Fête des voisins")
     client.force_login(resident)
-    client.get(reverse("applications:my_applications"))
+    client.get(reverse("portal:my_applications"))
     application.title = "Fête des voisins et des voisines"
     application.status = Status.SUBMITTED
     application.save()
-    page = client.get(reverse("applications:my_applications")).content.decode()
+    page = client.get(reverse("portal:my_applications")).content.decode()
     assert "Fête des voisins et des voisines" in page
     assert "Déposée" in page
 
@@ -147,7 +147,7 @@ def test_each_session_and_each_user_gets_its_own_page(world, resident, other_res
     first.force_login(resident)
     second.force_login(resident)
     neighbour.force_login(other_resident)
-    path = reverse("applications:my_applications")
+    path = reverse("portal:my_applications")
     first.get(path)
     count, _page = _queries(second, path)
     assert count > 2  # another session of the same user: rendered for it
@@ -158,13 +158,13 @@ def test_each_session_and_each_user_gets_its_own_page(world, resident, other_res
 @override_settings(PERSONAL_PAGE_CACHE_SECONDS=0)
 def test_personal_cache_can_be_turned_off(client, world, resident):
     client.force_login(resident)
-    client.get(reverse("applications:my_applications"))
-    assert _queries(client, reverse("applications:my_applications"))[0] > 2
+    client.get(reverse("portal:my_applications"))
+    assert _queries(client, reverse("portal:my_applications"))[0] > 2
 
 
 def test_a_deactivated_account_is_refused_even_with_its_page_in_the_cache(client, world, resident):
     client.force_login(resident)
-    path = reverse("applications:my_applications")
+    path = reverse("portal:my_applications")
     assert client.get(path).status_code == 200
     resident.is_active = False
     resident.save()
@@ -174,7 +174,7 @@ def test_a_deactivated_account_is_refused_even_with_its_page_in_the_cache(client
 
 def test_a_password_changed_elsewhere_logs_this_session_out_despite_the_cache(client, world, resident):
     client.force_login(resident)
-    path = reverse("applications:my_applications")
+    path = reverse("portal:my_applications")
     assert client.get(path).status_code == 200
     resident.set_password("Un-autre-mot-de-passe-2026")
     resident.save()

@@ -55,18 +55,18 @@ def test_funder_staff_read_but_do_not_manage(world, region_staff, staff):
 )
 def test_fund_page_per_persona(client, world, request, persona, hommelet, lille_sud):
     client.force_login(request.getfixturevalue(persona))
-    assert client.get(reverse("funds:fund_detail", args=["pic-hommelet-2025"])).status_code == hommelet
-    assert client.get(reverse("funds:fund_detail", args=["pic-lille-sud-2025"])).status_code == lille_sud
+    assert client.get(reverse("portal:fund_detail", args=["pic-hommelet-2025"])).status_code == hommelet
+    assert client.get(reverse("portal:fund_detail", args=["pic-lille-sud-2025"])).status_code == lille_sud
 
 
 def test_fund_page_requires_login(client, world):
-    response = client.get(reverse("funds:fund_detail", args=["pic-hommelet-2025"]))
+    response = client.get(reverse("portal:fund_detail", args=["pic-hommelet-2025"]))
     assert response.status_code == 302
 
 
 def test_fund_page_shows_cofunder_shares_in_french(client, world, staff):
     client.force_login(staff)
-    html = client.get(reverse("funds:fund_detail", args=["pic-hommelet-2025"])).content.decode()
+    html = client.get(reverse("portal:fund_detail", args=["pic-hommelet-2025"])).content.decode()
     assert "Région Hauts-de-France" in html
     assert "14\u202f000,00\u00a0€" in html
     assert "70\u00a0%" in html

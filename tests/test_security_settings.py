@@ -133,7 +133,7 @@ def _csp(response) -> dict[str, list[str]]:
     return directives
 
 
-@pytest.mark.parametrize("url_name", ["core:home", "login", "signup", "core:personal_data"])
+@pytest.mark.parametrize("url_name", ["portal:home", "login", "signup", "core:personal_data"])
 def test_pages_send_the_content_security_policy(client, db, url_name):
     response = client.get(reverse(url_name))
     assert response.status_code == 200
@@ -154,7 +154,7 @@ def test_pages_send_the_content_security_policy(client, db, url_name):
 
 
 def test_pages_refuse_frames_and_sniffing(client, db):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "same-origin"
@@ -162,7 +162,7 @@ def test_pages_refuse_frames_and_sniffing(client, db):
 
 
 def test_hsts_is_sent_over_https(client, db):
-    response = client.get(reverse("core:home"), secure=True)
+    response = client.get(reverse("portal:home"), secure=True)
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
 
 

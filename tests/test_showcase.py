@@ -301,7 +301,7 @@ def test_key_figures_count_every_funded_project_and_accepted_bilans(showcase):
 
 
 def test_home_page_shows_the_key_figures(client, showcase):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     html = response.content.decode().replace("\u202f", " ").replace("\u00a0", " ")
     assert "Les projets des habitant·es en chiffres" in html
@@ -312,6 +312,6 @@ def test_home_page_shows_the_key_figures(client, showcase):
 
 
 def test_home_page_without_funded_projects_has_no_key_figures(client, world):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert "Les projets des habitant·es en chiffres" not in response.content.decode()

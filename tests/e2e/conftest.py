@@ -1,6 +1,6 @@
 """Browser tests (Playwright + Debian chromium), with axe-core and the Nu Html Checker on every page.
 
-The demo data (`core.demo.seed_demo`) is loaded once for the e2e package in the test database and
+The demo data (`devdata.demo.seed_demo`) is loaded once for the e2e package in the test database and
 served by a live server thread; it is flushed at the end of the package. Screenshots go to
 `test-artifacts/e2e/<test>/<step>.png`.
 """
@@ -110,7 +110,7 @@ def e2e_server(_sync_django_in_playwright, django_db_setup, django_db_blocker):
     from django.test.testcases import LiveServerThread
     from django.test.utils import setup_databases, teardown_databases
 
-    from core.demo import seed_demo
+    from devdata.demo import seed_demo
 
     with django_db_blocker.unblock():
         # pytest-django creates the test database only for tests marked django_db; the e2e tests

@@ -394,7 +394,7 @@ def seed_requests(*, users: dict, funds: dict, committee, today: datetime.date) 
         changes.filter(transition__in=["grant", "defer", "refuse"]).update(created_at=_at(session_day, 19))
         changes.filter(Q(transition="pay_advance")).update(created_at=_at(datetime.date(2025, 4, 22), 9))
         created["history"] = applications
-    from core.demo_bilans import seed_bilans
+    from devdata.demo_bilans import seed_bilans
 
     created["bilans"] = seed_bilans(fund=history, staff=staff)
     return created

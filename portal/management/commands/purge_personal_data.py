@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management import BaseCommand
 
-from core.privacy import purge_personal_data
+from portal.privacy import purge_personal_data
 
 LABELS = {
     "holders": "porteurs anonymisés",

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from committees.models import Committee, CommitteeMember
-from core.demo_requests import seed_requests
+from devdata.demo_requests import seed_requests
 from funds.models import (
     AssociationStaff,
     CarrierAssociation,

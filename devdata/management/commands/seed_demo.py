@@ -1,6 +1,6 @@
 from django.core.management import BaseCommand, call_command
 
-from core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from devdata.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,41 @@
+"""The one way a view fetches a request or one of its documents for a user (after healthchecks'
+`_get_check_for_user`): it loads the object with what its pages read, and answers 404, never 403, to whoever
+may not see it, so that nobody learns whether a reference exists.
+
+`may` says what the view is about to do (read, edit, instruct…): a predicate of `applications.permissions`
+or of an app above (e.g. the bilans' permissions).
+"""
+
+from collections.abc import Callable
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from applications import permissions
+from applications.models import Application, Attachment
+
+# What the request's pages read with it: one query, whichever page.
+APPLICATION_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
+
+
+def get_application_for_user(
+    user, pk: int, *, may: Callable[..., bool] = permissions.can_view_application
+) -> Application:
+    """The request `pk` if `may(user, application)` allows it; 404 otherwise."""
+    application = get_object_or_404(Application.objects.select_related(*APPLICATION_RELATED), pk=pk)
+    if not may(user, application):
+        raise Http404
+    return application
+
+
+def get_attachment_for_user(
+    user, pk: int, attachment_pk: int, *, may: Callable[..., bool] = permissions.can_download_attachment
+) -> Attachment:
+    """A document of request `pk` if `may(user, attachment)` allows it; 404 otherwise (also when it belongs to
+    another request)."""
+    attachment = get_object_or_404(
+        Attachment.objects.select_related("application__fund__association"), pk=attachment_pk, application_id=pk
+    )
+    if not may(user, attachment):
+        raise Http404
+    return attachment

@@ -1,0 +1,49 @@
+"""Form helpers shared by every app: a service's errors shown on a form, and the page's error summary."""
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+def add_errors(form, errors: dict) -> None:
+    """Put {field: [messages]} (from a rule or a service's ValidationError) on a form; unknown keys go on top.
+
+    A form's `error_aliases` maps a model field to the input that shows it (starts_at -> start_date).
+    """
+    aliases = getattr(form, "error_aliases", {})
+    for field, messages in errors.items():
+        field = aliases.get(field, field)
+        for message in messages if isinstance(messages, list | tuple) else [messages]:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form that sent the data."""
+    add_errors(form, error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages})
+
+
+def error_messages(error: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field errors included, in order."""
+    if hasattr(error, "error_dict"):
+        return [message for messages in error.message_dict.values() for message in messages]
+    return list(error.messages)
+
+
+def error_summary(*items, non_field_anchor: bool = False) -> list[dict]:
+    """Every error of the page, for the summary at its top: a link to the field and the message.
+
+    An item is a form, or (form, title) to say which one it is (e.g. "Dépense 2"); None is skipped.
+    With `non_field_anchor`, errors that belong to no field link to `#form-<prefix or "page">`.
+    """
+    summary = []
+    for item in items:
+        form, title = item if isinstance(item, tuple) else (item, "")
+        if form is None:
+            continue
+        for name, errors in form.errors.items():
+            field = form.fields.get(name)
+            if field is not None:
+                anchor = form[name].id_for_label
+            else:
+                anchor = f"form-{form.prefix or 'page'}" if non_field_anchor else ""
+            label = " — ".join(str(part) for part in (title, field.label if field is not None else "") if part)
+            summary.extend({"anchor": anchor, "label": label, "message": message} for message in errors)
+    return summary

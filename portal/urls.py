@@ -1,0 +1,19 @@
+from django.urls import path
+
+from portal import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("administration/journal/", views.audit_log, name="audit_log"),
+    path("mes-demandes/", views.my_applications, name="my_applications"),
+    path("fonds/<slug:slug>/", views.fund_detail, name="fund_detail"),
+]
+
+# Under /compte/, beside the accounts app's pages, with their global names.
+account_urlpatterns = [
+    path("mes-donnees.json", views.data_export, name="account_data_export"),
+    path("fermer/", views.close_account, name="account_close"),
+]
