@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "csp",
     "axes",
+    "django_celery_beat",
     "core",
     "accounts",
     "funds",
@@ -217,6 +218,22 @@ CACHES["pages"] = {
     "LOCATION": "portail-pic-pages",
     "OPTIONS": {"MAX_ENTRIES": 2000},
 }
+# Background tasks (Celery). A broker (Redis) makes web processes only enqueue; a worker runs the tasks. Without
+# one, tasks run in the web process right after the transaction that queued them commits: `make run` needs no
+# other server.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = env_bool("CELERY_TASK_EAGER_PROPAGATES", False)
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once done, so a worker killed mid-task leaves it to another worker.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TIMEZONE = "Europe/Paris"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS", "300"))
 # How long a worker reuses the public pages' version without asking the shared cache (a change made in
 # another worker shows within that delay).
