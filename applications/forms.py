@@ -15,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from applications import rules
 from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
 from applications.models import Application, Attachment, BudgetLine, Holder, Message, StaffNote
+from core.forms import add_errors
+from core.money import CENT
+from core.uploads import check_uploaded_file
 
 NEW_HOLDER = "new"
 MONEY_ERRORS = {
@@ -27,24 +30,12 @@ MONEY_ERRORS = {
 }
 
 
-def add_errors(form, errors: dict) -> None:
-    """Put {field: [messages]} (from rules.* or a service's ValidationError) on a form; unknown keys go on top.
-
-    A form's `error_aliases` maps a model field to the input that shows it (starts_at -> start_date).
-    """
-    aliases = getattr(form, "error_aliases", {})
-    for field, messages in errors.items():
-        field = aliases.get(field, field)
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def money_field(label, **kwargs) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         max_digits=12,
         decimal_places=2,
-        min_value=Decimal("0.01"),
+        min_value=CENT,
         max_value=Decimal("1000000"),
         localize=True,
         error_messages=MONEY_ERRORS,
@@ -532,7 +523,7 @@ class AttachmentForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("file"):
             try:
-                self.content_type = rules.check_uploaded_file(uploaded_file=cleaned["file"])
+                self.content_type = check_uploaded_file(uploaded_file=cleaned["file"])
             except ValidationError as error:
                 self.add_error(None, error)
         elif not self.errors:

@@ -32,6 +32,8 @@ from applications.models import (
 from applications.permissions import can_instruct, can_post_message, is_fund_staff, is_owner
 from applications.workflow import HOLDER_EDITABLE, Role, Status, get_transition, may_take
 from core.services import record_audit
+from core.uploads import ALLOWED_CONTENT_TYPES, check_uploaded_file
+from core.validation import copy_fields, merge_errors, raise_if
 from funds.models import Fund
 from funds.permissions import can_manage_fund
 from funds.validators import normalize_identifier
@@ -60,11 +62,6 @@ STEP_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 MAX_ATTACHMENTS = 20
-
-
-def _raise_if(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _refused(message: str) -> PermissionDenied:
@@ -100,12 +97,6 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _sync(target: Application, source: Application, fields: tuple[str, ...]) -> None:
-    """Copy saved values onto the caller's instance so it does not hold stale data."""
-    for field in fields:
-        setattr(target, field, getattr(source, field))
-
-
 # --- Holders --------------------------------------------------------------------------------------
 
 
@@ -136,8 +127,8 @@ def _save_holder(*, holder: Holder) -> None:
     try:
         holder.full_clean()
     except ValidationError as error:
-        rules._merge(errors, error.message_dict)
-    _raise_if(errors)
+        merge_errors(errors, error.message_dict)
+    raise_if(errors)
     holder.save()
 
 
@@ -174,7 +165,7 @@ def start_draft(*, user, fund: Fund, today: datetime.date | None = None) -> Appl
     if not user.is_authenticated:
         raise _refused(_("Connectez-vous pour préparer une demande."))
     today = today or timezone.localdate()
-    _raise_if(rules.check_call_open(fund=fund, today=today))
+    raise_if(rules.check_call_open(fund=fund, today=today))
     application = Application(fund=fund, created_by=user, status=Status.DRAFT)
     with transaction.atomic():
         application.full_clean()
@@ -215,7 +206,7 @@ def _check_step_data(*, user, application: Application, step: str, data: dict) -
             errors["neighbourhood"] = [
                 _("Ce quartier n'est pas couvert par ce fonds : choisissez-en un dans la liste.")
             ]
-        rules._merge(
+        merge_errors(
             errors,
             rules.check_dates(
                 fund=fund,
@@ -251,8 +242,8 @@ def save_step(
             # The dates' check constraint repeats check_dates() in vaguer words: skip it when that already spoke.
             locked.full_clean(validate_constraints=not errors)
         except ValidationError as error:
-            rules._merge(errors, error.message_dict)
-        _raise_if(errors)
+            merge_errors(errors, error.message_dict)
+        raise_if(errors)
         locked.version += 1
         locked.last_step = step
         locked.save()
@@ -263,7 +254,7 @@ def save_step(
             summary=step,
             data={"step": step, "fields": fields, "version": locked.version},
         )
-    _sync(application, locked, (*fields, "version", "last_step", "updated_at"))
+    copy_fields(application, locked, (*fields, "version", "last_step", "updated_at"))
     return locked
 
 
@@ -290,7 +281,7 @@ def save_budget(
         locked = _lock(application)
         _check_editable(user=user, application=locked)
         _check_version(locked, expected_version)
-        rules._merge(
+        merge_errors(
             errors, rules.check_amount(fund=locked.fund, user=user, amount=amount_requested, application=locked)
         )
         new_lines: list[BudgetLine] = []
@@ -332,8 +323,8 @@ def save_budget(
             try:
                 locked.full_clean()
             except ValidationError as error:
-                rules._merge(errors, error.message_dict)
-        _raise_if(errors)
+                merge_errors(errors, error.message_dict)
+        raise_if(errors)
         locked.budget_lines.all().delete()
         BudgetLine.objects.bulk_create(new_lines)
         locked.version += 1
@@ -346,7 +337,7 @@ def save_budget(
             summary=str(amount_requested),
             data={"amount_requested": str(amount_requested), "lines": len(new_lines), "version": locked.version},
         )
-    _sync(application, locked, ("amount_requested", "version", "last_step", "updated_at"))
+    copy_fields(application, locked, ("amount_requested", "version", "last_step", "updated_at"))
     return locked
 
 
@@ -358,7 +349,7 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
     _check_editable(user=user, application=application)
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": [_("Choisissez le type de document dans la liste.")]})
-    content_type = rules.check_uploaded_file(uploaded_file=uploaded_file)
+    content_type = check_uploaded_file(uploaded_file=uploaded_file)
     original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
     with transaction.atomic():
         locked = _lock(application)
@@ -380,7 +371,7 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
             size=uploaded_file.size,
             uploaded_by=user,
         )
-        stored_name = f"{uuid.uuid4().hex}{rules.ALLOWED_CONTENT_TYPES[content_type]}"
+        stored_name = f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}"
         uploaded_file.seek(0)
         attachment.file.save(stored_name, uploaded_file, save=False)
         stored_path = attachment.file.name
@@ -530,7 +521,7 @@ def submit_application(
                     "status": Status(locked.status).label
                 }
             raise ValidationError({NON_FIELD_ERRORS: [message]})
-        _raise_if(rules.validate_for_submission(application=locked, today=today))
+        raise_if(rules.validate_for_submission(application=locked, today=today))
         ReferenceCounter.objects.get_or_create(fund_id=locked.fund_id)
         counter = ReferenceCounter.objects.select_for_update().get(fund_id=locked.fund_id)
         counter.last_number += 1
@@ -549,7 +540,7 @@ def submit_application(
         if consent_changed:
             _record_showcase_consent(user=user, application=locked)
         transaction.on_commit(lambda: send_submission_acknowledgement(application_id=locked.pk), robust=True)
-    _sync(
+    copy_fields(
         application,
         locked,
         ("number", "reference", "submitted_at", "showcase_consent", "status", "version", "updated_at"),
@@ -569,7 +560,7 @@ def resubmit_application(
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Cette demande ne peut être redéposée qu'après une demande de complément.")]}
             )
-        _raise_if(rules.validate_for_submission(application=locked, today=timezone.localdate()))
+        raise_if(rules.validate_for_submission(application=locked, today=timezone.localdate()))
         if showcase_consent is not None and showcase_consent != locked.showcase_consent:
             locked.showcase_consent = showcase_consent
             locked.save(update_fields=["showcase_consent", "updated_at"])
@@ -578,7 +569,7 @@ def resubmit_application(
         transaction.on_commit(
             lambda: send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment=comment), robust=True
         )
-    _sync(application, locked, ("showcase_consent", "status", "version", "updated_at"))
+    copy_fields(application, locked, ("showcase_consent", "status", "version", "updated_at"))
     return locked
 
 
@@ -595,7 +586,7 @@ def withdraw_application(*, user, application: Application, comment: str = "") -
                 lambda: send_staff_notice(application_id=locked.pk, name="withdrawn_staff", comment=comment),
                 robust=True,
             )
-    _sync(application, locked, ("status", "version", "updated_at"))
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -616,7 +607,7 @@ def request_completion(
             lambda: send_holder_notice(application_id=locked.pk, name="completion_requested", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "version", "updated_at"))
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -700,7 +691,7 @@ def start_review(*, user, application: Application, expected_version: int | None
         locked = _lock(application)
         _check_version(locked, expected_version)
         apply_transition(user=user, application=locked, transition="start_review", role=Role.STAFF)
-    _sync(application, locked, ("status", "version", "updated_at"))
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -727,7 +718,7 @@ def record_criterion_check(
         errors["comment"] = [
             _("Expliquez en une phrase pourquoi le critère n'est pas rempli : l'équipe s'en servira pour décider.")
         ]
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         locked = _lock(application)
         _check_version(locked, expected_version)
@@ -762,7 +753,7 @@ def record_criterion_check(
             summary=criterion.label[:200],
             data={"criterion": criterion.pk, "met": met},
         )
-    _sync(application, locked, ("version", "updated_at"))
+    copy_fields(application, locked, ("version", "updated_at"))
     return check
 
 
@@ -781,8 +772,8 @@ def add_staff_note(*, user, application: Application, body: str) -> StaffNote:
         try:
             note.full_clean()
         except ValidationError as error:
-            rules._merge(errors, error.message_dict)
-    _raise_if(errors)
+            merge_errors(errors, error.message_dict)
+    raise_if(errors)
     with transaction.atomic():
         note.save()
         record_audit(actor=user, action="application.add_staff_note", target=application, data={"note": note.pk})
@@ -849,7 +840,7 @@ def declare_eligible(
         locked = _lock(application)
         _check_version(locked, expected_version)
         _check_transition_possible(locked, "declare_eligible")
-        _raise_if(unmet_required_criteria(application=locked))
+        raise_if(unmet_required_criteria(application=locked))
         change = apply_transition(
             user=user, application=locked, transition="declare_eligible", role=Role.STAFF, comment=comment
         )
@@ -857,7 +848,7 @@ def declare_eligible(
             lambda: send_holder_notice(application_id=locked.pk, name="declared_eligible", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "version", "updated_at"))
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -893,7 +884,7 @@ def declare_ineligible(
             lambda: send_holder_notice(application_id=locked.pk, name="declared_ineligible", comment=change.comment),
             robust=True,
         )
-    _sync(application, locked, ("status", "version", "updated_at"))
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 
@@ -913,7 +904,7 @@ def post_message(*, user, application: Application, body: str) -> Message:
             message.full_clean()
         except ValidationError as error:
             errors = error.message_dict
-    _raise_if(errors)
+    raise_if(errors)
     from_holder = is_owner(user, application)
     with transaction.atomic():
         message.save()
@@ -942,22 +933,22 @@ def post_message(*, user, application: Application, body: str) -> Message:
 
 def send_submission_acknowledgement(*, application_id: int) -> None:
     """To the holder: the reference, a link to the request and the PDF receipt."""
-    from applications.pdf import render_receipt_pdf
+    from applications.documents.receipt import receipt_filename, render_receipt_pdf
 
     application = emails.load(application_id)
     pdf = render_receipt_pdf(application=application)
-    emails.send_templated(
+    emails.send(
         name="submitted",
         to=[application.created_by.email],
         context=emails.base_context(application),
-        attachments=[(f"recepisse-{application.reference}.pdf", pdf, "application/pdf")],
+        attachments=[(receipt_filename(application), pdf, "application/pdf")],
         reply_to=[application.fund.association.contact_email],
     )
 
 
 def send_holder_notice(*, application_id: int, name: str, comment: str = "", message: Message | None = None) -> None:
     application = emails.load(application_id)
-    emails.send_templated(
+    emails.send(
         name=name,
         to=[application.created_by.email],
         context={**emails.base_context(application), "comment": comment, "message": message},
@@ -967,7 +958,7 @@ def send_holder_notice(*, application_id: int, name: str, comment: str = "", mes
 
 def send_staff_notice(*, application_id: int, name: str, comment: str = "", message: Message | None = None) -> None:
     application = emails.load(application_id)
-    emails.send_templated(
+    emails.send(
         name=name,
         to=emails.association_recipients(application),
         context={

@@ -9,16 +9,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import exports, forms, permissions, selectors, services
+from applications import forms, permissions, selectors, services
+from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
-from applications.views import _apply_errors, _error_summary
 from applications.workflow import Role, transitions_from
-from core import public_cache
+from core import public_cache, tabular
+from core.forms import apply_errors, error_summary
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
@@ -30,10 +30,6 @@ def _staff_inbox(request) -> Inbox:
     if not is_any_association_staff(request.user):
         raise PermissionDenied
     return inbox(user=request.user, params=request.GET)
-
-
-def _export_filename(extension: str) -> str:
-    return f"demandes-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 @login_required
@@ -55,18 +51,18 @@ def inbox_page(request):
 def inbox_csv(request):
     result = _staff_inbox(request)
     stream = io.StringIO()
-    exports.write_csv(result.applications.iterator(chunk_size=2000), stream)
-    response = HttpResponse(stream.getvalue(), content_type=exports.CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    inbox_export.write_csv(result.applications.iterator(chunk_size=2000), stream)
+    response = HttpResponse(stream.getvalue(), content_type=tabular.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("csv")}"'
     return response
 
 
 @login_required
 def inbox_xlsx(request):
     result = _staff_inbox(request)
-    content = exports.xlsx_bytes(result.applications.iterator(chunk_size=2000))
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("xlsx")}"'
+    content = inbox_export.xlsx_bytes(result.applications.iterator(chunk_size=2000))
+    response = HttpResponse(content, content_type=tabular.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("xlsx")}"'
     return response
 
 
@@ -142,7 +138,7 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         "actions": actions,
         "grid_editable": grid_editable,
         "note_form": note_form,
-        "error_summary": _error_summary(*bound.values()),
+        "error_summary": error_summary(*bound.values()),
     }
     return render(request, "applications/staff/application.html", context)
 
@@ -162,7 +158,7 @@ def _act(request, pk: int, slug: str, run, success: str):
         try:
             run(application, {**form.cleaned_data, "version": form.seen_version()})
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(_page_url(application))
@@ -242,7 +238,7 @@ def record_check(request, pk: int, criterion_pk: int):
                 expected_version=form.seen_version(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
             return redirect(_page_url(application, f"critere-{criterion.pk}"))
@@ -258,7 +254,7 @@ def add_note(request, pk: int):
         try:
             services.add_staff_note(user=request.user, application=application, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
             return redirect(_page_url(application, "notes"))

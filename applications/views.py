@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms, pdf, permissions, rules, selectors, services
+from applications import forms, permissions, rules, selectors, services
+from applications.documents.receipt import receipt_filename, render_receipt_pdf
 from applications.models import Application, Attachment, Holder
 from applications.workflow import Role, Status, get_transition, may_take
+from core.forms import apply_errors, error_summary
 from funds.models import Fund
 
 STEPS = list(Application.Step)
@@ -72,32 +74,6 @@ def _detail_context(application: Application) -> dict:
     context = selectors.application_detail(application=application)
     context["thread"] = context.pop("messages")
     return context
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form that sent the data."""
-    if hasattr(error, "error_dict"):
-        forms.add_errors(form, error.message_dict)
-    else:
-        forms.add_errors(form, {NON_FIELD_ERRORS: error.messages})
-
-
-def _error_summary(*items) -> list[dict]:
-    """Every error of the page, for the summary at its top: a link to the field and the message.
-
-    An item is a form, or (form, prefix) to say which one it is (e.g. "Dépense 2").
-    """
-    summary = []
-    for item in items:
-        form, prefix = item if isinstance(item, tuple) else (item, "")
-        if form is None:
-            continue
-        for name, errors in form.errors.items():
-            field = form.fields.get(name)
-            anchor = form[name].id_for_label if field is not None else ""
-            label = " — ".join(str(part) for part in (prefix, field.label if field is not None else "") if part)
-            summary.extend({"anchor": anchor, "label": label, "message": message} for message in errors)
-    return summary
 
 
 @login_required
@@ -174,7 +150,7 @@ def _render_step(request, application: Application, step: str, template: str, co
         "step_count": len(STEPS),
         "steps": [{"slug": s.value, "label": s.label, "url": _step_url(application, s)} for s in STEPS],
         "previous_step": STEPS[index - 1] if index else None,
-        "error_summary": _error_summary(*error_forms),
+        "error_summary": error_summary(*error_forms),
         **context,
     }
     return render(request, f"applications/{template}", context)
@@ -223,7 +199,7 @@ def _save_holder_and_step(request, application: Application, step: str, *, save_
                 expected_version=_seen_version(request, application),
             )
     except ValidationError as error:
-        _apply_errors(holder_form if holder_refused else step_form, error)
+        apply_errors(holder_form if holder_refused else step_form, error)
         return False
     return True
 
@@ -266,7 +242,7 @@ def _holder_step(request, application: Application, step: str):
                     expected_version=_seen_version(request, application),
                 )
             except ValidationError as error:
-                _apply_errors(choice, error)
+                apply_errors(choice, error)
             else:
                 return _after_save(request, application, step)
     to_edit = _holder_to_edit(request, application, holders, choice, editing=editing)
@@ -332,7 +308,7 @@ def _model_form_step(form_class, template: str, *, with_fund: bool = False):
                     expected_version=_seen_version(request, application),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return _after_save(request, application, step)
         return _render_step(request, application, step, template, {"form": form}, form)
@@ -363,7 +339,7 @@ def _budget_step(request, application: Application, step: str):
             return _after_save(request, application, step)
     summary = []
     if data is not None:
-        summary = _error_summary(
+        summary = error_summary(
             budget.amount,
             *((form, _("Dépense %(number)s") % {"number": i}) for i, form in enumerate(budget.expenses.forms, 1)),
             *((form, _("Ressource %(number)s") % {"number": i}) for i, form in enumerate(budget.resources.forms, 1)),
@@ -394,7 +370,7 @@ def _attachments_step(request, application: Application, step: str):
                     uploaded_file=form.cleaned_data["file"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Document « %(name)s » ajouté.") % {"name": attachment.original_name})
                 if action == "upload":
@@ -530,7 +506,7 @@ def post_message(request, pk: int):
         try:
             services.post_message(user=request.user, application=application, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Votre message est envoyé."))
             return redirect(_detail_url(application) + "#messages")
@@ -555,7 +531,7 @@ def withdraw_application(request, pk: int):
                 user=request.user, application=application, comment=form.cleaned_data["comment"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Votre demande est retirée."))
             return redirect(_detail_url(application))
@@ -567,8 +543,8 @@ def receipt_pdf(request, pk: int):
     application = _get_application(request, pk)
     if application.status == Status.DRAFT or not application.reference:
         raise Http404
-    response = HttpResponse(pdf.render_receipt_pdf(application=application), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="recepisse-{application.reference}.pdf"'
+    response = HttpResponse(render_receipt_pdf(application=application), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
     return response
 
 

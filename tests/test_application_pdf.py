@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from applications import services
 from applications.models import Holder
-from applications.pdf import render_receipt_pdf
+from applications.documents.receipt import render_receipt_pdf
 from tests import factories as f
 
 

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 
 from applications import services
 from applications.models import Application, CriterionCheck, EligibilityCriterion, Holder, StaffNote
-from applications.pdf import render_receipt_pdf
+from applications.documents.receipt import render_receipt_pdf
 from applications.workflow import Status
 from core.models import AuditEntry
 from tests import factories as f

@@ -17,7 +17,7 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.exports import COLUMNS, HEADERS
+from applications.documents.inbox_export import COLUMNS, HEADERS
 from applications.inbox import inbox
 from applications.models import Application
 from applications.workflow import Status
