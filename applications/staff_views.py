@@ -6,17 +6,18 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms, permissions, selectors, services
+from applications.access import get_application_for_user
 from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
-from applications.workflow import Role, transitions_from
+from applications.workflow import IN_INSTRUCTION, Role, transitions_from
 from core import public_cache, tabular
 from core.forms import apply_errors, error_summary
 from core.pagination import paginate_by_ids
@@ -78,20 +79,6 @@ ACTIONS = {
 NOTE_PREFIX = "note"
 
 
-def _get_instructed(request, pk: int) -> Application:
-    """The one access helper for a request's staff page and its actions: 404 for whoever may not instruct it
-    (other associations, funders, residents, the holder themself), and for drafts."""
-    application = get_object_or_404(
-        Application.objects.select_related(
-            "fund__association", "created_by", "holder", "theme", "ambition__stake", "neighbourhood"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view_instruction(request.user, application):
-        raise Http404
-    return application
-
-
 def _get_criterion(application: Application, criterion_pk: int) -> EligibilityCriterion:
     """A criterion of the request's own fund (404 otherwise)."""
     return get_object_or_404(EligibilityCriterion, pk=criterion_pk, fund_id=application.fund_id)
@@ -116,7 +103,7 @@ def _render_page(request, application: Application, *, bound: dict | None = None
     detail = selectors.application_detail(application=application)
     thread = detail.pop("messages")
     instruction = selectors.instruction_detail(application=application)
-    grid_editable = application.status in services.CHECKLIST_STATUSES
+    grid_editable = application.status in IN_INSTRUCTION
     for row in instruction["checklist"]:
         criterion = row["criterion"]
         row["form"] = (
@@ -145,13 +132,13 @@ def _render_page(request, application: Application, *, bound: dict | None = None
 
 @login_required
 def application_page(request, pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     return _render_page(request, application)
 
 
 def _act(request, pk: int, slug: str, run, success: str):
     """Run one instruction action from its form; on refusal, the page again with the form's errors."""
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     form_class, prefix = ACTIONS[slug]
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
@@ -224,7 +211,7 @@ def declare_ineligible(request, pk: int):
 @login_required
 @require_POST
 def record_check(request, pk: int, criterion_pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     criterion = _get_criterion(application, criterion_pk)
     form = _check_form(criterion, None, request.POST)
     if form.is_valid():
@@ -248,7 +235,7 @@ def record_check(request, pk: int, criterion_pk: int):
 @login_required
 @require_POST
 def add_note(request, pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
     if form.is_valid():
         try:
@@ -265,7 +252,7 @@ def add_note(request, pk: int):
 @require_POST
 def default_criteria(request, pk: int):
     """Give the request's fund the default eligibility grid (when it has none)."""
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     services.ensure_default_criteria(fund=application.fund, user=request.user)
     messages.success(
         request,

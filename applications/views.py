@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms, permissions, rules, selectors, services
+from applications import access, forms, permissions, rules, selectors, services
+from applications.access import get_application_for_user, get_attachment_for_user
 from applications.documents.receipt import receipt_filename, render_receipt_pdf
 from applications.models import Application, Attachment, Holder
-from applications.workflow import Role, Status, get_transition, may_take
+from applications.workflow import Status
 from core.forms import apply_errors, error_summary
 from funds.models import Fund
 
@@ -30,31 +31,6 @@ Step = Application.Step
 EDIT_PARAM = "modifier"
 HOLDER_PAGE_SIZE = 20  # requests per page of the holder's space, newest first
 EDIT_ACTION = "update_holder"
-
-
-def _get_application(request, pk: int, *, may=permissions.can_view_application) -> Application:
-    """The one access helper for a request: 404 for whoever `may(user, application)` refuses."""
-    application = get_object_or_404(
-        Application.objects.select_related("fund__association", "holder", "created_by", "theme", "neighbourhood"),
-        pk=pk,
-    )
-    if not may(request.user, application):
-        raise Http404
-    return application
-
-
-def _get_attachment(request, pk: int, attachment_pk: int, *, may=permissions.can_download_attachment) -> Attachment:
-    """The one access helper for a document: it must belong to request `pk`, and `may` must allow it."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application__fund__association"), pk=attachment_pk, application_id=pk
-    )
-    if not may(request.user, attachment):
-        raise Http404
-    return attachment
-
-
-def _may_edit_attachment(user, attachment: Attachment) -> bool:
-    return permissions.can_edit_application(user, attachment.application)
 
 
 def _step_url(application: Application, step: str) -> str:
@@ -104,7 +80,7 @@ def start_application(request, fund_slug: str):
 
 @login_required
 def application_step(request, pk: int, step: str):
-    application = _get_application(request, pk, may=permissions.is_owner)
+    application = get_application_for_user(request.user, pk, may=permissions.is_owner)
     if step not in Step.values:
         raise Http404
     if not permissions.can_edit_application(request.user, application):
@@ -469,19 +445,18 @@ STEP_VIEWS = {
 
 
 def _render_detail(request, application: Application, *, message_form=None):
-    user = request.user
-    is_owner = permissions.is_owner(user, application)
+    may = access.abilities(request.user, application)
     context = {
         **_detail_context(application),
         "application": application,
-        "is_owner": is_owner,
-        "next_step": selectors.next_step_for_holder(application) if is_owner else "",
-        "can_edit": permissions.can_edit_application(user, application),
-        "can_resubmit": is_owner and application.status == Status.COMPLETION_REQUESTED,
-        "can_withdraw": is_owner and may_take(get_transition("withdraw"), status=application.status, role=Role.HOLDER),
-        "has_receipt": application.status != Status.DRAFT and bool(application.reference),
-        "can_post_message": permissions.can_post_message(user, application),
-        "can_instruct": not is_owner and permissions.can_view_instruction(user, application),
+        "is_owner": may.is_owner,
+        "next_step": selectors.next_step_for_holder(application) if may.is_owner else "",
+        "can_edit": may.can_edit,
+        "can_resubmit": may.can_resubmit,
+        "can_withdraw": may.can_withdraw,
+        "has_receipt": may.has_receipt,
+        "can_post_message": may.can_post_message,
+        "can_instruct": may.can_instruct,
         "message_form": message_form or forms.MessageForm(),
         "resume_url": _step_url(application, resume_step(application)),
         "summary_url": _step_url(application, Step.SUMMARY),
@@ -491,14 +466,14 @@ def _render_detail(request, application: Application, *, message_form=None):
 
 @login_required
 def application_detail(request, pk: int):
-    application = _get_application(request, pk)
+    application = get_application_for_user(request.user, pk)
     return _render_detail(request, application)
 
 
 @login_required
 @require_POST
 def post_message(request, pk: int):
-    application = _get_application(request, pk)
+    application = get_application_for_user(request.user, pk)
     if not permissions.can_post_message(request.user, application):
         raise Http404
     form = forms.MessageForm(request.POST)
@@ -516,8 +491,8 @@ def post_message(request, pk: int):
 @login_required
 def withdraw_application(request, pk: int):
     """A confirmation page, then the withdrawal (any time before a decision)."""
-    application = _get_application(request, pk, may=permissions.is_owner)
-    if not may_take(get_transition("withdraw"), status=application.status, role=Role.HOLDER):
+    application = get_application_for_user(request.user, pk, may=permissions.is_owner)
+    if not permissions.can_withdraw(request.user, application):
         messages.info(
             request,
             _("Cette demande ne peut plus être retirée (statut : %(status)s).")
@@ -540,8 +515,8 @@ def withdraw_application(request, pk: int):
 
 @login_required
 def receipt_pdf(request, pk: int):
-    application = _get_application(request, pk)
-    if application.status == Status.DRAFT or not application.reference:
+    application = get_application_for_user(request.user, pk)
+    if not permissions.has_receipt(application):
         raise Http404
     response = HttpResponse(render_receipt_pdf(application=application), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{receipt_filename(application)}"'
@@ -553,7 +528,7 @@ def receipt_pdf(request, pk: int):
 
 @login_required
 def download_attachment(request, pk: int, attachment_pk: int):
-    attachment = _get_attachment(request, pk, attachment_pk)
+    attachment = get_attachment_for_user(request.user, pk, attachment_pk)
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError:
@@ -566,7 +541,7 @@ def download_attachment(request, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def delete_attachment(request, pk: int, attachment_pk: int):
-    attachment = _get_attachment(request, pk, attachment_pk, may=_may_edit_attachment)
+    attachment = get_attachment_for_user(request.user, pk, attachment_pk, may=access.may_edit_attachment)
     services.delete_attachment(user=request.user, attachment=attachment)
     messages.success(request, _("Document « %(name)s » supprimé.") % {"name": attachment.original_name})
     return redirect(_step_url(attachment.application, Step.ATTACHMENTS))
