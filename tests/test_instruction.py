@@ -749,7 +749,7 @@ def test_a_new_holder_is_not_kept_when_its_step_cannot_be_saved(world, resident,
     def refuse(**kwargs):
         raise ValidationError({"holder": ["Ce porteur ne peut pas être choisi pour le moment."]})
 
-    monkeypatch.setattr(services, "save_step", refuse)
+    monkeypatch.setattr(services.drafts, "save_step", refuse)  # where save_holder_for_application finds it
     response = _client(resident).post(
         _step_url(draft, "holder"),
         {

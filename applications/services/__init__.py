@@ -25,7 +25,13 @@ from applications.services.criteria import (
 )
 from applications.services.drafts import STEP_FIELDS, save_step, start_draft
 from applications.services.guards import EDIT_CONFLICT_MESSAGE, EditConflict
-from applications.services.holders import HOLDER_FIELDS, create_holder, update_holder
+from applications.services.holders import (
+    HOLDER_FIELDS,
+    StepRefused,
+    create_holder,
+    save_holder_for_application,
+    update_holder,
+)
 from applications.services.instruction import (
     add_staff_note,
     declare_eligible,
@@ -45,6 +51,7 @@ __all__ = [
     "MAX_ATTACHMENTS",
     "STEP_FIELDS",
     "EditConflict",
+    "StepRefused",
     "add_attachment",
     "add_staff_note",
     "apply_transition",
@@ -58,6 +65,7 @@ __all__ = [
     "request_completion",
     "resubmit_application",
     "save_budget",
+    "save_holder_for_application",
     "save_step",
     "send_holder_notice",
     "send_staff_notice",

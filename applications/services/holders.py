@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from applications import rules
 from applications.locks import lock_holder
-from applications.models import Holder
+from applications.models import Application, Holder
+from applications.services import drafts
 from applications.services.guards import refused
 from core.services import record_audit
 from core.validation import merge_errors, raise_if
@@ -83,3 +84,33 @@ def update_holder(*, user, holder: Holder, data: dict) -> Holder:
             actor=user, action="holder.update", target=locked, summary=locked.name, data={"fields": sorted(data)}
         )
     return locked
+
+
+class StepRefused(ValidationError):
+    """The holder could be saved, but the request's holder step refused it (the whole change was undone)."""
+
+
+def save_holder_for_application(
+    *, user, application: Application, data: dict, holder: Holder | None = None, expected_version: int | None = None
+) -> Holder:
+    """Create a holder (`holder` None) or update the user's `holder`, then choose it for the request: all or nothing.
+
+    A refused holder raises ValidationError (its fields' errors); a refused step raises StepRefused, so that the
+    page shows each error on the form that sent it.
+    """
+    with transaction.atomic():
+        if holder is None:
+            saved = create_holder(user=user, data=data)
+        else:
+            saved = update_holder(user=user, holder=holder, data=data)
+        try:
+            drafts.save_step(
+                user=user,
+                application=application,
+                step=Application.Step.HOLDER,
+                data={"holder": saved},
+                expected_version=expected_version,
+            )
+        except ValidationError as error:
+            raise StepRefused(error) from error
+    return saved
