@@ -317,24 +317,16 @@ def _flatten(field_errors: Errors) -> list[str]:
     return [message for messages in field_errors.values() for message in messages]
 
 
-def submission_errors(*, application: Application, today: datetime.date, check_call: bool) -> dict[str, list[str]]:
-    """Everything to fix before (re)submitting, by step slug. `check_call`: the call must be open (first filing)."""
-    Step = Application.Step
-    fund = application.fund
-    steps: dict[str, list[str]] = {}
-
-    # Holder
-    holder_errors: list[str] = []
+def _holder_errors(application: Application) -> list[str]:
     holder = application.holder
     if holder is None:
-        holder_errors.append(_("Choisissez ou créez le porteur du projet (collectif ou association)."))
-    elif holder.owner_id != application.created_by_id:
-        holder_errors.append(_("Choisissez un porteur que vous avez vous-même enregistré."))
-    else:
-        holder_errors.extend(_flatten(check_holder(holder=holder)))
-    steps[Step.HOLDER] = holder_errors
+        return [_("Choisissez ou créez le porteur du projet (collectif ou association).")]
+    if holder.owner_id != application.created_by_id:
+        return [_("Choisissez un porteur que vous avez vous-même enregistré.")]
+    return _flatten(check_holder(holder=holder))
 
-    # Project
+
+def _project_errors(application: Application, fund: Fund) -> list[str]:
     project: list[str] = []
     _required(project, application.title, _("Donnez un titre à votre projet."))
     if application.theme_id is None:
@@ -348,9 +340,10 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
             project.append(_("Cette ambition n'est pas retenue par ce fonds : choisissez-en une dans la liste."))
     _required(project, application.objectives, _("Décrivez les objectifs de votre projet."))
     _required(project, application.description, _("Décrivez votre projet : ce qui va se passer, avec qui."))
-    steps[Step.PROJECT] = project
+    return project
 
-    # When and where
+
+def _when_where_errors(application: Application, fund: Fund) -> list[str]:
     when_where: list[str] = []
     _required(when_where, application.starts_at, _("Indiquez la date et l'heure de début du projet."))
     _required(when_where, application.ends_at, _("Indiquez la date et l'heure de fin du projet."))
@@ -360,9 +353,10 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
         when_where.append(_("Choisissez le quartier où a lieu le projet."))
     elif not fund.neighbourhoods.filter(pk=application.neighbourhood_id).exists():
         when_where.append(_("Ce quartier n'est pas couvert par ce fonds : choisissez-en un dans la liste."))
-    steps[Step.WHEN_WHERE] = when_where
+    return when_where
 
-    # People
+
+def _people_errors(application: Application) -> list[str]:
     people: list[str] = []
     _required(people, application.expected_public, _("Décrivez le public attendu."))
     _required(people, application.expected_women, _("Indiquez le nombre de femmes attendues (0 si aucune)."))
@@ -372,43 +366,38 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
         application.residents_mobilised,
         _("Indiquez combien d'habitant·es se mobilisent pour organiser le projet."),
     )
-    steps[Step.PEOPLE] = people
+    return people
 
-    # Budget
+
+def _budget_errors(application: Application, fund: Fund) -> list[str]:
     lines = list(application.budget_lines.all())
-    budget: list[str] = []
-    budget.extend(
-        _flatten(
-            check_amount(
-                fund=fund, user=application.created_by, amount=application.amount_requested, application=application
-            )
-        )
+    expenses = [line for line in lines if line.side == BudgetLine.Side.EXPENSE]
+    resources = [line for line in lines if line.side == BudgetLine.Side.RESOURCE]
+    amount = check_amount(
+        fund=fund, user=application.created_by, amount=application.amount_requested, application=application
     )
-    budget.extend(
-        _flatten(
-            check_expense_categories(
-                categories=[line.category for line in lines if line.side == BudgetLine.Side.EXPENSE]
-            )
-        )
+    categories = check_expense_categories(categories=[line.category for line in expenses])
+    balance = check_budget(
+        expenses=[line.amount for line in expenses],
+        resources=[line.amount for line in resources],
+        amount_requested=application.amount_requested,
     )
-    budget.extend(
-        _flatten(
-            check_budget(
-                expenses=[line.amount for line in lines if line.side == BudgetLine.Side.EXPENSE],
-                resources=[line.amount for line in lines if line.side == BudgetLine.Side.RESOURCE],
-                amount_requested=application.amount_requested,
-            )
-        )
-    )
-    steps[Step.BUDGET] = budget
+    return [*_flatten(amount), *_flatten(categories), *_flatten(balance)]
 
-    steps[Step.ATTACHMENTS] = _flatten(check_required_attachments(application=application))
 
-    summary: list[str] = []
-    if check_call:
-        summary.extend(_flatten(check_call_open(fund=fund, today=today)))
-    steps[Step.SUMMARY] = summary
-
+def submission_errors(*, application: Application, today: datetime.date, check_call: bool) -> dict[str, list[str]]:
+    """Everything to fix before (re)submitting, by step slug. `check_call`: the call must be open (first filing)."""
+    Step = Application.Step
+    fund = application.fund
+    steps: dict[str, list[str]] = {
+        Step.HOLDER: _holder_errors(application),
+        Step.PROJECT: _project_errors(application, fund),
+        Step.WHEN_WHERE: _when_where_errors(application, fund),
+        Step.PEOPLE: _people_errors(application),
+        Step.BUDGET: _budget_errors(application, fund),
+        Step.ATTACHMENTS: _flatten(check_required_attachments(application=application)),
+        Step.SUMMARY: _flatten(check_call_open(fund=fund, today=today)) if check_call else [],
+    }
     return {str(step): [str(m) for m in messages] for step, messages in steps.items() if messages}
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import rules
-from applications.models import Holder
+from applications.models import HOLDER_FIELDS, Holder
 from core.forms import add_errors
 
 NEW_HOLDER = "new"
@@ -60,19 +60,7 @@ class HolderForm(forms.ModelForm):
 
     class Meta:
         model = Holder
-        fields = [
-            "kind",
-            "name",
-            "referent_name",
-            "referent_phone",
-            "co_holders_count",
-            "co_holders_first_names",
-            "siret",
-            "rna",
-            "address",
-            "postcode",
-            "city",
-        ]
+        fields = list(HOLDER_FIELDS)
         labels = {
             "kind": _("Vous êtes"),
             "name": _("Nom du collectif ou de l'association"),

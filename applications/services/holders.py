@@ -7,26 +7,12 @@ from django.utils.translation import gettext as _
 
 from applications import rules
 from applications.locks import lock_holder
-from applications.models import Application, Holder
+from applications.models import HOLDER_FIELDS, Application, Holder
 from applications.services import drafts
 from applications.services.guards import refused
 from core.services import record_audit
 from core.validation import merge_errors, raise_if
 from funds.validators import normalize_identifier
-
-HOLDER_FIELDS = (
-    "kind",
-    "name",
-    "referent_name",
-    "referent_phone",
-    "co_holders_count",
-    "co_holders_first_names",
-    "siret",
-    "rna",
-    "address",
-    "postcode",
-    "city",
-)
 
 
 def _fill_holder(*, holder: Holder, data: dict) -> None:

@@ -1,5 +1,7 @@
 """Instruction by the carrier association's staff: start, ask for a completion, private notes, eligibility."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,6 +17,35 @@ from core.services import record_audit
 from core.validation import Errors, copy_fields, merge_errors, raise_if
 
 
+def _take(
+    *,
+    user,
+    application: Application,
+    transition: str,
+    expected_version: int | None,
+    comment: str = "",
+    notice: str = "",
+    before: Callable[[Application], None] | None = None,
+) -> Application:
+    """Lock the request, refuse a stale page, run `before` (more refusals), take `transition` as staff and, once
+    committed, e-mail the holder the template `notice` with the recorded comment."""
+    with transaction.atomic():
+        locked = lock_application(application)
+        check_version(locked, expected_version)
+        if before is not None:
+            before(locked)
+        change = apply_transition(
+            user=user, application=locked, transition=transition, role=Role.STAFF, comment=comment
+        )
+        if notice:
+            transaction.on_commit(
+                lambda: send_holder_notice(application_id=locked.pk, name=notice, comment=change.comment),
+                robust=True,
+            )
+    copy_fields(application, locked, ("status", "version", "updated_at"))
+    return locked
+
+
 def request_completion(
     *, user, application: Application, message: str, expected_version: int | None = None
 ) -> Application:
@@ -22,18 +53,14 @@ def request_completion(
     check_instructs(
         user, application, _("Seule l'équipe de l'association porteuse du fonds peut demander un complément.")
     )
-    with transaction.atomic():
-        locked = lock_application(application)
-        check_version(locked, expected_version)
-        change = apply_transition(
-            user=user, application=locked, transition="request_completion", role=Role.STAFF, comment=message
-        )
-        transaction.on_commit(
-            lambda: send_holder_notice(application_id=locked.pk, name="completion_requested", comment=change.comment),
-            robust=True,
-        )
-    copy_fields(application, locked, ("status", "version", "updated_at"))
-    return locked
+    return _take(
+        user=user,
+        application=application,
+        transition="request_completion",
+        expected_version=expected_version,
+        comment=message,
+        notice="completion_requested",
+    )
 
 
 def start_review(*, user, application: Application, expected_version: int | None = None) -> Application:
@@ -43,12 +70,7 @@ def start_review(*, user, application: Application, expected_version: int | None
     )
     # The grid is committed on its own (before the request's row is locked): it stays even if the review cannot start.
     ensure_default_criteria(fund=application.fund, user=user)
-    with transaction.atomic():
-        locked = lock_application(application)
-        check_version(locked, expected_version)
-        apply_transition(user=user, application=locked, transition="start_review", role=Role.STAFF)
-    copy_fields(application, locked, ("status", "version", "updated_at"))
-    return locked
+    return _take(user=user, application=application, transition="start_review", expected_version=expected_version)
 
 
 def add_staff_note(*, user, application: Application, body: str) -> StaffNote:
@@ -85,20 +107,20 @@ def declare_eligible(
     # A fund without a grid gets the default one, committed on its own: the refusal below names its criteria,
     # which staff then find on the page.
     ensure_default_criteria(fund=application.fund, user=user)
-    with transaction.atomic():
-        locked = lock_application(application)
-        check_version(locked, expected_version)
+
+    def before(locked: Application) -> None:
         check_transition_possible(locked, "declare_eligible")
         raise_if(unmet_required_criteria(application=locked))
-        change = apply_transition(
-            user=user, application=locked, transition="declare_eligible", role=Role.STAFF, comment=comment
-        )
-        transaction.on_commit(
-            lambda: send_holder_notice(application_id=locked.pk, name="declared_eligible", comment=change.comment),
-            robust=True,
-        )
-    copy_fields(application, locked, ("status", "version", "updated_at"))
-    return locked
+
+    return _take(
+        user=user,
+        application=application,
+        transition="declare_eligible",
+        expected_version=expected_version,
+        comment=comment,
+        notice="declared_eligible",
+        before=before,
+    )
 
 
 def declare_ineligible(
@@ -122,16 +144,12 @@ def declare_ineligible(
                 ]
             }
         )
-    with transaction.atomic():
-        locked = lock_application(application)
-        check_version(locked, expected_version)
-        check_transition_possible(locked, "declare_ineligible")
-        change = apply_transition(
-            user=user, application=locked, transition="declare_ineligible", role=Role.STAFF, comment=reason
-        )
-        transaction.on_commit(
-            lambda: send_holder_notice(application_id=locked.pk, name="declared_ineligible", comment=change.comment),
-            robust=True,
-        )
-    copy_fields(application, locked, ("status", "version", "updated_at"))
-    return locked
+    return _take(
+        user=user,
+        application=application,
+        transition="declare_ineligible",
+        expected_version=expected_version,
+        comment=reason,
+        notice="declared_ineligible",
+        before=lambda locked: check_transition_possible(locked, "declare_ineligible"),
+    )
