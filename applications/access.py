@@ -7,6 +7,7 @@ or of an app above (e.g. the bilans' permissions).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -39,3 +40,34 @@ def get_attachment_for_user(
     if not may(user, attachment):
         raise Http404
     return attachment
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What `user` may do with one request, for its page's buttons (each view still checks its own action)."""
+
+    is_owner: bool
+    can_edit: bool
+    can_resubmit: bool
+    can_withdraw: bool
+    can_post_message: bool
+    can_instruct: bool  # opens the staff's instruction page
+    has_receipt: bool
+
+
+def abilities(user, application: Application) -> Abilities:
+    is_owner = permissions.is_owner(user, application)
+    return Abilities(
+        is_owner=is_owner,
+        can_edit=permissions.can_edit_application(user, application),
+        can_resubmit=permissions.can_resubmit(user, application),
+        can_withdraw=permissions.can_withdraw(user, application),
+        can_post_message=permissions.can_post_message(user, application),
+        can_instruct=not is_owner and permissions.can_view_instruction(user, application),
+        has_receipt=permissions.has_receipt(application),
+    )
+
+
+def may_edit_attachment(user, attachment: Attachment) -> bool:
+    """A document is deleted by whoever may edit its request (the owner, while the request is editable)."""
+    return permissions.can_edit_application(user, attachment.application)

@@ -1,28 +1,19 @@
 """E-mails about a request. Sent after the transaction commits (see services), in French.
 
-Templates live in templates/applications/emails/: `<name>_subject.txt` (one line) and `<name>_body.txt`.
+Templates live in templates/applications/emails/: `<name>_subject.txt` (one line) and `<name>_body.txt`;
+`core.emails.send_templated` renders and sends them.
 """
 
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from applications.models import Application
+from core.emails import absolute_url, send_templated, unique_addresses
 
-logger = logging.getLogger(__name__)
+__all__ = ["absolute_url", "application_url", "association_recipients", "send", "staff_application_url"]
 
 DETAIL_URL_NAME = "applications:application_detail"
 STAFF_URL_NAME = "staff:application"
-
-
-def absolute_url(path: str) -> str:
-    """An absolute link for an e-mail: PORTAL_BASE_URL (e.g. https://pic.example.org) + path."""
-    base = getattr(settings, "PORTAL_BASE_URL", "") or "http://localhost:8000"
-    return base.rstrip("/") + path
+TEMPLATE_DIR = "applications/emails"
 
 
 def application_url(application: Application) -> str:
@@ -37,33 +28,12 @@ def staff_application_url(application: Application) -> str:
 def association_recipients(application: Application) -> list[str]:
     """The carrier association's contact address and its staff's addresses, without duplicates."""
     association = application.fund.association
-    addresses = [association.contact_email, *association.staff.values_list("email", flat=True)]
-    seen: dict[str, None] = {}
-    for address in addresses:
-        if address and address.lower() not in seen:
-            seen[address.lower()] = None
-    return list(seen)
+    return unique_addresses([association.contact_email, *association.staff.values_list("email", flat=True)])
 
 
-def send_templated(
-    *,
-    name: str,
-    to: list[str],
-    context: dict,
-    attachments: list[tuple[str, bytes, str]] | None = None,
-    reply_to: list[str] | None = None,
-) -> int:
-    """Render `<name>_subject.txt` and `<name>_body.txt` in French and send one message to `to`."""
-    if not to:
-        return 0
-    context = {"portal_name": settings.PORTAL_NAME, **context}
-    with translation.override("fr"):
-        subject = " ".join(render_to_string(f"applications/emails/{name}_subject.txt", context).split())
-        body = render_to_string(f"applications/emails/{name}_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to)
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    return message.send()
+def send(*, name: str, to: list[str], context: dict, **kwargs) -> int:
+    """Send the template pair `templates/applications/emails/<name>_*.txt` (see `core.emails.send_templated`)."""
+    return send_templated(name=f"{TEMPLATE_DIR}/{name}", to=to, context=context, **kwargs)
 
 
 def base_context(application: Application) -> dict:

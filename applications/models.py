@@ -12,6 +12,20 @@ from funds.models import MONEY, AssociationStaff, CvsAmbition, Fund, FundCoFunde
 from funds.validators import validate_rna, validate_siret
 
 MAX_PEOPLE = 100_000
+# The holder's fields a resident fills in (the holder form, the holder services).
+HOLDER_FIELDS = (
+    "kind",
+    "name",
+    "referent_name",
+    "referent_phone",
+    "co_holders_count",
+    "co_holders_first_names",
+    "siret",
+    "rna",
+    "address",
+    "postcode",
+    "city",
+)
 
 
 class Holder(models.Model):

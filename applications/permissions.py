@@ -5,7 +5,7 @@ each answers with at most one small query.
 """
 
 from applications.models import Application, Attachment
-from applications.workflow import HOLDER_EDITABLE, Status
+from applications.workflow import HOLDER_EDITABLE, Role, Status, get_transition, may_take
 from funds.models import FundCoFunder
 from funds.permissions import is_association_staff
 
@@ -79,3 +79,20 @@ def can_instruct(user, application: Application) -> bool:
 def can_view_instruction(user, application: Application) -> bool:
     """The staff request page: who may instruct, once the request is filed (staff never see drafts)."""
     return application.status != Status.DRAFT and can_instruct(user, application)
+
+
+def can_withdraw(user, application: Application) -> bool:
+    """The owner withdraws the request at any time before a decision (the workflow's `withdraw` sources)."""
+    return is_owner(user, application) and may_take(
+        get_transition("withdraw"), status=application.status, role=Role.HOLDER
+    )
+
+
+def can_resubmit(user, application: Application) -> bool:
+    """The owner files again a request the association sent back for completion."""
+    return is_owner(user, application) and application.status == Status.COMPLETION_REQUESTED
+
+
+def has_receipt(application: Application) -> bool:
+    """A filed request has a PDF receipt (a draft has no reference yet)."""
+    return application.status != Status.DRAFT and bool(application.reference)

@@ -2,33 +2,28 @@
 
 Each `check_*` returns a dict {field: [French messages]} (empty: nothing to fix), so forms show the
 messages beside their fields and services refuse the change with the same words. Messages say how
-to fix the problem. `check_uploaded_file` is the exception: it raises (a refused file is never stored).
+to fix the problem. Upload checks live in `core.uploads`.
 """
 
 import datetime
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.budget import NON_ELIGIBLE_EXPENSE_CATEGORIES, ExpenseCategory, ResourceCategory
 from applications.models import Application, Attachment, BudgetLine, Holder
-from applications.workflow import Status
+from applications.workflow import NOT_FILED, Status
+from core.money import CENT
 from core.templatetags.portal_format import format_money
+from core.uploads import check_uploaded_file  # noqa: F401  (kept importable from here: reports.uploads)
+from core.validation import Errors, add_error, french_day, merge_errors
 from funds.models import Fund
 from funds.validators import normalize_identifier, validate_rna, validate_siret
 
-Errors = dict[str, list[str]]
-
-ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-SNIFF_BYTES = 8192
 MAX_BUDGET_LINES = 50
-CENT = Decimal("0.01")
 
 
 def _to_decimal(value) -> Decimal | None:
@@ -38,20 +33,6 @@ def _to_decimal(value) -> Decimal | None:
         return Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         return None
-
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(str(message))
-
-
-def _merge(target: Errors, source: Errors) -> Errors:
-    for field, messages in source.items():
-        target.setdefault(field, []).extend(messages)
-    return target
-
-
-def _day(value: datetime.date) -> str:
-    return date_format(value, "d/m/Y")
 
 
 def _local_year(value: datetime.datetime) -> int:
@@ -67,10 +48,12 @@ def check_dates(*, fund: Fund, starts_at: datetime.datetime | None, ends_at: dat
     """The project ends after it starts, and both dates fall within the fund's year."""
     errors: Errors = {}
     if starts_at and ends_at and ends_at <= starts_at:
-        _add(errors, "ends_at", _("La fin du projet doit être après son début : vérifiez les dates et les heures."))
+        add_error(
+            errors, "ends_at", _("La fin du projet doit être après son début : vérifiez les dates et les heures.")
+        )
     for field, value in (("starts_at", starts_at), ("ends_at", ends_at)):
         if value and _local_year(value) != fund.year:
-            _add(
+            add_error(
                 errors,
                 field,
                 _(
@@ -86,26 +69,26 @@ def check_call_open(*, fund: Fund, today: datetime.date) -> Errors:
     """Requests are filed only while the fund's call for projects is open."""
     errors: Errors = {}
     if not fund.is_published:
-        _add(errors, NON_FIELD_ERRORS, _("Ce fonds n'accepte pas de demandes : choisissez un appel ouvert."))
+        add_error(errors, NON_FIELD_ERRORS, _("Ce fonds n'accepte pas de demandes : choisissez un appel ouvert."))
     elif today < fund.call_opens_on:
-        _add(
+        add_error(
             errors,
             NON_FIELD_ERRORS,
             _(
                 "L'appel à projets « %(fund)s » ouvre le %(opens)s (il sera clos le %(closes)s) : "
                 "revenez à partir de cette date pour déposer votre demande."
             )
-            % {"fund": fund.name, "opens": _day(fund.call_opens_on), "closes": _day(fund.call_closes_on)},
+            % {"fund": fund.name, "opens": french_day(fund.call_opens_on), "closes": french_day(fund.call_closes_on)},
         )
     elif today > fund.call_closes_on:
-        _add(
+        add_error(
             errors,
             NON_FIELD_ERRORS,
             _(
                 "L'appel à projets « %(fund)s » était ouvert du %(opens)s au %(closes)s : il est clos. "
                 "Contactez l'association porteuse ou choisissez un autre appel ouvert."
             )
-            % {"fund": fund.name, "opens": _day(fund.call_opens_on), "closes": _day(fund.call_closes_on)},
+            % {"fund": fund.name, "opens": french_day(fund.call_opens_on), "closes": french_day(fund.call_closes_on)},
         )
     return errors
 
@@ -117,7 +100,7 @@ def has_other_request_same_year(*, fund: Fund, user, application: Application | 
     """Has the user another filed, non-withdrawn request this year in a fund of the same association?"""
     others = Application.objects.filter(
         created_by=user, fund__association_id=fund.association_id, fund__year=fund.year
-    ).exclude(status__in=[Status.DRAFT, Status.WITHDRAWN])
+    ).exclude(status__in=NOT_FILED)
     if application is not None and application.pk:
         others = others.exclude(pk=application.pk)
     return others.exists()
@@ -137,14 +120,14 @@ def check_amount(*, fund: Fund, user, amount: Decimal | None, application: Appli
     errors: Errors = {}
     field = "amount_requested"
     if amount is None:
-        _add(errors, field, _("Indiquez le montant que vous demandez au fonds, en euros."))
+        add_error(errors, field, _("Indiquez le montant que vous demandez au fonds, en euros."))
         return errors
     amount = _to_decimal(amount)
     if amount is None or not amount.is_finite() or amount <= 0:
-        _add(errors, field, _("Le montant demandé doit être supérieur à 0 €."))
+        add_error(errors, field, _("Le montant demandé doit être supérieur à 0 €."))
         return errors
     if amount != amount.quantize(CENT):
-        _add(errors, field, _("Indiquez le montant en euros avec au plus deux chiffres après la virgule."))
+        add_error(errors, field, _("Indiquez le montant en euros avec au plus deux chiffres après la virgule."))
         return errors
     cap, is_second = applicable_cap(fund=fund, user=user, application=application)
     if amount > cap:
@@ -158,7 +141,7 @@ def check_amount(*, fund: Fund, user, amount: Decimal | None, application: Appli
                 "fund": fund.name,
                 "cap": format_money(cap),
             }
-        _add(errors, field, message)
+        add_error(errors, field, message)
     return errors
 
 
@@ -166,7 +149,7 @@ def check_budget(*, expenses: list[Decimal], resources: list[Decimal], amount_re
     """Expenses equal the other resources plus the amount asked (a provisional budget is balanced)."""
     errors: Errors = {}
     if not expenses:
-        _add(errors, NON_FIELD_ERRORS, _("Ajoutez au moins une dépense à votre budget prévisionnel."))
+        add_error(errors, NON_FIELD_ERRORS, _("Ajoutez au moins une dépense à votre budget prévisionnel."))
         return errors
     total_expenses = sum(expenses, Decimal("0"))
     total_resources = sum(resources, Decimal("0")) + (amount_requested or Decimal("0"))
@@ -176,7 +159,7 @@ def check_budget(*, expenses: list[Decimal], resources: list[Decimal], amount_re
             advice = _("il manque %(diff)s de ressources, ou diminuez les dépenses.")
         else:
             advice = _("les ressources dépassent les dépenses de %(diff)s : ajustez les montants.")
-        _add(
+        add_error(
             errors,
             NON_FIELD_ERRORS,
             _(
@@ -196,7 +179,7 @@ def check_expense_categories(*, categories: Iterable[str]) -> Errors:
     """Micro-project funds pay running costs only."""
     errors: Errors = {}
     for category in sorted(set(categories) & set(NON_ELIGIBLE_EXPENSE_CATEGORIES)):
-        _add(
+        add_error(
             errors,
             "category",
             _(
@@ -213,28 +196,28 @@ def check_budget_line(*, side: str, category: str, grant_source: str, label: str
     errors: Errors = {}
     if side == BudgetLine.Side.EXPENSE:
         if category not in ExpenseCategory.values:
-            _add(errors, "category", _("Choisissez une catégorie de dépense dans la liste."))
+            add_error(errors, "category", _("Choisissez une catégorie de dépense dans la liste."))
         else:
-            _merge(errors, check_expense_categories(categories=[category]))
+            merge_errors(errors, check_expense_categories(categories=[category]))
     elif side == BudgetLine.Side.RESOURCE:
         if category not in ResourceCategory.values:
-            _add(errors, "category", _("Choisissez une catégorie de ressource dans la liste."))
+            add_error(errors, "category", _("Choisissez une catégorie de ressource dans la liste."))
     else:
-        _add(errors, "side", _("Indiquez s'il s'agit d'une dépense ou d'une ressource."))
+        add_error(errors, "side", _("Indiquez s'il s'agit d'une dépense ou d'une ressource."))
     if grant_source and not (side == BudgetLine.Side.RESOURCE and category == ResourceCategory.GRANTS):
-        _add(errors, "grant_source", _("Le financeur ne s'indique que pour une subvention (ressource 74)."))
+        add_error(errors, "grant_source", _("Le financeur ne s'indique que pour une subvention (ressource 74)."))
     if side == BudgetLine.Side.RESOURCE and category == ResourceCategory.GRANTS and not grant_source:
-        _add(errors, "grant_source", _("Précisez qui verse cette subvention (Région, commune, CAF...)."))
+        add_error(errors, "grant_source", _("Précisez qui verse cette subvention (Région, commune, CAF...)."))
     if not (label or "").strip():
-        _add(errors, "label", _("Décrivez la ligne en quelques mots, par exemple « Location de tables »."))
+        add_error(errors, "label", _("Décrivez la ligne en quelques mots, par exemple « Location de tables »."))
     if amount is None:
-        _add(errors, "amount", _("Indiquez le montant de la ligne en euros."))
+        add_error(errors, "amount", _("Indiquez le montant de la ligne en euros."))
     else:
         amount = _to_decimal(amount)
         if amount is None or not amount.is_finite() or amount <= 0:
-            _add(errors, "amount", _("Le montant d'une ligne doit être supérieur à 0 €."))
+            add_error(errors, "amount", _("Le montant d'une ligne doit être supérieur à 0 €."))
         elif amount != amount.quantize(CENT):
-            _add(errors, "amount", _("Indiquez le montant en euros avec au plus deux chiffres après la virgule."))
+            add_error(errors, "amount", _("Indiquez le montant en euros avec au plus deux chiffres après la virgule."))
     return errors
 
 
@@ -245,14 +228,14 @@ def check_holder(*, holder: Holder) -> Errors:
     """An association: SIRET or RNA (valid), address, republican commitment. A group: referent, co-holders."""
     errors: Errors = {}
     if not (holder.name or "").strip():
-        _add(errors, "name", _("Indiquez le nom du collectif ou de l'association."))
+        add_error(errors, "name", _("Indiquez le nom du collectif ou de l'association."))
     if not (holder.referent_name or "").strip():
-        _add(errors, "referent_name", _("Indiquez le nom et le prénom de la personne référente du projet."))
+        add_error(errors, "referent_name", _("Indiquez le nom et le prénom de la personne référente du projet."))
     if holder.kind == Holder.Kind.ASSOCIATION:
         siret = normalize_identifier(holder.siret)
         rna = normalize_identifier(holder.rna)
         if not siret and not rna:
-            _add(
+            add_error(
                 errors,
                 "siret",
                 _(
@@ -266,15 +249,15 @@ def check_holder(*, holder: Holder) -> Errors:
                     validator(value)
                 except ValidationError as error:
                     for message in error.messages:
-                        _add(errors, field, message)
+                        add_error(errors, field, message)
         if not (holder.address or "").strip():
-            _add(errors, "address", _("Indiquez l'adresse du siège de l'association."))
+            add_error(errors, "address", _("Indiquez l'adresse du siège de l'association."))
         if not (holder.postcode or "").strip():
-            _add(errors, "postcode", _("Indiquez le code postal du siège de l'association."))
+            add_error(errors, "postcode", _("Indiquez le code postal du siège de l'association."))
         if not (holder.city or "").strip():
-            _add(errors, "city", _("Indiquez la ville du siège de l'association."))
+            add_error(errors, "city", _("Indiquez la ville du siège de l'association."))
         if holder.republican_commitment_accepted_at is None:
-            _add(
+            add_error(
                 errors,
                 "republican_commitment",
                 _(
@@ -284,19 +267,19 @@ def check_holder(*, holder: Holder) -> Errors:
             )
     elif holder.kind == Holder.Kind.GROUP:
         if not holder.co_holders_count:
-            _add(
+            add_error(
                 errors,
                 "co_holders_count",
                 _("Un collectif réunit plusieurs habitant·es : indiquez combien d'autres personnes portent le projet."),
             )
         if not (holder.co_holders_first_names or "").strip():
-            _add(
+            add_error(
                 errors,
                 "co_holders_first_names",
                 _("Indiquez les prénoms des co-porteur·ses, séparés par des virgules."),
             )
     else:
-        _add(errors, "kind", _("Indiquez si vous êtes un collectif d'habitant·es ou une association."))
+        add_error(errors, "kind", _("Indiquez si vous êtes un collectif d'habitant·es ou une association."))
     return errors
 
 
@@ -313,56 +296,13 @@ def check_required_attachments(*, application: Application) -> Errors:
     present = {attachment.kind for attachment in application.attachments.all()}
     for kind in required_attachment_kinds(application=application):
         if kind not in present:
-            _add(
+            add_error(
                 errors,
                 "attachments",
                 _("Ajoutez ce document : %(kind)s (PDF, JPEG ou PNG, 5 Mo au plus).")
                 % {"kind": Attachment.Kind(kind).label},
             )
     return errors
-
-
-def check_uploaded_file(*, uploaded_file) -> str:
-    """Return the content type sniffed from the file's first bytes; raise ValidationError if refused.
-
-    The name and the browser's content type are not trusted: an executable renamed .pdf is refused.
-    """
-    max_size = settings.MAX_UPLOAD_SIZE
-    max_mb = max_size // (1024 * 1024)
-    size = uploaded_file.size
-    if not size:
-        raise ValidationError({"file": [_("Ce fichier est vide : choisissez un autre fichier.")]}, code="empty")
-    if size > max_size:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "Ce fichier pèse %(size)s Mo : le maximum est de %(max)s Mo. Réduisez-le (scan en "
-                        "noir et blanc, photo moins lourde) ou envoyez seulement les pages utiles."
-                    )
-                    % {"size": f"{size / (1024 * 1024):.1f}".replace(".", ","), "max": max_mb}
-                ]
-            },
-            code="too_large",
-        )
-    uploaded_file.seek(0)
-    head = uploaded_file.read(SNIFF_BYTES)
-    uploaded_file.seek(0)
-    kind = filetype.guess(head)
-    content_type = kind.mime if kind is not None else None
-    if content_type not in ALLOWED_CONTENT_TYPES:
-        raise ValidationError(
-            {
-                "file": [
-                    _(
-                        "Ce fichier n'est pas un document PDF, JPEG ou PNG (son contenu a été vérifié, pas "
-                        "seulement son nom). Enregistrez-le en PDF ou prenez-le en photo, puis réessayez."
-                    )
-                ]
-            },
-            code="bad_type",
-        )
-    return content_type
 
 
 # --- Submission -----------------------------------------------------------------------------------
@@ -377,24 +317,16 @@ def _flatten(field_errors: Errors) -> list[str]:
     return [message for messages in field_errors.values() for message in messages]
 
 
-def submission_errors(*, application: Application, today: datetime.date, check_call: bool) -> dict[str, list[str]]:
-    """Everything to fix before (re)submitting, by step slug. `check_call`: the call must be open (first filing)."""
-    Step = Application.Step
-    fund = application.fund
-    steps: dict[str, list[str]] = {}
-
-    # Holder
-    holder_errors: list[str] = []
+def _holder_errors(application: Application) -> list[str]:
     holder = application.holder
     if holder is None:
-        holder_errors.append(_("Choisissez ou créez le porteur du projet (collectif ou association)."))
-    elif holder.owner_id != application.created_by_id:
-        holder_errors.append(_("Choisissez un porteur que vous avez vous-même enregistré."))
-    else:
-        holder_errors.extend(_flatten(check_holder(holder=holder)))
-    steps[Step.HOLDER] = holder_errors
+        return [_("Choisissez ou créez le porteur du projet (collectif ou association).")]
+    if holder.owner_id != application.created_by_id:
+        return [_("Choisissez un porteur que vous avez vous-même enregistré.")]
+    return _flatten(check_holder(holder=holder))
 
-    # Project
+
+def _project_errors(application: Application, fund: Fund) -> list[str]:
     project: list[str] = []
     _required(project, application.title, _("Donnez un titre à votre projet."))
     if application.theme_id is None:
@@ -408,9 +340,10 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
             project.append(_("Cette ambition n'est pas retenue par ce fonds : choisissez-en une dans la liste."))
     _required(project, application.objectives, _("Décrivez les objectifs de votre projet."))
     _required(project, application.description, _("Décrivez votre projet : ce qui va se passer, avec qui."))
-    steps[Step.PROJECT] = project
+    return project
 
-    # When and where
+
+def _when_where_errors(application: Application, fund: Fund) -> list[str]:
     when_where: list[str] = []
     _required(when_where, application.starts_at, _("Indiquez la date et l'heure de début du projet."))
     _required(when_where, application.ends_at, _("Indiquez la date et l'heure de fin du projet."))
@@ -420,9 +353,10 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
         when_where.append(_("Choisissez le quartier où a lieu le projet."))
     elif not fund.neighbourhoods.filter(pk=application.neighbourhood_id).exists():
         when_where.append(_("Ce quartier n'est pas couvert par ce fonds : choisissez-en un dans la liste."))
-    steps[Step.WHEN_WHERE] = when_where
+    return when_where
 
-    # People
+
+def _people_errors(application: Application) -> list[str]:
     people: list[str] = []
     _required(people, application.expected_public, _("Décrivez le public attendu."))
     _required(people, application.expected_women, _("Indiquez le nombre de femmes attendues (0 si aucune)."))
@@ -432,43 +366,38 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
         application.residents_mobilised,
         _("Indiquez combien d'habitant·es se mobilisent pour organiser le projet."),
     )
-    steps[Step.PEOPLE] = people
+    return people
 
-    # Budget
+
+def _budget_errors(application: Application, fund: Fund) -> list[str]:
     lines = list(application.budget_lines.all())
-    budget: list[str] = []
-    budget.extend(
-        _flatten(
-            check_amount(
-                fund=fund, user=application.created_by, amount=application.amount_requested, application=application
-            )
-        )
+    expenses = [line for line in lines if line.side == BudgetLine.Side.EXPENSE]
+    resources = [line for line in lines if line.side == BudgetLine.Side.RESOURCE]
+    amount = check_amount(
+        fund=fund, user=application.created_by, amount=application.amount_requested, application=application
     )
-    budget.extend(
-        _flatten(
-            check_expense_categories(
-                categories=[line.category for line in lines if line.side == BudgetLine.Side.EXPENSE]
-            )
-        )
+    categories = check_expense_categories(categories=[line.category for line in expenses])
+    balance = check_budget(
+        expenses=[line.amount for line in expenses],
+        resources=[line.amount for line in resources],
+        amount_requested=application.amount_requested,
     )
-    budget.extend(
-        _flatten(
-            check_budget(
-                expenses=[line.amount for line in lines if line.side == BudgetLine.Side.EXPENSE],
-                resources=[line.amount for line in lines if line.side == BudgetLine.Side.RESOURCE],
-                amount_requested=application.amount_requested,
-            )
-        )
-    )
-    steps[Step.BUDGET] = budget
+    return [*_flatten(amount), *_flatten(categories), *_flatten(balance)]
 
-    steps[Step.ATTACHMENTS] = _flatten(check_required_attachments(application=application))
 
-    summary: list[str] = []
-    if check_call:
-        summary.extend(_flatten(check_call_open(fund=fund, today=today)))
-    steps[Step.SUMMARY] = summary
-
+def submission_errors(*, application: Application, today: datetime.date, check_call: bool) -> dict[str, list[str]]:
+    """Everything to fix before (re)submitting, by step slug. `check_call`: the call must be open (first filing)."""
+    Step = Application.Step
+    fund = application.fund
+    steps: dict[str, list[str]] = {
+        Step.HOLDER: _holder_errors(application),
+        Step.PROJECT: _project_errors(application, fund),
+        Step.WHEN_WHERE: _when_where_errors(application, fund),
+        Step.PEOPLE: _people_errors(application),
+        Step.BUDGET: _budget_errors(application, fund),
+        Step.ATTACHMENTS: _flatten(check_required_attachments(application=application)),
+        Step.SUMMARY: _flatten(check_call_open(fund=fund, today=today)) if check_call else [],
+    }
     return {str(step): [str(m) for m in messages] for step, messages in steps.items() if messages}
 
 

@@ -6,19 +6,20 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import exports, forms, permissions, selectors, services
+from applications import forms, permissions, selectors, services
+from applications.access import get_application_for_user
+from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
-from applications.views import _apply_errors, _error_summary
-from applications.workflow import Role, transitions_from
-from core import public_cache
+from applications.workflow import IN_INSTRUCTION, Role, transitions_from
+from core import public_cache, tabular
+from core.forms import apply_errors, error_summary
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
@@ -30,10 +31,6 @@ def _staff_inbox(request) -> Inbox:
     if not is_any_association_staff(request.user):
         raise PermissionDenied
     return inbox(user=request.user, params=request.GET)
-
-
-def _export_filename(extension: str) -> str:
-    return f"demandes-{timezone.localdate():%Y-%m-%d}.{extension}"
 
 
 @login_required
@@ -55,18 +52,18 @@ def inbox_page(request):
 def inbox_csv(request):
     result = _staff_inbox(request)
     stream = io.StringIO()
-    exports.write_csv(result.applications.iterator(chunk_size=2000), stream)
-    response = HttpResponse(stream.getvalue(), content_type=exports.CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("csv")}"'
+    inbox_export.write_csv(result.applications.iterator(chunk_size=2000), stream)
+    response = HttpResponse(stream.getvalue(), content_type=tabular.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("csv")}"'
     return response
 
 
 @login_required
 def inbox_xlsx(request):
     result = _staff_inbox(request)
-    content = exports.xlsx_bytes(result.applications.iterator(chunk_size=2000))
-    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_export_filename("xlsx")}"'
+    content = inbox_export.xlsx_bytes(result.applications.iterator(chunk_size=2000))
+    response = HttpResponse(content, content_type=tabular.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("xlsx")}"'
     return response
 
 
@@ -80,20 +77,6 @@ ACTIONS = {
     "declare_ineligible": (forms.DeclareIneligibleForm, "non-recevable"),
 }
 NOTE_PREFIX = "note"
-
-
-def _get_instructed(request, pk: int) -> Application:
-    """The one access helper for a request's staff page and its actions: 404 for whoever may not instruct it
-    (other associations, funders, residents, the holder themself), and for drafts."""
-    application = get_object_or_404(
-        Application.objects.select_related(
-            "fund__association", "created_by", "holder", "theme", "ambition__stake", "neighbourhood"
-        ),
-        pk=pk,
-    )
-    if not permissions.can_view_instruction(request.user, application):
-        raise Http404
-    return application
 
 
 def _get_criterion(application: Application, criterion_pk: int) -> EligibilityCriterion:
@@ -120,7 +103,7 @@ def _render_page(request, application: Application, *, bound: dict | None = None
     detail = selectors.application_detail(application=application)
     thread = detail.pop("messages")
     instruction = selectors.instruction_detail(application=application)
-    grid_editable = application.status in services.CHECKLIST_STATUSES
+    grid_editable = application.status in IN_INSTRUCTION
     for row in instruction["checklist"]:
         criterion = row["criterion"]
         row["form"] = (
@@ -142,27 +125,27 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         "actions": actions,
         "grid_editable": grid_editable,
         "note_form": note_form,
-        "error_summary": _error_summary(*bound.values()),
+        "error_summary": error_summary(*bound.values()),
     }
     return render(request, "applications/staff/application.html", context)
 
 
 @login_required
 def application_page(request, pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     return _render_page(request, application)
 
 
 def _act(request, pk: int, slug: str, run, success: str):
     """Run one instruction action from its form; on refusal, the page again with the form's errors."""
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     form_class, prefix = ACTIONS[slug]
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             run(application, {**form.cleaned_data, "version": form.seen_version()})
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(_page_url(application))
@@ -228,7 +211,7 @@ def declare_ineligible(request, pk: int):
 @login_required
 @require_POST
 def record_check(request, pk: int, criterion_pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     criterion = _get_criterion(application, criterion_pk)
     form = _check_form(criterion, None, request.POST)
     if form.is_valid():
@@ -242,7 +225,7 @@ def record_check(request, pk: int, criterion_pk: int):
                 expected_version=form.seen_version(),
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
             return redirect(_page_url(application, f"critere-{criterion.pk}"))
@@ -252,13 +235,13 @@ def record_check(request, pk: int, criterion_pk: int):
 @login_required
 @require_POST
 def add_note(request, pk: int):
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
     if form.is_valid():
         try:
             services.add_staff_note(user=request.user, application=application, body=form.cleaned_data["body"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
             return redirect(_page_url(application, "notes"))
@@ -269,7 +252,7 @@ def add_note(request, pk: int):
 @require_POST
 def default_criteria(request, pk: int):
     """Give the request's fund the default eligibility grid (when it has none)."""
-    application = _get_instructed(request, pk)
+    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
     services.ensure_default_criteria(fund=application.fund, user=request.user)
     messages.success(
         request,

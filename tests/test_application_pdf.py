@@ -11,8 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from applications import services
+from applications.documents.receipt import render_receipt_pdf
 from applications.models import Holder
-from applications.pdf import render_receipt_pdf
 from tests import factories as f
 
 

@@ -1,154 +1,27 @@
-"""The staff inbox (Demandes à instruire): filters, sorting, counts, exports and who may see what."""
+"""The staff inbox (Demandes à instruire).
 
-import csv
-import datetime
-import io
+In this file: the list, its filters, sorting, pagination and counts.
+"""
+
 import re
-from decimal import Decimal
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import openpyxl
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from applications.exports import COLUMNS, HEADERS
 from applications.inbox import inbox
-from applications.models import Application
 from applications.workflow import Status
-from tests import factories as f
-
-PARIS = ZoneInfo("Europe/Paris")
-
-DOCUMENTED_HEADERS = [
-    "reference",
-    "title",
-    "fund",
-    "association",
-    "holder_name",
-    "holder_kind",
-    "theme",
-    "neighbourhood_code",
-    "neighbourhood",
-    "status",
-    "status_label",
-    "submitted_at",
-    "amount_requested",
-    "starts_on",
-    "ends_on",
-    "expected_women",
-    "expected_men",
-    "residents_mobilised",
-]
-
-
-def paris(year, month, day, hour=10, minute=0):
-    return datetime.datetime(year, month, day, hour, minute, tzinfo=PARIS)
-
-
-def filed(fund, reference, *, status=Status.SUBMITTED, submitted_at=None, holder_name=None, referent=None, **kwargs):
-    """A filed request built by the factory, with its status, reference and submission date set directly."""
-    if holder_name or referent:
-        owner = f.UserFactory()
-        kwargs["holder"] = f.HolderFactory(
-            owner=owner, name=holder_name or "Collectif", referent_name=referent or "Référent"
-        )
-        kwargs["created_by"] = owner
-    return f.ApplicationFactory(
-        fund=fund,
-        status=status,
-        reference=reference,
-        submitted_at=submitted_at or paris(2025, 3, 1),
-        budget=False,
-        **kwargs,
-    )
-
-
-@pytest.fixture
-def hommelet_2024(world):
-    """A second fund of the Hommelet association, in another QPV."""
-    nouveau_roubaix = f.NeighbourhoodFactory(code="QN05981M", name="Nouveau Roubaix")
-    return f.FundFactory(
-        association=world.hommelet,
-        name="FPH Hommelet 2024",
-        slug="fph-hommelet-2024",
-        year=2024,
-        themes=world.themes,
-        neighbourhoods=[nouveau_roubaix],
-    )
-
-
-@pytest.fixture
-def requests_(world, hommelet_2024):
-    """Four filed Hommelet requests, a Hommelet draft, and a Lille Sud request."""
-    innovation, isolement = world.themes
-    return {
-        "party": filed(
-            world.fund,
-            "PIC-2025-0001",
-            title="Fête des voisins",
-            submitted_at=paris(2025, 3, 1, 10),
-            amount_requested=Decimal("250.00"),
-            theme=innovation,
-            holder_name="Collectif de la rue de la Paix",
-            referent="Nadia Benali",
-        ),
-        "repair": filed(
-            world.fund,
-            "PIC-2025-0002",
-            status=Status.UNDER_REVIEW,
-            title="Repair café",
-            submitted_at=paris(2025, 3, 15, 23, 30),
-            amount_requested=Decimal("800.00"),
-            theme=isolement,
-            holder_name="Les Bricoleurs",
-            referent="Karim Haddad",
-        ),
-        "reading": filed(
-            world.fund,
-            "PIC-2025-0003",
-            status=Status.ELIGIBLE,
-            title="Club de lecture",
-            submitted_at=paris(2025, 4, 2, 9),
-            amount_requested=Decimal("400.00"),
-            theme=innovation,
-            holder_name="Lire ensemble",
-            referent="Sophie Martin",
-        ),
-        "garden": filed(
-            hommelet_2024,
-            "FPH-2024-0001",
-            status=Status.GRANTED,
-            title="Jardin partagé",
-            submitted_at=paris(2024, 11, 20, 14),
-            amount_requested=Decimal("1000.00"),
-            theme=isolement,
-            holder_name="Les Jardiniers",
-            referent="Paul Lefebvre",
-        ),
-        "draft": f.ApplicationFactory(fund=world.fund, title="Brouillon secret", budget=False),
-        "lille": filed(world.other_fund, "PIC-2025-0001", title="Fête à Lille Sud", holder_name="Voisins de Lille"),
-    }
-
-
-def get_inbox(client, **params):
-    response = client.get(reverse("staff:inbox"), params)
-    assert response.status_code == 200
-    return response
-
-
-def titles(response) -> list[str]:
-    return [a.title for a in response.context["page"].object_list]
-
-
-def counts(response) -> dict[str, int]:
-    return {s.value: s.count for s in response.context["inbox"].status_counts}
-
+from tests.staff_inbox.helpers import (
+    bulk_filed,
+    counts,
+    get_inbox,
+    read_csv,
+    read_xlsx,
+    titles,
+)
 
 # --- The list and its filters -------------------------------------------------------------------------
 
@@ -304,23 +177,6 @@ def test_sorted_column_header_has_aria_sort_and_links_to_the_other_direction(cli
 # --- Pagination and counts -----------------------------------------------------------------------------
 
 
-def bulk_filed(fund, count, *, status=Status.SUBMITTED, prefix="PIC-2025", start=1):
-    """`count` filed requests saved in one INSERT (factory-built, so every field is filled)."""
-    owner = f.UserFactory()
-    holder = f.HolderFactory(owner=owner)
-    theme = fund.themes.first()
-    neighbourhood = fund.neighbourhoods.first()
-    built = f.ApplicationFactory.build_batch(
-        count, fund=fund, created_by=owner, holder=holder, theme=theme, neighbourhood=neighbourhood, status=status
-    )
-    for offset, application in enumerate(built):
-        number = start + offset
-        application.reference = f"{prefix}-{number:04d}"
-        application.number = number
-        application.submitted_at = paris(2025, 1, 1) + datetime.timedelta(hours=number)
-    return Application.objects.bulk_create(built)
-
-
 def test_pagination_25_per_page_and_page_links_keep_the_filters(client, world, staff):
     bulk_filed(world.fund, 30, status=Status.UNDER_REVIEW)
     bulk_filed(world.fund, 3, status=Status.ELIGIBLE, start=31)
@@ -397,155 +253,3 @@ def test_inbox_queries_do_not_depend_on_the_number_of_requests(client, world, st
     assert many["staff:inbox_csv"][0] == few["staff:inbox_csv"][0]
     assert many_xlsx[0] == few_xlsx[0]
     assert filtered_many[0] == filtered_few[0]
-
-
-# --- Exports ------------------------------------------------------------------------------------------
-
-
-def read_csv(response) -> list[dict]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith('attachment; filename="demandes-')
-    raw = response.content
-    assert raw.startswith("\ufeff".encode())
-    reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
-    header, *body = list(reader)
-    assert header == DOCUMENTED_HEADERS
-    return [dict(zip(header, row, strict=True)) for row in body]
-
-
-def read_xlsx(response) -> list[list]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    sheet = workbook.active
-    table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0] == DOCUMENTED_HEADERS
-    assert all(cell.font.bold for cell in sheet[1])
-    return table
-
-
-def test_columns_are_defined_once_and_documented(requests_):
-    assert HEADERS == DOCUMENTED_HEADERS
-    assert all(column.description for column in COLUMNS)
-    doc = (Path(settings.BASE_DIR) / "docs" / "exports.md").read_text(encoding="utf-8")
-    for header in HEADERS:
-        assert f"| `{header}` |" in doc
-
-
-def test_csv_holds_exactly_the_filtered_sorted_rows_with_plain_values(client, world, staff, requests_):
-    client.force_login(staff)
-    rows = read_csv(client.get(reverse("staff:inbox_csv"), {"fund": world.fund.pk, "ordre": "amount_requested"}))
-    assert [row["reference"] for row in rows] == ["PIC-2025-0001", "PIC-2025-0003", "PIC-2025-0002"]
-    party = rows[0]
-    assert party == {
-        "reference": "PIC-2025-0001",
-        "title": "Fête des voisins",
-        "fund": "PIC Hommelet 2025",
-        "association": "Centre social de l'Hommelet",
-        "holder_name": "Collectif de la rue de la Paix",
-        "holder_kind": "group",
-        "theme": "Innovation sociale",
-        "neighbourhood_code": "QN05980M",
-        "neighbourhood": "Quartier Intercommunal Roubaix-Tourcoing",
-        "status": "submitted",
-        "status_label": "Déposée",
-        "submitted_at": "2025-03-01T10:00:00+01:00",
-        "amount_requested": "250.00",
-        "starts_on": "2025-06-14",
-        "ends_on": "2025-06-14",
-        "expected_women": "30",
-        "expected_men": "20",
-        "residents_mobilised": "6",
-    }
-    assert datetime.datetime.fromisoformat(rows[2]["submitted_at"]) == paris(2025, 3, 15, 23, 30)
-
-
-def test_csv_and_xlsx_follow_every_filter_and_hold_all_pages(client, world, staff):
-    bulk_filed(world.fund, 40, status=Status.UNDER_REVIEW)
-    bulk_filed(world.fund, 2, status=Status.REFUSED, start=41)
-    client.force_login(staff)
-    params = {"status": "under_review", "ordre": "-reference"}
-    expected = [f"PIC-2025-{n:04d}" for n in range(40, 0, -1)]
-    assert [row["reference"] for row in read_csv(client.get(reverse("staff:inbox_csv"), params))] == expected
-    assert [row[0] for row in read_xlsx(client.get(reverse("staff:inbox_xlsx"), params))[1:]] == expected
-
-
-def test_export_links_keep_the_current_filters(client, staff, requests_):
-    client.force_login(staff)
-    html = get_inbox(client, status="eligible", q="club", page=1).content.decode()
-    assert 'href="/equipe/demandes/export.csv?status=eligible&amp;q=club"' in html
-    assert 'href="/equipe/demandes/export.xlsx?status=eligible&amp;q=club"' in html
-    assert "Exporter en CSV" in html
-    assert "Exporter en XLSX" in html
-
-
-def test_xlsx_keeps_numbers_as_numbers_and_dates_as_dates(client, world, staff, requests_):
-    client.force_login(staff)
-    response = client.get(reverse("staff:inbox_xlsx"), {"q": "Repair"})
-    table = read_xlsx(response)
-    assert len(table) == 2
-    row = dict(zip(DOCUMENTED_HEADERS, table[1], strict=True))
-    assert row["reference"] == "PIC-2025-0002"
-    assert row["status_label"] == "En cours d'instruction"
-    assert row["amount_requested"] == 800
-    assert isinstance(row["amount_requested"], int | float)
-    assert row["submitted_at"] == datetime.datetime(2025, 3, 15, 23, 30)  # Paris wall time
-    assert row["starts_on"] == datetime.datetime(2025, 6, 14)
-    assert row["expected_women"] == 30
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    amount_cell = sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("amount_requested") + 1)
-    assert amount_cell.data_type == "n"
-    assert amount_cell.number_format == "#,##0.00"
-    assert sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("starts_on") + 1).is_date
-
-
-@pytest.mark.parametrize("payload", ['=HYPERLINK("http://exemple.test","clic")', "+33 6 00", "-2+3", "@SUM(A1)"])
-def test_formula_injection_is_neutralised_in_both_formats(client, world, staff, payload):
-    filed(world.fund, "PIC-2025-0009", title=payload, holder_name=payload)
-    client.force_login(staff)
-    row = read_csv(client.get(reverse("staff:inbox_csv")))[0]
-    assert row["title"] == "'" + payload
-    assert row["holder_name"] == "'" + payload
-    response = client.get(reverse("staff:inbox_xlsx"))
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    title_cell = sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("title") + 1)
-    assert title_cell.value == "'" + payload
-    assert title_cell.data_type == "s"
-
-
-# --- Who may -----------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("persona", ["resident", "region_staff", "city_staff", "committee_member", "outsider"])
-@pytest.mark.parametrize("name", ["staff:inbox", "staff:inbox_csv", "staff:inbox_xlsx"])
-def test_anyone_but_association_staff_and_admin_is_refused(client, request, requests_, persona, name):
-    client.force_login(request.getfixturevalue(persona))
-    response = client.get(reverse(name))
-    assert response.status_code == 403
-    assert b"PIC-2025" not in response.content
-
-
-@pytest.mark.parametrize("name", ["staff:inbox", "staff:inbox_csv", "staff:inbox_xlsx"])
-def test_anonymous_is_sent_to_login(client, requests_, name):
-    response = client.get(reverse(name), {"status": "submitted"})
-    assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
-    assert "next=" in response.url
-
-
-def test_urls():
-    assert reverse("staff:inbox") == "/equipe/demandes/"
-    assert reverse("staff:inbox_csv") == "/equipe/demandes/export.csv"
-    assert reverse("staff:inbox_xlsx") == "/equipe/demandes/export.xlsx"
-
-
-def test_cached_filters_follow_the_users_funds(client, world, staff, other_staff):
-    client.force_login(staff)
-    page = client.get(reverse("staff:inbox")).content.decode()
-    assert world.fund.name in page and world.other_fund.name not in page
-    f.FundFactory(association=world.hommelet, name="PIC Hommelet 2026", slug="pic-hommelet-2026", year=2026)
-    assert "PIC Hommelet 2026" in client.get(reverse("staff:inbox")).content.decode()
-    client.force_login(other_staff)
-    page = client.get(reverse("staff:inbox")).content.decode()
-    assert world.other_fund.name in page and world.fund.name not in page and "PIC Hommelet 2026" not in page

@@ -1,0 +1,102 @@
+"""Exports of the staff inbox, in CSV and XLSX, with the same columns in the same order.
+
+The columns are defined once, below, and documented in docs/exports.md: headers are stable
+English snake_case names that spreadsheets and scripts can rely on; renaming one is a breaking change.
+Accessors return typed values (text, integers, decimals, dates, date-times in Paris time, or None);
+`core.tabular` writes them in each format and neutralises text a spreadsheet would read as a formula.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from core import tabular
+
+
+class Column(NamedTuple):
+    header: str
+    description: str
+    value: Callable[[Application], Any]
+
+
+def _local_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
+    return timezone.localtime(value) if value else None
+
+
+def _local_date(value: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(value).date() if value else None
+
+
+def _holder(attribute: str) -> Callable[[Application], Any]:
+    return lambda a: getattr(a.holder, attribute) if a.holder else None
+
+
+def _theme(a: Application) -> str | None:
+    return a.theme.name if a.theme else None
+
+
+def _neighbourhood(attribute: str) -> Callable[[Application], Any]:
+    return lambda a: getattr(a.neighbourhood, attribute) if a.neighbourhood else None
+
+
+COLUMNS: list[Column] = [
+    Column("reference", _("Référence de la demande (par exemple PIC-2025-0001)."), lambda a: a.reference),
+    Column("title", _("Titre du projet."), lambda a: a.title),
+    Column("fund", _("Nom du fonds."), lambda a: a.fund.name),
+    Column("association", _("Association porteuse du fonds."), lambda a: a.fund.association.name),
+    Column(
+        "holder_name", _("Nom du collectif d'habitant·es ou de l'association qui porte le projet."), _holder("name")
+    ),
+    Column("holder_kind", _("Type de porteur : « group » (collectif) ou « association »."), _holder("kind")),
+    Column("theme", _("Thématique choisie."), _theme),
+    Column(
+        "neighbourhood_code", _("Code du quartier prioritaire (QPV), par exemple QN05980M."), _neighbourhood("code")
+    ),
+    Column("neighbourhood", _("Nom du quartier prioritaire."), _neighbourhood("name")),
+    Column("status", _("Code du statut (stable, en anglais), par exemple « under_review »."), lambda a: a.status),
+    Column("status_label", _("Libellé du statut en français."), lambda a: str(a.get_status_display())),
+    Column(
+        "submitted_at",
+        _("Date et heure du dépôt, heure de Paris (CSV : ISO 8601 avec décalage horaire)."),
+        lambda a: _local_datetime(a.submitted_at),
+    ),
+    Column(
+        "amount_requested",
+        _("Montant demandé au fonds, en euros (CSV : nombre avec un point décimal, par exemple 250.00)."),
+        lambda a: a.amount_requested,
+    ),
+    Column("starts_on", _("Date de début du projet (CSV : AAAA-MM-JJ)."), lambda a: _local_date(a.starts_at)),
+    Column("ends_on", _("Date de fin du projet (CSV : AAAA-MM-JJ)."), lambda a: _local_date(a.ends_at)),
+    Column("expected_women", _("Nombre de femmes attendues."), lambda a: a.expected_women),
+    Column("expected_men", _("Nombre d'hommes attendus."), lambda a: a.expected_men),
+    Column(
+        "residents_mobilised",
+        _("Nombre d'habitant·es mobilisé·es pour organiser le projet."),
+        lambda a: a.residents_mobilised,
+    ),
+]
+
+HEADERS = [column.header for column in COLUMNS]
+
+
+def rows(applications: Iterable[Application]) -> Iterable[list[Any]]:
+    for application in applications:
+        yield [column.value(application) for column in COLUMNS]
+
+
+def write_csv(applications: Iterable[Application], stream) -> None:
+    """UTF-8 with a byte order mark and `;` separators: French Excel opens it as is."""
+    tabular.write_csv(stream, headers=HEADERS, rows=rows(applications))
+
+
+def xlsx_bytes(applications: Iterable[Application]) -> bytes:
+    """One sheet, a bold header row, numbers as numbers and dates as dates (write-only: low memory)."""
+    return tabular.xlsx_bytes(title=str(_("Demandes")), headers=HEADERS, rows=rows(applications))
+
+
+def export_filename(extension: str) -> str:
+    return f"demandes-{timezone.localdate():%Y-%m-%d}.{extension}"

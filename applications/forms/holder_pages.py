@@ -1,0 +1,83 @@
+"""Step 6 and the request page: a document, the submit button, a message, the withdrawal."""
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Attachment, Message
+from core.uploads import check_uploaded_file
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["kind", "file"]
+        labels = {"kind": _("Type de document"), "file": _("Fichier")}
+        widgets = {
+            "file": forms.ClearableFileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— Choisissez le type —")), *Attachment.Kind.choices]
+        self.fields["kind"].error_messages["required"] = _("Choisissez le type du document.")
+        self.fields["file"].required = False
+        max_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
+        self.fields["file"].help_text = _("PDF, JPEG ou PNG, %(max)s Mo maximum.") % {"max": max_mb}
+
+    def has_file(self) -> bool:
+        return bool(self.files.get(self.add_prefix("file")))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file"):
+            try:
+                self.content_type = check_uploaded_file(uploaded_file=cleaned["file"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        elif not self.errors:
+            self.add_error("file", _("Choisissez le fichier à envoyer."))
+        return cleaned
+
+
+class SubmitForm(forms.Form):
+    """The submit (or resubmit) button; the comment is used only when resubmitting."""
+
+    comment = forms.CharField(
+        label=_("Ce que vous avez complété (facultatif)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    showcase_consent = forms.BooleanField(
+        label=Application._meta.get_field("showcase_consent").verbose_name,
+        required=False,
+        help_text=_(
+            "Facultatif. Votre nom, celui du collectif ou de l'association, vos coordonnées et votre budget ne "
+            "sont jamais publiés. Vous pouvez changer d'avis en écrivant à l'association porteuse."
+        ),
+    )
+
+
+class MessageForm(forms.ModelForm):
+    class Meta:
+        model = Message
+        fields = ["body"]
+        labels = {"body": _("Votre message")}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].error_messages["required"] = _("Écrivez votre message avant de l'envoyer.")
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Pourquoi retirez-vous votre demande ? (facultatif)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

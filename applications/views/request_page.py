@@ -1,0 +1,110 @@
+"""The request page (what its holder, its staff and co-funders read), and starting a new request."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from applications import access, forms, permissions, rules, selectors, services
+from applications.access import get_application_for_user
+from applications.models import Application
+from applications.views.common import Step, detail_context, detail_url, step_url
+from applications.workflow import Status
+from core.forms import apply_errors
+from funds.models import Fund
+
+
+@login_required
+def start_application(request, fund_slug: str):
+    """GET: what the request asks for; POST: a new draft in this fund, then its first step."""
+    fund = get_object_or_404(Fund.objects.select_related("association"), slug=fund_slug, is_published=True)
+    errors = rules.check_call_open(fund=fund, today=timezone.localdate())
+    if request.method == "POST" and not errors:
+        try:
+            application = services.start_draft(user=request.user, fund=fund)
+        except ValidationError as error:
+            errors = error.message_dict
+        else:
+            messages.success(
+                request,
+                _("Votre brouillon est créé. Il est enregistré à chaque étape : vous pourrez le reprendre plus tard."),
+            )
+            return redirect(step_url(application, Step.HOLDER))
+    return render(
+        request,
+        "applications/start.html",
+        {"fund": fund, "errors": [m for messages_ in errors.values() for m in messages_]},
+    )
+
+
+def _render_detail(request, application: Application, *, message_form=None):
+    may = access.abilities(request.user, application)
+    context = {
+        **detail_context(application),
+        "application": application,
+        "is_owner": may.is_owner,
+        "next_step": selectors.next_step_for_holder(application) if may.is_owner else "",
+        "can_edit": may.can_edit,
+        "can_resubmit": may.can_resubmit,
+        "can_withdraw": may.can_withdraw,
+        "has_receipt": may.has_receipt,
+        "can_post_message": may.can_post_message,
+        "can_instruct": may.can_instruct,
+        "message_form": message_form or forms.MessageForm(),
+        "resume_url": step_url(application, selectors.resume_step(application)),
+        "summary_url": step_url(application, Step.SUMMARY),
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+def application_detail(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    return _render_detail(request, application)
+
+
+@login_required
+@require_POST
+def post_message(request, pk: int):
+    application = get_application_for_user(request.user, pk)
+    if not permissions.can_post_message(request.user, application):
+        raise Http404
+    form = forms.MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_message(user=request.user, application=application, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Votre message est envoyé."))
+            return redirect(detail_url(application) + "#messages")
+    return _render_detail(request, application, message_form=form)
+
+
+@login_required
+def withdraw_application(request, pk: int):
+    """A confirmation page, then the withdrawal (any time before a decision)."""
+    application = get_application_for_user(request.user, pk, may=permissions.is_owner)
+    if not permissions.can_withdraw(request.user, application):
+        messages.info(
+            request,
+            _("Cette demande ne peut plus être retirée (statut : %(status)s).")
+            % {"status": Status(application.status).label},
+        )
+        return redirect(detail_url(application))
+    form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_application(
+                user=request.user, application=application, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("Votre demande est retirée."))
+            return redirect(detail_url(application))
+    return render(request, "applications/withdraw.html", {"application": application, "form": form})

@@ -1,0 +1,206 @@
+"""The step-by-step request form (steps 2 to 7; step 1, the holder, is `holder_step`)."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications import forms, permissions, rules, services
+from applications.access import get_application_for_user
+from applications.models import Application, Attachment
+from applications.views.common import STEPS, Step, detail_context, detail_url, step_url
+from applications.views.holder_step import holder_step
+from applications.views.step_base import after_save, render_step, seen_version
+from applications.workflow import Status
+from core.forms import apply_errors, error_summary
+
+
+@login_required
+def application_step(request, pk: int, step: str):
+    application = get_application_for_user(request.user, pk, may=permissions.is_owner)
+    if step not in Step.values:
+        raise Http404
+    if not permissions.can_edit_application(request.user, application):
+        messages.info(request, _("Cette demande ne peut plus être modifiée : elle a été déposée."))
+        return redirect(detail_url(application))
+    return STEP_VIEWS[step](request, application, step)
+
+
+def _model_form_step(form_class, template: str, *, with_fund: bool = False):
+    """A step whose fields are the request's own (project, when and where, people)."""
+
+    def view(request, application: Application, step: str):
+        data = request.POST if request.method == "POST" else None
+        kwargs = {"fund": application.fund} if with_fund else {}
+        # The form works on a copy: an invalid post never shows up elsewhere on the page.
+        form = form_class(data, instance=copy.copy(application), **kwargs)
+        if data is not None and form.is_valid():
+            try:
+                services.save_step(
+                    user=request.user,
+                    application=application,
+                    step=step,
+                    data=form.cleaned_data,
+                    expected_version=seen_version(request, application),
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                return after_save(request, application, step)
+        return render_step(request, application, step, template, {"form": form}, form)
+
+    return view
+
+
+def _budget_step(request, application: Application, step: str):
+    data = request.POST if request.method == "POST" else None
+    budget = forms.BudgetForms(data, application=application, user=request.user)
+    if data is not None and budget.is_untouched():
+        return after_save(request, application, step)
+    if data is not None and budget.is_valid():
+        cleaned = budget.cleaned_data
+        try:
+            services.save_budget(
+                user=request.user,
+                application=application,
+                amount_requested=cleaned["amount_requested"],
+                lines=cleaned["expenses"] + cleaned["resources"],
+                expected_version=seen_version(request, application),
+            )
+        except ValidationError as error:
+            budget.add_errors(
+                error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+            )
+        else:
+            return after_save(request, application, step)
+    summary = []
+    if data is not None:
+        summary = error_summary(
+            budget.amount,
+            *((form, _("Dépense %(number)s") % {"number": i}) for i, form in enumerate(budget.expenses.forms, 1)),
+            *((form, _("Ressource %(number)s") % {"number": i}) for i, form in enumerate(budget.resources.forms, 1)),
+        )
+        summary.extend(
+            {"anchor": "", "label": "", "message": m}
+            for formset in (budget.expenses, budget.resources)
+            for m in formset.non_form_errors()
+        )
+    summary.extend({"anchor": "budget-totaux", "label": "", "message": m} for m in budget.non_field_errors)
+    return render_step(request, application, step, "step_budget.html", {"budget": budget, "budget_errors": summary})
+
+
+def _attachments_step(request, application: Application, step: str):
+    posted = request.method == "POST"
+    form = forms.AttachmentForm(request.POST if posted else None, request.FILES if posted else None, prefix="piece")
+    action = request.POST.get("action", "next")
+    if posted:
+        wants_upload = action == "upload" or form.has_file()
+        if not wants_upload:
+            return after_save(request, application, step)
+        if form.is_valid():
+            try:
+                attachment = services.add_attachment(
+                    user=request.user,
+                    application=application,
+                    kind=form.cleaned_data["kind"],
+                    uploaded_file=form.cleaned_data["file"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Document « %(name)s » ajouté.") % {"name": attachment.original_name})
+                if action == "upload":
+                    return redirect(step_url(application, step))
+                return after_save(request, application, step)
+    attachments = list(application.attachments.all())
+    required = rules.check_required_attachments(application=application)
+    return render_step(
+        request,
+        application,
+        step,
+        "step_attachments.html",
+        {
+            "form": form,
+            "attachments": attachments,
+            "missing_attachments": required.get("attachments", []),
+            "required_kinds": [
+                Attachment.Kind(k).label for k in rules.required_attachment_kinds(application=application)
+            ],
+        },
+        form,
+    )
+
+
+def _summary_step(request, application: Application, step: str):
+    resubmitting = application.status == Status.COMPLETION_REQUESTED
+    form = forms.SubmitForm(
+        request.POST if request.method == "POST" else None,
+        initial={"showcase_consent": application.showcase_consent},
+    )
+    other_errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        consent = form.cleaned_data["showcase_consent"]
+        try:
+            if resubmitting:
+                services.resubmit_application(
+                    user=request.user,
+                    application=application,
+                    comment=form.cleaned_data["comment"],
+                    showcase_consent=consent,
+                )
+            else:
+                services.submit_application(user=request.user, application=application, showcase_consent=consent)
+        except ValidationError as error:
+            # Step-keyed errors are the `to_fix` list below; show the others (e-mail not confirmed...) on top.
+            errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+            other_errors = [m for key, ms in errors.items() if key not in Step.values for m in ms]
+        else:
+            if resubmitting:
+                messages.success(
+                    request, _("Votre demande complétée est redéposée : l'association porteuse va l'étudier.")
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre demande est déposée. Sa référence est %(reference)s : notez-la, elle vous sera "
+                        "demandée. Un accusé de réception vous est envoyé par e-mail."
+                    )
+                    % {"reference": application.reference},
+                )
+            return redirect(detail_url(application))
+    missing = rules.validate_for_submission(application=application, today=timezone.localdate())
+    to_fix = [
+        {"slug": s.value, "label": s.label, "url": step_url(application, s), "messages": missing[s.value]}
+        for s in STEPS
+        if missing.get(s.value)
+    ]
+    return render_step(
+        request,
+        application,
+        step,
+        "step_summary.html",
+        {
+            **detail_context(application),
+            "form": form,
+            "to_fix": to_fix,
+            "other_errors": other_errors,
+            "resubmitting": resubmitting,
+        },
+    )
+
+
+STEP_VIEWS = {
+    Step.HOLDER: holder_step,
+    Step.PROJECT: _model_form_step(forms.ProjectForm, "step_project.html", with_fund=True),
+    Step.WHEN_WHERE: _model_form_step(forms.WhenWhereForm, "step_when_where.html", with_fund=True),
+    Step.PEOPLE: _model_form_step(forms.PeopleForm, "step_people.html"),
+    Step.BUDGET: _budget_step,
+    Step.ATTACHMENTS: _attachments_step,
+    Step.SUMMARY: _summary_step,
+}

@@ -1,0 +1,57 @@
+"""Upload checks shared by every app: the type is read from the file's first bytes, never from its name.
+
+A refused file raises a ValidationError on "file" with a French message saying how to fix it, so it is
+never stored. The size limit is `settings.MAX_UPLOAD_SIZE`.
+"""
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# Content types accepted for a document, with the extension its stored name gets.
+ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+SNIFF_BYTES = 8192
+
+
+def check_uploaded_file(*, uploaded_file) -> str:
+    """Return the content type sniffed from the file's first bytes; raise ValidationError if refused.
+
+    The name and the browser's content type are not trusted: an executable renamed .pdf is refused.
+    """
+    max_size = settings.MAX_UPLOAD_SIZE
+    max_mb = max_size // (1024 * 1024)
+    size = uploaded_file.size
+    if not size:
+        raise ValidationError({"file": [_("Ce fichier est vide : choisissez un autre fichier.")]}, code="empty")
+    if size > max_size:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Ce fichier pèse %(size)s Mo : le maximum est de %(max)s Mo. Réduisez-le (scan en "
+                        "noir et blanc, photo moins lourde) ou envoyez seulement les pages utiles."
+                    )
+                    % {"size": f"{size / (1024 * 1024):.1f}".replace(".", ","), "max": max_mb}
+                ]
+            },
+            code="too_large",
+        )
+    uploaded_file.seek(0)
+    head = uploaded_file.read(SNIFF_BYTES)
+    uploaded_file.seek(0)
+    kind = filetype.guess(head)
+    content_type = kind.mime if kind is not None else None
+    if content_type not in ALLOWED_CONTENT_TYPES:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "Ce fichier n'est pas un document PDF, JPEG ou PNG (son contenu a été vérifié, pas "
+                        "seulement son nom). Enregistrez-le en PDF ou prenez-le en photo, puis réessayez."
+                    )
+                ]
+            },
+            code="bad_type",
+        )
+    return content_type

@@ -1,0 +1,8 @@
+"""Fixtures of this folder's tests (autouse ones apply to each of them, as in the module they came from)."""
+
+from tests.application_services.helpers import (  # noqa: F401  (fixtures are found by name)
+    confirmed,
+    draft,
+    fast_password_hashing,
+    media_root,
+)
