@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from applications.models import Application, Holder
-from applications.workflow import Status
+from applications.workflow import AGENDA_SOURCES
 from committees.models import (
     AgendaItem,
     Amendment,
@@ -27,18 +27,10 @@ from committees.models import (
     Recusal,
     Vote,
 )
+from core.money import CENT, ZERO, cents
 from funds.models import Fund, Funder
 
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
-
-# Requests that may be put on an agenda: eligible, or deferred by an earlier session.
-AGENDA_SOURCES = (Status.ELIGIBLE, Status.DEFERRED)
-
-
-def _money(value) -> Decimal:
-    return (value or ZERO).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # --- Quorum ---------------------------------------------------------------------------------------
@@ -147,11 +139,11 @@ def granted_total(*, fund: Fund) -> Decimal:
     amended = Amendment.objects.filter(decision__item__session__committee__fund=fund).aggregate(
         total=Sum("amount_delta")
     )["total"]
-    return _money((decided or ZERO) + (amended or ZERO))
+    return cents((decided or ZERO) + (amended or ZERO))
 
 
 def paid_total(*, fund: Fund) -> Decimal:
-    return _money(Payment.objects.filter(application__fund=fund).aggregate(total=Sum("amount"))["total"])
+    return cents(Payment.objects.filter(application__fund=fund).aggregate(total=Sum("amount"))["total"])
 
 
 def granted_decision(*, application: Application) -> Decision | None:
@@ -164,7 +156,7 @@ def granted_decision(*, application: Application) -> Decision | None:
 
 def effective_amount(*, decision: Decision) -> Decimal:
     delta = decision.amendments.aggregate(total=Sum("amount_delta"))["total"]
-    return _money(decision.amount_granted + (delta or ZERO))
+    return cents(decision.amount_granted + (delta or ZERO))
 
 
 def granted_amount(*, application: Application) -> Decimal:
@@ -179,7 +171,7 @@ def advance_amount(*, fund: Fund, granted: Decimal) -> Decimal:
 
 
 def application_paid(*, application: Application) -> Decimal:
-    return _money(Payment.objects.filter(application=application).aggregate(total=Sum("amount"))["total"])
+    return cents(Payment.objects.filter(application=application).aggregate(total=Sum("amount"))["total"])
 
 
 @dataclass(frozen=True)
@@ -216,7 +208,7 @@ def _split(total: Decimal, weights: list[Decimal], envelope: Decimal) -> list[De
 
 def fund_money_summary(*, fund: Fund) -> FundMoneySummary:
     """Envelope, granted, paid and remaining for a fund, and the same split by co-funder share."""
-    envelope = _money(fund.envelope)
+    envelope = cents(fund.envelope)
     granted = granted_total(fund=fund)
     paid = paid_total(fund=fund)
     remaining = envelope - granted
@@ -225,7 +217,7 @@ def fund_money_summary(*, fund: Fund) -> FundMoneySummary:
     by_cofunder = [
         CofunderMoney(
             funder=cofunder.funder,
-            contribution=_money(cofunder.amount),
+            contribution=cents(cofunder.amount),
             share_percent=(cofunder.amount * 100 / envelope).quantize(CENT, rounding=ROUND_HALF_UP)
             if envelope
             else ZERO,
@@ -289,8 +281,8 @@ def payments_statement(*, fund: Fund) -> PaymentsStatement:
         .order_by("number", "pk")
     )
     for line in lines:
-        line.granted = _money(line.decided + line.amended)
-        line.paid = _money(line.paid_advance + line.paid_balance)
+        line.granted = cents(line.decided + line.amended)
+        line.paid = cents(line.paid_advance + line.paid_balance)
         line.to_pay = line.granted - line.paid
     all_payments = list(
         Payment.objects.filter(application__fund=fund)
@@ -302,8 +294,8 @@ def payments_statement(*, fund: Fund) -> PaymentsStatement:
         balance=Sum("amount", filter=Q(kind=Payment.Kind.BALANCE)),
     )
     total_granted = granted_total(fund=fund)
-    total_advance = _money(totals["advance"])
-    total_balance = _money(totals["balance"])
+    total_advance = cents(totals["advance"])
+    total_balance = cents(totals["balance"])
     total_paid = total_advance + total_balance
     return PaymentsStatement(
         fund=fund,
@@ -356,7 +348,7 @@ def effective_decision(*, decision: Decision, amendments: list[Amendment] | None
         if "reason" in changes:
             reason = changes["reason"]["after"]
     return EffectiveDecision(
-        decision=decision, amount=_money(amount), conditions=conditions, reason=reason, amendments=amendments
+        decision=decision, amount=cents(amount), conditions=conditions, reason=reason, amendments=amendments
     )
 
 

@@ -11,19 +11,18 @@ deciding at the same moment wait for each other instead of overspending the enve
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from applications.models import Application, Holder
 from applications.services import apply_transition
-from applications.workflow import Role, Status
+from applications.workflow import AGENDA_SOURCES, Role, Status
 from committees import emails, selectors
 from committees.models import (
     AgendaItem,
@@ -39,11 +38,12 @@ from committees.models import (
     Vote,
 )
 from committees.permissions import can_record_payment, can_run_committee
+from core.money import ZERO, parse_money
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
+from core.validation import french_day, full_save
 from funds.models import Fund
 
-CENT = Decimal("0.01")
 DECISION_TRANSITIONS = {
     Decision.Outcome.GRANTED: "grant",
     Decision.Outcome.DEFERRED: "defer",
@@ -64,28 +64,6 @@ def _check_runs(user, committee: Committee) -> None:
             _("Seule l'équipe de l'association porteuse du fonds « %(fund)s » peut conduire ses comités.")
             % {"fund": committee.fund.name}
         )
-
-
-def _day(value: datetime.date) -> str:
-    return date_format(value, "d/m/Y")
-
-
-def _money(value, *, field: str) -> Decimal:
-    """A money amount from a Decimal, an int or a string: never a float, at most 2 decimals."""
-    if isinstance(value, float):
-        raise TypeError("Money amounts are Decimal, never float.")
-    try:
-        amount = Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise _invalid(_("Saisissez un montant en euros, par exemple 450 ou 450,50."), field) from None
-    if not amount.is_finite() or amount.as_tuple().exponent < -2:
-        raise _invalid(_("Saisissez un montant en euros avec au plus deux décimales, par exemple 450,50."), field)
-    return amount.quantize(CENT)
-
-
-def _full_save(instance) -> None:
-    instance.full_clean()
-    instance.save()
 
 
 def _lock_session(session: CommitteeSession) -> CommitteeSession:
@@ -120,19 +98,19 @@ def _require_open(session: CommitteeSession) -> None:
                 "La séance du %(date)s est close : plus aucun vote ni décision. "
                 "Pour corriger une décision, rectifiez-la."
             )
-            % {"date": _day(session.date)}
+            % {"date": french_day(session.date)}
         )
     if session.status != CommitteeSession.Status.OPEN:
         raise _invalid(
             _("La séance du %(date)s n'est pas encore ouverte : ouvrez-la avant de voter.")
-            % {"date": _day(session.date)}
+            % {"date": french_day(session.date)}
         )
 
 
 def _require_not_closed(session: CommitteeSession) -> None:
     if session.status == CommitteeSession.Status.CLOSED:
         raise _invalid(
-            _("La séance du %(date)s est close : elle ne peut plus être modifiée.") % {"date": _day(session.date)}
+            _("La séance du %(date)s est close : elle ne peut plus être modifiée.") % {"date": french_day(session.date)}
         )
 
 
@@ -156,7 +134,7 @@ def _require_member(session: CommitteeSession, member: CommitteeMember) -> None:
     if not member.mandate_active_on(session.date):
         raise _invalid(
             _("Le mandat de %(member)s ne couvre pas la date de la séance (%(date)s) : vérifiez ses dates de mandat.")
-            % {"member": member.full_name, "date": _day(session.date)},
+            % {"member": member.full_name, "date": french_day(session.date)},
             "member",
         )
 
@@ -218,12 +196,12 @@ def create_session(
     _check_runs(user, committee)
     session = CommitteeSession(committee=committee, date=date, time=time, place=(place or "").strip(), created_by=user)
     with transaction.atomic():
-        _full_save(session)
+        full_save(session)
         record_audit(
             actor=user,
             action="committees.create_session",
             target=session,
-            summary=f"{committee.name} — {_day(date)}",
+            summary=f"{committee.name} — {french_day(date)}",
             data={"committee": committee.pk, "date": date.isoformat()},
         )
     return session
@@ -239,7 +217,7 @@ def _append_item(*, user, session: CommitteeSession, application: Application, i
             % {"ref": locked.display_reference},
             "application",
         )
-    if locked.status not in selectors.AGENDA_SOURCES:
+    if locked.status not in AGENDA_SOURCES:
         raise _invalid(
             _(
                 "La demande %(ref)s ne peut pas être inscrite (statut : %(status)s) : seule une demande "
@@ -258,7 +236,7 @@ def _append_item(*, user, session: CommitteeSession, application: Application, i
             % {
                 "ref": locked.display_reference,
                 "days": fund.filing_days_before_committee,
-                "last": _day(timezone.localdate(deadline) - datetime.timedelta(days=1)),
+                "last": french_day(timezone.localdate(deadline) - datetime.timedelta(days=1)),
             },
             "application",
         )
@@ -266,13 +244,13 @@ def _append_item(*, user, session: CommitteeSession, application: Application, i
         raise _invalid(_("La demande %(ref)s est déjà à l'ordre du jour.") % {"ref": locked.display_reference})
     last = session.items.aggregate(last=Max("position"))["last"] or 0
     item = AgendaItem(session=session, application=locked, position=last + 1, invited_to_present=invited_to_present)
-    _full_save(item)
+    full_save(item)
     apply_transition(
         user=user,
         application=locked,
         transition="put_on_agenda",
         role=Role.STAFF,
-        comment=_("Séance du %(date)s") % {"date": _day(session.date)},
+        comment=_("Séance du %(date)s") % {"date": french_day(session.date)},
     )
     return item
 
@@ -367,7 +345,7 @@ def send_convocations(*, user, session: CommitteeSession) -> ConvocationReport:
         without = [m for m in members if not m.contact_email]
         invited = [item for item in items if item.invited_to_present]
         session.convocations_sent_at = timezone.now()
-        _full_save(session)
+        full_save(session)
         record_audit(
             actor=user,
             action="committees.send_convocations",
@@ -397,12 +375,12 @@ def open_session(*, user, session: CommitteeSession) -> CommitteeSession:
         if session.date > timezone.localdate():
             raise _invalid(
                 _("La séance est prévue le %(date)s : elle ne peut pas être ouverte avant ce jour.")
-                % {"date": _day(session.date)}
+                % {"date": french_day(session.date)}
             )
         session.status = CommitteeSession.Status.OPEN
         session.opened_at = timezone.now()
-        _full_save(session)
-        record_audit(actor=user, action="committees.open_session", target=session, summary=_day(session.date))
+        full_save(session)
+        record_audit(actor=user, action="committees.open_session", target=session, summary=french_day(session.date))
     return session
 
 
@@ -425,7 +403,7 @@ def record_attendance(
         )
         attendance.present = bool(present)
         attendance.arrived_at = arrived_at if present else None
-        _full_save(attendance)
+        full_save(attendance)
         record_audit(
             actor=user,
             action="committees.record_attendance",
@@ -472,10 +450,10 @@ def _start_vote(*, user, item: AgendaItem) -> list[Recusal]:
         if member_id in already:
             continue
         recusal = Recusal(item=item, member_id=member_id, automatic=True, reason=reason[:300])
-        _full_save(recusal)
+        full_save(recusal)
         created.append(recusal)
     item.vote_started_at = timezone.now()
-    _full_save(item)
+    full_save(item)
     record_audit(
         actor=user,
         action="committees.start_vote",
@@ -523,7 +501,7 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
         if existing:
             return existing
         recusal = Recusal(item=item, member=member, automatic=False, reason=reason)
-        _full_save(recusal)
+        full_save(recusal)
         record_audit(
             actor=user,
             action="committees.declare_recusal",
@@ -577,7 +555,7 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
                 "member",
             )
         vote = Vote(item=item, member=member, choice=choice, recorded_by=user)
-        _full_save(vote)
+        full_save(vote)
         record_audit(
             actor=user,
             action="committees.record_vote",
@@ -623,7 +601,7 @@ def decide(
             raise _invalid(_("Des conditions ne s'indiquent que pour une subvention accordée."), "conditions")
     elif amount in (None, ""):
         raise _invalid(_("Indiquez le montant accordé."), "amount")
-    granted_amount = _money(amount, field="amount") if outcome == Decision.Outcome.GRANTED else Decimal("0.00")
+    granted_amount = parse_money(amount, field="amount") if outcome == Decision.Outcome.GRANTED else ZERO
 
     with transaction.atomic():
         fund = _lock_fund(committee.fund)
@@ -683,7 +661,7 @@ def decide(
             abstentions=count.abstentions,
             decided_by=user,
         )
-        _full_save(decision)
+        full_save(decision)
         apply_transition(
             user=user,
             application=application,
@@ -723,8 +701,8 @@ def close_session(*, user, session: CommitteeSession) -> CommitteeSession:
             )
         session.status = CommitteeSession.Status.CLOSED
         session.closed_at = timezone.now()
-        _full_save(session)
-        record_audit(actor=user, action="committees.close_session", target=session, summary=_day(session.date))
+        full_save(session)
+        record_audit(actor=user, action="committees.close_session", target=session, summary=french_day(session.date))
         session_id = session.pk
         transaction.on_commit(lambda: emails.send_decision_letters(session_id=session_id), robust=True)
     return session
@@ -763,12 +741,12 @@ def amend_decision(
             raise _invalid(_("Une décision se rectifie après la clôture de la séance."))
         current = selectors.effective_decision(decision=decision)
         changes: dict[str, dict[str, str]] = {}
-        delta = Decimal("0.00")
+        delta = ZERO
         granted = decision.outcome == Decision.Outcome.GRANTED
         if amount is not None and amount != "":
             if not granted:
                 raise _invalid(_("Seule une subvention accordée a un montant à rectifier."), "amount")
-            new_amount = _money(amount, field="amount")
+            new_amount = parse_money(amount, field="amount")
             if new_amount != current.amount:
                 paid = selectors.application_paid(application=application)
                 if new_amount < paid:
@@ -792,7 +770,7 @@ def amend_decision(
         if not changes:
             raise _invalid(_("Rien n'est modifié : indiquez le nouveau montant, les conditions ou le motif."))
         amendment = Amendment(decision=decision, changes=changes, amount_delta=delta, reason=reason, created_by=user)
-        _full_save(amendment)
+        full_save(amendment)
         record_audit(
             actor=user,
             action="committees.amend_decision",
@@ -869,7 +847,7 @@ def record_payment(
             if expected <= 0:
                 raise _invalid(_("La subvention accordée est déjà entièrement versée."), "kind")
             transition = "pay_balance"
-        value = expected if amount in (None, "") else _money(amount, field="amount")
+        value = expected if amount in (None, "") else parse_money(amount, field="amount")
         if value <= 0:
             raise _invalid(_("Le montant versé doit être supérieur à 0 €."), "amount")
         if value > expected:
@@ -895,7 +873,7 @@ def record_payment(
             reference=(reference or "").strip(),
             recorded_by=user,
         )
-        _full_save(payment)
+        full_save(payment)
         apply_transition(
             user=user,
             application=locked,
@@ -978,7 +956,7 @@ def add_member(
     )
     with transaction.atomic():
         member.user = _account(account_email, committee)
-        _full_save(member)
+        full_save(member)
         record_audit(
             actor=user,
             action="committees.add_member",
@@ -1031,7 +1009,7 @@ def update_member(
             )
         if account_email is not None:
             member.user = _account(account_email, member.committee, member=member)
-        _full_save(member)
+        full_save(member)
         after = {name: str(getattr(member, name) or "") for name in before}
         record_audit(
             actor=user,
@@ -1070,7 +1048,7 @@ def add_member_link(
                 _("Ce lien de %(member)s avec %(holder)s est déjà déclaré.")
                 % {"member": member.full_name, "holder": holder or holder_name}
             )
-        _full_save(link)
+        full_save(link)
         record_audit(
             actor=user,
             action="committees.add_member_link",

@@ -6,12 +6,11 @@ through `committees.permissions` (403), forms for input, one service per change.
 ValidationError becomes form errors (page shown again, status 400) or an error message; never a 500.
 """
 
-import csv
 import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from applications.exports import CSV_CONTENT_TYPE, CSV_DELIMITER, neutralise_formula
-from applications.forms import add_errors
 from applications.workflow import Status
 from committees import forms, pdf, selectors, services
 from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession, Decision, Payment
 from committees.permissions import can_record_payment, can_run_committee, can_view_session, is_committee_member
+from core.forms import apply_errors, error_messages, error_summary
+from core.tabular import CSV_CONTENT_TYPE, write_csv
 from core.templatetags.portal_format import format_money
 from funds.models import Fund
 from funds.permissions import can_view_fund
@@ -97,29 +96,13 @@ def _require_run(user, committee: Committee) -> None:
 # --- Helpers --------------------------------------------------------------------------------------
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        add_errors(form, error.message_dict)
-    else:
-        add_errors(form, {NON_FIELD_ERRORS: error.messages})
-
-
 def _error_messages(request, error: ValidationError) -> None:
-    for message in error.messages:
+    for message in error_messages(error):
         messages.error(request, message)
 
 
-def _error_summary(form, title: str = "") -> list[dict]:
-    """Every error of one form, for the summary at the top of the page: a link to the field and the message."""
-    summary = []
-    if form is None:
-        return summary
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        anchor = form[name].id_for_label if field is not None else f"form-{form.prefix or 'page'}"
-        label = " — ".join(str(part) for part in (title, field.label if field is not None else "") if part)
-        summary.extend({"anchor": anchor, "label": label, "message": message} for message in errors)
-    return summary
+def _error_summary(form) -> list[dict]:
+    return error_summary(form, non_field_anchor=True)
 
 
 def _session_url(session: CommitteeSession, anchor: str = "") -> str:
@@ -169,7 +152,7 @@ def member_add(request, pk: int):
         try:
             member = services.add_member(user=request.user, committee=committee, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("%(member)s siège désormais au comité.") % {"member": member.full_name})
             return redirect("committees:committee_detail", pk=committee.pk)
@@ -196,7 +179,7 @@ def member_edit(request, pk: int):
         try:
             member = services.update_member(user=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("La fiche de %(member)s est enregistrée.") % {"member": member.full_name})
             return redirect("committees:committee_detail", pk=committee.pk)
@@ -221,7 +204,7 @@ def member_link_add(request, pk: int):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -245,7 +228,7 @@ def session_create(request, pk: int):
         try:
             session = services.create_session(user=request.user, committee=committee, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request, _("La séance est créée. Préparez maintenant son ordre du jour, puis envoyez les convocations.")
@@ -379,7 +362,7 @@ def add_item(request, pk: int):
                 invited_to_present=form.cleaned_data["invited_to_present"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -470,7 +453,7 @@ def record_attendance(request, pk: int):
                         arrived_at=now if present else None,
                     )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Les présences sont enregistrées."))
             return redirect(_session_url(session, "presences"))
@@ -513,7 +496,7 @@ def declare_recusal(request, pk: int, item_pk: int):
                 user=request.user, item=item, member=form.chosen_member(), reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -546,7 +529,7 @@ def record_votes(request, pk: int, item_pk: int):
                 for member, choice in form.choices():
                     services.record_vote(user=request.user, item=item, member=member, choice=choice)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             added = sum(1 for member, _choice in form.choices() if member.pk not in already)
             if added:
@@ -571,7 +554,7 @@ def decide(request, pk: int, item_pk: int):
         try:
             decision = services.decide(user=request.user, item=item, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             text = _("Décision enregistrée pour la demande %(ref)s : %(outcome)s.") % {
                 "ref": item.application.display_reference,
@@ -623,7 +606,7 @@ def amend_decision(request, pk: int, item_pk: int):
         try:
             services.amend_decision(user=request.user, decision=decision, **form.service_kwargs())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -702,7 +685,7 @@ def payments(request, slug: str):
                     amount=data["amount"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -727,27 +710,13 @@ def payments(request, slug: str):
     return render(request, "committees/payments.html", context, status=status)
 
 
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "quantize"):
-        return f"{value:.2f}"
-    return neutralise_formula(str(value))
-
-
 @login_required
 def payments_csv(request, slug: str):
     """The statement in CSV: UTF-8 with a byte order mark, `;`, stable English headers (docs/exports.md)."""
     fund = _get_fund(request, slug)
     rows = selectors.payment_export_rows(statement=selectors.payments_statement(fund=fund))
     stream = io.StringIO()
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=CSV_DELIMITER)
-    writer.writerow(PAYMENT_CSV_HEADERS)
-    for row in rows:
-        writer.writerow([_csv_cell(row[header]) for header in PAYMENT_CSV_HEADERS])
+    write_csv(stream, headers=PAYMENT_CSV_HEADERS, rows=([row[h] for h in PAYMENT_CSV_HEADERS] for row in rows))
     response = HttpResponse(stream.getvalue(), content_type=CSV_CONTENT_TYPE)
     filename = f"versements-{fund.slug}-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
