@@ -1,8 +1,8 @@
 """Committee pages: committees and members, sessions (agenda, convocations, attendance, votes, decisions,
 closing, minutes and letters) and the payments of a fund.
 
-Views stay thin: one access helper per object (404 for anyone who may not read it), actions re-checked
-through `committees.permissions` (403), forms for input, one service per change. A service's
+Views stay thin: every object comes from `committees.access` (404 for anyone who may not read it, 403 for a
+reader who may not run it), forms for input, one service per change. A service's
 ValidationError becomes form errors (page shown again, status 400) or an error message; never a 500.
 """
 
@@ -10,10 +10,10 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,13 +23,19 @@ from django.views.decorators.http import require_POST
 
 from applications.workflow import Status
 from committees import forms, pdf, selectors, services
-from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession, Decision, Payment
-from committees.permissions import can_record_payment, can_run_committee, can_view_session, is_committee_member
+from committees.access import (
+    get_committee_for_user,
+    get_decision_for_user,
+    get_fund_for_user,
+    get_item_for_user,
+    get_member_for_user,
+    get_session_for_user,
+)
+from committees.models import AgendaItem, CommitteeSession, Decision, Payment
 from core.forms import apply_errors, error_messages, error_summary
 from core.tabular import CSV_CONTENT_TYPE, write_csv
 from core.templatetags.portal_format import format_money
 from funds.models import Fund
-from funds.permissions import can_view_fund
 
 PAYMENT_CSV_HEADERS = [
     "reference",
@@ -43,54 +49,6 @@ PAYMENT_CSV_HEADERS = [
     "payment_reference",
     "recorded_by",
 ]
-
-
-# --- Access helpers -------------------------------------------------------------------------------
-
-
-def _get_committee(request, pk: int) -> Committee:
-    """The one access helper for a committee: its fund's association staff, its members, the administrator."""
-    committee = get_object_or_404(Committee.objects.select_related("fund__association"), pk=pk)
-    if not (can_run_committee(request.user, committee) or is_committee_member(request.user, committee)):
-        raise Http404
-    return committee
-
-
-def _get_member(request, pk: int) -> CommitteeMember:
-    """The one access helper for a member: whoever may read the member's committee."""
-    member = get_object_or_404(CommitteeMember.objects.select_related("committee__fund__association"), pk=pk)
-    committee = member.committee
-    if not (can_run_committee(request.user, committee) or is_committee_member(request.user, committee)):
-        raise Http404
-    return member
-
-
-def _get_session(request, pk: int) -> CommitteeSession:
-    """The one access helper for a session: 404 for anyone who may not read it."""
-    session = get_object_or_404(CommitteeSession.objects.select_related("committee__fund__association"), pk=pk)
-    if not can_view_session(request.user, session):
-        raise Http404
-    return session
-
-
-def _get_item(session: CommitteeSession, item_pk: int) -> AgendaItem:
-    """An agenda line of this session (404 for a line of another session or fund)."""
-    item = get_object_or_404(AgendaItem.objects.select_related("application__holder"), pk=item_pk, session=session)
-    item.session = session
-    return item
-
-
-def _get_fund(request, slug: str) -> Fund:
-    """The one access helper for a fund's payments: whoever may read the fund in the back office."""
-    fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug)
-    if not can_view_fund(request.user, fund):
-        raise Http404
-    return fund
-
-
-def _require_run(user, committee: Committee) -> None:
-    if not can_run_committee(user, committee):
-        raise PermissionDenied
 
 
 # --- Helpers --------------------------------------------------------------------------------------
@@ -131,13 +89,14 @@ def committee_list(request):
 
 @login_required
 def committee_detail(request, pk: int):
-    committee = _get_committee(request, pk)
+    access = get_committee_for_user(request.user, pk)
+    committee = access.committee
     page = selectors.committee_page(committee=committee)
     context = {
         "committee": committee,
         "fund": committee.fund,
         "page": page,
-        "can_run": can_run_committee(request.user, committee),
+        "can_run": access.can_run,
         "today": timezone.localdate(),
     }
     return render(request, "committees/committee_detail.html", context)
@@ -145,8 +104,7 @@ def committee_detail(request, pk: int):
 
 @login_required
 def member_add(request, pk: int):
-    committee = _get_committee(request, pk)
-    _require_run(request.user, committee)
+    committee = get_committee_for_user(request.user, pk, to_run=True).committee
     form = forms.MemberForm(request.POST or None, initial={"mandate_start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,9 +120,8 @@ def member_add(request, pk: int):
 
 @login_required
 def member_edit(request, pk: int):
-    member = _get_member(request, pk)
+    member = get_member_for_user(request.user, pk, to_run=True).member
     committee = member.committee
-    _require_run(request.user, committee)
     initial = {
         "full_name": member.full_name,
         "college": member.college,
@@ -189,9 +146,8 @@ def member_edit(request, pk: int):
 
 @login_required
 def member_link_add(request, pk: int):
-    member = _get_member(request, pk)
+    member = get_member_for_user(request.user, pk, to_run=True).member
     committee = member.committee
-    _require_run(request.user, committee)
     holders = list(selectors.link_holder_choices(committee=committee))
     form = forms.MemberLinkForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
@@ -221,8 +177,7 @@ def member_link_add(request, pk: int):
 
 @login_required
 def session_create(request, pk: int):
-    committee = _get_committee(request, pk)
-    _require_run(request.user, committee)
+    committee = get_committee_for_user(request.user, pk, to_run=True).committee
     form = forms.SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -246,10 +201,8 @@ def _quorum_reason(quorum) -> str:
     ) % {"present": quorum.present_voting, "required": quorum.required}
 
 
-def _session_context(request, session: CommitteeSession, bound: dict | None = None) -> dict:
+def _session_context(session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
     """The session page: `bound` holds a form sent with errors, by prefix, shown instead of a blank one."""
-    bound = bound or {}
-    can_run = can_run_committee(request.user, session.committee)
     page = selectors.session_page(session=session, with_candidates=can_run)
     session = page.detail.session
     is_open = session.status == CommitteeSession.Status.OPEN
@@ -310,22 +263,22 @@ def _session_context(request, session: CommitteeSession, bound: dict | None = No
     }
 
 
-def _session_page(request, session: CommitteeSession, bound: dict | None = None):
-    status = 400 if bound else 200
-    return render(request, "committees/session_detail.html", _session_context(request, session, bound), status=status)
+def _session_page(request, session: CommitteeSession, bound: dict | None = None, *, can_run: bool = True):
+    """The session page; a POST view comes here (with its form sent with errors) only for a user who runs it."""
+    context = _session_context(session, bound or {}, can_run=can_run)
+    return render(request, "committees/session_detail.html", context, status=400 if bound else 200)
 
 
 @login_required
 def session_detail(request, pk: int):
-    session = _get_session(request, pk)
-    return _session_page(request, session)
+    access = get_session_for_user(request.user, pk)
+    return _session_page(request, access.session, can_run=access.can_run)
 
 
 @login_required
 @require_POST
 def build_agenda(request, pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     try:
         items = services.build_agenda(user=request.user, session=session)
     except ValidationError as error:
@@ -349,8 +302,7 @@ def build_agenda(request, pk: int):
 @login_required
 @require_POST
 def add_item(request, pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     candidates = list(selectors.agenda_candidates(session=session))
     form = forms.AddItemForm(request.POST, candidates=candidates)
     if form.is_valid():
@@ -375,9 +327,8 @@ def add_item(request, pk: int):
 @login_required
 @require_POST
 def remove_item(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
     try:
         services.remove_agenda_item(user=request.user, item=item)
     except ValidationError as error:
@@ -394,8 +345,7 @@ def remove_item(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def send_convocations(request, pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     try:
         report = services.send_convocations(user=request.user, session=session)
     except ValidationError as error:
@@ -418,8 +368,7 @@ def send_convocations(request, pk: int):
 @login_required
 @require_POST
 def open_session(request, pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     try:
         services.open_session(user=request.user, session=session)
     except ValidationError as error:
@@ -432,8 +381,7 @@ def open_session(request, pk: int):
 @login_required
 @require_POST
 def record_attendance(request, pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     members = list(selectors.committee_members_on(session=session))
     attendance = selectors.attendance_by_member(session=session)
     form = forms.AttendanceForm(request.POST, members=members, attendance=attendance)
@@ -463,9 +411,8 @@ def record_attendance(request, pk: int):
 @login_required
 @require_POST
 def start_vote(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
     try:
         recusals = services.start_vote(user=request.user, item=item)
     except ValidationError as error:
@@ -485,9 +432,8 @@ def start_vote(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def declare_recusal(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
     members = list(selectors.committee_members_on(session=session))
     form = forms.RecusalForm(request.POST, item=item, members=members)
     if form.is_valid():
@@ -514,9 +460,8 @@ def record_votes(request, pk: int, item_pk: int):
 
     A vote already recorded is shown but not sent again, so the same form posted twice counts once.
     """
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
     voters = list(selectors.eligible_voters(item=item).order_by("full_name", "pk"))
     votes_by_member = selectors.votes_by_member(item=item)
     form = forms.VoteForm(request.POST, item=item, voters=voters, votes_by_member=votes_by_member)
@@ -546,9 +491,8 @@ def record_votes(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def decide(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
     form = forms.DecisionForm(request.POST, item=item, amount_requested=item.application.amount_requested)
     if form.is_valid():
         try:
@@ -570,8 +514,7 @@ def decide(request, pk: int, item_pk: int):
 @login_required
 def close_session(request, pk: int):
     """GET: what closing means and what is still pending; POST: close the session."""
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
+    session = get_session_for_user(request.user, pk, to_run=True).session
     if request.method == "POST":
         try:
             services.close_session(user=request.user, session=session)
@@ -596,10 +539,8 @@ def close_session(request, pk: int):
 @login_required
 @require_POST
 def amend_decision(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
-    decision = get_object_or_404(Decision, item=item)
+    access = get_decision_for_user(request.user, pk, item_pk, to_run=True)
+    session, item, decision = access.session, access.item, access.decision
     effective = selectors.effective_decision(decision=decision)
     form = forms.AmendmentForm(request.POST, decision=effective)
     if form.is_valid():
@@ -619,7 +560,7 @@ def amend_decision(request, pk: int, item_pk: int):
 
 @login_required
 def minutes_pdf(request, pk: int):
-    session = _get_session(request, pk)
+    session = get_session_for_user(request.user, pk).session
     if not session.is_closed:
         raise Http404
     filename = f"proces-verbal-{slugify(session.committee.name)}-{session.date:%Y-%m-%d}.pdf"
@@ -628,10 +569,8 @@ def minutes_pdf(request, pk: int):
 
 @login_required
 def letter_pdf(request, pk: int, item_pk: int):
-    session = _get_session(request, pk)
-    _require_run(request.user, session.committee)
-    item = _get_item(session, item_pk)
-    decision = get_object_or_404(Decision, item=item)
+    access = get_decision_for_user(request.user, pk, item_pk, to_run=True)
+    session, item, decision = access.session, access.item, access.decision
     if not session.is_closed:
         raise Http404
     reference = item.application.reference or str(item.application.pk)
@@ -662,10 +601,8 @@ def _payment_initial(request, fund: Fund, statement) -> dict:
 @login_required
 def payments(request, slug: str):
     """The statement of payments of a fund. Co-funders' staff read it; only the association's staff record."""
-    fund = _get_fund(request, slug)
-    can_record = can_record_payment(request.user, fund)
-    if request.method == "POST" and not can_record:
-        raise PermissionDenied
+    access = get_fund_for_user(request.user, slug, to_run=request.method == "POST")
+    fund, can_record = access.fund, access.can_run
     statement = selectors.payments_statement(fund=fund)
     form = None
     if request.method == "POST":
@@ -713,7 +650,7 @@ def payments(request, slug: str):
 @login_required
 def payments_csv(request, slug: str):
     """The statement in CSV: UTF-8 with a byte order mark, `;`, stable English headers (docs/exports.md)."""
-    fund = _get_fund(request, slug)
+    fund = get_fund_for_user(request.user, slug).fund
     rows = selectors.payment_export_rows(statement=selectors.payments_statement(fund=fund))
     stream = io.StringIO()
     write_csv(stream, headers=PAYMENT_CSV_HEADERS, rows=([row[h] for h in PAYMENT_CSV_HEADERS] for row in rows))
