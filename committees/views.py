@@ -11,7 +11,6 @@ import io
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -388,18 +387,7 @@ def record_attendance(request, pk: int):
     if form.is_valid():
         now = timezone.localtime().time().replace(second=0, microsecond=0)
         try:
-            with transaction.atomic():
-                for member, present in form.presence().items():
-                    record = attendance.get(member.pk)
-                    if record is not None and record.present == present:
-                        continue
-                    services.record_attendance(
-                        user=request.user,
-                        session=session,
-                        member=member,
-                        present=present,
-                        arrived_at=now if present else None,
-                    )
+            services.record_attendances(user=request.user, session=session, presence=form.presence(), arrived_at=now)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -456,7 +444,7 @@ def declare_recusal(request, pk: int, item_pk: int):
 @login_required
 @require_POST
 def record_votes(request, pk: int, item_pk: int):
-    """One POST for the whole item: each member's vote through `record_vote`, all or nothing.
+    """One POST for the whole item: each member's vote, all or nothing (`services.record_votes`).
 
     A vote already recorded is shown but not sent again, so the same form posted twice counts once.
     """
@@ -470,9 +458,7 @@ def record_votes(request, pk: int, item_pk: int):
     elif form.is_valid():
         already = set(votes_by_member)
         try:
-            with transaction.atomic():
-                for member, choice in form.choices():
-                    services.record_vote(user=request.user, item=item, member=member, choice=choice)
+            services.record_votes(user=request.user, item=item, choices=form.choices())
         except ValidationError as error:
             apply_errors(form, error)
         else:

@@ -332,14 +332,14 @@ def test_the_same_vote_form_posted_twice_counts_once(world, staff, open_board):
 
 def test_a_vote_form_failing_for_one_member_records_nobody(world, staff, open_board, monkeypatch):
     board, item = open_board
-    record_vote = services.record_vote
+    record_vote = services.votes.record_vote
 
     def failing_for_chloe(*, member, **kwargs):
         if member == board.voters[2]:
             raise ValidationError({"member": ["Votant·e Chloé n'est pas noté·e présent·e."]})
         return record_vote(member=member, **kwargs)
 
-    monkeypatch.setattr(services, "record_vote", failing_for_chloe)
+    monkeypatch.setattr(services.votes, "record_vote", failing_for_chloe)
     response = _client(staff).post(
         _url("record_votes", board.session.pk, item.pk),
         _vote_data(item, {board.voters[0]: FOR, board.voters[1]: FOR, board.voters[2]: FOR}),
