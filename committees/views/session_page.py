@@ -1,0 +1,84 @@
+"""The session page: agenda lines with the forms the user may still send, attendance, quorum and errors."""
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from committees import forms, selectors
+from committees.models import CommitteeSession
+from committees.views.common import form_errors, item_anchor
+
+
+def quorum_reason(quorum) -> str:
+    return _(
+        "Le quorum n'est pas atteint : %(present)s membre(s) votant(s) présent(s) sur %(required)s requis. "
+        "Aucun vote ni décision n'est possible : notez la présence des membres votants arrivés. "
+        "Les membres de droit ne comptent pas dans le quorum."
+    ) % {"present": quorum.present_voting, "required": quorum.required}
+
+
+def session_context(session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
+    """The session page: `bound` holds a form sent with errors, by prefix, shown instead of a blank one."""
+    page = selectors.session_page(session=session, with_candidates=can_run)
+    session = page.detail.session
+    is_open = session.status == CommitteeSession.Status.OPEN
+    quorum = page.detail.quorum
+
+    def pick(form, show: bool):
+        """The form sent with errors if it is this one; else a blank form when the page offers it."""
+        if form.prefix in bound:
+            return bound[form.prefix]
+        return form if show else None
+
+    items = []
+    for row in page.rows:
+        item, decision = row.item, row.detail.decision
+        undecided = can_run and decision is None
+        items.append(
+            {
+                "row": row,
+                "anchor": item_anchor(item),
+                "recusal_form": pick(
+                    forms.RecusalForm(item=item, members=row.recusable),
+                    undecided and not session.is_closed and bool(row.recusable),
+                ),
+                "vote_form": pick(
+                    forms.VoteForm(item=item, voters=row.voters, votes_by_member=row.votes_by_member),
+                    undecided and is_open and item.vote_started_at is not None and bool(row.voters),
+                ),
+                "decision_form": pick(
+                    forms.DecisionForm(item=item, amount_requested=row.detail.application.amount_requested),
+                    undecided and is_open,
+                ),
+                "amendment_form": pick(forms.AmendmentForm(decision=decision), can_run and session.is_closed)
+                if decision is not None
+                else None,
+            }
+        )
+    add_item_form = pick(
+        forms.AddItemForm(candidates=page.candidates), can_run and not session.is_closed and bool(page.candidates)
+    )
+    attendance_form = pick(forms.AttendanceForm(members=page.members, attendance=page.attendance), can_run and is_open)
+    errors = []
+    for form in bound.values():
+        errors += form_errors(form)
+    return {
+        "session": session,
+        "committee": page.detail.committee,
+        "fund": page.detail.fund,
+        "page": page,
+        "detail": page.detail,
+        "quorum": quorum,
+        "quorum_reason": "" if quorum.met else quorum_reason(quorum),
+        "items": items,
+        "can_run": can_run,
+        "is_open": is_open,
+        "add_item_form": add_item_form,
+        "attendance_form": attendance_form,
+        "errors": errors,
+    }
+
+
+def render_session_page(request, session: CommitteeSession, bound: dict | None = None, *, can_run: bool = True):
+    """The session page; a POST view comes here (with its form sent with errors) only for a user who runs it."""
+    context = session_context(session, bound or {}, can_run=can_run)
+    return render(request, "committees/session_detail.html", context, status=400 if bound else 200)
