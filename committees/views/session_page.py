@@ -16,51 +16,56 @@ def quorum_reason(quorum) -> str:
     ) % {"present": quorum.present_voting, "required": quorum.required}
 
 
+def pick(bound: dict, form, show: bool):
+    """The form sent with errors if it is this one; else a blank form when the page offers it, else None."""
+    if form.prefix in bound:
+        return bound[form.prefix]
+    return form if show else None
+
+
+def agenda_line(row: selectors.ItemRow, session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
+    """One agenda line and the forms it offers: recusal and votes while undecided, amendment once closed."""
+    item, decision = row.item, row.detail.decision
+    undecided = can_run and decision is None
+    is_open = session.status == CommitteeSession.Status.OPEN
+    return {
+        "row": row,
+        "anchor": item_anchor(item),
+        "recusal_form": pick(
+            bound,
+            forms.RecusalForm(item=item, members=row.recusable),
+            undecided and not session.is_closed and bool(row.recusable),
+        ),
+        "vote_form": pick(
+            bound,
+            forms.VoteForm(item=item, voters=row.voters, votes_by_member=row.votes_by_member),
+            undecided and is_open and item.vote_started_at is not None and bool(row.voters),
+        ),
+        "decision_form": pick(
+            bound,
+            forms.DecisionForm(item=item, amount_requested=row.detail.application.amount_requested),
+            undecided and is_open,
+        ),
+        "amendment_form": pick(bound, forms.AmendmentForm(decision=decision), can_run and session.is_closed)
+        if decision is not None
+        else None,
+    }
+
+
 def session_context(session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
     """The session page: `bound` holds a form sent with errors, by prefix, shown instead of a blank one."""
     page = selectors.session_page(session=session, with_candidates=can_run)
     session = page.detail.session
     is_open = session.status == CommitteeSession.Status.OPEN
     quorum = page.detail.quorum
-
-    def pick(form, show: bool):
-        """The form sent with errors if it is this one; else a blank form when the page offers it."""
-        if form.prefix in bound:
-            return bound[form.prefix]
-        return form if show else None
-
-    items = []
-    for row in page.rows:
-        item, decision = row.item, row.detail.decision
-        undecided = can_run and decision is None
-        items.append(
-            {
-                "row": row,
-                "anchor": item_anchor(item),
-                "recusal_form": pick(
-                    forms.RecusalForm(item=item, members=row.recusable),
-                    undecided and not session.is_closed and bool(row.recusable),
-                ),
-                "vote_form": pick(
-                    forms.VoteForm(item=item, voters=row.voters, votes_by_member=row.votes_by_member),
-                    undecided and is_open and item.vote_started_at is not None and bool(row.voters),
-                ),
-                "decision_form": pick(
-                    forms.DecisionForm(item=item, amount_requested=row.detail.application.amount_requested),
-                    undecided and is_open,
-                ),
-                "amendment_form": pick(forms.AmendmentForm(decision=decision), can_run and session.is_closed)
-                if decision is not None
-                else None,
-            }
-        )
     add_item_form = pick(
-        forms.AddItemForm(candidates=page.candidates), can_run and not session.is_closed and bool(page.candidates)
+        bound,
+        forms.AddItemForm(candidates=page.candidates),
+        can_run and not session.is_closed and bool(page.candidates),
     )
-    attendance_form = pick(forms.AttendanceForm(members=page.members, attendance=page.attendance), can_run and is_open)
-    errors = []
-    for form in bound.values():
-        errors += form_errors(form)
+    attendance_form = pick(
+        bound, forms.AttendanceForm(members=page.members, attendance=page.attendance), can_run and is_open
+    )
     return {
         "session": session,
         "committee": page.detail.committee,
@@ -69,12 +74,12 @@ def session_context(session: CommitteeSession, bound: dict, *, can_run: bool) ->
         "detail": page.detail,
         "quorum": quorum,
         "quorum_reason": "" if quorum.met else quorum_reason(quorum),
-        "items": items,
+        "items": [agenda_line(row, session, bound, can_run=can_run) for row in page.rows],
         "can_run": can_run,
         "is_open": is_open,
         "add_item_form": add_item_form,
         "attendance_form": attendance_form,
-        "errors": errors,
+        "errors": [error for form in bound.values() for error in form_errors(form)],
     }
 
 
