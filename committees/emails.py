@@ -1,39 +1,16 @@
 """E-mails of the committees: convocations and notification letters. Sent after the transaction commits.
 
-Templates live in templates/committees/emails/: `<name>_subject.txt` (one line) and `<name>_body.txt`.
+Templates live in templates/committees/emails/ (`<name>_subject.txt`, `<name>_body.txt`), sent by
+`core.emails.send_templated`.
 """
 
 import logging
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
-from django.utils import translation
-
+from committees.documents import render_notification_letter_pdf
 from committees.models import CommitteeMember, CommitteeSession, Decision
+from core.emails import send_templated
 
 logger = logging.getLogger(__name__)
-
-
-def send_templated(
-    *,
-    name: str,
-    to: list[str],
-    context: dict,
-    attachments: list[tuple[str, bytes, str]] | None = None,
-    reply_to: list[str] | None = None,
-) -> int:
-    """Render `<name>_subject.txt` and `<name>_body.txt` in French and send one message to `to`."""
-    if not to:
-        return 0
-    context = {"portal_name": settings.PORTAL_NAME, **context}
-    with translation.override("fr"):
-        subject = " ".join(render_to_string(f"committees/emails/{name}_subject.txt", context).split())
-        body = render_to_string(f"committees/emails/{name}_body.txt", context)
-    message = EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to)
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    return message.send()
 
 
 def holder_email(application) -> str:
@@ -58,7 +35,7 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
     sent = 0
     for member in CommitteeMember.objects.filter(pk__in=member_ids).select_related("user").order_by("full_name"):
         sent += send_templated(
-            name="convocation_member",
+            name="committees/emails/convocation_member",
             to=[member.contact_email],
             context={**base, "member": member, "items": items},
             reply_to=[association.contact_email],
@@ -66,7 +43,7 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
     for item in items:
         if item.pk in item_ids:
             sent += send_templated(
-                name="convocation_holder",
+                name="committees/emails/convocation_holder",
                 to=[holder_email(item.application)],
                 context={**base, "item": item, "application": item.application},
                 reply_to=[association.contact_email],
@@ -76,8 +53,6 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
 
 def send_decision_letters(*, session_id: int) -> int:
     """After closing: to each holder, the notification letter as a PDF attachment."""
-    from committees.pdf import render_notification_letter_pdf
-
     session = _load_session(session_id)
     association = session.committee.fund.association
     decisions = Decision.objects.filter(item__session=session).select_related(
@@ -89,7 +64,7 @@ def send_decision_letters(*, session_id: int) -> int:
         try:
             pdf = render_notification_letter_pdf(decision=decision)
             sent += send_templated(
-                name="decision_letter",
+                name="committees/emails/decision_letter",
                 to=[holder_email(application)],
                 context={
                     "session": session,

@@ -2,32 +2,32 @@
 
 from django.urls import path
 
-from committees import views
+from committees.views import committees, items, payments, sessions
 
 app_name = "committees"
 
 urlpatterns = [
-    path("", views.committee_list, name="committee_list"),
-    path("<int:pk>/", views.committee_detail, name="committee_detail"),
-    path("<int:pk>/membres/ajouter/", views.member_add, name="member_add"),
-    path("membres/<int:pk>/modifier/", views.member_edit, name="member_edit"),
-    path("membres/<int:pk>/liens/ajouter/", views.member_link_add, name="member_link_add"),
-    path("<int:pk>/seances/nouvelle/", views.session_create, name="session_create"),
-    path("seances/<int:pk>/", views.session_detail, name="session_detail"),
-    path("seances/<int:pk>/ordre-du-jour/preparer/", views.build_agenda, name="build_agenda"),
-    path("seances/<int:pk>/ordre-du-jour/ajouter/", views.add_item, name="add_item"),
-    path("seances/<int:pk>/convocations/", views.send_convocations, name="send_convocations"),
-    path("seances/<int:pk>/ouvrir/", views.open_session, name="open_session"),
-    path("seances/<int:pk>/presences/", views.record_attendance, name="record_attendance"),
-    path("seances/<int:pk>/clore/", views.close_session, name="close_session"),
-    path("seances/<int:pk>/proces-verbal.pdf", views.minutes_pdf, name="minutes_pdf"),
-    path("seances/<int:pk>/points/<int:item_pk>/retirer/", views.remove_item, name="remove_item"),
-    path("seances/<int:pk>/points/<int:item_pk>/ouvrir-le-vote/", views.start_vote, name="start_vote"),
-    path("seances/<int:pk>/points/<int:item_pk>/deport/", views.declare_recusal, name="declare_recusal"),
-    path("seances/<int:pk>/points/<int:item_pk>/votes/", views.record_votes, name="record_votes"),
-    path("seances/<int:pk>/points/<int:item_pk>/decision/", views.decide, name="decide"),
-    path("seances/<int:pk>/points/<int:item_pk>/rectifier/", views.amend_decision, name="amend_decision"),
-    path("seances/<int:pk>/points/<int:item_pk>/notification.pdf", views.letter_pdf, name="letter_pdf"),
-    path("fonds/<slug:slug>/versements/", views.payments, name="payments"),
-    path("fonds/<slug:slug>/versements.csv", views.payments_csv, name="payments_csv"),
+    path("", committees.committee_list, name="committee_list"),
+    path("<int:pk>/", committees.committee_detail, name="committee_detail"),
+    path("<int:pk>/membres/ajouter/", committees.member_add, name="member_add"),
+    path("membres/<int:pk>/modifier/", committees.member_edit, name="member_edit"),
+    path("membres/<int:pk>/liens/ajouter/", committees.member_link_add, name="member_link_add"),
+    path("<int:pk>/seances/nouvelle/", sessions.session_create, name="session_create"),
+    path("seances/<int:pk>/", sessions.session_detail, name="session_detail"),
+    path("seances/<int:pk>/ordre-du-jour/preparer/", sessions.build_agenda, name="build_agenda"),
+    path("seances/<int:pk>/ordre-du-jour/ajouter/", sessions.add_item, name="add_item"),
+    path("seances/<int:pk>/convocations/", sessions.send_convocations, name="send_convocations"),
+    path("seances/<int:pk>/ouvrir/", sessions.open_session, name="open_session"),
+    path("seances/<int:pk>/presences/", sessions.record_attendance, name="record_attendance"),
+    path("seances/<int:pk>/clore/", sessions.close_session, name="close_session"),
+    path("seances/<int:pk>/proces-verbal.pdf", sessions.minutes_pdf, name="minutes_pdf"),
+    path("seances/<int:pk>/points/<int:item_pk>/retirer/", sessions.remove_item, name="remove_item"),
+    path("seances/<int:pk>/points/<int:item_pk>/ouvrir-le-vote/", items.start_vote, name="start_vote"),
+    path("seances/<int:pk>/points/<int:item_pk>/deport/", items.declare_recusal, name="declare_recusal"),
+    path("seances/<int:pk>/points/<int:item_pk>/votes/", items.record_votes, name="record_votes"),
+    path("seances/<int:pk>/points/<int:item_pk>/decision/", items.decide, name="decide"),
+    path("seances/<int:pk>/points/<int:item_pk>/rectifier/", items.amend_decision, name="amend_decision"),
+    path("seances/<int:pk>/points/<int:item_pk>/notification.pdf", items.letter_pdf, name="letter_pdf"),
+    path("fonds/<slug:slug>/versements/", payments.payments, name="payments"),
+    path("fonds/<slug:slug>/versements.csv", payments.payments_csv, name="payments_csv"),
 ]

@@ -12,6 +12,9 @@ from django.db import connection
 
 from tests import factories as f
 
+# Fixtures shared by the committee test modules (board, open_board, closed_board, granted_requests…).
+pytest_plugins = ["tests.committee_helpers"]
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():

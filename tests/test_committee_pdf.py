@@ -9,11 +9,11 @@ import pytest
 from pypdf import PdfReader
 
 from committees import services
+from committees.documents import render_minutes_pdf, render_notification_letter_pdf
 from committees.models import Decision
-from committees.pdf import render_minutes_pdf, render_notification_letter_pdf
 from core.templatetags.portal_format import format_money
 from tests import factories as f
-from tests.test_committee_services import (
+from tests.committee_helpers import (
     ABSTAIN,
     AGAINST,
     FOR,

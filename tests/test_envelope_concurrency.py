@@ -13,7 +13,7 @@ from applications.workflow import Status
 from committees import selectors, services
 from committees.models import Decision, Vote
 from tests import factories as f
-from tests.test_committee_services import FOR, cast, eligible_application, make_board, put_on_agenda, seat
+from tests.committee_helpers import FOR, cast, eligible_application, make_board, put_on_agenda, seat
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -1,0 +1,31 @@
+"""The minutes of a session (*procès-verbal*): A4, page numbers, French dates and amounts."""
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from committees import selectors
+from committees.models import CommitteeSession
+from core.pdf import render_pdf
+
+
+def render_minutes_pdf(*, session: CommitteeSession) -> bytes:
+    """Attendance and quorum, recusals, votes and decision per request, money left."""
+    detail = selectors.session_detail(session=session)
+    recorded = {attendance.member_id for attendance in detail.attendances}
+    with translation.override("fr"):
+        footer = _("Procès-verbal — %(committee)s — séance du %(date)s") % {
+            "committee": detail.committee.name,
+            "date": detail.session.date.strftime("%d/%m/%Y"),
+        }
+    return render_pdf(
+        template="committees/pdf/minutes.html",
+        context={
+            "detail": detail,
+            "session": detail.session,
+            "committee": detail.committee,
+            "fund": detail.fund,
+            "absent_unrecorded": [member for member in detail.absent if member.pk not in recorded],
+            "generated_on": timezone.localdate(),
+            "footer": footer,
+        },
+    )

@@ -1,0 +1,107 @@
+"""A session as its minutes (*procès-verbal*) tell it."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from applications.models import Application
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    Committee,
+    CommitteeMember,
+    CommitteeSession,
+    Decision,
+    Recusal,
+    Vote,
+)
+from committees.selectors.money import EffectiveDecision, FundMoneySummary, effective_decision, fund_money_summary
+from committees.selectors.voting import Quorum, VoteCount, session_quorum
+from core.money import ZERO
+from funds.models import Fund
+
+
+def sessions_visible_to(*, user) -> QuerySet[CommitteeSession]:
+    return CommitteeSession.objects.visible_to(user).select_related("committee__fund__association")
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    item: AgendaItem
+    application: Application
+    recusals: list[Recusal]
+    votes: list[Vote]
+    count: VoteCount
+    decision: EffectiveDecision | None
+
+
+@dataclass(frozen=True)
+class SessionDetail:
+    session: CommitteeSession
+    committee: Committee
+    fund: Fund
+    attendances: list[Attendance]
+    present: list[CommitteeMember]
+    absent: list[CommitteeMember]  # members with a mandate on that day, absent or not recorded
+    quorum: Quorum
+    items: list[ItemDetail]
+    granted_in_session: Decimal
+    money: FundMoneySummary
+
+
+def session_detail(*, session: CommitteeSession) -> SessionDetail:
+    """Everything the minutes (*procès-verbal*) need, in a fixed number of queries."""
+    session = CommitteeSession.objects.select_related("committee__fund__association").get(pk=session.pk)
+    committee = session.committee
+    attendances = list(
+        Attendance.objects.filter(session=session).select_related("member").order_by("member__full_name")
+    )
+    present_ids = {a.member_id for a in attendances if a.present}
+    members = list(committee.members.active_on(session.date).order_by("full_name"))
+    present = [a.member for a in attendances if a.present]
+    absent = [m for m in members if m.pk not in present_ids]
+    items = (
+        AgendaItem.objects.filter(session=session)
+        .select_related("application__holder", "application__created_by", "decision__decided_by")
+        .prefetch_related("recusals__member", "votes__member", "decision__amendments")
+        .order_by("position", "pk")
+    )
+    details = []
+    granted_in_session = ZERO
+    for item in items:
+        votes = list(item.votes.all())
+        count = VoteCount(
+            votes_for=sum(1 for v in votes if v.choice == Vote.Choice.FOR),
+            votes_against=sum(1 for v in votes if v.choice == Vote.Choice.AGAINST),
+            abstentions=sum(1 for v in votes if v.choice == Vote.Choice.ABSTAIN),
+        )
+        decision = getattr(item, "decision", None)  # reverse one-to-one: None when not decided yet
+        effective = None
+        if decision is not None:
+            amendments = sorted(decision.amendments.all(), key=lambda a: (a.created_at, a.pk))
+            effective = effective_decision(decision=decision, amendments=amendments)
+            if decision.outcome == Decision.Outcome.GRANTED:
+                granted_in_session += effective.amount
+        details.append(
+            ItemDetail(
+                item=item,
+                application=item.application,
+                recusals=list(item.recusals.all()),
+                votes=votes,
+                count=count,
+                decision=effective,
+            )
+        )
+    return SessionDetail(
+        session=session,
+        committee=committee,
+        fund=committee.fund,
+        attendances=attendances,
+        present=present,
+        absent=absent,
+        quorum=session_quorum(session=session),
+        items=details,
+        granted_in_session=granted_in_session,
+        money=fund_money_summary(fund=committee.fund),
+    )

@@ -1,0 +1,178 @@
+"""The members of a committee: seat one, correct their record or end their mandate, declare their links."""
+
+import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from applications.models import Holder
+from committees.locks import lock_member
+from committees.models import Committee, CommitteeMember, CommitteeMemberLink
+from committees.services.rules import check_runs, invalid
+from core.services import record_audit
+from core.validation import full_save
+
+
+def find_account(account_email: str, committee: Committee, *, member: CommitteeMember | None = None):
+    """The portal account a member logs in with, found by its address; None when no address is given."""
+    account_email = (account_email or "").strip()
+    if not account_email:
+        return None
+    account = User.objects.filter(email__iexact=account_email, is_active=True).first()
+    if account is None:
+        raise invalid(
+            _(
+                "Aucun compte du portail n'utilise l'adresse %(email)s : la personne crée d'abord son compte, "
+                "ou laissez ce champ vide."
+            )
+            % {"email": account_email},
+            "account_email",
+        )
+    others = CommitteeMember.objects.filter(committee=committee, user=account)
+    if member is not None:
+        others = others.exclude(pk=member.pk)
+    if others.exists():
+        raise invalid(
+            _("Le compte %(email)s est déjà celui d'un autre membre de ce comité.") % {"email": account_email},
+            "account_email",
+        )
+    return account
+
+
+def set_member_fields(member: CommitteeMember, *, full_name, college, mandate_start, mandate_end, email, organisation):
+    member.full_name = (full_name or "").strip()
+    member.college = college
+    member.mandate_start = mandate_start
+    member.mandate_end = mandate_end
+    member.email = (email or "").strip()
+    member.organisation = (organisation or "").strip()
+
+
+def add_member(
+    *,
+    user,
+    committee: Committee,
+    full_name: str,
+    college: str,
+    mandate_start: datetime.date,
+    mandate_end: datetime.date | None = None,
+    email: str = "",
+    organisation: str = "",
+    account_email: str = "",
+) -> CommitteeMember:
+    """Seat a person on a committee, with a college and a mandate; optionally linked to their portal account."""
+    check_runs(user, committee)
+    member = CommitteeMember(committee=committee)
+    set_member_fields(
+        member,
+        full_name=full_name,
+        college=college,
+        mandate_start=mandate_start,
+        mandate_end=mandate_end,
+        email=email,
+        organisation=organisation,
+    )
+    with transaction.atomic():
+        member.user = find_account(account_email, committee)
+        full_save(member)
+        record_audit(
+            actor=user,
+            action="committees.add_member",
+            target=member,
+            summary=f"{committee.name}: {member.full_name}",
+            data={"committee": committee.pk, "college": member.college, "account": member.user_id},
+        )
+    return member
+
+
+def update_member(
+    *,
+    user,
+    member: CommitteeMember,
+    full_name: str,
+    college: str,
+    mandate_start: datetime.date,
+    mandate_end: datetime.date | None = None,
+    email: str = "",
+    organisation: str = "",
+    account_email: str | None = None,
+) -> CommitteeMember:
+    """Correct a member's record or end their mandate. Past votes and attendance stay as recorded.
+
+    `account_email`: None keeps the member's account, "" unlinks it, an address links that account.
+    """
+    check_runs(user, member.committee)
+    with transaction.atomic():
+        member = lock_member(member)
+        before = {
+            name: str(getattr(member, name) or "") for name in ("full_name", "college", "mandate_start", "mandate_end")
+        }
+        set_member_fields(
+            member,
+            full_name=full_name,
+            college=college,
+            mandate_start=mandate_start,
+            mandate_end=mandate_end,
+            email=email,
+            organisation=organisation,
+        )
+        if college == CommitteeMember.College.EX_OFFICIO and member.votes.exists():
+            raise invalid(
+                _(
+                    "%(member)s a déjà voté : il ou elle ne peut pas devenir membre de droit. "
+                    "Terminez son mandat et ajoutez un nouveau membre."
+                )
+                % {"member": member.full_name},
+                "college",
+            )
+        if account_email is not None:
+            member.user = find_account(account_email, member.committee, member=member)
+        full_save(member)
+        after = {name: str(getattr(member, name) or "") for name in before}
+        record_audit(
+            actor=user,
+            action="committees.update_member",
+            target=member,
+            summary=member.full_name,
+            data={
+                "changes": {
+                    name: {"before": before[name], "after": after[name]}
+                    for name in before
+                    if before[name] != after[name]
+                },
+                "account": member.user_id,
+            },
+        )
+    return member
+
+
+def add_member_link(
+    *, user, member: CommitteeMember, reason: str, holder: Holder | None = None, holder_name: str = ""
+) -> CommitteeMemberLink:
+    """Declare a member's link to a holder: the member then steps out of every vote on that holder's requests."""
+    check_runs(user, member.committee)
+    holder_name = (holder_name or "").strip()
+    if holder is not None and holder_name:
+        raise invalid(_("Choisissez un porteur de projet ou saisissez un nom, pas les deux."))
+    link = CommitteeMemberLink(member=member, holder=holder, holder_name=holder_name, reason=(reason or "").strip())
+    with transaction.atomic():
+        existing = CommitteeMemberLink.objects.filter(member=member)
+        if (
+            holder is not None
+            and existing.filter(holder=holder).exists()
+            or (holder_name and existing.filter(holder_name__iexact=holder_name).exists())
+        ):
+            raise invalid(
+                _("Ce lien de %(member)s avec %(holder)s est déjà déclaré.")
+                % {"member": member.full_name, "holder": holder or holder_name}
+            )
+        full_save(link)
+        record_audit(
+            actor=user,
+            action="committees.add_member_link",
+            target=member,
+            summary=f"{member.full_name} ↔ {holder or holder_name}"[:500],
+            data={"link": link.pk, "holder": holder.pk if holder else None, "reason": link.reason},
+        )
+    return link

@@ -1,0 +1,107 @@
+"""Committee pages: the list, one committee, its members and their declared links."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees import forms, selectors, services
+from committees.access import (
+    get_committee_for_user,
+    get_member_for_user,
+)
+from committees.views.common import form_errors
+from core.forms import apply_errors
+
+
+@login_required
+def committee_list(request):
+    committees = list(selectors.committees_for_user(user=request.user))
+    return render(request, "committees/committee_list.html", {"committees": committees})
+
+
+@login_required
+def committee_detail(request, pk: int):
+    access = get_committee_for_user(request.user, pk)
+    committee = access.committee
+    page = selectors.committee_page(committee=committee)
+    context = {
+        "committee": committee,
+        "fund": committee.fund,
+        "page": page,
+        "can_run": access.can_run,
+        "today": timezone.localdate(),
+    }
+    return render(request, "committees/committee_detail.html", context)
+
+
+@login_required
+def member_add(request, pk: int):
+    committee = get_committee_for_user(request.user, pk, to_run=True).committee
+    form = forms.MemberForm(request.POST or None, initial={"mandate_start": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.add_member(user=request.user, committee=committee, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("%(member)s siège désormais au comité.") % {"member": member.full_name})
+            return redirect("committees:committee_detail", pk=committee.pk)
+    context = {"committee": committee, "form": form, "member": None, "errors": form_errors(form)}
+    return render(request, "committees/member_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def member_edit(request, pk: int):
+    member = get_member_for_user(request.user, pk, to_run=True).member
+    committee = member.committee
+    initial = {
+        "full_name": member.full_name,
+        "college": member.college,
+        "organisation": member.organisation,
+        "mandate_start": member.mandate_start,
+        "mandate_end": member.mandate_end,
+        "email": member.email,
+        "account_email": member.user.email if member.user_id else "",
+    }
+    form = forms.MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.update_member(user=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("La fiche de %(member)s est enregistrée.") % {"member": member.full_name})
+            return redirect("committees:committee_detail", pk=committee.pk)
+    context = {"committee": committee, "form": form, "member": member, "errors": form_errors(form)}
+    return render(request, "committees/member_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def member_link_add(request, pk: int):
+    member = get_member_for_user(request.user, pk, to_run=True).member
+    committee = member.committee
+    holders = list(selectors.link_holder_choices(committee=committee))
+    form = forms.MemberLinkForm(request.POST or None, holders=holders)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_member_link(
+                user=request.user,
+                member=member,
+                holder=form.chosen_holder(),
+                holder_name=form.cleaned_data["holder_name"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Le lien est enregistré : %(member)s se déportera des votes sur les demandes de ce porteur.")
+                % {"member": member.full_name},
+            )
+            return redirect("committees:committee_detail", pk=committee.pk)
+    context = {"committee": committee, "member": member, "form": form, "errors": form_errors(form)}
+    return render(request, "committees/member_link_form.html", context, status=400 if form.errors else 200)
