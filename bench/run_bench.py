@@ -140,7 +140,7 @@ def migrate_and_load(database_name: str, *, seed: int, scale: float) -> dict:
     """Migrate, generate the load data if missing (timed), collect static files. Returns the generation facts."""
     from django.core.management import call_command
 
-    from devdata.loaddata_gen import load_data_present
+    from devdata.loaddata import load_data_present
 
     print("Migrating")
     call_command("migrate", interactive=False, verbosity=0)
@@ -318,7 +318,7 @@ def count_queries(seed: int) -> list[dict]:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from devdata.loaddata_gen import Spec, generate
+    from devdata.loaddata import Spec, generate
 
     results: dict[str, dict] = {}
     with transaction.atomic():

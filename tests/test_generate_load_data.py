@@ -15,7 +15,7 @@ from django.db.models import Count, Q, Sum
 from accounts.models import User
 from applications.models import Application, StatusChange
 from committees.models import AgendaItem, Amendment, CommitteeSession, Decision, Payment, Vote
-from devdata.loaddata_gen import LOAD_PASSWORD, MAX_AGENDA, Spec, generate, largest_remainder
+from devdata.loaddata import LOAD_PASSWORD, MAX_AGENDA, Spec, generate, largest_remainder
 from funds.models import CarrierAssociation, Fund, Funder
 from reports.models import Bilan, CvsBilan, EffectObservation
 
@@ -187,7 +187,7 @@ def _cell(model_field, value, ranks: _Ranks) -> str:
 
 def _digest() -> str:
     """Every row of every table the generator writes, primary and foreign keys replaced by their rank."""
-    from devdata.loaddata_gen import WRITE_ORDER
+    from devdata.loaddata import WRITE_ORDER
 
     ranks = _Ranks()
     digest = hashlib.sha256()
