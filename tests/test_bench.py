@@ -1,10 +1,14 @@
 """The benchmark's own arithmetic and verdicts (the benchmark itself runs with `make bench`, not here)."""
 
 import datetime
+import subprocess
+import sys
 
 import pytest
 
-from bench import run_bench
+from bench.common import ROOT, percentile
+from bench.report import Report
+from bench.throughput import duration_ms, parse_wrk
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:40123/projets/
   2 threads and 4 connections
@@ -25,7 +29,7 @@ Transfer/sec:      4.01MB
 
 
 def test_wrk_output_is_read():
-    assert run_bench.parse_wrk(WRK_OUTPUT) == {
+    assert parse_wrk(WRK_OUTPUT) == {
         "rps": 560.44,
         "requests": 5610,
         "non_200": 4,
@@ -36,24 +40,24 @@ def test_wrk_output_is_read():
 
 def test_unreadable_wrk_output_stops_the_benchmark():
     with pytest.raises(RuntimeError, match="Could not read"):
-        run_bench.parse_wrk("wrk: connection refused")
+        parse_wrk("wrk: connection refused")
 
 
 @pytest.mark.parametrize(
     ("text", "ms"), [("850.00us", 0.85), ("12.31ms", 12.31), ("1.02s", 1020.0), ("1.50m", 90000.0)]
 )
 def test_wrk_durations(text, ms):
-    assert run_bench.duration_ms(text) == pytest.approx(ms)
+    assert duration_ms(text) == pytest.approx(ms)
 
 
 def test_percentile_is_nearest_rank():
     values = list(range(1, 21))  # 1..20
-    assert run_bench.percentile(values, 0.95) == 19
-    assert run_bench.percentile(values, 0.5) == 10
-    assert run_bench.percentile([42.0], 0.95) == 42.0
+    assert percentile(values, 0.95) == 19
+    assert percentile(values, 0.5) == 10
+    assert percentile([42.0], 0.95) == 42.0
 
 
-def _report(**parts) -> run_bench.Report:
+def _report(**parts) -> Report:
     machine = {
         "cpu": "test",
         "cores": 2,
@@ -67,7 +71,7 @@ def _report(**parts) -> run_bench.Report:
         "load_driver": "wrk",
     }
     db = {"postgresql": "15", "size": "1 GB", "rows": {"Demandes": 20000}}
-    return run_bench.Report(
+    return Report(
         started=datetime.datetime(2026, 11, 22, 5, 0),
         machine=machine,
         db=db,
@@ -96,8 +100,9 @@ def _page(key, median, name="Page"):
     }
 
 
-def test_each_target_gets_a_verdict_from_the_measured_figure():
-    report = _report(
+def _full_report() -> Report:
+    """Figures on both sides of each target."""
+    return _report(
         queries=[
             {
                 "name": "Inbox",
@@ -155,6 +160,10 @@ def test_each_target_gets_a_verdict_from_the_measured_figure():
             "bare_rps": 100,
         },
     )
+
+
+def test_each_target_gets_a_verdict_from_the_measured_figure():
+    report = _full_report()
     verdicts = {line.measure.split(":")[0].split(" (")[0]: line.ok for line in report.lines()}
     assert verdicts["Inbox"] is True  # 9 / 9 queries
     assert verdicts["Bilans"] is False  # 7 / 8 queries
@@ -171,3 +180,17 @@ def test_each_target_gets_a_verdict_from_the_measured_figure():
     assert "| **FAIL** |" in markdown and "| PASS |" in markdown
     kept = report.lines()
     assert f"{sum(1 for line in kept if line.ok)} of {len(kept)} lines pass." in markdown
+
+
+def test_make_bench_entry_point_runs_as_a_script():
+    """`make bench` runs `python bench/run_bench.py`: the package's modules import from there."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run_bench.py"), "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "--skip-gunicorn" in completed.stdout
+    assert "Internal modes" in completed.stdout  # the description of the command line comes along

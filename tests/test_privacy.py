@@ -99,7 +99,21 @@ def test_export_downloads_a_json_file_of_everything_about_the_resident(client, r
 
     by_reference = {application["reference"]: application for application in data["applications"]}
     assert set(by_reference) == {"PIC-2025-0042", granted.reference}
-    request = by_reference["PIC-2025-0042"]
+    _check_filed_request_export(by_reference["PIC-2025-0042"])
+
+    _check_granted_request_export(by_reference[granted.reference])
+
+    assert data["messages"] == [
+        {
+            "application": "PIC-2025-0042",
+            "body": "Bonjour, le devis est joint.",
+            "created_at": data["messages"][0]["created_at"],
+        }
+    ]
+    assert AuditEntry.objects.filter(action="privacy.data_exported", actor=resident).count() == 1
+
+
+def _check_filed_request_export(request):
     assert request["fund"] == {"slug": "pic-hommelet-2025", "name": "PIC Hommelet 2025", "year": 2025}
     assert request["amount_requested"] == "250.00"
     assert [(line["side"], line["amount"]) for line in request["budget_lines"]] == [
@@ -121,7 +135,9 @@ def test_export_downloads_a_json_file_of_everything_about_the_resident(client, r
     ]
     assert request["bilan"] is None
 
-    bilan = by_reference[granted.reference]["bilan"]
+
+def _check_granted_request_export(exported):
+    bilan = exported["bilan"]
     assert (bilan["participant_women"], bilan["participant_men"]) == (51, 28)
     assert bilan["difficulties"] == "L'espace est restreint les jours de pluie."
     assert bilan["expenses"][0]["actual_amount"] == "280.00"
@@ -135,17 +151,8 @@ def test_export_downloads_a_json_file_of_everything_about_the_resident(client, r
     ]
     assert bilan["attachments"][0]["original_name"] == "photo-de-madame-martin.png"
     assert "file" not in bilan["attachments"][0]
-    assert by_reference[granted.reference]["decisions"][0]["amount_granted"] == "600.00"
-    assert by_reference[granted.reference]["payments"][0]["amount"] == "480.00"
-
-    assert data["messages"] == [
-        {
-            "application": "PIC-2025-0042",
-            "body": "Bonjour, le devis est joint.",
-            "created_at": data["messages"][0]["created_at"],
-        }
-    ]
-    assert AuditEntry.objects.filter(action="privacy.data_exported", actor=resident).count() == 1
+    assert exported["decisions"][0]["amount_granted"] == "600.00"
+    assert exported["payments"][0]["amount"] == "480.00"
 
 
 def test_export_holds_nothing_of_anyone_else(client, resident, resident_file, staff, other_resident):

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 
 from applications.models import Application
 from core import public_cache
-from devdata.loaddata_gen import DEFAULT_LABEL, Spec, generate, load_data_present
+from devdata.loaddata import DEFAULT_LABEL, Spec, generate, load_data_present
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from PIL import Image
 
 from applications.models import Application
 from committees import services as committee_services
-from devdata.demo_requests import DEMO_PDF
+from devdata.demo.common import DEMO_PDF
 from reports import services as bilan_services
 from reports.models import Bilan
 

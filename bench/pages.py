@@ -1,0 +1,185 @@
+"""1. Queries per page at 10 and 1,000 rows; 2. server time of each page at full size."""
+
+import contextlib
+import statistics
+import time
+
+from bench.client import Page, cache_off, clear_page_caches, client_for, forget_session, get_ok
+from bench.common import QUERY_ROWS, percentile
+from bench.subjects import biggest_fund, busiest_holder
+
+
+def world_pages(summary) -> list[Page]:
+    from accounts.models import User
+    from funds.models import Fund, Neighbourhood
+
+    staff = User.objects.get(email=summary.staff_emails[0])
+    funder = User.objects.get(email=summary.funder_staff_emails[0])
+    holder = User.objects.get(email=summary.busy_holder_email)
+    fund = Fund.objects.get(slug=summary.fund_slugs[0])
+    neighbourhood = Neighbourhood.objects.get(code=summary.neighbourhood_codes[0])
+    return [
+        Page("inbox", "Staff inbox", "/equipe/demandes/", staff, "association staff"),
+        Page("holder", "Holder's space", "/mes-demandes/", holder, "holder"),
+        Page("fund", "Fund page", f"/fonds/{fund.slug}/", staff, "association staff"),
+        Page("dashboard", "Funder dashboard", "/financeurs/", funder, "co-funder staff"),
+        Page("annual", "Annual report page", f"/rapports/{fund.slug}/{fund.year}/", staff, "association staff"),
+        Page("showcase", "Showcase list", f"/projets/?neighbourhood={neighbourhood.pk}", None, "anonymous"),
+        Page("bilans", "Bilans list", "/bilans/", staff, "association staff"),
+    ]
+
+
+def count_queries(seed: int) -> list[dict]:
+    """Build a 10-request and a 1,000-request world (one association, fund, holder, co-funder, QPV each),
+    count each page's queries in both, then roll everything back."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from devdata.loaddata import Spec, generate
+
+    results: dict[str, dict] = {}
+    with transaction.atomic():
+        for rows in QUERY_ROWS:
+            print(f"  world of {rows} requests")
+            summary = generate(Spec.world(label=f"banc{rows}", requests=rows, seed=seed))
+            for page in world_pages(summary):
+                client = client_for(page.user)
+                with cache_off():  # the queries of a full render, not of a page served from the cache
+                    get_ok(client, page.path)  # warm caches (content types, sessions...) before counting
+                    clear_page_caches()
+                    with CaptureQueriesContext(connection) as captured:
+                        started = time.perf_counter()
+                        get_ok(client, page.path)
+                        elapsed = time.perf_counter() - started
+                count = len(captured.captured_queries)  # read before the next request resets the log
+                entry = results.setdefault(page.key, {"name": page.name, "path_pattern": page.path, "who": page.who})
+                entry[rows] = {"queries": count, "ms": round(elapsed * 1000, 1)}
+        transaction.set_rollback(True)
+    return list(results.values())
+
+
+# --- 2. Server time at full size --------------------------------------------------------------------------
+
+
+def full_size_pages() -> list[Page]:
+    from django.db.models import Count
+
+    from accounts.models import User
+    from applications.models import Application
+    from funds.models import CarrierAssociation
+    from reports.annual import readable_funds
+
+    big = biggest_fund()
+    association = (
+        CarrierAssociation.objects.filter(slug__startswith="charge-")
+        .annotate(n=Count("funds__applications"))
+        .order_by("-n", "slug")
+        .first()
+    )
+    staff = User.objects.filter(association_links__association=association).order_by("email").first()
+    region = User.objects.filter(funder_links__funder__name="Région Hauts-de-France").order_by("email").first()
+    holder, holder_requests = busiest_holder()
+    managed = Application.objects.managed_by(staff).count()
+    region_funds = readable_funds(region).count()
+    return _full_size_pages(big, staff, region, region_funds, holder, holder_requests, managed)
+
+
+def _full_size_pages(big, staff, region, region_funds, holder, holder_requests, managed) -> list[Page]:
+    return [
+        Page("inbox", "Staff inbox", "/equipe/demandes/", staff, staff.email, f"{managed} filed requests"),
+        Page("holder", "Holder's space", "/mes-demandes/", holder, holder.email, f"{holder_requests} requests"),
+        Page("fund", "Fund page", f"/fonds/{big.slug}/", staff, staff.email, f"{big.filed} filed requests"),
+        Page("dashboard", "Funder dashboard", "/financeurs/", region, region.email, f"{region_funds} funds"),
+        Page(
+            "annual",
+            "Annual report page",
+            f"/rapports/{big.slug}/{big.year}/",
+            staff,
+            staff.email,
+            f"{big.filed} projects",
+        ),
+        Page("showcase", "Showcase list (no target)", "/projets/", None, "anonymous", "all showcased projects"),
+        Page("bilans", "Bilans list (no target)", "/bilans/", staff, staff.email, "1,500 rows, 50 per page"),
+        # What the first visit costs, before anything is cached:
+        Page(
+            "inbox_render",
+            "Staff inbox, cache off (no target)",
+            "/equipe/demandes/",
+            staff,
+            staff.email,
+            f"{managed} filed requests",
+            cache_off=True,
+        ),
+        Page(
+            "holder_render",
+            "Holder's space, cache off (no target)",
+            "/mes-demandes/",
+            holder,
+            holder.email,
+            f"{holder_requests} requests",
+            cache_off=True,
+        ),
+        Page(
+            "showcase_render",
+            "Showcase list, cache off (no target)",
+            "/projets/",
+            None,
+            "anonymous",
+            "all showcased projects",
+            cache_off=True,
+        ),
+    ]
+
+
+def time_pages(pages: list[Page], *, requests: int, warmup: int) -> list[dict]:
+    results = []
+    for page in pages:
+        with cache_off() if page.cache_off else contextlib.nullcontext():
+            results.append(_time_page(page, requests=requests, warmup=warmup))
+        r = results[-1]
+        print(f"  {page.name}: median {r['median_ms']} ms, p95 {r['p95_ms']} ms, Python CPU {r['cpu_median_ms']} ms")
+    return results
+
+
+def _time_page(page: Page, *, requests: int, warmup: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def get(client):
+        if page.cache_off:
+            clear_page_caches()
+        return get_ok(client, page.path)
+
+    client = client_for(page.user)
+    for _ in range(warmup):
+        get(client)
+    with CaptureQueriesContext(connection) as captured:
+        get(client)
+    # Read now: `captured_queries` is a view of the connection's log, which the next request resets.
+    queries = list(captured.captured_queries)
+    times = []
+    cpu_times = []  # this process's CPU time per GET: the Python side, whatever else runs on the machine
+    size = 0
+    for _ in range(requests):
+        started, cpu_started = time.perf_counter(), time.process_time()
+        response = get(client)
+        times.append((time.perf_counter() - started) * 1000)
+        cpu_times.append((time.process_time() - cpu_started) * 1000)
+        size = len(response.content)
+    forget_session(client)
+    return {
+        "key": page.key,
+        "name": page.name,
+        "path": page.path,
+        "who": page.who,
+        "rows": page.rows,
+        "queries": len(queries),
+        "sql_ms": round(sum(float(q["time"]) for q in queries) * 1000, 1),
+        "min_ms": round(min(times), 1),
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(percentile(times, 0.95), 1),
+        "max_ms": round(max(times), 1),
+        "cpu_median_ms": round(statistics.median(cpu_times), 1),
+        "requests": requests,
+        "kb": round(size / 1024),
+    }

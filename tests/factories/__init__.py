@@ -1,0 +1,106 @@
+"""factory-boy factories shared by the whole suite, one module per app; every name is importable from here.
+
+`accounts` < `funds` < `applications` < `committees` < `reports` < `scenarios` (each imports only those before).
+"""
+
+from tests.factories.accounts import (
+    DEFAULT_PASSWORD,
+    UserFactory,
+    make_siret,
+)
+from tests.factories.applications import (
+    MINIMAL_PDF,
+    ApplicationFactory,
+    AttachmentFactory,
+    BudgetLineFactory,
+    CriterionCheckFactory,
+    EligibilityCriterionFactory,
+    GrantedApplicationFactory,
+    HolderFactory,
+    MessageFactory,
+    StaffNoteFactory,
+)
+from tests.factories.committees import (
+    AgendaItemFactory,
+    AmendmentFactory,
+    AttendanceFactory,
+    CommitteeFactory,
+    CommitteeMemberFactory,
+    CommitteeMemberLinkFactory,
+    CommitteeSessionFactory,
+    PaymentFactory,
+    record_decision,
+    record_grant_for_bilan,
+)
+from tests.factories.funds import (
+    AssociationStaffFactory,
+    CarrierAssociationFactory,
+    CommuneFactory,
+    CvsFundFactory,
+    FundCoFunderFactory,
+    FunderFactory,
+    FunderStaffFactory,
+    FundFactory,
+    NeighbourhoodFactory,
+    ThemeFactory,
+)
+from tests.factories.reports import (
+    BilanExpenseFactory,
+    BilanFactory,
+    BilanPhotoFactory,
+    CvsBilanFactory,
+    CvsBudgetLineFactory,
+    CvsObjectiveFactory,
+    CvsPartnerFactory,
+    EffectObservationFactory,
+    png_bytes,
+)
+from tests.factories.scenarios import (
+    build_annual_report_scenario,
+)
+
+__all__ = [
+    "AgendaItemFactory",
+    "AmendmentFactory",
+    "ApplicationFactory",
+    "AssociationStaffFactory",
+    "AttachmentFactory",
+    "AttendanceFactory",
+    "BilanExpenseFactory",
+    "BilanFactory",
+    "BilanPhotoFactory",
+    "BudgetLineFactory",
+    "CarrierAssociationFactory",
+    "CommitteeFactory",
+    "CommitteeMemberFactory",
+    "CommitteeMemberLinkFactory",
+    "CommitteeSessionFactory",
+    "CommuneFactory",
+    "CriterionCheckFactory",
+    "CvsBilanFactory",
+    "CvsBudgetLineFactory",
+    "CvsFundFactory",
+    "CvsObjectiveFactory",
+    "CvsPartnerFactory",
+    "DEFAULT_PASSWORD",
+    "EffectObservationFactory",
+    "EligibilityCriterionFactory",
+    "FundCoFunderFactory",
+    "FundFactory",
+    "FunderFactory",
+    "FunderStaffFactory",
+    "GrantedApplicationFactory",
+    "HolderFactory",
+    "MINIMAL_PDF",
+    "MessageFactory",
+    "NeighbourhoodFactory",
+    "PaymentFactory",
+    "StaffNoteFactory",
+    "ThemeFactory",
+    "UserFactory",
+    "build_annual_report_scenario",
+    "make_siret",
+    "png_bytes",
+    "record_decision",
+    "record_grant_for_bilan",
+]
