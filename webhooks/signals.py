@@ -12,7 +12,10 @@ def on_audit_entry(sender, instance, created=False, raw=False, **kwargs):
     if event is None:
         return
     from webhooks import services
+    from webhooks.models import WebhookEndpoint
 
+    if not WebhookEndpoint.objects.filter(is_active=True).exists():
+        return  # the common case: nobody listens, nothing is queued
     arguments = {
         "event": str(event),
         "event_id": f"evt_{instance.pk}",
