@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "applications",
     "committees",
     "reports",
+    # Data leaving the portal: webhooks and dossier bundles (above every business app).
+    "webhooks",
+    "bundles",
     # On top of every app; nothing imports them.
     "portal",
     "devdata",
@@ -233,6 +236,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# Periodic tasks (celery beat, copied into django-celery-beat's tables when beat starts).
+CELERY_BEAT_SCHEDULE = {
+    "webhooks-retry-due": {"task": "webhooks.retry_due", "schedule": 60.0},
+    "bundles-purge-expired": {"task": "bundles.purge_expired", "schedule": 3600.0},
+}
+
+# Webhooks: https and public addresses only, unless DEBUG or this setting (development, tests) says otherwise.
+WEBHOOKS_ALLOW_INSECURE = env_bool("WEBHOOKS_ALLOW_INSECURE", False)
+# Failed deliveries are tried again with a growing delay for this long, then abandoned.
+WEBHOOKS_RETRY_WINDOW_SECONDS = int(os.environ.get("WEBHOOKS_RETRY_WINDOW_SECONDS", str(24 * 3600)))
+# Dossier bundles (ZIP): how long the download link of a ready bundle stays valid before the file is deleted.
+BUNDLE_LINK_DAYS = int(os.environ.get("PORTAL_BUNDLE_LINK_DAYS", "7"))
 
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS", "300"))
 # How long a worker reuses the public pages' version without asking the shared cache (a change made in

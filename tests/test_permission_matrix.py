@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from applications.models import Attachment
 from applications.workflow import Status
+from bundles.services import download_token
 from tests import factories as f
 
 MATRIX_PATH = Path(__file__).with_name("permission_matrix.toml")
@@ -139,6 +140,7 @@ def matrix_world(
     lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")
 
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
+    endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
     objects = {
         "application:resident": application.pk,
         "application:draft": draft.pk,
@@ -157,6 +159,10 @@ def matrix_world(
         "item:decided": decision.item_id,
         "fund:hommelet": world.fund.slug,
         "fund:lille": world.other_fund.slug,
+        "endpoint:hommelet": endpoint.pk,
+        "delivery:hommelet": delivery.pk,
+        "bundle:staff": bundle.pk,
+        "bundle_token:staff": download_token(bundle),
     }
     personas = {
         "anonymous": None,
@@ -171,6 +177,31 @@ def matrix_world(
         "admin": admin_user,
     }
     return personas, objects
+
+
+def _webhook_and_bundle(world, staff):
+    """Hommelet's webhook endpoint with one delivery, and a ready fund bundle asked by the staff member."""
+    from django.core.files.base import ContentFile
+
+    from bundles.models import Bundle
+    from webhooks.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        association=world.hommelet, url="https://si.example.org/pic", events=["request.filed"], created_by=staff
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="request.filed", event_id="evt_1", payload={}, window_started_at=timezone.now()
+    )
+    bundle = Bundle.objects.create(
+        requested_by=staff,
+        scope=Bundle.Scope.FUND,
+        fund=world.fund,
+        full_access=True,
+        state=Bundle.State.READY,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    bundle.file.save("dossier.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    return endpoint, delivery, bundle
 
 
 def resolve_args(args: list, objects: dict) -> list:
