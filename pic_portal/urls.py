@@ -19,5 +19,8 @@ urlpatterns = [
     path("", include("reports.annual_urls")),
     path("equipe/", include("applications.staff_urls")),
     path("comites/", include("committees.urls")),
+    path("", include("opendata.urls")),
+    path("api/v1/", include("api.urls")),
+    path("compte/jetons-api/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
