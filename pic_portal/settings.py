@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
     "core",
     "accounts",
     "funds",
@@ -75,6 +77,9 @@ INSTALLED_APPS = [
     # Data leaving the portal: webhooks and dossier bundles (above every business app).
     "webhooks",
     "bundles",
+    # Data leaving the portal: the SCDL open data files and the read API (above reports, below portal).
+    "opendata",
+    "api",
     # On top of every app; nothing imports them.
     "portal",
     "devdata",
@@ -256,6 +261,30 @@ PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PUBLIC_PAGE_CACHE_SECONDS
 PUBLIC_PAGE_VERSION_SECONDS = float(os.environ.get("PORTAL_PUBLIC_PAGE_VERSION_SECONDS", "2"))
 # A logged-in user's own pages (the holder's space), per session; 0 turns it off.
 PERSONAL_PAGE_CACHE_SECONDS = int(os.environ.get("PORTAL_PERSONAL_PAGE_CACHE_SECONDS", "300"))
+
+# The read API (api/, docs/api.md): token authentication only, JSON only, read-only, throttled per token.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ApiPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiTokenRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests per API token (api/throttling.py), e.g. PORTAL_API_RATE=5000/hour.
+PORTAL_API_RATE = os.environ.get("PORTAL_API_RATE", "1000/hour")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "API du Portail PIC",
+    "DESCRIPTION": "Lecture des fonds, demandes, décisions, versements, bilans et chiffres annuels (voir docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,5 +21,8 @@ urlpatterns = [
     path("comites/", include("committees.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("dossiers/", include("bundles.urls")),
+    path("", include("opendata.urls")),
+    path("api/v1/", include("api.urls")),
+    path("compte/jetons-api/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
