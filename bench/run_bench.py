@@ -528,7 +528,8 @@ def build_pdf(kind: str, pk: int) -> bytes:
     from committees.models import CommitteeSession
     from committees.pdf import render_minutes_pdf
     from funds.models import Fund
-    from reports import annual, annual_pdf
+    from reports import annual
+    from reports.documents import annual_pdf
 
     if kind == "receipt":
         return render_receipt_pdf(application=Application.objects.get(pk=pk))

@@ -39,6 +39,7 @@ from applications.models import Application, StatusChange
 from applications.workflow import Status
 from committees.models import AgendaItem, Amendment, Decision, Payment
 from committees.selectors import MONEY_OUTPUT, FundMoneySummary, fund_money_summary
+from core.money import CENT, ZERO
 from core.templatetags.portal_format import NBSP, format_money, format_number
 from funds.models import Fund
 from reports import charts
@@ -54,9 +55,6 @@ from reports.models import (
     Perspective,
     changes_of,
 )
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
 
 # Bilans whose figures count: filed by the holder (to study) or accepted by the association.
 COUNTED_BILAN_STATUSES = (BilanStatus.SUBMITTED, BilanStatus.ACCEPTED)

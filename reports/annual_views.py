@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.public_cache import public_page
-from reports import annual, annual_pdf, annual_xlsx, dashboards, showcase
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from reports import annual, dashboards, showcase
+from reports.documents import annual_pdf, annual_xlsx, dashboard_export
 
 ANNUAL_PROJECTS_PER_PAGE = 100
 
@@ -54,7 +56,7 @@ def annual_report_pdf(request, slug: str, year: int):
 @require_GET
 def annual_report_xlsx(request, slug: str, year: int):
     report = annual.annual_report(fund=_report_fund(request, slug, year))
-    response = HttpResponse(annual_xlsx.annual_report_xlsx(report), content_type=annual_xlsx.XLSX_CONTENT_TYPE)
+    response = HttpResponse(annual_xlsx.annual_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "xlsx")}"'
     return response
 
@@ -90,7 +92,7 @@ def dashboard(request):
 def dashboard_csv(request):
     _form, _filters, rows = _dashboard(request)
     response = HttpResponse(
-        dashboards.csv_text(rows, absolute_url=request.build_absolute_uri), content_type=dashboards.CSV_CONTENT_TYPE
+        dashboard_export.csv_text(rows, absolute_url=request.build_absolute_uri), content_type=CSV_CONTENT_TYPE
     )
     response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.csv"'
     return response
@@ -101,8 +103,8 @@ def dashboard_csv(request):
 def dashboard_xlsx(request):
     _form, _filters, rows = _dashboard(request)
     response = HttpResponse(
-        dashboards.xlsx_bytes(rows, absolute_url=request.build_absolute_uri),
-        content_type=dashboards.XLSX_CONTENT_TYPE,
+        dashboard_export.xlsx_bytes(rows, absolute_url=request.build_absolute_uri),
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.xlsx"'
     return response

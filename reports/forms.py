@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.forms import MoneyField
 from reports.models import (
     CVS_ITEM_ACCOUNTS,
     EFFECT_LEVELS,
@@ -40,22 +41,6 @@ MONEY_ERRORS = {
 }
 YES_NO = [("true", _("Oui")), ("false", _("Non"))]
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
-
-
-def add_errors(form, errors: dict) -> None:
-    """Put {field: [messages]} from a service's ValidationError on a form; unknown keys go on top."""
-    for field, messages in errors.items():
-        for message in messages if isinstance(messages, list | tuple) else [messages]:
-            form.add_error(field if field in form.fields else None, message)
-
-
-class MoneyField(forms.DecimalField):
-    """A French amount: "1 234,50", "1234.50" or "1 234,50 €" (spaces and the euro sign are ignored)."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = "".join(value.replace("€", "").split())
-        return super().to_python(value)
 
 
 def money_field(label, *, required: bool = False, **kwargs) -> forms.DecimalField:

@@ -12,13 +12,14 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.budget import ExpenseCategory, ResourceCategory
 from applications.models import Application
 from applications.workflow import Status
+from core.money import ZERO
+from core.validation import french_day
 from funds.models import Fund
 from reports.models import (
     CVS_ITEM_ACCOUNTS,
@@ -39,8 +40,6 @@ from reports.models import (
     ObservedChange,
     ObservedPublic,
 )
-
-ZERO = Decimal("0.00")
 
 # The request is granted but its bilan is not filed yet (or was returned to the holder).
 OWING_STATUSES = (Status.GRANTED, Status.ADVANCE_PAID, Status.BILAN_DUE)
@@ -110,7 +109,7 @@ def overdue_bilan_message(*, user, today: datetime.date) -> str:
         "Le bilan de votre projet « %(title)s » (demande %(reference)s) était attendu le %(due)s. Ce fonds "
         "n'accepte pas de nouvelle demande tant qu'un bilan est en retard : déposez d'abord ce bilan depuis "
         "« Mes demandes »."
-    ) % {"title": application.title, "reference": application.display_reference, "due": date_format(due, "d/m/Y")}
+    ) % {"title": application.title, "reference": application.display_reference, "due": french_day(due)}
 
 
 class TrackingState(models.TextChoices):

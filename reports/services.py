@@ -9,14 +9,12 @@ sends e-mails only once the transaction has committed. Status changes of the req
 import logging
 import os
 import uuid
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +24,7 @@ from applications.services import apply_transition
 from applications.workflow import Role, Status
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
+from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
 from reports import emails, selectors
 from reports.models import (
     COMMUNE_ITEMS,
@@ -61,7 +60,6 @@ from reports.uploads import clean_upload
 
 logger = logging.getLogger(__name__)
 
-Errors = dict[str, list[str]]
 
 MAX_EXPENSE_LINES = 40
 MAX_ATTACHMENTS = 30
@@ -139,35 +137,8 @@ GRANT_SOURCE_ITEMS = {
 # --- Helpers ------------------------------------------------------------------------------------------
 
 
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _merge(errors: Errors, other: dict) -> Errors:
-    for field, messages in other.items():
-        errors.setdefault(field, []).extend(messages)
-    return errors
-
-
-def _raise_if(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _full_clean(instance, errors: Errors, **kwargs) -> None:
-    """full_clean() into `errors`; the check constraints only run when nothing was found before."""
-    try:
-        instance.full_clean(validate_constraints=not errors, **kwargs)
-    except ValidationError as error:
-        _merge(errors, error.message_dict)
-
-
 def _clean_value(value):
     return value.strip() if isinstance(value, str) else value
-
-
-def _day(value) -> str:
-    return date_format(value, "d/m/Y")
 
 
 def _lock_application(application: Application) -> Application:
@@ -186,11 +157,6 @@ def _lock_bilan(bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
         .select_related("application__fund__association", "application__created_by")
         .get(pk=bilan.pk)
     )
-
-
-def _sync(target, source, fields: Iterable[str]) -> None:
-    for field in fields:
-        setattr(target, field, getattr(source, field))
 
 
 def _check_holder(user, application: Application) -> None:
@@ -256,7 +222,7 @@ def _check_can_start(*, user, application: Application, cvs: bool) -> None:
 
 
 def _lines_error(errors: Errors, number: int, message: str) -> None:
-    _add(errors, "lines", _("Ligne %(number)s : %(message)s") % {"number": number, "message": message})
+    add_error(errors, "lines", _("Ligne %(number)s : %(message)s") % {"number": number, "message": message})
 
 
 def _amount(value, default: Decimal | None = None):
@@ -326,12 +292,12 @@ def save_bilan(*, user, bilan: Bilan, data: dict) -> Bilan:
             setattr(locked, field, _clean_value(data[field]))
         errors: Errors = {}
         if locked.held_from and locked.held_until and locked.held_until < locked.held_from:
-            _add(errors, "held_until", _("La fin de l'action doit venir après son début : corrigez les dates."))
-        _full_clean(locked, errors)
-        _raise_if(errors)
+            add_error(errors, "held_until", _("La fin de l'action doit venir après son début : corrigez les dates."))
+        full_clean_into(locked, errors)
+        raise_if(errors)
         locked.save()
         record_audit(actor=user, action="bilan.save", target=locked, data={"fields": fields})
-    _sync(bilan, locked, (*fields, "updated_at"))
+    copy_fields(bilan, locked, (*fields, "updated_at"))
     return locked
 
 
@@ -340,7 +306,7 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
     _check_holder(user, bilan.application)
     errors: Errors = {}
     if len(lines) > MAX_EXPENSE_LINES:
-        _add(
+        add_error(
             errors,
             "lines",
             _("Un bilan compte au plus %(max)s lignes de dépense : regroupez des dépenses proches.")
@@ -372,7 +338,7 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
                     _lines_error(errors, number, message)
                 continue
             expenses.append(expense)
-        _raise_if(errors)
+        raise_if(errors)
         locked.expenses.all().delete()
         BilanExpense.objects.bulk_create(expenses)
         locked.save(update_fields=["updated_at"])
@@ -383,32 +349,34 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
 def _check_observation(observation: dict, errors: Errors, seen: set[str]) -> None:
     effect = observation.get("effect")
     if effect not in Effect.values:
-        _add(errors, "effects", _("Choisissez les effets dans la grille."))
+        add_error(errors, "effects", _("Choisissez les effets dans la grille."))
         return
     label = Effect(effect).label
     if effect in seen:
-        _add(errors, effect, _("L'effet « %(effect)s » est indiqué deux fois.") % {"effect": label})
+        add_error(errors, effect, _("L'effet « %(effect)s » est indiqué deux fois.") % {"effect": label})
     seen.add(effect)
     publics = set(observation.get("publics") or ())
     changes = set(observation.get("changes") or ())
     narrative = (observation.get("narrative") or "").strip()
     if publics - set(ObservedPublic.values):
-        _add(errors, effect, _("Choisissez les publics dans la liste."))
+        add_error(errors, effect, _("Choisissez les publics dans la liste."))
     if publics and effect not in EFFECTS_WITH_PUBLICS:
-        _add(errors, effect, _("La grille ne demande pas de publics pour l'effet « %(effect)s ».") % {"effect": label})
+        add_error(
+            errors, effect, _("La grille ne demande pas de publics pour l'effet « %(effect)s ».") % {"effect": label}
+        )
     allowed = {value for value, _label in changes_of(effect)}
     if changes - allowed:
-        _add(errors, effect, _("Cochez des éléments de l'effet « %(effect)s » seulement.") % {"effect": label})
+        add_error(errors, effect, _("Cochez des éléments de l'effet « %(effect)s » seulement.") % {"effect": label})
     for group in EXCLUSIVE_CHANGES:
         if len(changes & group) > 1:
-            _add(
+            add_error(
                 errors,
                 effect,
                 _("« %(effect)s » : cochez une seule de ces réponses : %(choices)s.")
                 % {"effect": label, "choices": " / ".join(str(ObservedChange(c).label) for c in sorted(group))},
             )
     if not changes and not narrative:
-        _add(
+        add_error(
             errors,
             effect,
             _("« %(effect)s » : cochez ce qui a été observé ou décrivez-le, ou décochez cet effet.")
@@ -423,7 +391,7 @@ def set_effects(*, user, bilan: Bilan, observations: list[dict]) -> list[EffectO
     seen: set[str] = set()
     for observation in observations:
         _check_observation(observation, errors, seen)
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
@@ -437,11 +405,11 @@ def set_effects(*, user, bilan: Bilan, observations: list[dict]) -> list[EffectO
                 **{field: public in publics for public, field in PUBLIC_FIELDS.items()},
             )
             row_errors: Errors = {}
-            _full_clean(row, row_errors, exclude=["bilan"], validate_unique=False)
+            full_clean_into(row, row_errors, exclude=["bilan"], validate_unique=False)
             if row_errors:
-                _add(errors, row.effect, " ".join(m for ms in row_errors.values() for m in ms))
+                add_error(errors, row.effect, " ".join(m for ms in row_errors.values() for m in ms))
             rows.append(row)
-        _raise_if(errors)
+        raise_if(errors)
         locked.effects.all().delete()
         EffectObservation.objects.bulk_create(rows)
         ids = dict(locked.effects.values_list("effect", "pk"))
@@ -560,13 +528,13 @@ def pic_submission_errors(*, bilan: Bilan) -> Errors:
     errors: Errors = {}
     for field, message in PIC_REQUIRED.items():
         if getattr(bilan, field) in (None, ""):
-            _add(errors, field, str(message))
+            add_error(errors, field, str(message))
     expenses = list(bilan.expenses.all())
     if not expenses:
-        _add(errors, "expenses", _("Ajoutez au moins une ligne de dépense, avec le montant réellement dépensé."))
+        add_error(errors, "expenses", _("Ajoutez au moins une ligne de dépense, avec le montant réellement dépensé."))
     for number, expense in enumerate(expenses, start=1):
         if expense.actual_amount is None:
-            _add(
+            add_error(
                 errors,
                 "expenses",
                 _("Ligne %(number)s (%(label)s) : indiquez le montant réellement dépensé (0 si rien n'a été dépensé).")
@@ -574,7 +542,7 @@ def pic_submission_errors(*, bilan: Bilan) -> Errors:
             )
     spent = sum((e.actual_amount or Decimal("0") for e in expenses), Decimal("0"))
     if spent > 0 and not bilan.attachments.filter(kind=BilanAttachment.Kind.RECEIPT).exists():
-        _add(
+        add_error(
             errors,
             "attachments",
             _(
@@ -592,9 +560,9 @@ def submit_bilan(*, user, bilan: Bilan) -> Bilan:
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
-        _raise_if(pic_submission_errors(bilan=locked))
+        raise_if(pic_submission_errors(bilan=locked))
         _file(user=user, bilan=locked)
-    _sync(bilan, locked, ("status", "submitted_at", "updated_at"))
+    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
     return locked
 
 
@@ -651,7 +619,7 @@ def accept_bilan(*, user, bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
             data={"application": application.pk},
         )
         transaction.on_commit(lambda: _notify(application_id=application.pk, name="bilan_accepted"), robust=True)
-    _sync(bilan, locked, ("status", "reviewed_by", "reviewed_at", "updated_at"))
+    copy_fields(bilan, locked, ("status", "reviewed_by", "reviewed_at", "updated_at"))
     return locked
 
 
@@ -701,7 +669,7 @@ def return_bilan(*, user, bilan: Bilan | CvsBilan, comment: str) -> Bilan | CvsB
         transaction.on_commit(
             lambda: _notify(application_id=application_id, name="bilan_returned", comment=comment), robust=True
         )
-    _sync(bilan, locked, ("status", "return_comment", "reviewed_by", "reviewed_at", "updated_at"))
+    copy_fields(bilan, locked, ("status", "return_comment", "reviewed_by", "reviewed_at", "updated_at"))
     return locked
 
 
@@ -840,10 +808,10 @@ def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
             locked.progress_since = None
         errors: Errors = {}
         if locked.period_start and locked.period_end and locked.period_end < locked.period_start:
-            _add(errors, "period_end", _("La fin de la période doit venir après son début : corrigez les dates."))
+            add_error(errors, "period_end", _("La fin de la période doit venir après son début : corrigez les dates."))
         lines = _count_lines(locked.short_description)
         if lines > SHORT_DESCRIPTION_MAX_LINES:
-            _add(
+            add_error(
                 errors,
                 "short_description",
                 _(
@@ -852,11 +820,11 @@ def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
                 )
                 % {"max": SHORT_DESCRIPTION_MAX_LINES, "count": lines},
             )
-        _full_clean(locked, errors)
-        _raise_if(errors)
+        full_clean_into(locked, errors)
+        raise_if(errors)
         locked.save()
         record_audit(actor=user, action="cvsbilan.save", target=locked, data={"fields": fields})
-    _sync(bilan, locked, (*fields, "progress_since", "updated_at"))
+    copy_fields(bilan, locked, (*fields, "progress_since", "updated_at"))
     return locked
 
 
@@ -872,8 +840,8 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
     _check_holder(user, bilan.application)
     errors: Errors = {}
     if len(objectives) > MAX_OBJECTIVES:
-        _add(errors, "objectives", _too_many_objectives(len(objectives)))
-    _raise_if(errors)
+        add_error(errors, "objectives", _too_many_objectives(len(objectives)))
+    raise_if(errors)
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
@@ -888,7 +856,7 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
                 comments=_clean_value(data.get("comments") or ""),
             )
             if not (row.objective and row.indicators and row.result):
-                _add(
+                add_error(
                     errors,
                     "objectives",
                     _("Objectif %(number)s : écrivez l'objectif, ses indicateurs de suivi et son résultat.")
@@ -896,16 +864,16 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
                 )
                 continue
             row_errors: Errors = {}
-            _full_clean(row, row_errors, exclude=["bilan"], validate_unique=False)
+            full_clean_into(row, row_errors, exclude=["bilan"], validate_unique=False)
             for messages in row_errors.values():
                 for message in messages:
-                    _add(
+                    add_error(
                         errors,
                         "objectives",
                         _("Objectif %(number)s : %(message)s") % {"number": number, "message": message},
                     )
             rows.append(row)
-        _raise_if(errors)
+        raise_if(errors)
         locked.objectives.all().delete()
         CvsObjective.objects.bulk_create(rows)
         locked.save(update_fields=["updated_at"])
@@ -918,12 +886,12 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
     _check_holder(user, bilan.application)
     errors: Errors = {}
     if len(partners) > MAX_PARTNERS:
-        _add(
+        add_error(
             errors,
             "partners",
             _("Indiquez %(max)s partenaires au plus : gardez les principaux.") % {"max": MAX_PARTNERS},
         )
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
@@ -940,7 +908,7 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
                 room_for_progress=_clean_value(data.get("room_for_progress") or ""),
             )
             if not row.actor or not row.role:
-                _add(
+                add_error(
                     errors,
                     "partners",
                     _("Partenaire %(number)s : indiquez qui est ce partenaire et son rôle dans le projet.")
@@ -948,16 +916,16 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
                 )
                 continue
             row_errors: Errors = {}
-            _full_clean(row, row_errors, exclude=["bilan"])
+            full_clean_into(row, row_errors, exclude=["bilan"])
             for messages in row_errors.values():
                 for message in messages:
-                    _add(
+                    add_error(
                         errors,
                         "partners",
                         _("Partenaire %(number)s : %(message)s") % {"number": number, "message": message},
                     )
             rows.append(row)
-        _raise_if(errors)
+        raise_if(errors)
         locked.partners.all().delete()
         CvsPartner.objects.bulk_create(rows)
         locked.save(update_fields=["updated_at"])
@@ -991,13 +959,13 @@ def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudg
     _check_holder(user, bilan.application)
     errors: Errors = {}
     if len(lines) > MAX_CVS_BUDGET_LINES:
-        _add(
+        add_error(
             errors,
             "lines",
             _("Le tableau compte au plus %(max)s lignes : regroupez des postes proches.")
             % {"max": MAX_CVS_BUDGET_LINES},
         )
-    _raise_if(errors)
+    raise_if(errors)
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
@@ -1018,12 +986,12 @@ def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudg
             if not _check_budget_line(row, number, errors):
                 continue
             row_errors: Errors = {}
-            _full_clean(row, row_errors, exclude=["bilan"])
+            full_clean_into(row, row_errors, exclude=["bilan"])
             for messages in row_errors.values():
                 for message in messages:
                     _lines_error(errors, number, message)
             rows.append(row)
-        _raise_if(errors)
+        raise_if(errors)
         locked.budget_lines.all().delete()
         CvsBudgetLine.objects.bulk_create(rows)
         locked.save(update_fields=["updated_at"])
@@ -1109,11 +1077,11 @@ def cvs_submission_errors(*, bilan: CvsBilan) -> Errors:
     errors: Errors = {}
     for field, message in CVS_REQUIRED.items():
         if getattr(bilan, field) in (None, ""):
-            _add(errors, field, str(message))
+            add_error(errors, field, str(message))
     if not bilan.referent_email and not bilan.referent_phone:
-        _add(errors, "referent_email", _("Indiquez l'e-mail ou le téléphone de la personne référente."))
+        add_error(errors, "referent_email", _("Indiquez l'e-mail ou le téléphone de la personne référente."))
     if bilan.progress_status in PROGRESS_WITH_DATE and bilan.progress_since is None:
-        _add(
+        add_error(
             errors,
             "progress_since",
             _("Indiquez depuis quand le projet est %(status)s.")
@@ -1121,7 +1089,7 @@ def cvs_submission_errors(*, bilan: CvsBilan) -> Errors:
         )
     lines = _count_lines(bilan.short_description)
     if lines > SHORT_DESCRIPTION_MAX_LINES:
-        _add(
+        add_error(
             errors,
             "short_description",
             _("Le descriptif synthétique tient en %(max)s lignes au plus ; il en compte %(count)s : raccourcissez-le.")
@@ -1129,7 +1097,7 @@ def cvs_submission_errors(*, bilan: CvsBilan) -> Errors:
         )
     objectives = bilan.objectives.count()
     if objectives < MIN_OBJECTIVES:
-        _add(
+        add_error(
             errors,
             "objectives",
             _(
@@ -1139,9 +1107,9 @@ def cvs_submission_errors(*, bilan: CvsBilan) -> Errors:
             % {"min": MIN_OBJECTIVES, "count": objectives},
         )
     elif objectives > MAX_OBJECTIVES:
-        _add(errors, "objectives", _too_many_objectives(objectives))
+        add_error(errors, "objectives", _too_many_objectives(objectives))
     for message in _budget_errors(bilan):
-        _add(errors, "budget", message)
+        add_error(errors, "budget", message)
     return errors
 
 
@@ -1151,9 +1119,9 @@ def submit_cvs_bilan(*, user, bilan: CvsBilan) -> CvsBilan:
     with transaction.atomic():
         locked = _lock_bilan(bilan)
         _check_editable(locked)
-        _raise_if(cvs_submission_errors(bilan=locked))
+        raise_if(cvs_submission_errors(bilan=locked))
         _file(user=user, bilan=locked)
-    _sync(bilan, locked, ("status", "submitted_at", "updated_at"))
+    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
     return locked
 
 

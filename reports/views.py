@@ -13,7 +13,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,11 +25,12 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.workflow import Status
+from core.forms import apply_errors, error_messages, error_summary
 from funds.models import Fund
 from funds.permissions import is_any_association_staff
 from reports import forms, permissions, selectors, services
+from reports.documents.bilan_pdf import bilan_pdf_filename, render_bilan_pdf
 from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
-from reports.pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
 
 STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
 
@@ -123,30 +124,6 @@ def _sections(application: Application) -> list[tuple[str, str]]:
     return CVS_SECTIONS if selectors.uses_cvs_bilan(application) else PIC_SECTIONS
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    forms.add_errors(form, error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages})
-
-
-def _messages_of(error: ValidationError) -> list[str]:
-    if hasattr(error, "error_dict"):
-        return [message for messages_ in error.message_dict.values() for message in messages_]
-    return list(error.messages)
-
-
-def _error_summary(*all_forms) -> list[dict]:
-    """Every error of the page, for the summary at its top: a link to the field and the message."""
-    summary = []
-    for form in all_forms:
-        if form is None:
-            continue
-        for name, errors in form.errors.items():
-            field = form.fields.get(name)
-            anchor = form[name].id_for_label if field is not None else ""
-            label = field.label if field is not None else ""
-            summary.extend({"anchor": anchor, "label": label, "message": message} for message in errors)
-    return summary
-
-
 def _after_save(request, application: Application, section: str):
     """Where the buttons lead once a section is saved: previous, next, the same section, or the bilan page."""
     slugs = [slug for slug, _label in _sections(application)]
@@ -165,7 +142,7 @@ def _after_save(request, application: Application, section: str):
     return redirect(_section_url(application, slugs[min(index + 1, len(slugs) - 1)]))
 
 
-def _render_section(request, application, bilan, section: str, template: str, context: dict, error_summary=None):
+def _render_section(request, application, bilan, section: str, template: str, context: dict, summary=None):
     sections = _sections(application)
     slugs = [slug for slug, _label in sections]
     index = slugs.index(section)
@@ -178,7 +155,7 @@ def _render_section(request, application, bilan, section: str, template: str, co
         "section_count": len(sections),
         "sections": [{"slug": s, "label": label, "url": _section_url(application, s)} for s, label in sections],
         "previous_section": slugs[index - 1] if index else None,
-        "error_summary": error_summary or [],
+        "error_summary": summary or [],
         **context,
     }
     return render(request, f"reports/{template}", context)
@@ -243,7 +220,7 @@ def start_bilan(request, pk: int):
         else:
             services.start_bilan(user=request.user, application=application)
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error_messages(error):
             messages.error(request, message)
         return redirect(_bilan_url(application))
     messages.success(
@@ -276,10 +253,10 @@ def _model_section(form_class, save, template: str = "section_form.html"):
             try:
                 save(user=request.user, bilan=bilan, data=form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 return _after_save(request, application, section)
-        return _render_section(request, application, bilan, section, template, {"form": form}, _error_summary(form))
+        return _render_section(request, application, bilan, section, template, {"form": form}, error_summary(form))
 
     return view
 
@@ -301,10 +278,10 @@ def _expenses_section(request, application, bilan: Bilan, section: str):
         try:
             services.save_bilan_expenses(user=request.user, bilan=bilan, lines=forms.expense_lines(formset))
         except ValidationError as error:
-            page_errors = _messages_of(error)
+            page_errors = error_messages(error)
         else:
             return _after_save(request, application, section)
-    summary = _error_summary(*formset.forms) if data is not None else []
+    summary = error_summary(*formset.forms) if data is not None else []
     summary += [{"anchor": "", "label": "", "message": m} for m in [*formset.non_form_errors(), *page_errors]]
     return _render_section(
         request,
@@ -358,7 +335,7 @@ def _attachments_section(request, application, bilan: Bilan, section: str):
                     description=form.cleaned_data["description"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("« %(name)s » est ajouté au bilan.") % {"name": attachment.original_name})
                 if action == "upload":
@@ -372,7 +349,7 @@ def _attachments_section(request, application, bilan: Bilan, section: str):
         section,
         "section_attachments.html",
         {"form": form, "attachments": attachments},
-        _error_summary(form),
+        error_summary(form),
     )
 
 
@@ -387,7 +364,7 @@ def _summary_section(request, application, bilan, section: str):
                 services.submit_bilan(user=request.user, bilan=bilan)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
-                _apply_errors(form, error)
+                apply_errors(form, error)
         else:
             messages.success(
                 request,
@@ -420,7 +397,7 @@ def _summary_section(request, application, bilan, section: str):
             "form": form,
             "to_fix": [to_fix[slug] for slug in order if slug in to_fix],
         },
-        _error_summary(form),
+        error_summary(form),
     )
 
 
@@ -438,10 +415,10 @@ def _cvs_progress_section(request, application, bilan: CvsBilan, section: str):
             services.save_cvs_objectives(user=request.user, bilan=bilan, objectives=forms.objective_rows(formset))
             services.save_cvs_bilan(user=request.user, bilan=bilan, data=form.cleaned_data)
         except ValidationError as error:
-            page_errors = _messages_of(error)
+            page_errors = error_messages(error)
         else:
             return _after_save(request, application, section)
-    summary = _error_summary(form, *formset.forms) if data is not None else []
+    summary = error_summary(form, *formset.forms) if data is not None else []
     summary += [{"anchor": "objectifs", "label": "", "message": m} for m in [*formset.non_form_errors(), *page_errors]]
     return _render_section(
         request, application, bilan, section, "cvs_section_progress.html", {"form": form, "formset": formset}, summary
@@ -458,10 +435,10 @@ def _cvs_partners_section(request, application, bilan: CvsBilan, section: str):
             services.save_cvs_partners(user=request.user, bilan=bilan, partners=forms.partner_rows(formset))
             services.save_cvs_bilan(user=request.user, bilan=bilan, data=form.cleaned_data)
         except ValidationError as error:
-            page_errors = _messages_of(error)
+            page_errors = error_messages(error)
         else:
             return _after_save(request, application, section)
-    summary = _error_summary(form, *formset.forms) if data is not None else []
+    summary = error_summary(form, *formset.forms) if data is not None else []
     summary += [{"anchor": "", "label": "", "message": m} for m in [*formset.non_form_errors(), *page_errors]]
     return _render_section(
         request, application, bilan, section, "cvs_section_partners.html", {"form": form, "formset": formset}, summary
@@ -476,10 +453,10 @@ def _cvs_budget_section(request, application, bilan: CvsBilan, section: str):
         try:
             services.save_cvs_budget(user=request.user, bilan=bilan, lines=forms.budget_rows(formset))
         except ValidationError as error:
-            page_errors = _messages_of(error)
+            page_errors = error_messages(error)
         else:
             return _after_save(request, application, section)
-    summary = _error_summary(*formset.forms) if data is not None else []
+    summary = error_summary(*formset.forms) if data is not None else []
     summary += [{"anchor": "", "label": "", "message": m} for m in [*formset.non_form_errors(), *page_errors]]
     return _render_section(
         request,
@@ -519,11 +496,8 @@ def bilan_pdf(request, pk: int):
     application, bilan = _get_bilan(request, pk)
     if bilan is None:
         raise Http404
-    render_pdf = render_cvs_bilan_pdf if isinstance(bilan, CvsBilan) else render_pic_bilan_pdf
-    content = render_pdf(bilan=bilan)
-    response = HttpResponse(content, content_type="application/pdf")
-    reference = application.reference or f"brouillon-{application.pk}"
-    response["Content-Disposition"] = f'inline; filename="bilan-{reference}.pdf"'
+    response = HttpResponse(render_bilan_pdf(bilan=bilan), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{bilan_pdf_filename(application)}"'
     return response
 
 
@@ -546,7 +520,7 @@ def delete_attachment(request, pk: int, attachment_pk: int):
     try:
         services.delete_bilan_attachment(user=request.user, attachment=attachment)
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error_messages(error):
             messages.error(request, message)
     else:
         messages.success(request, _("« %(name)s » est retiré du bilan.") % {"name": attachment.original_name})
@@ -563,7 +537,7 @@ def accept_bilan(request, pk: int):
     try:
         services.accept_bilan(user=request.user, bilan=bilan)
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error_messages(error):
             messages.error(request, message)
     else:
         messages.success(
@@ -585,7 +559,7 @@ def return_bilan(request, pk: int):
         try:
             services.return_bilan(user=request.user, bilan=bilan, comment=form.cleaned_data["comment"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, _("Le bilan est renvoyé au porteur, avec votre commentaire, par e-mail."))
             return redirect(_bilan_url(application))
@@ -603,7 +577,7 @@ def close_application(request, pk: int):
     try:
         services.close_after_bilan(user=request.user, application=application)
     except ValidationError as error:
-        for message in _messages_of(error):
+        for message in error_messages(error):
             messages.error(request, message)
     else:
         messages.success(request, _("La demande est clôturée."))

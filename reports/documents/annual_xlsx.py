@@ -15,10 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from applications.exports import neutralise_formula
+from core.tabular import neutralise_formula
 from reports.annual import AnnualReport
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0%"
 DATE_FORMAT = "dd/mm/yyyy"
