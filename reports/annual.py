@@ -46,7 +46,6 @@ from reports import charts
 from reports.models import (
     EFFECT_LEVELS,
     Bilan,
-    BilanStatus,
     CvsBilan,
     Effect,
     EffectChange,
@@ -55,22 +54,7 @@ from reports.models import (
     Perspective,
     changes_of,
 )
-
-# Bilans whose figures count: filed by the holder (to study) or accepted by the association.
-COUNTED_BILAN_STATUSES = (BilanStatus.SUBMITTED, BilanStatus.ACCEPTED)
-
-# A request in one of these states was declared eligible on its way.
-ELIGIBLE_OR_LATER = (
-    Status.ELIGIBLE,
-    Status.ON_AGENDA,
-    Status.GRANTED,
-    Status.DEFERRED,
-    Status.REFUSED,
-    Status.ADVANCE_PAID,
-    Status.BILAN_DUE,
-    Status.BILAN_RECEIVED,
-    Status.BALANCE_PAID,
-)
+from reports.workflow import COUNTED_BILAN_STATUSES, ELIGIBLE_OR_LATER
 
 # Decisions that end the committee's work on a request (a deferral does not).
 FINAL_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.REFUSED)

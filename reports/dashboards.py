@@ -27,8 +27,9 @@ from applications.models import Application
 from committees.models import Amendment, Decision, Payment
 from core.money import CENT, ZERO
 from funds.models import Commune, Fund, Neighbourhood, Theme
-from reports.annual import COUNTED_BILAN_STATUSES, readable_funds
+from reports.annual import readable_funds
 from reports.models import Bilan
+from reports.workflow import COUNTED_BILAN_STATUSES
 
 # --- Filters ----------------------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.budget import ExpenseCategory, ResourceCategory
 from applications.models import MAX_PEOPLE, Application
 from funds.models import MONEY
+from reports.workflow import BILAN_EDITABLE, BilanStatus
 
 MAX_AMOUNT = Decimal("10000000")
 MIN_OBJECTIVES = 2
@@ -34,17 +35,6 @@ def _money(label, **kwargs):
     return models.DecimalField(
         label, validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)], **MONEY, **kwargs
     )
-
-
-class BilanStatus(models.TextChoices):
-    DRAFT = "draft", _("Brouillon")
-    SUBMITTED = "submitted", _("Déposé")
-    ACCEPTED = "accepted", _("Accepté")
-    RETURNED = "returned", _("Renvoyé au porteur pour correction")
-
-
-# The holder may edit a bilan in these states.
-BILAN_EDITABLE = frozenset({BilanStatus.DRAFT, BilanStatus.RETURNED})
 
 
 class BaseBilan(models.Model):

@@ -40,11 +40,7 @@ from reports.models import (
     ObservedChange,
     ObservedPublic,
 )
-
-# The request is granted but its bilan is not filed yet (or was returned to the holder).
-OWING_STATUSES = (Status.GRANTED, Status.ADVANCE_PAID, Status.BILAN_DUE)
-# The bilan is filed: to study, accepted and waiting for the balance, or paid.
-FILED_STATUSES = (Status.BILAN_RECEIVED, Status.BALANCE_PAID)
+from reports.workflow import FILED_STATUSES, OWING_STATUSES
 
 
 def uses_cvs_bilan(application: Application) -> bool:

@@ -25,7 +25,7 @@ from applications.workflow import Role, Status
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
 from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
-from reports import emails, selectors
+from reports import emails, selectors, workflow
 from reports.models import (
     COMMUNE_ITEMS,
     CVS_ITEM_ACCOUNTS,
@@ -57,6 +57,7 @@ from reports.models import (
 )
 from reports.permissions import is_holder, is_reviewer
 from reports.uploads import clean_upload
+from reports.workflow import OWING_STATUSES, filing_transition
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,36 @@ def _lock_bilan(bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
     )
 
 
+def apply_bilan_transition(*, user, bilan: Bilan | CvsBilan, transition: str, role: str, comment: str = "") -> None:
+    """Take one bilan transition (`reports.workflow`): the only way a bilan's status changes.
+
+    Inside the caller's transaction, on a locked bilan: checks the transition is allowed from the bilan's
+    status for `role`, takes the request's transition that goes with it (`applications.services.apply_transition`,
+    which records the StatusChange), then writes the bilan's status with who and when. It does NOT check the
+    user's permission on the object, nor record the audit: callers do.
+    """
+    step = workflow.get_transition(transition)
+    if not workflow.may_take(step, status=bilan.status, role=role):
+        raise ValueError(f"Bilan transition {transition!r} is not possible from {bilan.status!r} for {role!r}.")
+    comment = (comment or "").strip()
+    if step.comment_required and not comment:
+        raise ValidationError({"comment": [_("Expliquez la raison de cette action : le commentaire est obligatoire.")]})
+    if step.application_transition:
+        apply_transition(
+            user=user, application=bilan.application, transition=step.application_transition, role=role, comment=comment
+        )
+    now = timezone.now()
+    bilan.status = step.target
+    if step.target == BilanStatus.SUBMITTED:
+        bilan.submitted_at = now
+    else:
+        bilan.reviewed_by, bilan.reviewed_at = user, now
+    if step.target == BilanStatus.RETURNED:
+        bilan.return_comment = comment
+    bilan.full_clean()
+    bilan.save()
+
+
 def _check_holder(user, application: Application) -> None:
     if not is_holder(user, application):
         raise PermissionDenied(_("Seule la personne qui a déposé la demande remplit et dépose son bilan."))
@@ -177,7 +208,7 @@ def _check_editable(bilan: Bilan | CvsBilan) -> None:
                 ]
             }
         )
-    if bilan.application.status not in selectors.OWING_STATUSES:
+    if bilan.application.status not in OWING_STATUSES:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: [
@@ -207,7 +238,7 @@ def _check_can_start(*, user, application: Application, cvs: bool) -> None:
             )
         )
         raise ValidationError({NON_FIELD_ERRORS: [message]})
-    if application.status not in selectors.OWING_STATUSES:
+    if application.status not in OWING_STATUSES:
         raise ValidationError(
             {
                 NON_FIELD_ERRORS: [
@@ -567,20 +598,16 @@ def submit_bilan(*, user, bilan: Bilan) -> Bilan:
 
 
 def _file(*, user, bilan: Bilan | CvsBilan) -> None:
-    """Inside the caller's transaction: the transition, the new status, the audit and the staff's e-mail."""
+    """Inside the caller's transaction: the transition (the request's with it), the audit and the staff's e-mail."""
     application = bilan.application
-    resubmission = bilan.status == BilanStatus.RETURNED
-    apply_transition(user=user, application=application, transition="receive_bilan", role=Role.HOLDER)
-    bilan.status = BilanStatus.SUBMITTED
-    bilan.submitted_at = timezone.now()
-    bilan.full_clean()
-    bilan.save()
+    transition = filing_transition(bilan.status)
+    apply_bilan_transition(user=user, bilan=bilan, transition=transition.slug, role=Role.HOLDER)
     record_audit(
         actor=user,
         action=f"{bilan._meta.model_name}.submit",
         target=bilan,
         summary=application.display_reference,
-        data={"application": application.pk, "resubmission": resubmission},
+        data={"application": application.pk, "resubmission": transition.slug == "resubmit"},
     )
     application_id = application.pk
     transaction.on_commit(
@@ -606,11 +633,7 @@ def accept_bilan(*, user, bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
                     ]
                 }
             )
-        locked.status = BilanStatus.ACCEPTED
-        locked.reviewed_by = user
-        locked.reviewed_at = timezone.now()
-        locked.full_clean()
-        locked.save()
+        apply_bilan_transition(user=user, bilan=locked, transition="accept", role=Role.STAFF)
         record_audit(
             actor=user,
             action=f"{locked._meta.model_name}.accept",
@@ -649,15 +672,7 @@ def return_bilan(*, user, bilan: Bilan | CvsBilan, comment: str) -> Bilan | CvsB
                     ]
                 }
             )
-        apply_transition(
-            user=user, application=locked.application, transition="return_bilan", role=Role.STAFF, comment=comment
-        )
-        locked.status = BilanStatus.RETURNED
-        locked.return_comment = comment
-        locked.reviewed_by = user
-        locked.reviewed_at = timezone.now()
-        locked.full_clean()
-        locked.save()
+        apply_bilan_transition(user=user, bilan=locked, transition="return", role=Role.STAFF, comment=comment)
         record_audit(
             actor=user,
             action=f"{locked._meta.model_name}.return",
@@ -709,7 +724,7 @@ def close_after_bilan(*, user, application: Application) -> Application:
             role=Role.STAFF,
             comment=_("Bilan accepté, subvention entièrement versée."),
         )
-    application.status = locked.status
+    copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 
 

@@ -30,7 +30,8 @@ from funds.models import Fund
 from funds.permissions import is_any_association_staff
 from reports import forms, permissions, selectors, services
 from reports.documents.bilan_pdf import bilan_pdf_filename, render_bilan_pdf
-from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
+from reports.models import Bilan, BilanAttachment, CvsBilan
+from reports.workflow import OWING_STATUSES, BilanStatus
 
 STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
 
@@ -193,11 +194,8 @@ def bilan_page(request, pk: int, *, return_form=None, status: int = 200):
         "is_holder": is_holder,
         "is_reviewer": is_reviewer,
         "due_date": selectors.bilan_due_date(application),
-        "can_start": is_holder and bilan is None and application.status in selectors.OWING_STATUSES,
-        "can_edit": is_holder
-        and bilan is not None
-        and bilan.is_editable
-        and application.status in selectors.OWING_STATUSES,
+        "can_start": is_holder and bilan is None and application.status in OWING_STATUSES,
+        "can_edit": is_holder and bilan is not None and bilan.is_editable and application.status in OWING_STATUSES,
         "sections": [
             {"slug": s, "label": label, "url": _section_url(application, s)} for s, label in _sections(application)
         ],
@@ -237,7 +235,7 @@ def bilan_section(request, pk: int, section: str):
     section_views = CVS_SECTION_VIEWS if isinstance(bilan, CvsBilan) else PIC_SECTION_VIEWS
     if section not in section_views:
         raise Http404
-    if not bilan.is_editable or application.status not in selectors.OWING_STATUSES:
+    if not bilan.is_editable or application.status not in OWING_STATUSES:
         messages.info(request, _("Ce bilan est déposé : il ne peut plus être modifié, sauf s'il vous est renvoyé."))
         return redirect(_bilan_url(application))
     return section_views[section](request, application, bilan, section)
