@@ -54,30 +54,11 @@ from reports.models import (
     Perspective,
     changes_of,
 )
+from reports.permissions import readable_funds  # noqa: F401  (read here by bench and older callers)
 from reports.workflow import COUNTED_BILAN_STATUSES, ELIGIBLE_OR_LATER
 
 # Decisions that end the committee's work on a request (a deferral does not).
 FINAL_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.REFUSED)
-
-
-# --- Who may read -----------------------------------------------------------------------------------------
-
-
-def readable_funds(user) -> QuerySet[Fund]:
-    """Funds whose annual reports and dashboard figures a user may read.
-
-    The staff of the carrier association, the staff of a co-funder, the site administrator: the
-    back-office reading rule of `Fund.objects.visible_to`. Returned without `distinct()` (an `IN` on the
-    ids), so callers may annotate and aggregate on it.
-    """
-    return Fund.objects.filter(pk__in=Fund.objects.visible_to(user).values("pk"))
-
-
-def may_use_dashboard(user) -> bool:
-    """The funders' dashboard: co-funders' staff, carrier associations' staff, the administrator."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or user.funder_links.exists() or user.association_links.exists()
 
 
 # --- Small value types ------------------------------------------------------------------------------------

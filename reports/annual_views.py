@@ -1,19 +1,20 @@
 """Pages of the annual reports, the funders' dashboard and the public showcase of funded projects.
 
-Plain function views. Reading rules: the annual report and the dashboard through
-`reports.annual.readable_funds` (the carrier association's staff, the co-funders' staff, the administrator;
-404 for anyone else); the showcase is public and shows only what `reports.showcase` hands it.
+Plain function views; every object comes through `reports.access`. Reading rules: the annual report and the
+dashboard through `reports.permissions.readable_funds` (the carrier association's staff, the co-funders'
+staff, the administrator; 404 for anyone else); the showcase is public and shows only what
+`reports.showcase` hands it.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from core.public_cache import public_page
 from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
-from reports import annual, dashboards, showcase
+from reports import access, annual, dashboards, showcase
 from reports.documents import annual_pdf, annual_xlsx, dashboard_export
 
 ANNUAL_PROJECTS_PER_PAGE = 100
@@ -21,18 +22,10 @@ ANNUAL_PROJECTS_PER_PAGE = 100
 # --- Annual report ----------------------------------------------------------------------------------------
 
 
-def _report_fund(request, slug: str, year: int):
-    """The fund of the report if the user may read it; 404 otherwise, and for any year but the fund's."""
-    fund = annual.readable_funds(request.user).select_related("association").filter(slug=slug, year=year).first()
-    if fund is None:
-        raise Http404
-    return fund
-
-
 @login_required
 @require_GET
 def annual_report(request, slug: str, year: int):
-    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
     # The page lists the projects 100 at a time (every figure counts them all); the PDF and XLSX list them all.
     projects_page = Paginator(report.projects, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -46,7 +39,7 @@ def annual_report(request, slug: str, year: int):
 @login_required
 @require_GET
 def annual_report_pdf(request, slug: str, year: int):
-    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
     response = HttpResponse(annual_pdf.render_annual_report_pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "pdf")}"'
     return response
@@ -55,7 +48,7 @@ def annual_report_pdf(request, slug: str, year: int):
 @login_required
 @require_GET
 def annual_report_xlsx(request, slug: str, year: int):
-    report = annual.annual_report(fund=_report_fund(request, slug, year))
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
     response = HttpResponse(annual_xlsx.annual_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "xlsx")}"'
     return response
@@ -65,9 +58,7 @@ def annual_report_xlsx(request, slug: str, year: int):
 
 
 def _dashboard(request):
-    if not annual.may_use_dashboard(request.user):
-        raise Http404
-    form = dashboards.DashboardFilterForm(request.GET, funds=annual.readable_funds(request.user))
+    form = dashboards.DashboardFilterForm(request.GET, funds=access.get_dashboard_funds_for_user(request.user))
     filters = dashboards.filters_from(form)
     rows = dashboards.dashboard_rows(user=request.user, filters=filters)
     return form, filters, rows
@@ -130,18 +121,14 @@ def showcase_list(request):
 @require_GET
 @public_page
 def showcase_detail(request, pk: int):
-    project = showcase.showcase_project(pk=pk)
-    if project is None:
-        raise Http404
+    project = access.get_showcase_project(pk)
     return render(request, "reports/showcase/detail.html", {"project": project})
 
 
 @require_GET
 def showcase_photo(request, pk: int, photo_pk: int):
     """A consented photo of a showcased project: the stored file, re-encoded on upload without metadata."""
-    photo = showcase.public_photo(project_pk=pk, photo_pk=photo_pk)
-    if photo is None:
-        raise Http404
+    photo = access.get_showcase_photo(pk, photo_pk)
     extension = "png" if photo.content_type == "image/png" else "jpg"
     response = FileResponse(
         photo.file.open("rb"),

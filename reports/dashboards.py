@@ -2,7 +2,7 @@
 
 The Région's staff see every fund the Région co-funds, whichever association runs it; a City's staff see
 the funds their City co-funds; a carrier association's staff see their own funds; the administrator sees
-all (`reports.annual.readable_funds`).
+all (`reports.permissions.readable_funds`).
 
 Filters: the fund's year and scheme select funds. A commune, a neighbourhood or a theme selects the funds
 that cover it (or hold a request in it) and restricts the request figures (requests, granted count, granted,
@@ -27,8 +27,8 @@ from applications.models import Application
 from committees.models import Amendment, Decision, Payment
 from core.money import CENT, ZERO
 from funds.models import Commune, Fund, Neighbourhood, Theme
-from reports.annual import readable_funds
 from reports.models import Bilan
+from reports.permissions import readable_funds
 from reports.workflow import COUNTED_BILAN_STATUSES
 
 # --- Filters ----------------------------------------------------------------------------------------------

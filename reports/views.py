@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,11 +26,9 @@ from django.views.decorators.http import require_POST
 from applications.models import Application
 from applications.workflow import Status
 from core.forms import apply_errors, error_messages, error_summary
-from funds.models import Fund
-from funds.permissions import is_any_association_staff
-from reports import forms, permissions, selectors, services
+from reports import access, forms, permissions, selectors, services
 from reports.documents.bilan_pdf import bilan_pdf_filename, render_bilan_pdf
-from reports.models import Bilan, BilanAttachment, CvsBilan
+from reports.models import Bilan, CvsBilan
 from reports.workflow import OWING_STATUSES, BilanStatus
 
 STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
@@ -66,48 +64,6 @@ CVS_ERROR_SECTIONS = {
     **dict.fromkeys(forms.CvsAppraisalForm.Meta.fields, "appreciation"),
     "budget": "budget",
 }
-
-
-# --- Access helpers ---------------------------------------------------------------------------------------
-
-
-def _get_bilan(request, pk: int, *, may=permissions.can_view_bilan) -> tuple[Application, Bilan | CvsBilan | None]:
-    """The one access helper for a request's bilan: 404 for whoever `may(user, application, bilan)` refuses."""
-    application = get_object_or_404(
-        Application.objects.select_related("fund__association", "holder", "created_by", "theme"), pk=pk
-    )
-    bilan = selectors.bilan_of(application)
-    if bilan is not None:
-        bilan.application = application
-    if not may(request.user, application, bilan):
-        raise Http404
-    return application, bilan
-
-
-def _may_own(user, application: Application, bilan) -> bool:
-    return permissions.is_holder(user, application)
-
-
-def _may_review(user, application: Application, bilan) -> bool:
-    return permissions.can_review_bilan(user, application) and permissions.can_view_bilan(user, application, bilan)
-
-
-def _get_attachment(
-    request, pk: int, attachment_pk: int, *, may=permissions.can_download_bilan_attachment
-) -> BilanAttachment:
-    """The one access helper for a receipt or photo: it must belong to request `pk`'s bilan, and `may` allow it."""
-    attachment = get_object_or_404(
-        BilanAttachment.objects.select_related("bilan__application__fund__association"),
-        pk=attachment_pk,
-        bilan__application_id=pk,
-    )
-    if not may(request.user, attachment):
-        raise Http404
-    return attachment
-
-
-def _may_delete_attachment(user, attachment: BilanAttachment) -> bool:
-    return permissions.is_holder(user, attachment.bilan.application)
 
 
 # --- Helpers ----------------------------------------------------------------------------------------------
@@ -175,7 +131,7 @@ def _closable(application: Application, bilan) -> bool:
 
 @login_required
 def bilan_page(request, pk: int, *, return_form=None, status: int = 200):
-    application, bilan = _get_bilan(request, pk)
+    application, bilan = access.get_bilan_for_user(request.user, pk)
     user = request.user
     is_holder = permissions.is_holder(user, application)
     is_reviewer = permissions.can_review_bilan(user, application)
@@ -211,7 +167,7 @@ def bilan_page(request, pk: int, *, return_form=None, status: int = 200):
 @login_required
 @require_POST
 def start_bilan(request, pk: int):
-    application, bilan = _get_bilan(request, pk, may=_may_own)
+    application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_fill_bilan)
     try:
         if selectors.uses_cvs_bilan(application):
             services.start_cvs_bilan(user=request.user, application=application)
@@ -229,7 +185,7 @@ def start_bilan(request, pk: int):
 
 @login_required
 def bilan_section(request, pk: int, section: str):
-    application, bilan = _get_bilan(request, pk, may=_may_own)
+    application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_fill_bilan)
     if bilan is None:
         return redirect(_bilan_url(application))
     section_views = CVS_SECTION_VIEWS if isinstance(bilan, CvsBilan) else PIC_SECTION_VIEWS
@@ -491,9 +447,7 @@ CVS_SECTION_VIEWS = {
 @login_required
 def bilan_pdf(request, pk: int):
     """The bilan as a PDF: the holder, the association's staff and the co-funders' staff (read-only)."""
-    application, bilan = _get_bilan(request, pk)
-    if bilan is None:
-        raise Http404
+    application, bilan = access.get_started_bilan_for_user(request.user, pk)
     response = HttpResponse(render_bilan_pdf(bilan=bilan), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{bilan_pdf_filename(application)}"'
     return response
@@ -501,7 +455,7 @@ def bilan_pdf(request, pk: int):
 
 @login_required
 def download_attachment(request, pk: int, attachment_pk: int):
-    attachment = _get_attachment(request, pk, attachment_pk)
+    attachment = access.get_bilan_attachment_for_user(request.user, pk, attachment_pk)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -513,7 +467,9 @@ def download_attachment(request, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def delete_attachment(request, pk: int, attachment_pk: int):
-    attachment = _get_attachment(request, pk, attachment_pk, may=_may_delete_attachment)
+    attachment = access.get_bilan_attachment_for_user(
+        request.user, pk, attachment_pk, may=permissions.can_delete_bilan_attachment
+    )
     application = attachment.bilan.application
     try:
         services.delete_bilan_attachment(user=request.user, attachment=attachment)
@@ -531,7 +487,7 @@ def delete_attachment(request, pk: int, attachment_pk: int):
 @login_required
 @require_POST
 def accept_bilan(request, pk: int):
-    application, bilan = _get_bilan(request, pk, may=_may_review)
+    application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
     try:
         services.accept_bilan(user=request.user, bilan=bilan)
     except ValidationError as error:
@@ -551,7 +507,7 @@ def accept_bilan(request, pk: int):
 @login_required
 @require_POST
 def return_bilan(request, pk: int):
-    application, bilan = _get_bilan(request, pk, may=_may_review)
+    application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
     form = forms.ReturnForm(request.POST)
     if form.is_valid():
         try:
@@ -571,7 +527,7 @@ def bilan_view_with_errors(request, pk: int, form):
 @login_required
 @require_POST
 def close_application(request, pk: int):
-    application, bilan = _get_bilan(request, pk, may=_may_review)
+    application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
     try:
         services.close_after_bilan(user=request.user, application=application)
     except ValidationError as error:
@@ -588,14 +544,7 @@ def close_application(request, pk: int):
 @login_required
 def staff_bilans(request):
     """Expected, late, received and accepted bilans of the funds the user's association runs."""
-    if not is_any_association_staff(request.user):
-        raise Http404
-    funds = list(Fund.objects.managed_by(request.user).select_related("association"))
-    fund = None
-    if request.GET.get("fonds"):
-        fund = next((f for f in funds if f.slug == request.GET["fonds"]), None)
-        if fund is None:
-            raise Http404
+    funds, fund = access.get_staff_bilan_funds(request.user, request.GET.get("fonds", ""))
     state = request.GET.get("etat", "")
     rows = selectors.bilans_for_staff(user=request.user, today=timezone.localdate(), fund=fund)
     counts = dict.fromkeys(selectors.TrackingState.values, 0)
