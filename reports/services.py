@@ -26,6 +26,7 @@ from core.services import record_audit
 from core.templatetags.portal_format import format_money
 from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
 from reports import emails, selectors, workflow
+from reports.locks import lock_application, lock_bilan
 from reports.models import (
     COMMUNE_ITEMS,
     CVS_ITEM_ACCOUNTS,
@@ -142,24 +143,6 @@ def _clean_value(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _lock_application(application: Application) -> Application:
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("fund__association", "created_by")
-        .get(pk=application.pk)
-    )
-
-
-def _lock_bilan(bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
-    """Re-read a bilan (either kind) with its row locked until the end of the transaction."""
-    return (
-        type(bilan)
-        .objects.select_for_update(of=("self",))
-        .select_related("application__fund__association", "application__created_by")
-        .get(pk=bilan.pk)
-    )
-
-
 def apply_bilan_transition(*, user, bilan: Bilan | CvsBilan, transition: str, role: str, comment: str = "") -> None:
     """Take one bilan transition (`reports.workflow`): the only way a bilan's status changes.
 
@@ -272,7 +255,7 @@ def start_bilan(*, user, application: Application) -> Bilan:
     """
     _check_can_start(user=user, application=application, cvs=False)
     with transaction.atomic():
-        locked = _lock_application(application)
+        locked = lock_application(application)
         existing = Bilan.objects.filter(application=locked).first()
         if existing is not None:
             return existing
@@ -317,7 +300,7 @@ def save_bilan(*, user, bilan: Bilan, data: dict) -> Bilan:
     _check_holder(user, bilan.application)
     fields = [field for field in PIC_FIELDS if field in data]
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         for field in fields:
             setattr(locked, field, _clean_value(data[field]))
@@ -344,7 +327,7 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
             % {"max": MAX_EXPENSE_LINES},
         )
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         expenses = []
         for number, line in enumerate(lines, start=1):
@@ -424,7 +407,7 @@ def set_effects(*, user, bilan: Bilan, observations: list[dict]) -> list[EffectO
         _check_observation(observation, errors, seen)
     raise_if(errors)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         rows = []
         for observation in observations:
@@ -474,7 +457,7 @@ def add_bilan_attachment(
     clean = clean_upload(uploaded_file=uploaded_file, kind=kind)
     original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         if locked.attachments.count() >= MAX_ATTACHMENTS:
             raise ValidationError(
@@ -518,7 +501,7 @@ def delete_bilan_attachment(*, user, attachment: BilanAttachment) -> None:
     bilan = attachment.bilan
     _check_holder(user, bilan.application)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         attachment = BilanAttachment.objects.select_for_update().get(pk=attachment.pk, bilan=locked)
         storage, path = attachment.file.storage, attachment.file.name
@@ -589,7 +572,7 @@ def submit_bilan(*, user, bilan: Bilan) -> Bilan:
     """File the bilan: the request becomes "bilan reçu" and the association's staff are told by e-mail."""
     _check_holder(user, bilan.application)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         raise_if(pic_submission_errors(bilan=locked))
         _file(user=user, bilan=locked)
@@ -622,8 +605,8 @@ def accept_bilan(*, user, bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
     """Accept a filed bilan (PIC or CVS). The balance may then be paid; with no balance, close the request."""
     _check_reviewer(user, bilan.application)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
-        application = _lock_application(locked.application)
+        locked = lock_bilan(bilan)
+        application = locked.application
         if locked.status != BilanStatus.SUBMITTED or application.status != Status.BILAN_RECEIVED:
             raise ValidationError(
                 {
@@ -659,7 +642,7 @@ def return_bilan(*, user, bilan: Bilan | CvsBilan, comment: str) -> Bilan | CvsB
             }
         )
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         if locked.status != BilanStatus.SUBMITTED:
             raise ValidationError(
                 {
@@ -692,7 +675,7 @@ def close_after_bilan(*, user, application: Application) -> Application:
     """Close the request once its bilan is accepted and the balance paid (or there is no balance to pay)."""
     _check_reviewer(user, application)
     with transaction.atomic():
-        locked = _lock_application(application)
+        locked = lock_application(application)
         if not selectors.bilan_is_accepted(locked):
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Acceptez d'abord le bilan de cette demande, puis clôturez-la.")]}
@@ -735,7 +718,7 @@ def start_cvs_bilan(*, user, application: Application) -> CvsBilan:
     """Open the annex 3 bilan, prefilled from the request: period, structure, referent, planned budget."""
     _check_can_start(user=user, application=application, cvs=True)
     with transaction.atomic():
-        locked = _lock_application(application)
+        locked = lock_application(application)
         existing = CvsBilan.objects.filter(application=locked).first()
         if existing is not None:
             return existing
@@ -814,7 +797,7 @@ def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
     _check_holder(user, bilan.application)
     fields = [field for field in CVS_FIELDS if field in data]
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         for field in fields:
             value = _clean_value(data[field])
@@ -843,6 +826,22 @@ def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
     return locked
 
 
+def save_cvs_progress(*, user, bilan: CvsBilan, data: dict, objectives: list[dict]) -> list[CvsObjective]:
+    """The "progress and objectives" section: the objectives and the progress fields, saved together or not at all."""
+    with transaction.atomic():
+        rows = save_cvs_objectives(user=user, bilan=bilan, objectives=objectives)
+        save_cvs_bilan(user=user, bilan=bilan, data=data)
+    return rows
+
+
+def save_cvs_coordination(*, user, bilan: CvsBilan, data: dict, partners: list[dict]) -> list[CvsPartner]:
+    """The "coordination and partners" section: the partners and the coordination fields, together or not at all."""
+    with transaction.atomic():
+        rows = save_cvs_partners(user=user, bilan=bilan, partners=partners)
+        save_cvs_bilan(user=user, bilan=bilan, data=data)
+    return rows
+
+
 def _too_many_objectives(count: int) -> str:
     return _(
         "Indiquez %(max)s objectifs opérationnels au plus (vous en avez saisi %(count)s) : gardez les principaux "
@@ -858,7 +857,7 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
         add_error(errors, "objectives", _too_many_objectives(len(objectives)))
     raise_if(errors)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         rows = []
         for number, data in enumerate(objectives, start=1):
@@ -908,7 +907,7 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
         )
     raise_if(errors)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         rows = []
         for number, data in enumerate(partners, start=1):
@@ -982,7 +981,7 @@ def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudg
         )
     raise_if(errors)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         rows = []
         for number, data in enumerate(lines, start=1):
@@ -1132,7 +1131,7 @@ def submit_cvs_bilan(*, user, bilan: CvsBilan) -> CvsBilan:
     """File the annex 3 bilan: 2 to 5 objectives, key figures, a balanced budget (planned and realised)."""
     _check_holder(user, bilan.application)
     with transaction.atomic():
-        locked = _lock_bilan(bilan)
+        locked = lock_bilan(bilan)
         _check_editable(locked)
         raise_if(cvs_submission_errors(bilan=locked))
         _file(user=user, bilan=locked)

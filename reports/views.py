@@ -366,8 +366,9 @@ def _cvs_progress_section(request, application, bilan: CvsBilan, section: str):
     page_errors: list[str] = []
     if data is not None and form.is_valid() and formset.is_valid():
         try:
-            services.save_cvs_objectives(user=request.user, bilan=bilan, objectives=forms.objective_rows(formset))
-            services.save_cvs_bilan(user=request.user, bilan=bilan, data=form.cleaned_data)
+            services.save_cvs_progress(
+                user=request.user, bilan=bilan, data=form.cleaned_data, objectives=forms.objective_rows(formset)
+            )
         except ValidationError as error:
             page_errors = error_messages(error)
         else:
@@ -386,8 +387,9 @@ def _cvs_partners_section(request, application, bilan: CvsBilan, section: str):
     page_errors: list[str] = []
     if data is not None and form.is_valid() and formset.is_valid():
         try:
-            services.save_cvs_partners(user=request.user, bilan=bilan, partners=forms.partner_rows(formset))
-            services.save_cvs_bilan(user=request.user, bilan=bilan, data=form.cleaned_data)
+            services.save_cvs_coordination(
+                user=request.user, bilan=bilan, data=form.cleaned_data, partners=forms.partner_rows(formset)
+            )
         except ValidationError as error:
             page_errors = error_messages(error)
         else:
