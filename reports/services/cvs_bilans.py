@@ -73,6 +73,45 @@ GRANT_SOURCE_ITEMS = {
 }
 
 
+def planned_budget_lines(*, bilan: CvsBilan, application: Application, budget: list) -> list[CvsBudgetLine]:
+    """The request's provisional budget as annex 3 lines (planned column), then the fund's own grant."""
+    lines = []
+    for line in budget:
+        if line.side == BudgetLine.Side.EXPENSE:
+            side, item = BudgetSide.CHARGE, ""
+        else:
+            side = BudgetSide.RESOURCE
+            item = (
+                GRANT_SOURCE_ITEMS.get(line.grant_source, CvsBudgetItem.OTHER_GRANTS)
+                if line.category == ResourceCategory.GRANTS
+                else ""
+            )
+        lines.append(
+            CvsBudgetLine(
+                bilan=bilan,
+                side=side,
+                account=line.category,
+                item=item,
+                label=line.label,
+                planned_amount=line.amount,
+                position=len(lines) + 1,
+            )
+        )
+    if application.amount_requested:
+        lines.append(
+            CvsBudgetLine(
+                bilan=bilan,
+                side=BudgetSide.RESOURCE,
+                account=ResourceCategory.GRANTS,
+                item=CvsBudgetItem.OTHER_GRANTS,
+                label=_("Subvention du fonds « %(fund)s »") % {"fund": application.fund.name},
+                planned_amount=application.amount_requested,
+                position=len(lines) + 1,
+            )
+        )
+    return lines
+
+
 def start_cvs_bilan(*, user, application: Application) -> CvsBilan:
     """Open the annex 3 bilan, prefilled from the request: period, structure, referent, planned budget."""
     check_can_start(user=user, application=application, cvs=True)
@@ -100,40 +139,7 @@ def start_cvs_bilan(*, user, application: Application) -> CvsBilan:
         )
         bilan.full_clean()
         bilan.save()
-        lines = []
-        for line in budget:
-            if line.side == BudgetLine.Side.EXPENSE:
-                side, item = BudgetSide.CHARGE, ""
-            else:
-                side = BudgetSide.RESOURCE
-                item = (
-                    GRANT_SOURCE_ITEMS.get(line.grant_source, CvsBudgetItem.OTHER_GRANTS)
-                    if line.category == ResourceCategory.GRANTS
-                    else ""
-                )
-            lines.append(
-                CvsBudgetLine(
-                    bilan=bilan,
-                    side=side,
-                    account=line.category,
-                    item=item,
-                    label=line.label,
-                    planned_amount=line.amount,
-                    position=len(lines) + 1,
-                )
-            )
-        if locked.amount_requested:
-            lines.append(
-                CvsBudgetLine(
-                    bilan=bilan,
-                    side=BudgetSide.RESOURCE,
-                    account=ResourceCategory.GRANTS,
-                    item=CvsBudgetItem.OTHER_GRANTS,
-                    label=_("Subvention du fonds « %(fund)s »") % {"fund": locked.fund.name},
-                    planned_amount=locked.amount_requested,
-                    position=len(lines) + 1,
-                )
-            )
+        lines = planned_budget_lines(bilan=bilan, application=locked, budget=budget)
         for line in lines:
             line.full_clean()
         CvsBudgetLine.objects.bulk_create(lines)
