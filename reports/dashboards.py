@@ -166,16 +166,8 @@ def _int_sum(name: str):
     return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
-def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
-    """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
-    if filters is None:
-        return []
-    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
-    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
-    if not funds:
-        return []
-    ids = [fund.pk for fund in funds]
-    selected = filters.request_q("item__application__")
+def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, dict]:
+    """Granted and amended amounts by fund: the whole fund's, then those of the requests the filters select."""
     granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
     amended_all = Amendment.objects.filter(
         decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
@@ -184,15 +176,21 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
     granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
     totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
     totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
-    if filters.restricts_requests:
-        granted_sel = _by_fund(granted_all.filter(selected), fund_path, **granted_aggregates)
-        amended_sel = _by_fund(
-            amended_all.filter(filters.request_q("decision__item__application__")),
-            amendment_path,
-            amount=Sum("amount_delta"),
-        )
-    else:
-        granted_sel, amended_sel = totals_granted, totals_amended
+    if not filters.restricts_requests:
+        return totals_granted, totals_amended, totals_granted, totals_amended
+    granted_sel = _by_fund(
+        granted_all.filter(filters.request_q("item__application__")), fund_path, **granted_aggregates
+    )
+    amended_sel = _by_fund(
+        amended_all.filter(filters.request_q("decision__item__application__")),
+        amendment_path,
+        amount=Sum("amount_delta"),
+    )
+    return totals_granted, totals_amended, granted_sel, amended_sel
+
+
+def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
+    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select."""
     paid = _by_fund(
         Payment.objects.filter(application__fund__in=ids).filter(filters.request_q("application__")),
         "application__fund",
@@ -211,6 +209,20 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
         women=_int_sum("participant_women"),
         men=_int_sum("participant_men"),
     )
+    return paid, requests, people
+
+
+def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
+    """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
+    if filters is None:
+        return []
+    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
+    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
+    if not funds:
+        return []
+    ids = [fund.pk for fund in funds]
+    totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
+    paid, requests, people = _request_sums(ids, filters)
 
     def amount(rows: dict, fund_id: int) -> Decimal:
         return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
