@@ -7,10 +7,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from core.forms import apply_errors, error_messages, error_summary
+from core.forms import apply_errors, error_summary
 from reports import forms, selectors, services
 from reports.models import Bilan
 from reports.views.navigation import after_save, render_section, section_url
+from reports.views.tables import table_section
 
 
 def model_section(form_class, save, template: str = "section_form.html"):
@@ -43,24 +44,15 @@ def expenses_section(request, application, bilan: Bilan, section: str):
         for e in bilan.expenses.all()
     ]
     formset = forms.ExpenseFormSet(data, initial=initial, prefix="depenses")
-    page_errors: list[str] = []
-    if data is not None and formset.is_valid():
-        try:
-            services.save_bilan_expenses(user=request.user, bilan=bilan, lines=forms.expense_lines(formset))
-        except ValidationError as error:
-            page_errors = error_messages(error)
-        else:
-            return after_save(request, application, section)
-    summary = error_summary(*formset.forms) if data is not None else []
-    summary += [{"anchor": "", "label": "", "message": m} for m in [*formset.non_form_errors(), *page_errors]]
-    return render_section(
+    return table_section(
         request,
         application,
         bilan,
         section,
-        "section_expenses.html",
-        {"formset": formset, "money": selectors.bilan_money(bilan=bilan)},
-        summary,
+        formset=formset,
+        save=lambda: services.save_bilan_expenses(user=request.user, bilan=bilan, lines=forms.expense_lines(formset)),
+        template="section_expenses.html",
+        extra=lambda: {"money": selectors.bilan_money(bilan=bilan)},
     )
 
 
