@@ -6,7 +6,7 @@
 - payments: of those requests;
 - bilans: of those requests; someone else's bilan only once filed (reports.permissions.can_view_bilan);
 - funds: published funds (public on the portal), plus those the owner reads in the back office or filed in;
-- annual figures: `reports.annual.readable_funds` (association staff, co-funders' staff, administrator).
+- annual figures: `reports.permissions.readable_funds` (association staff, co-funders' staff, administrator).
 
 Every queryset loads what the serializers print in a fixed number of queries, whatever the number of rows.
 """

@@ -67,7 +67,7 @@ def full_size_pages() -> list[Page]:
     from accounts.models import User
     from applications.models import Application
     from funds.models import CarrierAssociation
-    from reports.annual import readable_funds
+    from reports.permissions import readable_funds
 
     big = biggest_fund()
     association = (

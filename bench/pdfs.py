@@ -51,12 +51,13 @@ def pdf_subjects() -> list[dict]:
 
 
 def build_pdf(kind: str, pk: int) -> bytes:
+    from applications.documents.receipt import render_receipt_pdf
     from applications.models import Application
-    from applications.pdf import render_receipt_pdf
+    from committees.documents import render_minutes_pdf
     from committees.models import CommitteeSession
-    from committees.pdf import render_minutes_pdf
     from funds.models import Fund
-    from reports import annual, annual_pdf
+    from reports import annual
+    from reports.documents import annual_pdf
 
     if kind == "receipt":
         return render_receipt_pdf(application=Application.objects.get(pk=pk))

@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from django.utils.text import get_valid_filename
 from django.utils.timezone import localtime
 
+from applications.documents.receipt import render_receipt_pdf
 from applications.models import Application, Attachment, Message
-from applications.pdf import render_receipt_pdf
+from committees.documents import render_minutes_pdf, render_notification_letter_pdf
 from committees.models import CommitteeSession, Decision, Payment
-from committees.pdf import render_minutes_pdf, render_notification_letter_pdf
 from core.tabular import write_csv
+from reports.documents.bilan_pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
 from reports.models import BilanAttachment, CvsBilan
-from reports.pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
 
 logger = logging.getLogger(__name__)
 

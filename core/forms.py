@@ -1,6 +1,17 @@
-"""Form helpers shared by every app: a service's errors shown on a form, and the page's error summary."""
+"""Form helpers shared by every app: a French money field, a service's errors shown on a form, and the page's
+error summary."""
 
+from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+
+class MoneyField(forms.DecimalField):
+    """A French amount: "1 234,50", "1234.50" or "1 234,50 €" (spaces and the euro sign are ignored)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.replace("€", "").split())
+        return super().to_python(value)
 
 
 def add_errors(form, errors: dict) -> None:

@@ -2,7 +2,7 @@
 
 The Région's staff see every fund the Région co-funds, whichever association runs it; a City's staff see
 the funds their City co-funds; a carrier association's staff see their own funds; the administrator sees
-all (`reports.annual.readable_funds`).
+all (`reports.permissions.readable_funds`).
 
 Filters: the fund's year and scheme select funds. A commune, a neighbourhood or a theme selects the funds
 that cover it (or hold a request in it) and restricts the request figures (requests, granted count, granted,
@@ -10,37 +10,26 @@ paid, participants) to the requests of that commune, neighbourhood or theme; the
 of it stay the whole fund's. Every figure is a grouped aggregate: the number of queries does not depend on
 the number of funds or requests.
 
-The export columns are defined once, in `COLUMNS`, and documented in docs/exports.md.
+The export columns are defined once, in `reports.documents.dashboard_export.COLUMNS`, and documented in
+docs/exports.md.
 """
 
-import csv
-import io
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
 
 from django import forms
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
-from applications.exports import neutralise_formula
 from applications.models import Application
 from committees.models import Amendment, Decision, Payment
+from core.money import CENT, ZERO
 from funds.models import Commune, Fund, Neighbourhood, Theme
-from reports.annual import COUNTED_BILAN_STATUSES, readable_funds
 from reports.models import Bilan
-
-ZERO = Decimal("0.00")
-CSV_DELIMITER = ";"
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
+from reports.permissions import readable_funds
+from reports.workflow import COUNTED_BILAN_STATUSES
 
 # --- Filters ----------------------------------------------------------------------------------------------
 
@@ -177,16 +166,8 @@ def _int_sum(name: str):
     return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
-def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
-    """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
-    if filters is None:
-        return []
-    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
-    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
-    if not funds:
-        return []
-    ids = [fund.pk for fund in funds]
-    selected = filters.request_q("item__application__")
+def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, dict]:
+    """Granted and amended amounts by fund: the whole fund's, then those of the requests the filters select."""
     granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
     amended_all = Amendment.objects.filter(
         decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
@@ -195,15 +176,21 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
     granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
     totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
     totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
-    if filters.restricts_requests:
-        granted_sel = _by_fund(granted_all.filter(selected), fund_path, **granted_aggregates)
-        amended_sel = _by_fund(
-            amended_all.filter(filters.request_q("decision__item__application__")),
-            amendment_path,
-            amount=Sum("amount_delta"),
-        )
-    else:
-        granted_sel, amended_sel = totals_granted, totals_amended
+    if not filters.restricts_requests:
+        return totals_granted, totals_amended, totals_granted, totals_amended
+    granted_sel = _by_fund(
+        granted_all.filter(filters.request_q("item__application__")), fund_path, **granted_aggregates
+    )
+    amended_sel = _by_fund(
+        amended_all.filter(filters.request_q("decision__item__application__")),
+        amendment_path,
+        amount=Sum("amount_delta"),
+    )
+    return totals_granted, totals_amended, granted_sel, amended_sel
+
+
+def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
+    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select."""
     paid = _by_fund(
         Payment.objects.filter(application__fund__in=ids).filter(filters.request_q("application__")),
         "application__fund",
@@ -222,9 +209,23 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
         women=_int_sum("participant_women"),
         men=_int_sum("participant_men"),
     )
+    return paid, requests, people
+
+
+def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
+    """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
+    if filters is None:
+        return []
+    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
+    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
+    if not funds:
+        return []
+    ids = [fund.pk for fund in funds]
+    totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
+    paid, requests, people = _request_sums(ids, filters)
 
     def amount(rows: dict, fund_id: int) -> Decimal:
-        return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(Decimal("0.01"))
+        return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
 
     result = []
     for fund in funds:
@@ -257,105 +258,3 @@ def totals(rows: list[FundRow]) -> Totals:
         participants_women=sum(row.participants_women for row in rows),
         participants_men=sum(row.participants_men for row in rows),
     )
-
-
-# --- Exports ----------------------------------------------------------------------------------------------
-
-
-class Column(NamedTuple):
-    header: str
-    description: str
-    value: Callable[[FundRow], Any]
-
-
-COLUMNS: list[Column] = [
-    Column("fund_slug", _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."), lambda r: r.fund.slug),
-    Column("fund", _("Nom du fonds."), lambda r: r.fund.name),
-    Column("association", _("Association porteuse du fonds."), lambda r: r.fund.association.name),
-    Column("scheme", _("Code du dispositif : pic, fph, fifty_fifty ou cvs."), lambda r: r.fund.scheme),
-    Column("year", _("Année du fonds."), lambda r: r.fund.year),
-    Column("envelope", _("Enveloppe du fonds, en euros."), lambda r: r.envelope),
-    Column("granted", _("Montant accordé (décisions et rectifications), en euros."), lambda r: r.granted),
-    Column("paid", _("Montant versé, en euros."), lambda r: r.paid),
-    Column("remaining", _("Reste de l'enveloppe non accordé (fonds entier), en euros."), lambda r: r.remaining),
-    Column("requests", _("Nombre de demandes déposées."), lambda r: r.requests),
-    Column("granted_count", _("Nombre de demandes accordées."), lambda r: r.granted_count),
-    Column(
-        "participants_women",
-        _("Participantes (femmes) d'après les bilans déposés ou acceptés."),
-        lambda r: r.participants_women,
-    ),
-    Column(
-        "participants_men",
-        _("Participants (hommes) d'après les bilans déposés ou acceptés."),
-        lambda r: r.participants_men,
-    ),
-]
-
-HEADERS = [column.header for column in COLUMNS]
-
-
-def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
-    for row in rows:
-        values = [column.value(row) for column in COLUMNS]
-        if absolute_url is not None:
-            values.append(absolute_url(row.report_path))
-        yield values
-
-
-def _headers(with_url: bool) -> list[str]:
-    return HEADERS + (["report_url"] if with_url else [])
-
-
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    if isinstance(value, int):
-        return str(value)
-    return neutralise_formula(str(value))
-
-
-def write_csv(rows: Iterable[FundRow], stream, *, absolute_url: Callable[[str], str] | None = None) -> None:
-    """UTF-8 with a byte order mark, `;` separators, CRLF line ends: French Excel opens it as is."""
-    stream.write("\ufeff")
-    writer = csv.writer(stream, delimiter=CSV_DELIMITER)
-    writer.writerow(_headers(absolute_url is not None))
-    for values in export_rows(rows, absolute_url=absolute_url):
-        writer.writerow([_csv_cell(value) for value in values])
-
-
-def csv_text(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> str:
-    stream = io.StringIO()
-    write_csv(rows, stream, absolute_url=absolute_url)
-    return stream.getvalue()
-
-
-def xlsx_bytes(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> bytes:
-    """One sheet "Fonds", a bold header row, amounts as number cells."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Fonds")))
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    header = []
-    for title in _headers(absolute_url is not None):
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for values in export_rows(rows, absolute_url=absolute_url):
-        cells = []
-        for value in values:
-            if isinstance(value, Decimal):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "#,##0.00"
-                cells.append(cell)
-            elif isinstance(value, int) or value is None:
-                cells.append(value)
-            else:
-                cells.append(neutralise_formula(str(value)))
-        sheet.append(cells)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()

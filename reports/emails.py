@@ -1,27 +1,14 @@
 """E-mails about bilans, in French. Templates: templates/reports/emails/<name>_subject.txt and _body.txt."""
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from applications.emails import absolute_url, association_recipients
+from applications.emails import association_recipients
 from applications.models import Application
+from core.emails import absolute_url, send_templated
 
 
 def bilan_url(application: Application) -> str:
     return absolute_url(reverse("reports:bilan", kwargs={"pk": application.pk}))
-
-
-def send(*, name: str, to: list[str], context: dict, reply_to: list[str] | None = None) -> int:
-    if not to:
-        return 0
-    context = {"portal_name": settings.PORTAL_NAME, **context}
-    with translation.override("fr"):
-        subject = " ".join(render_to_string(f"reports/emails/{name}_subject.txt", context).split())
-        body = render_to_string(f"reports/emails/{name}_body.txt", context)
-    return EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to).send()
 
 
 def base_context(application: Application) -> dict:
@@ -34,8 +21,8 @@ def base_context(application: Application) -> dict:
 
 
 def to_holder(*, application: Application, name: str, **extra) -> int:
-    return send(
-        name=name,
+    return send_templated(
+        name=f"reports/emails/{name}",
         to=[application.created_by.email],
         context={**base_context(application), **extra},
         reply_to=[application.fund.association.contact_email],
@@ -43,7 +30,11 @@ def to_holder(*, application: Application, name: str, **extra) -> int:
 
 
 def to_staff(*, application: Application, name: str, **extra) -> int:
-    return send(name=name, to=association_recipients(application), context={**base_context(application), **extra})
+    return send_templated(
+        name=f"reports/emails/{name}",
+        to=association_recipients(application),
+        context={**base_context(application), **extra},
+    )
 
 
 def load(application_id: int) -> Application:

@@ -7,12 +7,19 @@
   download the receipts and photos (personal data: they get the PDF).
 
 The functions take an application whose `fund.association` is loaded; each runs at most one small query.
+
+Annual reports and the funders' dashboard are read by the carrier association's staff, the co-funders'
+staff and the administrator (`readable_funds`, `may_use_dashboard`).
 """
+
+from django.db.models import QuerySet
 
 from applications.models import Application
 from applications.permissions import is_cofunder_staff
+from funds.models import Fund
 from funds.permissions import is_association_staff
-from reports.models import BilanAttachment, BilanStatus
+from reports.models import BilanAttachment
+from reports.workflow import BilanStatus
 
 
 def is_holder(user, application: Application) -> bool:
@@ -48,3 +55,34 @@ def can_download_bilan_attachment(user, attachment: BilanAttachment) -> bool:
     if is_holder(user, application):
         return True
     return attachment.bilan.submitted_at is not None and is_reviewer(user, application)
+
+
+def can_fill_bilan(user, application: Application, bilan) -> bool:
+    """Start, fill in and file the bilan: the holder only (whatever its status; the services say what is open)."""
+    return is_holder(user, application)
+
+
+def can_review_filed_bilan(user, application: Application, bilan) -> bool:
+    """Accept, return, close: the carrier association's staff, once the bilan may be seen."""
+    return can_review_bilan(user, application) and can_view_bilan(user, application, bilan)
+
+
+def can_delete_bilan_attachment(user, attachment: BilanAttachment) -> bool:
+    return is_holder(user, attachment.bilan.application)
+
+
+def readable_funds(user) -> QuerySet[Fund]:
+    """Funds whose annual reports and dashboard figures a user may read.
+
+    The staff of the carrier association, the staff of a co-funder, the site administrator: the
+    back-office reading rule of `Fund.objects.visible_to`. Returned without `distinct()` (an `IN` on the
+    ids), so callers may annotate and aggregate on it.
+    """
+    return Fund.objects.filter(pk__in=Fund.objects.visible_to(user).values("pk"))
+
+
+def may_use_dashboard(user) -> bool:
+    """The funders' dashboard: co-funders' staff, carrier associations' staff, the administrator."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.funder_links.exists() or user.association_links.exists()

@@ -1,23 +1,23 @@
 from django.urls import path
 
-from reports import views
+from reports.views import bilan, lists, review, sections
 
 app_name = "reports"
 
 urlpatterns = [
-    path("bilans/", views.staff_bilans, name="staff_bilans"),
-    path("bilans/mes-bilans/", views.my_bilans, name="my_bilans"),
-    path("demandes/<int:pk>/bilan/", views.bilan_page, name="bilan"),
-    path("demandes/<int:pk>/bilan/commencer/", views.start_bilan, name="start_bilan"),
-    path("demandes/<int:pk>/bilan/bilan.pdf", views.bilan_pdf, name="bilan_pdf"),
-    path("demandes/<int:pk>/bilan/accepter/", views.accept_bilan, name="accept_bilan"),
-    path("demandes/<int:pk>/bilan/renvoyer/", views.return_bilan, name="return_bilan"),
-    path("demandes/<int:pk>/bilan/cloturer/", views.close_application, name="close_application"),
-    path("demandes/<int:pk>/bilan/pieces/<int:attachment_pk>/", views.download_attachment, name="download_attachment"),
+    path("bilans/", lists.staff_bilans, name="staff_bilans"),
+    path("bilans/mes-bilans/", lists.my_bilans, name="my_bilans"),
+    path("demandes/<int:pk>/bilan/", bilan.bilan_page, name="bilan"),
+    path("demandes/<int:pk>/bilan/commencer/", bilan.start_bilan, name="start_bilan"),
+    path("demandes/<int:pk>/bilan/bilan.pdf", bilan.bilan_pdf, name="bilan_pdf"),
+    path("demandes/<int:pk>/bilan/accepter/", review.accept_bilan, name="accept_bilan"),
+    path("demandes/<int:pk>/bilan/renvoyer/", review.return_bilan, name="return_bilan"),
+    path("demandes/<int:pk>/bilan/cloturer/", review.close_application, name="close_application"),
+    path("demandes/<int:pk>/bilan/pieces/<int:attachment_pk>/", bilan.download_attachment, name="download_attachment"),
     path(
         "demandes/<int:pk>/bilan/pieces/<int:attachment_pk>/supprimer/",
-        views.delete_attachment,
+        bilan.delete_attachment,
         name="delete_attachment",
     ),
-    path("demandes/<int:pk>/bilan/<slug:section>/", views.bilan_section, name="bilan_section"),
+    path("demandes/<int:pk>/bilan/<slug:section>/", sections.bilan_section, name="bilan_section"),
 ]

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from reports import services
+from reports.documents.bilan_pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
 from reports.models import Effect, ObservedChange, ObservedPublic
-from reports.pdf import render_cvs_bilan_pdf, render_pic_bilan_pdf
 from tests import factories as f
 
 PARIS_OFFSET = datetime.timezone(datetime.timedelta(hours=2))  # May 2025: summer time

@@ -15,8 +15,8 @@ from applications.workflow import Status
 from reports import services
 from reports.models import Bilan, BilanStatus, CvsBilan
 from tests import factories as f
+from tests.bilan_fixtures import fill_for_submission, jpeg_with_gps
 from tests.factories import DEFAULT_PASSWORD
-from tests.test_bilan_services import fill_for_submission, jpeg_with_gps
 
 
 def login(client, user):

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from applications.workflow import Status
 from committees.models import Decision
-from reports.dashboards import COLUMNS, HEADERS
+from reports.documents.dashboard_export import COLUMNS, HEADERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from funds.models import Fund
 from reports.annual import annual_report
-from reports.annual_pdf import render_annual_report_pdf
-from reports.annual_xlsx import annual_report_xlsx
+from reports.documents.annual_pdf import render_annual_report_pdf
+from reports.documents.annual_xlsx import annual_report_xlsx
 
 
 class Command(BaseCommand):

@@ -15,10 +15,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from applications.exports import neutralise_formula
+from core.tabular import neutralise_formula
 from reports.annual import AnnualReport
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0%"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -70,12 +69,11 @@ def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list])
     sheet.freeze_panes = "A2"
 
 
-def annual_report_xlsx(report: AnnualReport) -> bytes:
-    money, activity, participation = report.money, report.activity, report.participation
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    _sheet(
-        workbook,
+def _summary_sheet(report: AnnualReport) -> tuple:
+    money = report.money
+    activity = report.activity
+    participation = report.participation
+    return (
         _("Synthèse"),
         [_("Indicateur"), _("Valeur")],
         [
@@ -110,8 +108,11 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             [_("Part des hommes parmi les habitant·es mobilisé·es"), _percent(participation.mobilised.men_share)],
         ],
     )
-    _sheet(
-        workbook,
+
+
+def _cofunders_sheet(report: AnnualReport) -> tuple:
+    money = report.money
+    return (
         _("Cofinanceurs"),
         [_("Cofinanceur"), _("Apport"), _("Part"), _("Accordé"), _("Versé"), _("Reste")],
         [
@@ -119,20 +120,27 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             for s in money.by_cofunder
         ],
     )
-    _sheet(
-        workbook,
+
+
+def _themes_sheet(report: AnnualReport) -> tuple:
+    return (
         _("Thématiques"),
         [_("Thématique"), _("Projets accordés"), _("Montant accordé"), _("Part")],
         [[row.label, row.projects, row.amount, _percent(row.share)] for row in report.by_theme],
     )
-    _sheet(
-        workbook,
+
+
+def _neighbourhoods_sheet(report: AnnualReport) -> tuple:
+    return (
         _("Quartiers"),
         [_("Quartier"), _("Code QPV"), _("Projets accordés"), _("Montant accordé"), _("Part")],
         [[row.label, row.code, row.projects, row.amount, _percent(row.share)] for row in report.by_neighbourhood],
     )
-    _sheet(
-        workbook,
+
+
+def _participation_sheet(report: AnnualReport) -> tuple:
+    participation = report.participation
+    return (
         _("Participation"),
         [
             _("Thématique"),
@@ -164,8 +172,10 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             ]
         ],
     )
-    _sheet(
-        workbook,
+
+
+def _effects_sheet(report: AnnualReport) -> tuple:
+    return (
         _("Effets"),
         [_("Niveau"), _("Effet"), _("Élément observé"), _("Bilans")],
         [
@@ -178,8 +188,10 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             )
         ],
     )
-    _sheet(
-        workbook,
+
+
+def _projects_sheet(report: AnnualReport) -> tuple:
+    return (
         _("Projets"),
         [
             _("Référence"),
@@ -211,8 +223,10 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             for p in report.projects
         ],
     )
-    _sheet(
-        workbook,
+
+
+def _quotes_sheet(report: AnnualReport) -> tuple:
+    return (
         _("Difficultés et perspectives"),
         [_("Rubrique"), _("Référence"), _("Projet"), _("Texte")],
         [[_("Difficulté"), q.reference, q.title, q.text] for q in report.difficulties]
@@ -221,6 +235,26 @@ def annual_report_xlsx(report: AnnualReport) -> bytes:
             for q in report.perspectives
         ],
     )
+
+
+SHEETS = (
+    _summary_sheet,
+    _cofunders_sheet,
+    _themes_sheet,
+    _neighbourhoods_sheet,
+    _participation_sheet,
+    _effects_sheet,
+    _projects_sheet,
+    _quotes_sheet,
+)
+
+
+def annual_report_xlsx(report: AnnualReport) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for build in SHEETS:
+        title, headers, rows = build(report)
+        _sheet(workbook, title, headers, rows)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

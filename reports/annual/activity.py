@@ -1,0 +1,125 @@
+"""The annual report's activity: requests received, eligible, decided, and the list of projects."""
+
+import statistics
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.models import Application, StatusChange
+from applications.workflow import Status
+from committees.models import AgendaItem, Amendment, Decision, Payment
+from committees.selectors import MONEY_OUTPUT
+from core.money import CENT, ZERO
+from funds.models import Fund
+from reports.annual.values import Activity, ProjectRow
+from reports.workflow import ELIGIBLE_OR_LATER
+
+# Decisions that end the committee's work on a request (a deferral does not).
+FINAL_OUTCOMES = (Decision.Outcome.GRANTED, Decision.Outcome.REFUSED)
+
+
+def filed_requests(fund: Fund) -> QuerySet[Application]:
+    return Application.objects.filter(fund=fund, submitted_at__isnull=False)
+
+
+def decided(outcome: str) -> Q:
+    return Q(Exists(Decision.objects.filter(item__application=OuterRef("pk"), outcome=outcome)))
+
+
+def was_eligible() -> Q:
+    return (
+        Q(status__in=ELIGIBLE_OR_LATER)
+        | Q(Exists(AgendaItem.objects.filter(application=OuterRef("pk"))))
+        | Q(Exists(StatusChange.objects.filter(application=OuterRef("pk"), to_status=Status.ELIGIBLE)))
+    )
+
+
+def sum_of(queryset, field_name: str, group_by: str):
+    return Coalesce(
+        Subquery(queryset.values(group_by).annotate(total=Sum(field_name)).values("total")[:1]),
+        Value(ZERO),
+        output_field=MONEY_OUTPUT,
+    )
+
+
+def project_rows(fund: Fund) -> list[ProjectRow]:
+    """Every filed request with its effective grant, what was paid and the date of its final decision."""
+    decisions = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
+    amendments = Amendment.objects.filter(
+        decision__item__application=OuterRef("pk"), decision__outcome=Decision.Outcome.GRANTED
+    )
+    payments = Payment.objects.filter(application=OuterRef("pk"))
+    final_session = (
+        AgendaItem.objects.filter(application=OuterRef("pk"), decision__outcome__in=FINAL_OUTCOMES)
+        .order_by("session__date")
+        .values("session__date")[:1]
+    )
+    applications = (
+        filed_requests(fund)
+        .annotate(
+            decided_amount=sum_of(decisions, "amount_granted", "item__application"),
+            amended_amount=sum_of(amendments, "amount_delta", "decision__item__application"),
+            paid_amount=sum_of(payments, "amount", "application"),
+            decided_on=Subquery(final_session),
+        )
+        .order_by("number", "pk")
+        # Plain rows, no model instances: a thousand projects in a few milliseconds.
+        .values(
+            "reference",
+            "title",
+            "status",
+            "submitted_at",
+            "amount_requested",
+            "theme__name",
+            "neighbourhood__name",
+            "decided_amount",
+            "amended_amount",
+            "paid_amount",
+            "decided_on",
+        )
+    )
+    status_labels = {value: str(label) for value, label in Status.choices}
+    no_theme, no_neighbourhood = _("Thématique non renseignée"), _("Quartier non renseigné")
+    rows = []
+    for row in applications:
+        submitted_on = timezone.localtime(row["submitted_at"]).date()
+        decided_on = row["decided_on"]
+        rows.append(
+            ProjectRow(
+                reference=row["reference"],
+                title=row["title"],
+                theme=row["theme__name"] or no_theme,
+                neighbourhood=row["neighbourhood__name"] or no_neighbourhood,
+                status=row["status"],
+                status_label=status_labels.get(row["status"], row["status"]),
+                submitted_on=submitted_on,
+                amount_requested=row["amount_requested"],
+                granted=(row["decided_amount"] + row["amended_amount"]).quantize(CENT),
+                paid=row["paid_amount"].quantize(CENT),
+                decided_on=decided_on,
+                days_to_decision=(decided_on - submitted_on).days if decided_on else None,
+            )
+        )
+    return rows
+
+
+def activity_of(fund: Fund, *, granted_amount: Decimal, projects: list[ProjectRow]) -> Activity:
+    counts = filed_requests(fund).aggregate(
+        received=Count("pk"),
+        eligible=Count("pk", filter=was_eligible()),
+        granted=Count("pk", filter=decided(Decision.Outcome.GRANTED)),
+        deferred=Count("pk", filter=decided(Decision.Outcome.DEFERRED)),
+        refused=Count("pk", filter=decided(Decision.Outcome.REFUSED)),
+    )
+    # The median is not a portable SQL aggregate: it is taken on the days already read with the projects.
+    days = [row.days_to_decision for row in projects if row.days_to_decision is not None]
+    median = Decimal(str(statistics.median(days))).quantize(Decimal("0.1")) if days else None
+    return Activity(
+        **counts,
+        granted_amount=granted_amount,
+        decided=len(days),
+        median_days_to_decision=median,
+    )

@@ -1,0 +1,49 @@
+"""The annual report of a fund, put together."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from committees.selectors import fund_money_summary
+from funds.models import Fund
+from reports.annual.activity import activity_of, project_rows
+from reports.annual.bilans import effects_of, participation_of, quotes_of
+from reports.annual.money import granted_by
+from reports.annual.report_charts import participation_chart, theme_chart
+from reports.annual.values import AnnualReport
+
+
+def annual_report(*, fund: Fund) -> AnnualReport:
+    """Every figure of the fund's annual report, in a number of queries that does not grow with the projects."""
+    fund = Fund.objects.select_related("association").get(pk=fund.pk)
+    money = fund_money_summary(fund=fund)
+    projects = project_rows(fund)
+    participation = participation_of(fund)
+    by_theme = granted_by(
+        fund, key="theme", label="theme__name", code=None, missing=_("Thématique non renseignée"), total=money.granted
+    )
+    by_neighbourhood = granted_by(
+        fund,
+        key="neighbourhood",
+        label="neighbourhood__name",
+        code="neighbourhood__code",
+        missing=_("Quartier non renseigné"),
+        total=money.granted,
+    )
+    difficulties, perspectives = quotes_of(fund)
+    return AnnualReport(
+        fund=fund,
+        year=fund.year,
+        funders=[share.funder.name for share in money.by_cofunder],
+        money=money,
+        by_theme=by_theme,
+        by_neighbourhood=by_neighbourhood,
+        activity=activity_of(fund, granted_amount=money.granted, projects=projects),
+        participation=participation,
+        effects=effects_of(fund, bilans_count=participation.bilans),
+        projects=projects,
+        difficulties=difficulties,
+        perspectives=perspectives,
+        generated_at=timezone.now(),
+        theme_chart=theme_chart(fund, by_theme),
+        participation_chart=participation_chart(fund, participation),
+    )

@@ -1,0 +1,195 @@
+"""Forms of the CVS bilan (annex 3): identity, progress and objectives, coordination and partners, appraisal."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reports.forms.fields import DateInput, money_field, textareas, yes_no_field, yes_no_initial
+from reports.models import MAX_OBJECTIVES, MIN_OBJECTIVES, CvsBilan
+
+
+class CvsIdentityForm(forms.ModelForm):
+    planned_cost = money_field(_("Rappel du coût prévisionnel du projet"))
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("La fin de la période doit venir après son début : corrigez les dates."))
+        return data
+
+    class Meta:
+        model = CvsBilan
+        fields = [
+            "period_start",
+            "period_end",
+            "structure",
+            "referent_first_name",
+            "referent_last_name",
+            "referent_function",
+            "referent_email",
+            "referent_phone",
+            "action_created_year",
+            "territory",
+            "target_public",
+            "partnerships",
+            "dedicated_staff",
+            "material_means",
+            "communication_means",
+            "planned_cost",
+            "short_description",
+        ]
+        widgets = {
+            "period_start": DateInput(),
+            "period_end": DateInput(),
+            **textareas(
+                "territory",
+                "target_public",
+                "partnerships",
+                "dedicated_staff",
+                "material_means",
+                "communication_means",
+                rows=2,
+            ),
+            "short_description": forms.Textarea(attrs={"rows": 10}),
+        }
+
+
+class CvsProgressForm(forms.ModelForm):
+    class Meta:
+        model = CvsBilan
+        fields = ["progress_status", "progress_since"]
+        widgets = {"progress_status": forms.RadioSelect, "progress_since": DateInput()}
+        help_texts = {"progress_since": _("Pour un projet en cours ou clôturé : depuis quelle date.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["progress_status"].choices = [
+            choice for choice in self.fields["progress_status"].choices if choice[0]
+        ]
+
+
+class ObjectiveForm(forms.Form):
+    objective = forms.CharField(
+        label=_("Objectif opérationnel"),
+        required=False,
+        max_length=1000,
+        help_text=_("Un verbe d'action à l'infinitif, une indication chiffrée, de temps et d'unité."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    indicators = forms.CharField(
+        label=_("Indicateurs de suivi"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    result = forms.CharField(
+        label=_("Résultat"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    comments = forms.CharField(
+        label=_("Commentaires éventuels"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def is_blank(self) -> bool:
+        return not any(self.cleaned_data.get(key) for key in ("objective", "indicators", "result", "comments"))
+
+
+# Five slots are shown; the service says, in its own words, when more than five are filled in.
+ObjectiveFormSet = forms.formset_factory(
+    ObjectiveForm, extra=MAX_OBJECTIVES, min_num=MIN_OBJECTIVES, max_num=MAX_OBJECTIVES, absolute_max=10
+)
+
+
+def objective_rows(formset) -> list[dict]:
+    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()]
+
+
+class CvsCoordinationForm(forms.ModelForm):
+    class Meta:
+        model = CvsBilan
+        fields = ["coordination"]
+        widgets = textareas("coordination")
+
+
+class PartnerForm(forms.Form):
+    actor = forms.CharField(label=_("Acteur impliqué"), required=False, max_length=200)
+    is_new_partner = forms.BooleanField(label=_("Nouveau partenaire"), required=False)
+    role = forms.CharField(
+        label=_("Rôle dans le projet"),
+        required=False,
+        max_length=500,
+        help_text=_("Informe, prescrit, accompagne, coordonne, oriente, pilote, finance..."),
+    )
+    when_associated = forms.CharField(
+        label=_("À quel(s) moment(s) a-t-il été associé ?"),
+        required=False,
+        max_length=500,
+        help_text=_("Sur sollicitation, en continu, lors des comités de suivi ou de pilotage..."),
+    )
+    satisfied = yes_no_field(_("Le partenariat vous a-t-il semblé satisfaisant ?"))
+    room_for_progress = forms.CharField(
+        label=_("Marges de progrès"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("actor") and not self.cleaned_data.get("role")
+
+
+PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, max_num=20, validate_max=True)
+
+
+def partner_rows(formset) -> list[dict]:
+    return [
+        form.cleaned_data
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+    ]
+
+
+def partner_initial(partners) -> list[dict]:
+    return [
+        {
+            "actor": p.actor,
+            "is_new_partner": p.is_new_partner,
+            "role": p.role,
+            "when_associated": p.when_associated,
+            "satisfied": yes_no_initial(p.satisfied),
+            "room_for_progress": p.room_for_progress,
+        }
+        for p in partners
+    ]
+
+
+class CvsAppraisalForm(forms.ModelForm):
+    class Meta:
+        model = CvsBilan
+        fields = [
+            "achievements",
+            "successes",
+            "difficulties",
+            "positive_impacts",
+            "negative_impacts",
+            "perspective",
+            "perspective_comment",
+            "key_figures",
+            "swot_strengths",
+            "swot_weaknesses",
+            "swot_opportunities",
+            "swot_threats",
+        ]
+        widgets = {
+            **textareas(
+                "achievements",
+                "successes",
+                "difficulties",
+                "positive_impacts",
+                "negative_impacts",
+                "perspective_comment",
+                "key_figures",
+                "swot_strengths",
+                "swot_weaknesses",
+                "swot_opportunities",
+                "swot_threats",
+            ),
+            "perspective": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["perspective"].choices = [choice for choice in self.fields["perspective"].choices if choice[0]]

@@ -1,0 +1,180 @@
+"""Forms of the micro-project bilan (PIC, FPH, fifty-fifty): the action, the appraisal, expenses, documents."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from applications.budget import ExpenseCategory
+from reports.forms.fields import (
+    DATETIME_FORMAT,
+    DateTimeLocalInput,
+    money_field,
+    textareas,
+    yes_no_field,
+    yes_no_initial,
+)
+from reports.models import Bilan, BilanAttachment
+
+
+class PicActionForm(forms.ModelForm):
+    """The action: its objective, dates, how it went, who organised it and who came."""
+
+    held_from = forms.DateTimeField(
+        label=_("Début de l'action"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 09:00.")},
+    )
+    held_until = forms.DateTimeField(
+        label=_("Fin de l'action"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00.")},
+    )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("held_from"), data.get("held_until")
+        if start and end and end < start:
+            self.add_error("held_until", _("La fin de l'action doit venir après son début : corrigez les dates."))
+        return data
+
+    class Meta:
+        model = Bilan
+        fields = [
+            "main_objective",
+            "held_from",
+            "held_until",
+            "proceedings",
+            "mobilised_women",
+            "mobilised_men",
+            "participant_women",
+            "participant_men",
+        ]
+        labels = {
+            "main_objective": _("Objectif principal du projet au regard de la thématique d'intervention choisie"),
+            "proceedings": _("Déroulement de l'action"),
+            "mobilised_women": _("Femmes"),
+            "mobilised_men": _("Hommes"),
+            "participant_women": _("Femmes"),
+            "participant_men": _("Hommes"),
+        }
+        help_texts = {
+            "proceedings": _("Racontez comment la journée ou l'action s'est passée, l'ambiance, les retours."),
+        }
+        widgets = {
+            **textareas("main_objective", "proceedings", rows=6),
+            **{
+                name: forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"})
+                for name in ("mobilised_women", "mobilised_men", "participant_women", "participant_men")
+            },
+        }
+
+
+class PicAppraisalForm(forms.ModelForm):
+    """What the holder thinks of it: positives, difficulties, results, help, what next."""
+
+    help_sufficient = yes_no_field(_("Cet accompagnement était-il suffisant ?"))
+    wants_to_renew = yes_no_field(_("Souhaitez-vous reconduire votre action ?"))
+
+    class Meta:
+        model = Bilan
+        fields = [
+            "positive_points",
+            "difficulties",
+            "results",
+            "helpers",
+            "help_received",
+            "help_sufficient",
+            "help_comment",
+            "wants_to_renew",
+            "other_ideas",
+        ]
+        labels = {
+            "positive_points": _("Points positifs"),
+            "difficulties": _("Difficultés rencontrées"),
+            "results": _("Résultats obtenus"),
+            "helpers": _("Qui vous a aidé dans l'organisation de votre projet ?"),
+            "help_received": _("Quelles aides avez-vous reçues pour monter ce projet ?"),
+            "help_comment": _("Précisez si vous le souhaitez"),
+            "other_ideas": _("Avez-vous d'autres idées de projet ?"),
+        }
+        widgets = textareas(
+            "positive_points", "difficulties", "results", "helpers", "help_received", "help_comment", "other_ideas"
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance is not None:
+            self.initial["help_sufficient"] = yes_no_initial(self.instance.help_sufficient)
+            self.initial["wants_to_renew"] = yes_no_initial(self.instance.wants_to_renew)
+
+
+class ExpenseLineForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Catégorie"),
+        choices=[("", _("Choisissez…")), *ExpenseCategory.choices],
+        required=False,
+    )
+    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    planned_amount = money_field(_("Montant prévu"), help_text=_("0 pour une dépense non prévue."))
+    actual_amount = money_field(_("Montant réellement dépensé"))
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not data.get("category") and not data.get("label") and data.get("actual_amount") is None
+
+    def clean(self):
+        data = super().clean()
+        if not self.is_blank():
+            if not data.get("category"):
+                self.add_error("category", _("Choisissez la catégorie de la dépense."))
+            if not data.get("label"):
+                self.add_error("label", _("Écrivez ce qui a été acheté ou payé."))
+        return data
+
+
+ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=3, can_delete=True, max_num=40, validate_max=True)
+
+
+def expense_lines(formset) -> list[dict]:
+    """The filled-in, not deleted lines of a valid expense formset, for `save_bilan_expenses`."""
+    return [
+        {key: form.cleaned_data.get(key) for key in ("category", "label", "planned_amount", "actual_amount")}
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
+    ]
+
+
+class BilanAttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Type de pièce"),
+        choices=BilanAttachment.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=BilanAttachment.Kind.RECEIPT,
+    )
+    file = forms.FileField(
+        label=_("Fichier"),
+        help_text=_("PDF, JPEG ou PNG (photos : JPEG ou PNG), %(max)s Mo au plus.")
+        % {"max": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
+        error_messages={"required": _("Choisissez un fichier à envoyer.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        max_length=300,
+        help_text=_("Pour une photo : ce qu'elle montre. Pour un justificatif : ce qu'il prouve."),
+    )
+    public_consent = forms.BooleanField(
+        label=_("Les personnes reconnaissables sur la photo acceptent qu'elle soit publiée pour valoriser le projet"),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("public_consent") and data.get("kind") != BilanAttachment.Kind.PHOTO:
+            data["public_consent"] = False
+        return data

@@ -1,0 +1,47 @@
+"""Bilans (final reports) of funded micro-projects, as typed columns the statistics can count.
+
+- `Bilan`: the PIC / FPH / fifty-fifty bilan (seed 000), its spent money (`BilanExpense`), its
+  receipts and photos (`BilanAttachment`) and the effects grid (`EffectObservation`, seed 004).
+- `CvsBilan`: the annex 3 bilan of the Contrat de ville et des solidarités, with its operational
+  objectives, partners and budget table.
+- `BilanReminder`: one row per reminder e-mail sent, so none is ever sent twice.
+
+Every model and constant is importable from `reports.models`, as before the package.
+"""
+
+from reports.models.base import (  # noqa: F401
+    MAX_AMOUNT,
+    MAX_OBJECTIVES,
+    MIN_OBJECTIVES,
+    SHORT_DESCRIPTION_MAX_LINES,
+    BaseBilan,
+    money_field,
+    people_field,
+)
+from reports.models.cvs import PROGRESS_WITH_DATE, CvsBilan, CvsObjective, CvsPartner, Perspective, ProgressStatus  # noqa: F401
+from reports.models.cvs_budget import (  # noqa: F401
+    COMMUNE_ITEMS,
+    CVS_ITEM_ACCOUNTS,
+    IN_KIND_ACCOUNTS,
+    ITEM_REQUIRED_ACCOUNTS,
+    BudgetSide,
+    CvsBudgetItem,
+    CvsBudgetLine,
+)
+from reports.models.effects import (  # noqa: F401
+    EFFECT_LEVELS,
+    EFFECT_QUESTIONS,
+    EFFECTS_WITH_PUBLICS,
+    EXCLUSIVE_CHANGES,
+    PUBLIC_FIELDS,
+    Effect,
+    EffectChange,
+    EffectLevel,
+    EffectObservation,
+    ObservedChange,
+    ObservedPublic,
+    changes_of,
+)
+from reports.models.pic import Bilan, BilanAttachment, BilanExpense, bilan_attachment_path  # noqa: F401
+from reports.models.reminders import REMINDER_OFFSETS, BilanReminder  # noqa: F401
+from reports.workflow import BILAN_EDITABLE, BilanStatus  # noqa: F401

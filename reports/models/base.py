@@ -1,0 +1,69 @@
+"""What both kinds of bilan share: limits, field builders and the bilan's life (status, who, when)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import MAX_PEOPLE
+from funds.models import MONEY
+from reports.workflow import BILAN_EDITABLE, BilanStatus
+
+MAX_AMOUNT = Decimal("10000000")
+
+
+MIN_OBJECTIVES = 2
+
+
+MAX_OBJECTIVES = 5
+
+
+SHORT_DESCRIPTION_MAX_LINES = 10
+
+
+def people_field(label):
+    return models.PositiveIntegerField(label, null=True, blank=True, validators=[MaxValueValidator(MAX_PEOPLE)])
+
+
+def money_field(label, **kwargs):
+    return models.DecimalField(
+        label, validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)], **MONEY, **kwargs
+    )
+
+
+class BaseBilan(models.Model):
+    """What both kinds of bilan share: their life (status, who filed and reviewed it, when)."""
+
+    status = models.CharField(
+        _("statut du bilan"), max_length=20, choices=BilanStatus.choices, default=BilanStatus.DRAFT, db_index=True
+    )
+    return_comment = models.TextField(
+        _("motif du renvoi"),
+        blank=True,
+        max_length=5000,
+        help_text=_("Ce que le porteur doit corriger ou compléter, quand l'association renvoie le bilan."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("commencé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("étudié par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("étudié le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("commencé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in BILAN_EDITABLE

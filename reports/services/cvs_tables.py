@@ -1,0 +1,198 @@
+"""The CVS bilan's tables: operational objectives, partners and the budget."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from applications.budget import ExpenseCategory, ResourceCategory
+from core.services import record_audit
+from core.validation import Errors, add_error, full_clean_into, raise_if
+from reports.locks import lock_bilan
+from reports.models import (
+    COMMUNE_ITEMS,
+    CVS_ITEM_ACCOUNTS,
+    MAX_OBJECTIVES,
+    BudgetSide,
+    CvsBilan,
+    CvsBudgetLine,
+    CvsObjective,
+    CvsPartner,
+)
+from reports.services.checks import amount_or, check_editable, check_holder, clean_value, lines_error
+
+MAX_PARTNERS = 20
+
+
+MAX_CVS_BUDGET_LINES = 100
+
+
+def too_many_objectives(count: int) -> str:
+    return _(
+        "Indiquez %(max)s objectifs opérationnels au plus (vous en avez saisi %(count)s) : gardez les principaux "
+        "ou regroupez-les."
+    ) % {"max": MAX_OBJECTIVES, "count": count}
+
+
+def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> list[CvsObjective]:
+    """Replace the operational objectives: {objective, indicators, result, comments}, at most 5."""
+    check_holder(user, bilan.application)
+    errors: Errors = {}
+    if len(objectives) > MAX_OBJECTIVES:
+        add_error(errors, "objectives", too_many_objectives(len(objectives)))
+    raise_if(errors)
+    with transaction.atomic():
+        locked = lock_bilan(bilan)
+        check_editable(locked)
+        rows = []
+        for number, data in enumerate(objectives, start=1):
+            row = CvsObjective(
+                bilan=locked,
+                position=number,
+                objective=clean_value(data.get("objective") or ""),
+                indicators=clean_value(data.get("indicators") or ""),
+                result=clean_value(data.get("result") or ""),
+                comments=clean_value(data.get("comments") or ""),
+            )
+            if not (row.objective and row.indicators and row.result):
+                add_error(
+                    errors,
+                    "objectives",
+                    _("Objectif %(number)s : écrivez l'objectif, ses indicateurs de suivi et son résultat.")
+                    % {"number": number},
+                )
+                continue
+            row_errors: Errors = {}
+            full_clean_into(row, row_errors, exclude=["bilan"], validate_unique=False)
+            for messages in row_errors.values():
+                for message in messages:
+                    add_error(
+                        errors,
+                        "objectives",
+                        _("Objectif %(number)s : %(message)s") % {"number": number, "message": message},
+                    )
+            rows.append(row)
+        raise_if(errors)
+        locked.objectives.all().delete()
+        CvsObjective.objects.bulk_create(rows)
+        locked.save(update_fields=["updated_at"])
+        record_audit(actor=user, action="cvsbilan.save_objectives", target=locked, data={"objectives": len(rows)})
+    return list(locked.objectives.all())
+
+
+def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[CvsPartner]:
+    """Replace the partners table: {actor, is_new_partner, role, when_associated, satisfied, room_for_progress}."""
+    check_holder(user, bilan.application)
+    errors: Errors = {}
+    if len(partners) > MAX_PARTNERS:
+        add_error(
+            errors,
+            "partners",
+            _("Indiquez %(max)s partenaires au plus : gardez les principaux.") % {"max": MAX_PARTNERS},
+        )
+    raise_if(errors)
+    with transaction.atomic():
+        locked = lock_bilan(bilan)
+        check_editable(locked)
+        rows = []
+        for number, data in enumerate(partners, start=1):
+            row = CvsPartner(
+                bilan=locked,
+                position=number,
+                actor=clean_value(data.get("actor") or ""),
+                is_new_partner=bool(data.get("is_new_partner")),
+                role=clean_value(data.get("role") or ""),
+                when_associated=clean_value(data.get("when_associated") or ""),
+                satisfied=data.get("satisfied"),
+                room_for_progress=clean_value(data.get("room_for_progress") or ""),
+            )
+            if not row.actor or not row.role:
+                add_error(
+                    errors,
+                    "partners",
+                    _("Partenaire %(number)s : indiquez qui est ce partenaire et son rôle dans le projet.")
+                    % {"number": number},
+                )
+                continue
+            row_errors: Errors = {}
+            full_clean_into(row, row_errors, exclude=["bilan"])
+            for messages in row_errors.values():
+                for message in messages:
+                    add_error(
+                        errors,
+                        "partners",
+                        _("Partenaire %(number)s : %(message)s") % {"number": number, "message": message},
+                    )
+            rows.append(row)
+        raise_if(errors)
+        locked.partners.all().delete()
+        CvsPartner.objects.bulk_create(rows)
+        locked.save(update_fields=["updated_at"])
+        record_audit(actor=user, action="cvsbilan.save_partners", target=locked, data={"partners": len(rows)})
+    return list(locked.partners.all())
+
+
+def check_budget_line(line: CvsBudgetLine, number: int, errors: Errors) -> bool:
+    """Whether the line's side, account and sub-line agree; adds French errors otherwise."""
+    side_accounts = {
+        BudgetSide.CHARGE: ExpenseCategory.values,
+        BudgetSide.RESOURCE: ResourceCategory.values,
+    }
+    if line.side not in side_accounts:
+        lines_error(errors, number, _("indiquez s'il s'agit d'une charge ou d'un produit."))
+        return False
+    if line.account not in side_accounts[line.side]:
+        lines_error(errors, number, _("choisissez le compte dans la liste."))
+        return False
+    if line.item and CVS_ITEM_ACCOUNTS.get(line.item) != (line.side, line.account):
+        lines_error(errors, number, _("ce poste n'appartient pas au compte choisi : choisissez-le à nouveau."))
+        return False
+    return True
+
+
+def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudgetLine]:
+    """Replace the budget table: {side, account, item, commune_name, label, planned_amount, realised_amount}.
+
+    Whether it balances is checked at submission, so a budget in progress can be saved.
+    """
+    check_holder(user, bilan.application)
+    errors: Errors = {}
+    if len(lines) > MAX_CVS_BUDGET_LINES:
+        add_error(
+            errors,
+            "lines",
+            _("Le tableau compte au plus %(max)s lignes : regroupez des postes proches.")
+            % {"max": MAX_CVS_BUDGET_LINES},
+        )
+    raise_if(errors)
+    with transaction.atomic():
+        locked = lock_bilan(bilan)
+        check_editable(locked)
+        rows = []
+        for number, data in enumerate(lines, start=1):
+            item = data.get("item") or ""
+            row = CvsBudgetLine(
+                bilan=locked,
+                side=data.get("side") or "",
+                account=data.get("account") or "",
+                item=item,
+                commune_name=clean_value(data.get("commune_name") or "") if item in COMMUNE_ITEMS else "",
+                label=clean_value(data.get("label") or ""),
+                planned_amount=amount_or(data.get("planned_amount"), Decimal("0")),
+                realised_amount=amount_or(data.get("realised_amount"), Decimal("0")),
+                position=number,
+            )
+            if not check_budget_line(row, number, errors):
+                continue
+            row_errors: Errors = {}
+            full_clean_into(row, row_errors, exclude=["bilan"])
+            for messages in row_errors.values():
+                for message in messages:
+                    lines_error(errors, number, message)
+            rows.append(row)
+        raise_if(errors)
+        locked.budget_lines.all().delete()
+        CvsBudgetLine.objects.bulk_create(rows)
+        locked.save(update_fields=["updated_at"])
+        record_audit(actor=user, action="cvsbilan.save_budget", target=locked, data={"lines": len(rows)})
+    return list(locked.budget_lines.all())

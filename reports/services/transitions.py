@@ -1,0 +1,62 @@
+"""The one way a bilan's status changes, and the filing shared by both kinds of bilan."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from applications.services import apply_transition
+from applications.workflow import Role
+from core.services import record_audit
+from reports import workflow
+from reports.models import Bilan, BilanStatus, CvsBilan
+from reports.services.notices import notify
+from reports.workflow import filing_transition
+
+
+def apply_bilan_transition(*, user, bilan: Bilan | CvsBilan, transition: str, role: str, comment: str = "") -> None:
+    """Take one bilan transition (`reports.workflow`): the only way a bilan's status changes.
+
+    Inside the caller's transaction, on a locked bilan: checks the transition is allowed from the bilan's
+    status for `role`, takes the request's transition that goes with it (`applications.services.apply_transition`,
+    which records the StatusChange), then writes the bilan's status with who and when. It does NOT check the
+    user's permission on the object, nor record the audit: callers do.
+    """
+    step = workflow.get_transition(transition)
+    if not workflow.may_take(step, status=bilan.status, role=role):
+        raise ValueError(f"Bilan transition {transition!r} is not possible from {bilan.status!r} for {role!r}.")
+    comment = (comment or "").strip()
+    if step.comment_required and not comment:
+        raise ValidationError({"comment": [_("Expliquez la raison de cette action : le commentaire est obligatoire.")]})
+    if step.application_transition:
+        apply_transition(
+            user=user, application=bilan.application, transition=step.application_transition, role=role, comment=comment
+        )
+    now = timezone.now()
+    bilan.status = step.target
+    if step.target == BilanStatus.SUBMITTED:
+        bilan.submitted_at = now
+    else:
+        bilan.reviewed_by, bilan.reviewed_at = user, now
+    if step.target == BilanStatus.RETURNED:
+        bilan.return_comment = comment
+    bilan.full_clean()
+    bilan.save()
+
+
+def file_bilan(*, user, bilan: Bilan | CvsBilan) -> None:
+    """Inside the caller's transaction: the transition (the request's with it), the audit and the staff's e-mail."""
+    application = bilan.application
+    transition = filing_transition(bilan.status)
+    apply_bilan_transition(user=user, bilan=bilan, transition=transition.slug, role=Role.HOLDER)
+    record_audit(
+        actor=user,
+        action=f"{bilan._meta.model_name}.submit",
+        target=bilan,
+        summary=application.display_reference,
+        data={"application": application.pk, "resubmission": transition.slug == "resubmit"},
+    )
+    application_id = application.pk
+    transaction.on_commit(
+        lambda: notify(application_id=application_id, name="bilan_submitted_staff", staff=True), robust=True
+    )

@@ -1,0 +1,45 @@
+"""A fund's annual report: the page, its PDF and its workbook (readers: `reports.permissions.readable_funds`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core.tabular import XLSX_CONTENT_TYPE
+from reports import access, annual
+from reports.documents import annual_pdf, annual_xlsx
+
+ANNUAL_PROJECTS_PER_PAGE = 100
+
+
+@login_required
+@require_GET
+def annual_report(request, slug: str, year: int):
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
+    # The page lists the projects 100 at a time (every figure counts them all); the PDF and XLSX list them all.
+    projects_page = Paginator(report.projects, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "report": report,
+        "projects_page": projects_page,
+        "projects_page_range": projects_page.paginator.get_elided_page_range(projects_page.number, on_ends=1),
+    }
+    return render(request, "reports/annual/report.html", context)
+
+
+@login_required
+@require_GET
+def annual_report_pdf(request, slug: str, year: int):
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
+    response = HttpResponse(annual_pdf.render_annual_report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "pdf")}"'
+    return response
+
+
+@login_required
+@require_GET
+def annual_report_xlsx(request, slug: str, year: int):
+    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
+    response = HttpResponse(annual_xlsx.annual_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "xlsx")}"'
+    return response

@@ -1,0 +1,54 @@
+"""The funders' dashboard and its CSV and XLSX exports (readers: `reports.permissions.may_use_dashboard`)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from reports import access, dashboards
+from reports.documents import dashboard_export
+
+
+def _dashboard(request):
+    form = dashboards.DashboardFilterForm(request.GET, funds=access.get_dashboard_funds_for_user(request.user))
+    filters = dashboards.filters_from(form)
+    rows = dashboards.dashboard_rows(user=request.user, filters=filters)
+    return form, filters, rows
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    form, filters, rows = _dashboard(request)
+    context = {
+        "form": form,
+        "filters": filters,
+        "rows": rows,
+        "totals": dashboards.totals(rows),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "reports/dashboard/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_csv(request):
+    _form, _filters, rows = _dashboard(request)
+    response = HttpResponse(
+        dashboard_export.csv_text(rows, absolute_url=request.build_absolute_uri), content_type=CSV_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def dashboard_xlsx(request):
+    _form, _filters, rows = _dashboard(request)
+    response = HttpResponse(
+        dashboard_export.xlsx_bytes(rows, absolute_url=request.build_absolute_uri),
+        content_type=XLSX_CONTENT_TYPE,
+    )
+    response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.xlsx"'
+    return response

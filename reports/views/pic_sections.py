@@ -1,0 +1,115 @@
+"""Sections of the micro-project bilan: the bilan's own fields, expenses, effects, documents."""
+
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from core.forms import apply_errors, error_summary
+from reports import forms, selectors, services
+from reports.models import Bilan
+from reports.views.navigation import after_save, render_section, section_url
+from reports.views.tables import table_section
+
+
+def model_section(form_class, save, template: str = "section_form.html"):
+    """A section whose fields are the bilan's own: the form works on a copy, the service saves."""
+
+    def view(request, application, bilan, section: str):
+        data = request.POST if request.method == "POST" else None
+        form = form_class(data, instance=copy.copy(bilan))
+        if data is not None and form.is_valid():
+            try:
+                save(user=request.user, bilan=bilan, data=form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                return after_save(request, application, section)
+        return render_section(request, application, bilan, section, template, {"form": form}, error_summary(form))
+
+    return view
+
+
+def expenses_section(request, application, bilan: Bilan, section: str):
+    data = request.POST if request.method == "POST" else None
+    initial = [
+        {
+            "category": e.category,
+            "label": e.label,
+            "planned_amount": e.planned_amount,
+            "actual_amount": e.actual_amount,
+        }
+        for e in bilan.expenses.all()
+    ]
+    formset = forms.ExpenseFormSet(data, initial=initial, prefix="depenses")
+    return table_section(
+        request,
+        application,
+        bilan,
+        section,
+        formset=formset,
+        save=lambda: services.save_bilan_expenses(user=request.user, bilan=bilan, lines=forms.expense_lines(formset)),
+        template="section_expenses.html",
+        extra=lambda: {"money": selectors.bilan_money(bilan=bilan)},
+    )
+
+
+def effects_section(request, application, bilan: Bilan, section: str):
+    data = request.POST if request.method == "POST" else None
+    grid = forms.EffectsGrid(data, observations=list(bilan.effects.prefetch_related("changes")))
+    if data is not None and grid.is_valid():
+        try:
+            services.set_effects(user=request.user, bilan=bilan, observations=grid.observations())
+        except ValidationError as error:
+            grid.add_errors(error.message_dict if hasattr(error, "error_dict") else {"effects": error.messages})
+        else:
+            return after_save(request, application, section)
+    summary = []
+    if data is not None:
+        for form in grid.forms:
+            summary.extend(
+                {"anchor": f"effet-{form.effect}", "label": form.label, "message": message}
+                for messages_ in form.errors.values()
+                for message in messages_
+            )
+    return render_section(request, application, bilan, section, "section_effects.html", {"grid": grid}, summary)
+
+
+def attachments_section(request, application, bilan: Bilan, section: str):
+    posted = request.method == "POST"
+    form = forms.BilanAttachmentForm(
+        request.POST if posted else None, request.FILES if posted else None, prefix="piece"
+    )
+    action = request.POST.get("action", "next")
+    if posted:
+        if action != "upload" and not request.FILES:
+            return after_save(request, application, section)
+        if form.is_valid():
+            try:
+                attachment = services.add_bilan_attachment(
+                    user=request.user,
+                    bilan=bilan,
+                    kind=form.cleaned_data["kind"],
+                    uploaded_file=form.cleaned_data["file"],
+                    public_consent=form.cleaned_data["public_consent"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("« %(name)s » est ajouté au bilan.") % {"name": attachment.original_name})
+                if action == "upload":
+                    return redirect(section_url(application, section))
+                return after_save(request, application, section)
+    attachments = list(bilan.attachments.all())
+    return render_section(
+        request,
+        application,
+        bilan,
+        section,
+        "section_attachments.html",
+        {"form": form, "attachments": attachments},
+        error_summary(form),
+    )
