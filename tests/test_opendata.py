@@ -213,3 +213,16 @@ def test_draft_statuses_do_not_matter_only_grants(world, staff, grants):
     refused = f.ApplicationFactory(fund=world.fund, status=Status.REFUSED, reference="PIC-2025-0900")
     f.record_decision(application=refused, outcome="refused", session_date=datetime.date(2025, 4, 10), decided_by=staff)
     assert "PIC-2025-0900" not in {row["referenceDecision"] for row in rows_of(world)}
+
+
+def test_the_demo_hommelet_2025_export_validates_against_the_schema(db, tmp_path):
+    """The issue's acceptance case: the demo's Hommelet 2025 grants, exported by the command, are valid SCDL."""
+    call_command("seed_demo", verbosity=0)
+    call_command("export_scdl", fund="pic-hommelet-2025", year=2025, out=str(tmp_path), stdout=io.StringIO())
+    folder = tmp_path / "pic-hommelet-2025" / "2025"
+    rows = json.loads((folder / "subventions.json").read_text(encoding="utf-8"))
+    assert rows, "the demo's Hommelet 2025 fund has grants to publish"
+    assert {row["idAttribuant"] for row in rows} == {"78451236000016"}
+    for name in ("subventions.csv", "subventions.json"):
+        report = Resource(path=name, basepath=str(folder), schema=SCHEMA).validate()
+        assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
