@@ -4,6 +4,7 @@ The functions take an application whose `fund` (and, for speed, `fund.associatio
 each answers with at most one small query.
 """
 
+from applications.conflicts import is_conflicted
 from applications.models import Application, Attachment
 from applications.workflow import HOLDER_EDITABLE, Status
 from funds.models import FundCoFunder
@@ -71,9 +72,9 @@ def can_instruct(user, application: Application) -> bool:
     """Instruction (checklist, private notes, eligibility): the fund's association staff and the administrator.
 
     Never the request's own holder, even one who works for the association: they would read the private
-    notes, and nobody instructs their own request.
+    notes, and nobody instructs their own request; nor anyone linked to its holder (`applications.conflicts`).
     """
-    return not is_owner(user, application) and is_fund_staff(user, application)
+    return not is_owner(user, application) and is_fund_staff(user, application) and not is_conflicted(user, application)
 
 
 def can_view_instruction(user, application: Application) -> bool:

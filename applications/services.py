@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import emails, rules
+from applications import conflicts, emails, rules
 from applications.models import (
     Application,
     Attachment,
@@ -654,6 +654,8 @@ def _check_instructs(user, application: Application, message: str) -> None:
     """Only the fund's association staff (or the administrator) instruct, and never their own request."""
     if is_owner(user, application) and is_fund_staff(user, application):
         raise _refused(_("Vous avez déposé cette demande : une autre personne de l'équipe doit l'instruire."))
+    if is_fund_staff(user, application):
+        conflicts.ensure_not_conflicted(user, application, action=_("l'instruire"))
     if not can_instruct(user, application):
         raise _refused(message)
 

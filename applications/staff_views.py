@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import exports, forms, permissions, selectors, services
+from applications import conflicts, exports, forms, permissions, selectors, services
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
 from applications.views import _apply_errors, _error_summary
-from applications.workflow import Role, transitions_from
+from applications.workflow import Role, Status, transitions_from
 from core import public_cache
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
@@ -92,6 +92,9 @@ def _get_instructed(request, pk: int) -> Application:
         pk=pk,
     )
     if not permissions.can_view_instruction(request.user, application):
+        staff = application.status != Status.DRAFT and permissions.is_fund_staff(request.user, application)
+        if staff and not permissions.is_owner(request.user, application):  # the holder themself: 404, as ever
+            conflicts.ensure_not_conflicted(request.user, application, action=_("l'instruire"))
         raise Http404
     return application
 

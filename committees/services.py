@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from applications import conflicts
 from applications.models import Application, Holder
 from applications.services import apply_transition
 from applications.workflow import Role, Status
@@ -232,6 +233,7 @@ def create_session(
 def _append_item(*, user, session: CommitteeSession, application: Application, invited_to_present: bool) -> AgendaItem:
     """Put one request on the agenda (caller holds the session lock)."""
     locked = Application.objects.select_for_update().get(pk=application.pk)
+    conflicts.ensure_not_conflicted(user, locked, action=_("l'inscrire à l'ordre du jour"))
     fund = session.committee.fund
     if locked.fund_id != fund.pk:
         raise _invalid(
@@ -489,6 +491,7 @@ def _start_vote(*, user, item: AgendaItem) -> list[Recusal]:
 def start_vote(*, user, item: AgendaItem) -> list[Recusal]:
     """Open the vote on a request. Members linked to the applicant are recused automatically."""
     _check_runs(user, item.session.committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("ouvrir le vote"))
     with transaction.atomic():
         session = _lock_session(item.session)
         _require_open(session)
@@ -537,6 +540,7 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
 def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
     """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
     _check_runs(user, item.session.committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("enregistrer les votes"))
     if choice not in Vote.Choice.values:
         raise _invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
     with transaction.atomic():
@@ -607,6 +611,7 @@ def decide(
     """
     committee = item.session.committee
     _check_runs(user, committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("enregistrer la décision"))
     if outcome not in Decision.Outcome.values:
         raise _invalid(_("Choisissez la décision : accordée, ajournée ou refusée."), "outcome")
     conditions = (conditions or "").strip()
@@ -746,6 +751,7 @@ def amend_decision(
     """
     committee = decision.item.session.committee
     _check_runs(user, committee)
+    conflicts.ensure_not_conflicted(user, decision.item.application, action=_("rectifier la décision"))
     reason = (reason or "").strip()
     if not reason:
         raise _invalid(
@@ -820,7 +826,8 @@ def record_payment(
 
     Without `amount`, the advance is the fund's advance share of the grant and the balance what is left.
     """
-    if not can_record_payment(user, application.fund):
+    conflicts.ensure_not_conflicted(user, application, action=_("enregistrer ce versement"))
+    if not can_record_payment(user, application.fund, application):
         raise PermissionDenied(
             _("Seule l'équipe de l'association porteuse du fonds « %(fund)s » enregistre ses versements.")
             % {"fund": application.fund.name}
@@ -830,6 +837,12 @@ def record_payment(
     if paid_on > timezone.localdate():
         raise _invalid(
             _("La date de versement ne peut pas être dans le futur : enregistrez le versement une fois fait."),
+            "paid_on",
+        )
+    if paid_on < application.fund.first_payment_day:
+        raise _invalid(
+            _("La date de versement ne peut pas précéder l'année du fonds (au plus tôt le %(day)s).")
+            % {"day": _day(application.fund.first_payment_day)},
             "paid_on",
         )
     with transaction.atomic():

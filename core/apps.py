@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle du portail")
 
     def ready(self):
-        from core import signals
+        from core import converters, signals
 
+        converters.register()
         signals.connect_audit_log()

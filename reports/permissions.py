@@ -9,6 +9,7 @@
 The functions take an application whose `fund.association` is loaded; each runs at most one small query.
 """
 
+from applications.conflicts import is_conflicted
 from applications.models import Application
 from applications.permissions import is_cofunder_staff
 from funds.permissions import is_association_staff
@@ -40,7 +41,8 @@ def can_edit_bilan(user, application: Application, bilan) -> bool:
 
 
 def can_review_bilan(user, application: Application) -> bool:
-    return is_reviewer(user, application)
+    """Accept, return or close: the reviewers, never someone who holds the request or is linked to its holder."""
+    return is_reviewer(user, application) and not is_conflicted(user, application)
 
 
 def can_download_bilan_attachment(user, attachment: BilanAttachment) -> bool:

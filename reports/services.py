@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from applications import conflicts
 from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
 from applications.models import Application, BudgetLine
 from applications.services import apply_transition
@@ -223,6 +224,8 @@ def _check_editable(bilan: Bilan | CvsBilan) -> None:
 
 
 def _check_reviewer(user, application: Application) -> None:
+    if is_reviewer(user, application):
+        conflicts.ensure_not_conflicted(user, application, action=_("étudier son bilan"))
     if not is_reviewer(user, application):
         raise PermissionDenied(
             _("Seule l'équipe de l'association porteuse du fonds « %(fund)s » étudie ses bilans.")

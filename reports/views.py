@@ -87,7 +87,8 @@ def _may_own(user, application: Application, bilan) -> bool:
 
 
 def _may_review(user, application: Application, bilan) -> bool:
-    return permissions.can_review_bilan(user, application) and permissions.can_view_bilan(user, application, bilan)
+    # The reviewers reach the actions; the services refuse, with the reason, one linked to the holder.
+    return permissions.is_reviewer(user, application) and permissions.can_view_bilan(user, application, bilan)
 
 
 def _get_attachment(
