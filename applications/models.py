@@ -71,11 +71,14 @@ class ApplicationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
-            return self.all()
+            return self.filter(Q(created_by=user) | ~Q(status=Status.DRAFT) | Q(draft_shared_at__isnull=False))
         # Semi-joins rather than joins and DISTINCT (see FundQuerySet.visible_to).
         return self.filter(
             Q(created_by=user)
-            | Q(fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
+            | (
+                Q(fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
+                & (~Q(status=Status.DRAFT) | Q(draft_shared_at__isnull=False))  # drafts only when shared
+            )
             | (
                 Q(fund__in=FundCoFunder.objects.filter(funder__staff_links__user=user).values("fund"))
                 & ~Q(status=Status.DRAFT)

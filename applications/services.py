@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import conflicts, emails, rules
+from applications import conflicts, emails, rules, uploads
 from applications.models import (
     Application,
     Attachment,
@@ -360,6 +360,7 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
         raise ValidationError({"kind": [_("Choisissez le type de document dans la liste.")]})
     content_type = rules.check_uploaded_file(uploaded_file=uploaded_file)
     original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
+    uploaded_file = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
     with transaction.atomic():
         locked = _lock(application)
         _check_editable(user=user, application=locked)
