@@ -103,9 +103,13 @@ class PrivateResponseMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY
+
         response = self.get_response(request)
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and "public" not in response.get("Cache-Control", ""):
+        # Logged in (the session names a user): read from the session, without loading the user.
+        session = getattr(request, "session", None)
+        logged_in = session is not None and bool(session.get(SESSION_KEY))
+        if logged_in and "public" not in response.get("Cache-Control", ""):
             from django.utils.cache import patch_cache_control
 
             patch_cache_control(response, private=True, no_store=True)
@@ -129,14 +133,29 @@ def idle_seconds(user) -> int:
     return settings.PORTAL_STAFF_IDLE_SECONDS if backstage else settings.PORTAL_RESIDENT_IDLE_SECONDS
 
 
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """At log-in (signal `user_logged_in`): the session's idle limit and its first activity, so that the pages
+    after it read neither the user nor their roles to enforce it."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_LIMIT_KEY] = idle_seconds(user)
+        request.session[IDLE_KEY] = int(time.time())
+
+
 class IdleSessionMiddleware:
-    """Log out a session idle for longer than its limit (`idle_seconds`); the next page asks to log in again."""
+    """Log out a session idle for longer than its limit (`idle_seconds`); the next page asks to log in again.
+
+    It reads the session only (no query for the user): the limit and the last activity are stamped at log-in.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_authenticated:
+        from django.contrib.auth import SESSION_KEY
+
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(SESSION_KEY):
             import time
 
             from django.contrib import messages
@@ -147,7 +166,7 @@ class IdleSessionMiddleware:
             session = request.session
             now = int(time.time())
             limit = session.get(IDLE_LIMIT_KEY)
-            if limit is None:
+            if limit is None:  # a session opened before this middleware existed
                 limit = session[IDLE_LIMIT_KEY] = idle_seconds(request.user)
             last = session.get(IDLE_KEY)
             if last is not None and now - last > limit:

@@ -261,7 +261,9 @@ def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_ca
     )
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
-    assert b"".join(download.streaming_content) == _png_bytes()
+    # Images are re-encoded on upload (issue 14, rule 9): the same picture, not the same bytes.
+    with Image.open(io.BytesIO(b"".join(download.streaming_content))) as stored:
+        assert stored.tobytes() == Image.open(io.BytesIO(_png_bytes())).tobytes()
 
 
 def test_a_draft_is_left_and_taken_up_on_another_device(world, resident):

@@ -59,8 +59,11 @@ def test_ids_beyond_64_bits_answer_404(world, resident, staff, pk_is_huge):
                 assert client.get(url).status_code == 404, url
 
 
-def test_the_largest_64_bit_id_is_still_a_plain_404(world, resident):
+def test_the_largest_64_bit_id_is_still_a_plain_404(world, resident, staff):
     assert _client(resident).get(f"/demandes/{2**63 - 1}/pieces/{2**63 - 1}/").status_code == 404
+    for year in (2**63 - 1, HUGE, 10**30):
+        url = reverse("annual:report", args=[world.fund.slug, 2025]).replace("/2025/", f"/{year}/")
+        assert _client(staff).get(url).status_code == 404, url
 
 
 def _pay(client, world, application, paid_on):
