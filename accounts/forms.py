@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
+from core import ratelimit
 
 INVALID_EMAIL_MESSAGE = _(
     "Cette adresse e-mail n'est pas valide. Vérifiez-la : elle ressemble à prenom.nom@exemple.fr, sans espace."
@@ -40,6 +41,15 @@ class EmailPasswordResetForm(PasswordResetForm):
         help_text=_("L'adresse avec laquelle vous avez créé votre compte."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def save(self, *args, request=None, **kwargs):
+        """Send the reset link, unless this address or this IP asked too often (core.ratelimit): the page
+        answers the same either way, so it tells nobody whether the address has an account."""
+        if request is not None and not ratelimit.email_allowed(
+            request, address=self.cleaned_data["email"], scope="password_reset"
+        ):
+            return None
+        return super().save(*args, request=request, **kwargs)
 
 
 class ProfileForm(forms.Form):

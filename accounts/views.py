@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import services
 from accounts.forms import ProfileForm, SignupForm
+from core import ratelimit
 
 
 def _safe_next(request) -> str:
@@ -60,7 +61,9 @@ def signup(request):
             # Two authentication backends (axes first): name the one that knows passwords.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Bienvenue ! Votre compte est créé et vous êtes connecté·e."))
-            if services.send_confirmation_email(user=user, request=request):
+            if not _may_send(request, user):
+                messages.warning(request, _throttled_message())
+            elif services.send_confirmation_email(user=user, request=request):
                 messages.info(
                     request,
                     _(
@@ -106,6 +109,8 @@ def resend_confirmation(request):
     user = request.user
     if services.is_email_confirmed(user):
         messages.info(request, _("Votre adresse e-mail est déjà confirmée. Vous n'avez rien d'autre à faire."))
+    elif not _may_send(request, user):
+        messages.warning(request, _throttled_message())
     elif services.send_confirmation_email(user=user, request=request):
         messages.success(
             request,
@@ -144,4 +149,16 @@ def _send_failed_message() -> str:
     return _(
         "L'e-mail de confirmation n'a pas pu partir. Réessayez dans quelques minutes avec le bouton "
         "« Renvoyer l'e-mail de confirmation » sur la page « Mon compte »."
+    )
+
+
+def _may_send(request, user) -> bool:
+    """Confirmation e-mails are throttled per address and per IP (core.ratelimit, settings)."""
+    return ratelimit.email_allowed(request, address=user.email, scope="confirmation")
+
+
+def _throttled_message() -> str:
+    return _(
+        "Plusieurs e-mails de confirmation ont déjà été envoyés récemment : attendez une heure avant d'en "
+        "demander un autre, et regardez dans le dossier « Courrier indésirable » ou « Spam »."
     )

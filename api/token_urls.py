@@ -7,5 +7,5 @@ app_name = "api_tokens"
 urlpatterns = [
     path("", token_views.token_list, name="list"),
     path("creer/", token_views.token_create, name="create"),
-    path("<int:pk>/revoquer/", token_views.token_revoke, name="revoke"),
+    path("<id:pk>/revoquer/", token_views.token_revoke, name="revoke"),
 ]

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
-from applications import permissions
+from applications import conflicts, permissions
 from applications.models import Application, Attachment
+from applications.workflow import Status
 
 # What the request's pages read with it: one query, whichever page.
 APPLICATION_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
@@ -71,3 +73,16 @@ def abilities(user, application: Application) -> Abilities:
 def may_edit_attachment(user, attachment: Attachment) -> bool:
     """A document is deleted by whoever may edit its request (the owner, while the request is editable)."""
     return permissions.can_edit_application(user, attachment.application)
+
+
+def get_instructed_for_user(user, pk: int) -> Application:
+    """The request for its staff page and instruction actions: 404 for whoever may not instruct it (other
+    associations, funders, residents, the holder themself, drafts), except the fund's staff who are linked to
+    its holder: they get a 403 that says why, so that they know a colleague must do it."""
+    application = get_object_or_404(Application.objects.select_related(*APPLICATION_RELATED), pk=pk)
+    if permissions.can_view_instruction(user, application):
+        return application
+    staff = application.status != Status.DRAFT and permissions.is_fund_staff(user, application)
+    if staff and not permissions.is_owner(user, application):  # the holder themself: 404, as ever
+        conflicts.ensure_not_conflicted(user, application, action=_("l'instruire"))
+    raise Http404

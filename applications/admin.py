@@ -11,6 +11,7 @@ from applications.models import (
     CriterionCheck,
     EligibilityCriterion,
     Holder,
+    HolderLink,
     Message,
     ReferenceCounter,
     StaffNote,
@@ -155,3 +156,10 @@ class FundWithCriteriaAdmin(FundAdmin):
     """The funds app's admin page, with the fund's eligibility grid (defined here: the grid is the instruction's)."""
 
     inlines = [*FundAdmin.inlines, EligibilityCriterionInline]
+
+
+@admin.register(HolderLink)
+class HolderLinkAdmin(admin.ModelAdmin):
+    list_display = ("user", "holder", "holder_name", "reason", "created_at")
+    search_fields = ("user__email", "holder__name", "holder_name")
+    raw_id_fields = ("user", "holder")

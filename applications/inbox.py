@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,6 +59,20 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Filter dates outside these bounds are a form error (in French), never an overflow (a 500).
+FIRST_FILTER_DAY = datetime.date(2000, 1, 1)
+LAST_FILTER_DAY = datetime.date(2100, 12, 31)
+MAX_FILTER_AMOUNT = 1_000_000_000
+
+
+def _date_bounds() -> list:
+    message = _("Indiquez une date entre le 01/01/2000 et le 31/12/2100.")
+    return [
+        MinValueValidator(FIRST_FILTER_DAY, message=message),
+        MaxValueValidator(LAST_FILTER_DAY, message=message),
+    ]
+
+
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -82,16 +97,20 @@ class InboxFilter(django_filters.FilterSet):
         queryset=Neighbourhood.objects.none(), label=_("Quartier"), empty_label=_("Tous")
     )
     submitted_from = django_filters.DateFilter(
-        method="filter_submitted_from", label=_("Déposée à partir du"), widget=_date_input()
+        method="filter_submitted_from", label=_("Déposée à partir du"), widget=_date_input(), validators=_date_bounds()
     )
     submitted_to = django_filters.DateFilter(
-        method="filter_submitted_to", label=_("Déposée jusqu'au (inclus)"), widget=_date_input()
+        method="filter_submitted_to",
+        label=_("Déposée jusqu'au (inclus)"),
+        widget=_date_input(),
+        validators=_date_bounds(),
     )
     amount_min = django_filters.NumberFilter(
         field_name="amount_requested",
         lookup_expr="gte",
         label=_("Montant demandé minimum (€)"),
         min_value=0,
+        max_value=MAX_FILTER_AMOUNT,
         widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
     )
     amount_max = django_filters.NumberFilter(
@@ -99,6 +118,7 @@ class InboxFilter(django_filters.FilterSet):
         lookup_expr="lte",
         label=_("Montant demandé maximum (€)"),
         min_value=0,
+        max_value=MAX_FILTER_AMOUNT,
         widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
     )
 

@@ -85,11 +85,14 @@ class ApplicationQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
-            return self.all()
+            return self.filter(Q(created_by=user) | ~Q(status=Status.DRAFT) | Q(draft_shared_at__isnull=False))
         # Semi-joins rather than joins and DISTINCT (see FundQuerySet.visible_to).
         return self.filter(
             Q(created_by=user)
-            | Q(fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
+            | (
+                Q(fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
+                & (~Q(status=Status.DRAFT) | Q(draft_shared_at__isnull=False))  # drafts only when shared
+            )
             | (
                 Q(fund__in=FundCoFunder.objects.filter(funder__staff_links__user=user).values("fund"))
                 & ~Q(status=Status.DRAFT)
@@ -208,6 +211,12 @@ class Application(models.Model):
     # Life
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     submitted_at = models.DateTimeField(_("déposée le"), null=True, blank=True)
+    draft_shared_at = models.DateTimeField(
+        _("brouillon partagé avec l'association le"),
+        null=True,
+        blank=True,
+        help_text=_("Le porteur a partagé son brouillon avec l'équipe pour obtenir de l'aide (révocable)."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -443,3 +452,39 @@ class StaffNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.body[:50]}"
+
+
+class HolderLink(models.Model):
+    """A conflict of interest declared by a person (usually the association's staff): they are linked to a
+    holder (member of its board, family...). Like a committee member's link (`CommitteeMemberLink`), it names
+    a holder record or a holder's name (matched without regard to case). The person may then neither
+    instruct, schedule, decide, pay nor accept the bilan of that holder's requests (`applications.conflicts`).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="holder_links"
+    )
+    holder = models.ForeignKey(
+        Holder,
+        verbose_name=_("porteur de projet"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="declared_links",
+    )
+    holder_name = models.CharField(_("nom du porteur ou de l'association"), max_length=200, blank=True)
+    reason = models.CharField(_("nature du lien"), max_length=300)
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lien d'intérêt déclaré")
+        verbose_name_plural = _("liens d'intérêt déclarés")
+        ordering = ["user", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(holder__isnull=False) | ~Q(holder_name=""), name="holder_link_names_a_holder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ↔ {self.holder or self.holder_name}"

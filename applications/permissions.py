@@ -4,6 +4,7 @@ The functions take an application whose `fund` (and, for speed, `fund.associatio
 each answers with at most one small query.
 """
 
+from applications.conflicts import is_conflicted
 from applications.models import Application, Attachment
 from applications.workflow import HOLDER_EDITABLE, Role, Status, get_transition, may_take
 from funds.models import FundCoFunder
@@ -26,12 +27,20 @@ def is_cofunder_staff(user, application: Application) -> bool:
     return FundCoFunder.objects.filter(fund_id=application.fund_id, funder__staff_links__user=user).exists()
 
 
+def is_shown_to_staff(application: Application) -> bool:
+    """A draft is the resident's own: staff see it only once filed, or while the resident shares it for help."""
+    return application.status != Status.DRAFT or application.draft_shared_at is not None
+
+
 def can_view_application(user, application: Application) -> bool:
-    """Owner; the fund's association staff; the administrator; co-funders' staff read-only, never drafts."""
+    """Owner; the fund's association staff and the administrator once filed (or a draft shared with them);
+    co-funders' staff read-only, never drafts."""
     if not user.is_authenticated:
         return False
-    if is_owner(user, application) or is_fund_staff(user, application):
+    if is_owner(user, application):
         return True
+    if is_fund_staff(user, application):
+        return is_shown_to_staff(application)
     return application.status != Status.DRAFT and is_cofunder_staff(user, application)
 
 
@@ -48,8 +57,10 @@ def can_download_attachment(user, attachment: Attachment) -> bool:
     application = attachment.application
     if not user.is_authenticated:
         return False
-    if is_owner(user, application) or is_fund_staff(user, application):
+    if is_owner(user, application):
         return True
+    if is_fund_staff(user, application):
+        return is_shown_to_staff(application)
     if attachment.kind == Attachment.Kind.BANK_DETAILS:
         return False
     return can_view_application(user, application)
@@ -71,9 +82,9 @@ def can_instruct(user, application: Application) -> bool:
     """Instruction (checklist, private notes, eligibility): the fund's association staff and the administrator.
 
     Never the request's own holder, even one who works for the association: they would read the private
-    notes, and nobody instructs their own request.
+    notes, and nobody instructs their own request; nor anyone linked to its holder (`applications.conflicts`).
     """
-    return not is_owner(user, application) and is_fund_staff(user, application)
+    return not is_owner(user, application) and is_fund_staff(user, application) and not is_conflicted(user, application)
 
 
 def can_view_instruction(user, application: Application) -> bool:

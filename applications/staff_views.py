@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import forms, permissions, selectors, services
-from applications.access import get_application_for_user
+from applications import forms, selectors, services
+from applications.access import get_instructed_for_user
 from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
@@ -132,13 +132,13 @@ def _render_page(request, application: Application, *, bound: dict | None = None
 
 @login_required
 def application_page(request, pk: int):
-    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
+    application = get_instructed_for_user(request.user, pk)
     return _render_page(request, application)
 
 
 def _act(request, pk: int, slug: str, run, success: str):
     """Run one instruction action from its form; on refusal, the page again with the form's errors."""
-    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
+    application = get_instructed_for_user(request.user, pk)
     form_class, prefix = ACTIONS[slug]
     form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
@@ -211,7 +211,7 @@ def declare_ineligible(request, pk: int):
 @login_required
 @require_POST
 def record_check(request, pk: int, criterion_pk: int):
-    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
+    application = get_instructed_for_user(request.user, pk)
     criterion = _get_criterion(application, criterion_pk)
     form = _check_form(criterion, None, request.POST)
     if form.is_valid():
@@ -235,7 +235,7 @@ def record_check(request, pk: int, criterion_pk: int):
 @login_required
 @require_POST
 def add_note(request, pk: int):
-    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
+    application = get_instructed_for_user(request.user, pk)
     form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
     if form.is_valid():
         try:
@@ -252,7 +252,7 @@ def add_note(request, pk: int):
 @require_POST
 def default_criteria(request, pk: int):
     """Give the request's fund the default eligibility grid (when it has none)."""
-    application = get_application_for_user(request.user, pk, may=permissions.can_view_instruction)
+    application = get_instructed_for_user(request.user, pk)
     services.ensure_default_criteria(fund=application.fund, user=request.user)
     messages.success(
         request,

@@ -201,7 +201,11 @@ class CommitteeSessionQuerySet(models.QuerySet):
         # Semi-joins rather than joins and DISTINCT (see FundQuerySet.visible_to).
         return self.filter(
             Q(committee__fund__association__in=AssociationStaff.objects.filter(user=user).values("association"))
-            | Q(committee__in=CommitteeMember.objects.filter(user=user).values("committee"))
+            | Q(
+                committee__in=CommitteeMember.objects.filter(user=user)
+                .active_on(timezone.localdate())  # a member out of mandate reads no session
+                .values("committee")
+            )
         )
 
 

@@ -4,6 +4,9 @@ Association staff of the fund's carrier association run sessions and record paym
 members read their committee's sessions; the site administrator may do everything.
 """
 
+from django.utils import timezone
+
+from applications.conflicts import is_conflicted
 from applications.models import Application
 from applications.permissions import is_fund_staff, is_owner
 from applications.workflow import Role
@@ -22,9 +25,11 @@ def can_run_session(user, session: CommitteeSession) -> bool:
 
 
 def is_committee_member(user, committee: Committee) -> bool:
+    """A member of the committee whose mandate covers today: once it has ended (or before it begins) they read
+    nothing of the committee (sessions, agendas, members, declared links), as they vote on nothing."""
     if not user.is_authenticated:
         return False
-    return committee.members.filter(user=user).exists()
+    return committee.members.filter(user=user).active_on(timezone.localdate()).exists()
 
 
 def can_view_session(user, session: CommitteeSession) -> bool:
@@ -32,7 +37,16 @@ def can_view_session(user, session: CommitteeSession) -> bool:
     return can_run_session(user, session) or is_committee_member(user, session.committee)
 
 
-def can_record_payment(user, fund: Fund) -> bool:
+def can_act_on_request(user, committee: Committee, application: Application) -> bool:
+    """Schedule, vote on, decide or amend one request: whoever runs the committee, unless they hold the request
+    or are linked to its holder (`applications.conflicts`)."""
+    return can_run_committee(user, committee) and not is_conflicted(user, application)
+
+
+def can_record_payment(user, fund: Fund, application: Application | None = None) -> bool:
+    """Record payments of the fund; with `application`, never one the user holds or is linked to."""
+    if application is not None and is_conflicted(user, application):
+        return False
     return can_manage_fund(user, fund)
 
 
@@ -47,6 +61,7 @@ def role_of(user, application: Application) -> Role | None:
         return Role.HOLDER
     if is_fund_staff(user, application):
         return Role.STAFF
-    if CommitteeMember.objects.filter(committee__fund_id=application.fund_id, user=user).exists():
+    sitting = CommitteeMember.objects.filter(committee__fund_id=application.fund_id, user=user)
+    if sitting.active_on(timezone.localdate()).exists():
         return Role.COMMITTEE
     return None

@@ -7,6 +7,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Socle du portail")
 
     def ready(self):
-        from core import signals
+        from django.contrib.auth.signals import user_logged_in
 
+        from core import converters, middleware, signals
+
+        converters.register()
+        user_logged_in.connect(middleware.stamp_login, dispatch_uid="portal_idle_session_stamp")
         signals.connect_audit_log()

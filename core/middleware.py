@@ -92,3 +92,91 @@ def lockout_response(request: HttpRequest, original_response=None, credentials: 
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+class PrivateResponseMiddleware:
+    """Pages and downloads served to a logged-in user are theirs: `Cache-Control: private, no-store`, so that no
+    shared proxy nor the browser's disk keeps a copy (a request, a RIB, a bilan) for the next person at the
+    computer. A response that declares itself public (a showcased project's photo) stays as it is."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY
+
+        response = self.get_response(request)
+        # Logged in (the session names a user): read from the session, without loading the user.
+        session = getattr(request, "session", None)
+        logged_in = session is not None and bool(session.get(SESSION_KEY))
+        if logged_in and "public" not in response.get("Cache-Control", ""):
+            from django.utils.cache import patch_cache_control
+
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+IDLE_KEY = "_portal_last_activity"
+IDLE_LIMIT_KEY = "_portal_idle_seconds"
+IDLE_WRITE_EVERY = 60  # seconds: the activity stamp is written at most once a minute
+
+
+def idle_seconds(user) -> int:
+    """How long a session of `user` may stay idle: short for whoever acts on others' data (staff, committee
+    members, funders, administrators), longer for residents."""
+    backstage = (
+        user.is_superuser
+        or user.association_links.exists()
+        or user.funder_links.exists()
+        or user.committee_memberships.exists()
+    )
+    return settings.PORTAL_STAFF_IDLE_SECONDS if backstage else settings.PORTAL_RESIDENT_IDLE_SECONDS
+
+
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """At log-in (signal `user_logged_in`): the session's idle limit and its first activity, so that the pages
+    after it read neither the user nor their roles to enforce it."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_LIMIT_KEY] = idle_seconds(user)
+        request.session[IDLE_KEY] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """Log out a session idle for longer than its limit (`idle_seconds`); the next page asks to log in again.
+
+    It reads the session only (no query for the user): the limit and the last activity are stamped at log-in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY
+
+        if settings.SESSION_COOKIE_NAME in request.COOKIES and request.session.get(SESSION_KEY):
+            import time
+
+            from django.contrib import messages
+            from django.contrib.auth import logout
+            from django.contrib.auth.views import redirect_to_login
+            from django.utils.translation import gettext as _
+
+            session = request.session
+            now = int(time.time())
+            limit = session.get(IDLE_LIMIT_KEY)
+            if limit is None:  # a session opened before this middleware existed
+                limit = session[IDLE_LIMIT_KEY] = idle_seconds(request.user)
+            last = session.get(IDLE_KEY)
+            if last is not None and now - last > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("Votre session a expiré après %(minutes)s minutes d'inactivité : reconnectez-vous.")
+                    % {"minutes": limit // 60},
+                )
+                return redirect_to_login(request.get_full_path())
+            if last is None or now - last >= IDLE_WRITE_EVERY:
+                session[IDLE_KEY] = now
+        return self.get_response(request)

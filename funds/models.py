@@ -1,3 +1,4 @@
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -321,6 +322,12 @@ class Fund(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("portal:fund_detail", args=[self.slug])
+
+    @property
+    def first_payment_day(self) -> datetime.date:
+        """The earliest date a payment of this fund can bear: its year's first day (or its call's opening)."""
+        first = datetime.date(self.year, 1, 1)
+        return min(first, self.call_opens_on) if self.call_opens_on else first
 
     @property
     def reference_prefix(self) -> str:

@@ -8,7 +8,7 @@ urlpatterns = [
     path("donnees-ouvertes/", views.index, name="index"),
     path("donnees-ouvertes/schema/scdl-subventions-2.1.1.json", views.schema_file, name="schema"),
     path(
-        "donnees-ouvertes/<slug:slug>/<int:year>/subventions.<str:extension>",
+        "donnees-ouvertes/<slug:slug>/<id:year>/subventions.<str:extension>",
         views.grants_file,
         name="grants_file",
     ),

@@ -96,7 +96,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Who is acting, for the audit entries written by signals (core.signals): after authentication.
     "core.middleware.CurrentUserMiddleware",
+    # A logged-in user's pages and downloads: Cache-Control: private, no-store.
+    "core.middleware.PrivateResponseMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle sessions end (staff and committee: PORTAL_STAFF_IDLE_SECONDS; residents: PORTAL_RESIDENT_IDLE_SECONDS).
+    "core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Turns a locked-out log-in into the lockout page: last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
@@ -285,6 +289,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Account hygiene. Idle sessions: 30 minutes for whoever acts on others' data, 8 hours for residents.
+PORTAL_STAFF_IDLE_SECONDS = int(os.environ.get("PORTAL_STAFF_IDLE_SECONDS", str(30 * 60)))
+PORTAL_RESIDENT_IDLE_SECONDS = int(os.environ.get("PORTAL_RESIDENT_IDLE_SECONDS", str(8 * 3600)))
+# Password-reset and confirmation e-mails: at most this many per address and per IP in the period (seconds).
+PORTAL_EMAIL_RATE_PER_ADDRESS = int(os.environ.get("PORTAL_EMAIL_RATE_PER_ADDRESS", "3"))
+PORTAL_EMAIL_RATE_PER_IP = int(os.environ.get("PORTAL_EMAIL_RATE_PER_IP", "10"))
+PORTAL_EMAIL_RATE_PERIOD = int(os.environ.get("PORTAL_EMAIL_RATE_PERIOD", "3600"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

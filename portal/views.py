@@ -88,7 +88,7 @@ def dashboard(request):
     context = {
         "is_association_staff": is_any_association_staff(user),
         "is_funder_staff": is_any_funder_staff(user),
-        "is_committee_member": user.committee_memberships.exists(),
+        "is_committee_member": user.committee_memberships.active_on(timezone.localdate()).exists(),
         "funds": fund_selectors.funds_for_back_office(user=user)[:20],
         "latest_applications": list(application_selectors.applications_for_holder(user=user)[:5]),
         "has_bilans": report_selectors.holder_has_bilans(user=user),

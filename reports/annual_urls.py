@@ -5,13 +5,13 @@ from reports.views import annual_reports, dashboard, showcase
 app_name = "annual"
 
 urlpatterns = [
-    path("rapports/<slug:slug>/<int:year>/", annual_reports.annual_report, name="report"),
-    path("rapports/<slug:slug>/<int:year>/rapport.pdf", annual_reports.annual_report_pdf, name="report_pdf"),
-    path("rapports/<slug:slug>/<int:year>/rapport.xlsx", annual_reports.annual_report_xlsx, name="report_xlsx"),
+    path("rapports/<slug:slug>/<id:year>/", annual_reports.annual_report, name="report"),
+    path("rapports/<slug:slug>/<id:year>/rapport.pdf", annual_reports.annual_report_pdf, name="report_pdf"),
+    path("rapports/<slug:slug>/<id:year>/rapport.xlsx", annual_reports.annual_report_xlsx, name="report_xlsx"),
     path("financeurs/", dashboard.dashboard, name="dashboard"),
     path("financeurs/export.csv", dashboard.dashboard_csv, name="dashboard_csv"),
     path("financeurs/export.xlsx", dashboard.dashboard_xlsx, name="dashboard_xlsx"),
     path("projets/", showcase.showcase_list, name="showcase"),
-    path("projets/<int:pk>/", showcase.showcase_detail, name="showcase_project"),
-    path("projets/<int:pk>/photos/<int:photo_pk>/", showcase.showcase_photo, name="showcase_photo"),
+    path("projets/<id:pk>/", showcase.showcase_detail, name="showcase_project"),
+    path("projets/<id:pk>/photos/<id:photo_pk>/", showcase.showcase_photo, name="showcase_photo"),
 ]

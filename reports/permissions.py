@@ -14,6 +14,7 @@ staff and the administrator (`readable_funds`, `may_use_dashboard`).
 
 from django.db.models import QuerySet
 
+from applications.conflicts import is_conflicted
 from applications.models import Application
 from applications.permissions import is_cofunder_staff
 from funds.models import Fund
@@ -47,7 +48,8 @@ def can_edit_bilan(user, application: Application, bilan) -> bool:
 
 
 def can_review_bilan(user, application: Application) -> bool:
-    return is_reviewer(user, application)
+    """Accept, return or close: the reviewers, never someone who holds the request or is linked to its holder."""
+    return is_reviewer(user, application) and not is_conflicted(user, application)
 
 
 def can_download_bilan_attachment(user, attachment: BilanAttachment) -> bool:
@@ -63,8 +65,9 @@ def can_fill_bilan(user, application: Application, bilan) -> bool:
 
 
 def can_review_filed_bilan(user, application: Application, bilan) -> bool:
-    """Accept, return, close: the carrier association's staff, once the bilan may be seen."""
-    return can_review_bilan(user, application) and can_view_bilan(user, application, bilan)
+    """Reach the accept/return/close actions: the carrier association's staff, once the bilan may be seen. The
+    services refuse, with the reason, one who is linked to the holder (a 403 that says why, not a 404)."""
+    return is_reviewer(user, application) and can_view_bilan(user, application, bilan)
 
 
 def can_delete_bilan_attachment(user, attachment: BilanAttachment) -> bool:

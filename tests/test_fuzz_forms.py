@@ -446,3 +446,70 @@ def test_the_snapshot_sees_a_single_changed_value(world, resident):
     Application.objects.filter(pk=application.pk).update(place="Ailleurs")
     after = snapshot()
     assert [label for label in before if before[label] != after[label]] == ["applications.Application"]
+
+
+# --- Bounds: filter dates and ids (issue 14, rule 8) ------------------------------------------------
+
+DATE_FILTERS = {
+    "staff:inbox": ("submitted_from", "submitted_to"),
+    "staff:inbox_csv": ("submitted_from", "submitted_to"),
+    "staff:inbox_xlsx": ("submitted_from", "submitted_to"),
+    "portal:audit_log": ("date_from", "date_to"),
+}
+ANY_DAY = st.dates(min_value=datetime.date(1, 1, 1), max_value=datetime.date(9999, 12, 31))
+DATE_TEXT = st.one_of(
+    ANY_DAY.map(datetime.date.isoformat), st.sampled_from(["9999-12-31", "0001-01-01", "99999-01-01"])
+)
+ANY_ID = st.one_of(
+    st.integers(min_value=0, max_value=2**64 + 1),
+    st.sampled_from([2**63 - 1, 2**63, 2**64, 10**19, 10**30]),
+)
+
+
+def test_filter_dates_anywhere_in_the_calendar_never_answer_500(world, staff, admin_user):
+    clients = {"staff": Client(), "admin": Client()}
+    clients["staff"].force_login(staff)
+    clients["admin"].force_login(admin_user)
+
+    for url_name, (start, end) in DATE_FILTERS.items():
+        client = clients["admin" if url_name.startswith("portal:") else "staff"]
+        _fuzz_dates(client, url_name, start, end)()
+
+
+def _fuzz_dates(client: Client, url_name: str, start: str, end: str):
+    url = reverse(url_name)
+
+    @FUZZ
+    @given(first=DATE_TEXT, last=DATE_TEXT)
+    def fuzz(first, last):
+        for params in ({start: first}, {end: last}, {start: first, end: last}):
+            response = client.get(url, params)
+            assert response.status_code < 500, (url_name, params, response.status_code)
+
+    return fuzz
+
+
+def test_ids_of_any_size_answer_404_never_500(world, resident, staff):
+    application = f.ApplicationFactory(fund=world.fund, created_by=resident)
+    client = Client()
+    client.force_login(staff)
+    templates = [
+        reverse("applications:download_attachment", kwargs={"pk": 1, "attachment_pk": 2}).replace("/1/", "/{a}/", 1),
+        reverse("reports:download_attachment", kwargs={"pk": 1, "attachment_pk": 2}).replace("/1/", "/{a}/", 1),
+        reverse("applications:application_detail", kwargs={"pk": 1}).replace("/1/", "/{a}/", 1),
+        reverse("committees:session_detail", kwargs={"pk": 1}).replace("/1/", "/{a}/", 1),
+    ]
+    templates = [template.replace("/2/", "/{b}/") for template in templates]
+
+    @FUZZ
+    @given(a=ANY_ID, b=ANY_ID)
+    def fuzz(a, b):
+        for template in templates:
+            url = template.format(a=a, b=b)
+            response = client.get(url)
+            assert response.status_code < 500, (url, response.status_code)
+            if a > 2**63 - 1 or b > 2**63 - 1:
+                assert response.status_code == 404, url
+
+    fuzz()
+    assert client.get(f"/demandes/{application.pk}/pieces/{2**64}/").status_code == 404

@@ -32,6 +32,8 @@ PERSONAS = (
     "city_staff",
     "outsider",
     "admin",
+    "holder_staff",
+    "lapsed_member",
 )
 SKIPPED_NAMESPACES = {"admin"}
 
@@ -91,6 +93,7 @@ def matrix_world(
     admin_user,
 ):
     """One world with an object of every kind; returns the personas and the named objects."""
+    from applications.models import HolderLink
     from committees.models import CommitteeMember
 
     confirmed = timezone.now()
@@ -139,6 +142,20 @@ def matrix_world(
     lille_rib = f.AttachmentFactory(application=lille, kind=Attachment.Kind.BANK_DETAILS)
     lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")
 
+    # Issue 14's personas: Hommelet staff linked to the resident's holder (board member of the group), and a
+    # former member of the Hommelet committee whose mandate ended.
+    holder_staff = f.UserFactory(email="staff.lie@example.org", first_name="Lina", last_name="Liée")
+    f.AssociationStaffFactory(association=world.hommelet, user=holder_staff)
+    HolderLink.objects.create(user=holder_staff, holder=application.holder, reason="Membre du bureau du collectif")
+    lapsed_member = f.UserFactory(email="ancien.membre@example.org", first_name="Omar", last_name="Ancien")
+    f.CommitteeMemberFactory(
+        committee=world.committee,
+        user=lapsed_member,
+        full_name="Omar Ancien",
+        mandate_start=datetime.date(2023, 1, 1),
+        mandate_end=datetime.date(2024, 12, 31),
+    )
+
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
     endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
     objects = {
@@ -175,6 +192,8 @@ def matrix_world(
         "city_staff": city_staff,
         "outsider": outsider,
         "admin": admin_user,
+        "holder_staff": holder_staff,
+        "lapsed_member": lapsed_member,
     }
     return personas, objects
 

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications import uploads
 from applications.locks import lock_application, lock_attachment
 from applications.models import Application, Attachment
 from applications.services.guards import check_editable
@@ -23,6 +24,7 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
         raise ValidationError({"kind": [_("Choisissez le type de document dans la liste.")]})
     content_type = check_uploaded_file(uploaded_file=uploaded_file)
     original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
+    uploaded_file = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
     with transaction.atomic():
         locked = lock_application(application)
         check_editable(user=user, application=locked)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from applications.models import Application, Holder
 from committees.models import (
@@ -25,7 +26,8 @@ def committees_for_user(*, user) -> QuerySet[Committee]:
         return Committee.objects.none()
     committees = Committee.objects.all()
     if not user.is_superuser:
-        committees = committees.filter(Q(fund__association__staff_links__user=user) | Q(members__user=user))
+        sitting = CommitteeMember.objects.filter(user=user).active_on(timezone.localdate())  # mandate covers today
+        committees = committees.filter(Q(fund__association__staff_links__user=user) | Q(members__in=sitting))
     return (
         Committee.objects.filter(pk__in=committees.values("pk"))
         .select_related("fund__association")

@@ -7,6 +7,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from applications.models import Application
 from applications.services import apply_transition
 from applications.workflow import AGENDA_SOURCES, Role, Status
@@ -21,6 +22,7 @@ from core.validation import french_day, full_save
 def append_item(*, user, session: CommitteeSession, application: Application, invited_to_present: bool) -> AgendaItem:
     """Put one request on the agenda (the caller holds the session's lock; the request's is taken here)."""
     locked = lock_application(application.pk)
+    conflicts.ensure_not_conflicted(user, locked, action=_("l'inscrire à l'ordre du jour"))
     fund = session.committee.fund
     if locked.fund_id != fund.pk:
         raise invalid(

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from applications.models import Application
 from committees import selectors
 from committees.locks import lock_application, lock_decision, lock_fund
@@ -33,6 +34,7 @@ def amend_decision(
     """
     committee = decision.item.session.committee
     check_runs(user, committee)
+    conflicts.ensure_not_conflicted(user, decision.item.application, action=_("rectifier la décision"))
     reason = (reason or "").strip()
     if not reason:
         raise invalid(

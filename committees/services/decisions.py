@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from applications.models import Application
 from applications.services import apply_transition
 from applications.workflow import Role, Status
@@ -40,6 +41,7 @@ def decide(
     """
     committee = item.session.committee
     check_runs(user, committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("enregistrer la décision"))
     conditions, reason = (conditions or "").strip(), (reason or "").strip()
     granted_amount = check_decision_form(outcome=outcome, amount=amount, conditions=conditions, reason=reason)
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from applications.models import Application
 from applications.services import apply_transition
 from applications.workflow import Role, Status
@@ -19,7 +20,7 @@ from committees.services.rules import invalid
 from core.money import parse_money
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
-from core.validation import full_save
+from core.validation import french_day, full_save
 
 PAYMENT_TRANSITIONS = {Payment.Kind.ADVANCE: "pay_advance", Payment.Kind.BALANCE: "pay_balance"}
 
@@ -62,7 +63,8 @@ def record_payment(
 
 def check_payment_form(*, user, application: Application, kind: str, paid_on: datetime.date) -> None:
     """Before any lock: the fund's association staff, a known kind, a date not in the future."""
-    if not can_record_payment(user, application.fund):
+    conflicts.ensure_not_conflicted(user, application, action=_("enregistrer ce versement"))
+    if not can_record_payment(user, application.fund, application):
         raise PermissionDenied(
             _("Seule l'équipe de l'association porteuse du fonds « %(fund)s » enregistre ses versements.")
             % {"fund": application.fund.name}
@@ -72,6 +74,12 @@ def check_payment_form(*, user, application: Application, kind: str, paid_on: da
     if paid_on > timezone.localdate():
         raise invalid(
             _("La date de versement ne peut pas être dans le futur : enregistrez le versement une fois fait."),
+            "paid_on",
+        )
+    if paid_on < application.fund.first_payment_day:
+        raise invalid(
+            _("La date de versement ne peut pas précéder l'année du fonds (au plus tôt le %(day)s).")
+            % {"day": french_day(application.fund.first_payment_day)},
             "paid_on",
         )
 

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from committees.locks import lock_item, lock_session
 from committees.models import AgendaItem, Attendance, CommitteeMember, CommitteeMemberLink, Decision, Recusal, Vote
 from committees.services.rules import (
@@ -66,6 +67,7 @@ def open_vote(*, user, item: AgendaItem) -> list[Recusal]:
 def start_vote(*, user, item: AgendaItem) -> list[Recusal]:
     """Open the vote on a request. Members linked to the applicant are recused automatically."""
     check_runs(user, item.session.committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("ouvrir le vote"))
     with transaction.atomic():
         session = lock_session(item.session)
         require_open(session)
@@ -114,6 +116,7 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
 def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
     """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
     check_runs(user, item.session.committee)
+    conflicts.ensure_not_conflicted(user, item.application, action=_("enregistrer les votes"))
     if choice not in Vote.Choice.values:
         raise invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
     with transaction.atomic():

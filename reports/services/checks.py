@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from applications import conflicts
 from applications.models import Application
 from applications.workflow import Status
 from core.validation import Errors, add_error
@@ -48,6 +49,8 @@ def check_editable(bilan: Bilan | CvsBilan) -> None:
 
 
 def check_reviewer(user, application: Application) -> None:
+    if is_reviewer(user, application):
+        conflicts.ensure_not_conflicted(user, application, action=_("étudier son bilan"))
     if not is_reviewer(user, application):
         raise PermissionDenied(
             _("Seule l'équipe de l'association porteuse du fonds « %(fund)s » étudie ses bilans.")

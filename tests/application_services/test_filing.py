@@ -222,11 +222,12 @@ def test_outsiders_and_empty_messages_are_refused(draft, confirmed, other_staff,
 def test_who_sees_a_request(
     draft, confirmed, other_resident, staff, other_staff, region_staff, city_staff, admin_user, committee_member
 ):
-    # A draft: its owner, the association's staff and the administrator only.
-    assert [
-        permissions.can_view_application(u, draft)
-        for u in (confirmed, staff, admin_user, region_staff, city_staff, other_staff, other_resident)
-    ] == [True, True, True, False, False, False, False]
+    # A draft: its owner only (issue 14, rule 7); the association's staff and the administrator once shared.
+    readers = (confirmed, staff, admin_user, region_staff, city_staff, other_staff, other_resident)
+    assert [permissions.can_view_application(u, draft) for u in readers] == [True] + [False] * 6
+    draft.draft_shared_at = timezone.now()
+    assert [permissions.can_view_application(u, draft) for u in readers] == [True, True, True] + [False] * 4
+    draft.draft_shared_at = None
     submit(confirmed, draft)
     # Filed: the co-funders' staff read it; others still do not.
     assert permissions.can_view_application(region_staff, draft)
