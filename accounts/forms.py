@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
+from accounts.services import queue_password_reset
 
 INVALID_EMAIL_MESSAGE = _(
     "Cette adresse e-mail n'est pas valide. Vérifiez-la : elle ressemble à prenom.nom@exemple.fr, sans espace."
@@ -40,6 +41,15 @@ class EmailPasswordResetForm(PasswordResetForm):
         help_text=_("L'adresse avec laquelle vous avez créé votre compte."),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Queued in the outbox like every e-mail of the portal: the visitor never waits on the mail server."""
+        queue_password_reset(
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            context=context,
+            to_email=to_email,
+        )
 
 
 class ProfileForm(forms.Form):
