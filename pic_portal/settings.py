@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "core.middleware.CurrentUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database is down: a French maintenance page (503) instead of an error page.
+    "core.errors.DatabaseUnavailableMiddleware",
     # Turns a locked-out log-in into the lockout page: last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
