@@ -33,32 +33,29 @@ class Refusing:
 
 
 def test_a_rolled_back_change_leaves_no_row_and_sends_nothing(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                emails.send_templated(
-                    name="accounts/emails/confirmation",
-                    to=["a@example.org"],
-                    context={"confirm_url": "http://x", "valid_days": 3},
-                )
-                raise RuntimeError("the change fails")
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError), transaction.atomic():
+        emails.send_templated(
+            name="accounts/emails/confirmation",
+            to=["a@example.org"],
+            context={"confirm_url": "http://x", "valid_days": 3},
+        )
+        raise RuntimeError("the change fails")
     assert not OutboxMessage.objects.exists()
     assert mail.outbox == []
 
 
 def test_written_in_the_transaction_and_delivered_after_commit(db, django_capture_on_commit_callbacks):
     resident = f.UserFactory(email="lea@example.org")
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with transaction.atomic():
-            emails.send_templated(
-                name="accounts/emails/confirmation",
-                to=["lea@example.org"],
-                context={"user": resident, "confirm_url": "http://x/confirmer", "valid_days": 3},
-                cause="email_confirmation",
-                target=resident,
-            )
-            row = OutboxMessage.objects.get()
-            assert row.state == State.PENDING and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
+        emails.send_templated(
+            name="accounts/emails/confirmation",
+            to=["lea@example.org"],
+            context={"user": resident, "confirm_url": "http://x/confirmer", "valid_days": 3},
+            cause="email_confirmation",
+            target=resident,
+        )
+        row = OutboxMessage.objects.get()
+        assert row.state == State.PENDING and mail.outbox == []
     assert len(callbacks) == 1 and mail.outbox == []  # nothing left before the commit
     callbacks[0]()
     row.refresh_from_db()
@@ -214,7 +211,6 @@ def test_periodic_tasks_exist_and_are_created_once(db):
 
 def test_daily_digest_counts_per_association(world, staff, other_staff, resident):
     from applications.models import Application
-
     from portal import digest
 
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
