@@ -91,8 +91,8 @@ def start_worker(broker):
         env = {
             **os.environ,
             "DATABASE_URL": (
-                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST']}:{database['PORT'] or 5432}"
-                f"/{database['NAME']}"
+                f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
+                f"@{database['HOST']}:{database['PORT'] or 5432}/{database['NAME']}"
             ),
             "REDIS_URL": REDIS_URL,
             "EMAIL_HOST": "127.0.0.1",
