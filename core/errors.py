@@ -32,5 +32,55 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, (OperationalError, InterfaceError)):
             logger.error("Database unavailable while serving %s: %s", request.path, exception)
-            return maintenance_response()
+            return _safely(503, maintenance_response)
         return None
+
+
+# --- Error pages that always render ---------------------------------------------------------------------------
+# The templates (400.html...) extend the portal's layout. Should that layout itself fail (static files not
+# collected, a broken include), a plain French page is served instead of Django's English one or a second error.
+
+FALLBACK = (
+    '<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>{title}</title></head>'
+    '<body><h1>{title}</h1><p>{text}</p><p><a href="/">Retour à l\'accueil</a></p></body></html>'
+)
+TITLES = {
+    400: ("Requête incorrecte", "Le portail n'a pas compris cette demande."),
+    403: ("Accès refusé", "Vous n'avez pas le droit d'ouvrir cette page."),
+    404: ("Page introuvable", "Cette page n'existe pas, ou vous n'avez pas le droit de la voir."),
+    500: ("Erreur du portail", "Une erreur inattendue s'est produite. Réessayez dans quelques minutes."),
+    503: ("Portail en maintenance", "Le portail est momentanément indisponible. Réessayez dans quelques minutes."),
+}
+
+
+def _safely(status: int, render: Callable[[], HttpResponse]) -> HttpResponse:
+    try:
+        return render()
+    except Exception:  # the error page must not fail in turn
+        logger.exception("The %s page could not be rendered", status)
+        title, text = TITLES[status]
+        return HttpResponse(FALLBACK.format(title=title, text=text), status=status)
+
+
+def bad_request(request, exception):
+    from django.views import defaults
+
+    return _safely(400, lambda: defaults.bad_request(request, exception))
+
+
+def permission_denied(request, exception):
+    from django.views import defaults
+
+    return _safely(403, lambda: defaults.permission_denied(request, exception))
+
+
+def page_not_found(request, exception):
+    from django.views import defaults
+
+    return _safely(404, lambda: defaults.page_not_found(request, exception))
+
+
+def server_error(request):
+    from django.views import defaults
+
+    return _safely(500, lambda: defaults.server_error(request))
