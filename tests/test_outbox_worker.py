@@ -51,8 +51,11 @@ def broker(transactional_db):
 
     saved = {"broker_url": app.conf.broker_url, "task_always_eager": app.conf.task_always_eager}
     app.conf.update(broker_url=REDIS_URL, task_always_eager=False)
+    # In-process tasks built connection pools on the default broker: start afresh on Redis, and after the test.
+    app._pool = app.amqp._producer_pool = None
     yield app
-    app.conf.update(**saved)  # the producer pool stays open on db 9, unused by in-process tasks
+    app.conf.update(**saved)
+    app._pool = app.amqp._producer_pool = None
     client.flushdb()
 
 
