@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import services
 from accounts.models import User
+from accounts.services import queue_password_reset
 from core import ratelimit
 
 INVALID_EMAIL_MESSAGE = _(
@@ -50,6 +51,15 @@ class EmailPasswordResetForm(PasswordResetForm):
         ):
             return None
         return super().save(*args, request=request, **kwargs)
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+        """Queued in the outbox like every e-mail of the portal: the visitor never waits on the mail server."""
+        queue_password_reset(
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            context=context,
+            to_email=to_email,
+        )
 
 
 class ProfileForm(forms.Form):

@@ -9,15 +9,12 @@ the association can answer the resident at a working address.
 """
 
 import logging
-from smtplib import SMTPException
 
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -26,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
+from core import emails
+from core.models import OutboxMessage
 from core.services import record_audit
 
 logger = logging.getLogger(__name__)
@@ -86,21 +85,22 @@ def confirmation_path(*, user: User) -> str:
 
 
 def send_confirmation_email(*, user: User, request: HttpRequest) -> bool:
-    """Send the confirmation link to the user's address. Returns False (and logs) if the mail server failed."""
+    """Queue the confirmation link to the user's address (core.outbox delivers it, retrying on errors).
+
+    False when the message is already known not to have left: without a task queue (`make run`) it is sent
+    in-process right after commit, so a failing mail server shows at once; with a worker it is "envoi en cours".
+    """
     context = {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "user": user,
         "confirm_url": request.build_absolute_uri(confirmation_path(user=user)),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
-    subject = "".join(render_to_string("accounts/emails/confirmation_subject.txt", context).splitlines())
-    body = render_to_string("accounts/emails/confirmation_body.txt", context)
-    try:
-        send_mail(subject, body, None, [user.email])
-    except (SMTPException, OSError):
-        logger.exception("Could not send the confirmation e-mail to user #%s", user.pk)
-        return False
-    return True
+    emails.send_templated(
+        name="accounts/emails/confirmation", to=[user.email], context=context, cause="email_confirmation", target=user
+    )
+    latest = OutboxMessage.objects.filter(topic="email_confirmation", target_id=str(user.pk)).order_by("-pk").first()
+    return latest is not None and not latest.last_error
 
 
 def user_from_uidb64(*, uidb64: str) -> User | None:
@@ -133,3 +133,25 @@ def update_profile(*, user: User, first_name: str, last_name: str, phone: str) -
         user.full_clean()
         user.save(update_fields=["first_name", "last_name", "phone"])
     return user
+
+
+def queue_password_reset(*, subject_template_name: str, email_template_name: str, context: dict, to_email: str) -> None:
+    """The password-reset link, rendered now (in French) and queued in the outbox (see EmailPasswordResetForm)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from core import outbox
+
+    with translation.override("fr"):
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        body = render_to_string(email_template_name, context)
+    user = context.get("user")
+    outbox.queue_message(
+        subject=subject,
+        body=body,
+        to=[to_email],
+        topic="password_reset",
+        template=email_template_name,
+        target=user,
+        actor=None,
+    )

@@ -1,13 +1,15 @@
-"""The one place an e-mail is rendered and sent.
+"""The one place an e-mail is rendered and queued (core.outbox delivers it).
 
 Templates are pairs `<name>_subject.txt` (one line) and `<name>_body.txt`, named by their path without the
 suffix (e.g. "applications/emails/submitted"). They are rendered in French whatever the visitor's language.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.db import models
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from core import outbox
 
 
 def absolute_url(path: str) -> str:
@@ -41,12 +43,33 @@ def send_templated(
     context: dict,
     attachments: list[tuple[str, bytes, str]] | None = None,
     reply_to: list[str] | None = None,
+    attachment_builders: list[dict] | None = None,
+    cause: str = "",
+    target: models.Model | None = None,
+    actor=None,
 ) -> int:
-    """Render the template pair `name` and send one message to `to` (nothing when `to` is empty)."""
+    """Render the template pair `name` and queue one message to `to` (nothing when `to` is empty).
+
+    Never talks to the mail server: the message is a row of the outbox, written in the caller's transaction and
+    delivered by a worker once it commits (core.outbox). `cause` names the kind of message ("convocation"),
+    `target` the object it is about (listed on that object's page with its state), `actor` who caused it (by
+    default the logged-in user). `attachment_builders` are built by the worker, e.g.
+    `[{"builder": "applications.receipt", "args": {"application_id": 4}, "filename": "recepisse.pdf"}]`.
+    Returns the number of messages queued (0 or 1), like EmailMessage.send() did.
+    """
     if not to:
         return 0
     subject, body = render_templated(name=name, context=context)
-    message = EmailMessage(subject=subject, body=body, to=to, reply_to=reply_to)
-    for filename, content, mimetype in attachments or []:
-        message.attach(filename, content, mimetype)
-    return message.send()
+    message = outbox.queue_message(
+        subject=subject,
+        body=body,
+        to=to,
+        reply_to=reply_to,
+        attachments=attachments,
+        attachment_builders=attachment_builders,
+        topic=cause,
+        template=name,
+        target=target,
+        actor=actor,
+    )
+    return 1 if message else 0

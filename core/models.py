@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,3 +39,62 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Audit entries cannot be deleted.")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail the portal decided to send, written in the transaction of the change that causes it.
+
+    Subject and body are rendered (in French) when the row is written, so delivery needs no model instance and a
+    later change of the object does not change what was announced. Attachments that are slow to build (a PDF
+    receipt) are kept as specs, `{"builder": "applications.receipt", "args": {...}, "filename": ...}`, built by
+    the worker through `core.outbox.register_attachment()`. A worker delivers the row (core.tasks); the sweep
+    re-queues what a lost task left behind. See core/outbox/ for the states.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("en attente d'envoi")
+        SENDING = "sending", _("envoi en cours")
+        SENT = "sent", _("envoyé")
+        FAILED = "failed", _("échec")
+
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True, db_index=True)
+    # When the current series of attempts began (creation, or the last "Renvoyer"): retries stop a day after.
+    queued_at = models.DateTimeField(_("mis en file le"), default=timezone.now)
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
+    topic = models.CharField(_("sujet"), max_length=60, blank=True, db_index=True)
+    template = models.CharField(_("modèle"), max_length=200, blank=True)
+    recipients = models.JSONField(_("destinataires"), default=list)
+    reply_to = models.JSONField(_("répondre à"), default=list, blank=True)
+    subject = models.CharField(_("objet"), max_length=500)
+    body = models.TextField(_("texte"))
+    # [{"filename", "mimetype", "content_b64"}]: small files given as bytes by the caller.
+    attachments = models.JSONField(_("pièces jointes"), default=list, blank=True)
+    # [{"builder", "args", "filename"}]: built at delivery time.
+    attachment_builders = models.JSONField(_("pièces jointes à construire"), default=list, blank=True)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=0)
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("à l'origine"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    target_type = models.CharField(_("type d'objet"), max_length=80, blank=True)
+    target_id = models.CharField(_("identifiant de l'objet"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail sortant")
+        verbose_name_plural = _("e-mails sortants")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["state", "next_attempt_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.recipients)} ({self.get_state_display()})"

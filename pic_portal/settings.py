@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # Idle sessions end (staff and committee: PORTAL_STAFF_IDLE_SECONDS; residents: PORTAL_RESIDENT_IDLE_SECONDS).
     "core.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The database is down: a French maintenance page (503) instead of an error page.
+    "core.errors.DatabaseUnavailableMiddleware",
     # Turns a locked-out log-in into the lockout page: last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,6 +132,8 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before reuse: a database restart costs no error page.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -194,6 +198,16 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 else:
     EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Never wait on the mail server without a limit (seconds per SMTP operation; Django's SMTP back-end reads it).
+EMAIL_TIMEOUT = float(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The outbox (core.outbox): retries after 1, 2, 4... minutes, at most an hour apart, for a day; then "échec".
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("PORTAL_OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("PORTAL_OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_GIVE_UP_SECONDS = float(os.environ.get("PORTAL_OUTBOX_GIVE_UP_SECONDS", str(24 * 3600)))
+# A row `sending` for longer than this lost its worker: the sweep puts it back (well above EMAIL_TIMEOUT).
+OUTBOX_STUCK_SECONDS = float(os.environ.get("PORTAL_OUTBOX_STUCK_SECONDS", "900"))
+# Retries further away than this are left to the sweep rather than to a delayed task kept by the broker.
+OUTBOX_COUNTDOWN_MAX_SECONDS = float(os.environ.get("PORTAL_OUTBOX_COUNTDOWN_MAX_SECONDS", "1800"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Portail PIC <ne-pas-repondre@portail-pic.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -26,3 +26,9 @@ urlpatterns = [
     path("compte/jetons-api/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
+
+# French error pages with the portal's layout, and a plain French page should the layout itself fail.
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,3 +8,8 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("Portail")
+
+    def ready(self):
+        from portal.schedules import ensure_periodic_tasks
+
+        post_migrate.connect(ensure_periodic_tasks, sender=self, dispatch_uid="portal_periodic_tasks")

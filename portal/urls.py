@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import views
+from portal import outbox_views, views
 
 app_name = "portal"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("administration/journal/", views.audit_log, name="audit_log"),
+    path("administration/e-mails/", outbox_views.outbox_page, name="outbox"),
+    path("e-mails/<int:pk>/renvoyer/", outbox_views.resend_message, name="outbox_resend"),
+    path("e-mails/renvoyer-les-echecs/", outbox_views.resend_failures, name="outbox_resend_failures"),
     path("mes-demandes/", views.my_applications, name="my_applications"),
     path("fonds/<slug:slug>/", views.fund_detail, name="fund_detail"),
 ]

@@ -167,3 +167,23 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _outbox_delivers_when_the_code_commits(monkeypatch):
+    """E-mails leave once the transaction that queued them commits (core.outbox). A test's own transaction never
+    commits, so a message queued where the code runs in autocommit mode (no atomic block of its own, e.g. the
+    password-reset view) is delivered at once, as in production; one queued inside the code's own transaction is
+    delivered when `django_capture_on_commit_callbacks(execute=True)` runs the callbacks, as in production.
+    """
+    from django.db import transaction
+
+    from core.outbox import services
+
+    def schedule_delivery(pk: int) -> None:
+        if all(getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+            services.enqueue_delivery(pk)
+        else:
+            transaction.on_commit(lambda: services.enqueue_delivery(pk), robust=True)
+
+    monkeypatch.setattr(services, "schedule_delivery", schedule_delivery)

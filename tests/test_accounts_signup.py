@@ -151,7 +151,8 @@ def test_signup_still_works_when_the_mail_server_fails(client, db, monkeypatch):
     def broken_send_mail(*args, **kwargs):
         raise SMTPException("server down")
 
-    monkeypatch.setattr(services, "send_mail", broken_send_mail)
+    # The outbox delivers through the configured back-end (in-process without a task queue).
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken_send_mail)
     response = client.post(reverse("signup"), signup_data(), follow=True)
 
     user = User.objects.get(email="nadia.nouvelle@example.org")
