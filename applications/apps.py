@@ -8,9 +8,13 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self):
         from applications.models import Application, Holder
+        from applications.services.notices import build_receipt
         from core import public_cache
+        from core.outbox import register_attachment
 
         # The showcase shows granted requests; a holder's cached space shows their requests and holders.
         public_cache.watch(Application)
         public_cache.watch_owned(Application, "created_by_id")
         public_cache.watch_owned(Holder, "owner_id")
+        # The receipt's PDF is built by the worker that delivers the acknowledgement, not in the submit click.
+        register_attachment("applications.receipt", build_receipt)

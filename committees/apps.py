@@ -7,9 +7,13 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Comités d'attribution")
 
     def ready(self):
+        from committees.emails import build_decision_letter
         from committees.models import Amendment, CommitteeMember, Decision
         from core import public_cache, signals
+        from core.outbox import register_attachment
 
         signals.watch_committee_seats(CommitteeMember)
         # The showcase shows granted amounts.
         public_cache.watch(Decision, Amendment)
+        # The decision letters' PDFs are built by the worker that delivers the e-mail.
+        register_attachment("committees.decision_letter", build_decision_letter)

@@ -4,13 +4,9 @@ Templates live in templates/committees/emails/ (`<name>_subject.txt`, `<name>_bo
 `core.emails.send_templated`.
 """
 
-import logging
-
 from committees.documents import render_notification_letter_pdf
 from committees.models import CommitteeMember, CommitteeSession, Decision
 from core.emails import send_templated
-
-logger = logging.getLogger(__name__)
 
 
 def holder_email(application) -> str:
@@ -39,6 +35,8 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
             to=[member.contact_email],
             context={**base, "member": member, "items": items},
             reply_to=[association.contact_email],
+            cause="convocation",
+            target=session,
         )
     for item in items:
         if item.pk in item_ids:
@@ -47,6 +45,8 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
                 to=[holder_email(item.application)],
                 context={**base, "item": item, "application": item.application},
                 reply_to=[association.contact_email],
+                cause="convocation",
+                target=session,
             )
     return sent
 
@@ -61,21 +61,24 @@ def send_decision_letters(*, session_id: int) -> int:
     sent = 0
     for decision in decisions.order_by("item__position"):
         application = decision.item.application
-        try:
-            pdf = render_notification_letter_pdf(decision=decision)
-            sent += send_templated(
-                name="committees/emails/decision_letter",
-                to=[holder_email(application)],
-                context={
-                    "session": session,
-                    "association": association,
-                    "decision": decision,
-                    "application": application,
-                },
-                attachments=[(f"notification-{application.reference or application.pk}.pdf", pdf, "application/pdf")],
-                reply_to=[association.contact_email],
-            )
-        except Exception:
-            # One failing letter must not stop the others; the log tells staff which one to resend.
-            logger.exception("Notification letter for application %s could not be sent", application.pk)
+        sent += send_templated(
+            name="committees/emails/decision_letter",
+            to=[holder_email(application)],
+            context={"session": session, "association": association, "decision": decision, "application": application},
+            attachment_builders=[
+                {
+                    "builder": "committees.decision_letter",
+                    "args": {"decision_id": decision.pk},
+                    "filename": f"notification-{application.reference or application.pk}.pdf",
+                }
+            ],
+            reply_to=[association.contact_email],
+            cause="decision_letter",
+            target=session,
+        )
     return sent
+
+
+def build_decision_letter(*, decision_id: int) -> bytes:
+    """The notification letter's PDF, built by the worker that delivers the e-mail (core.outbox)."""
+    return render_notification_letter_pdf(decision=Decision.objects.get(pk=decision_id))

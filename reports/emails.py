@@ -26,6 +26,8 @@ def to_holder(*, application: Application, name: str, **extra) -> int:
         to=[application.created_by.email],
         context={**base_context(application), **extra},
         reply_to=[application.fund.association.contact_email],
+        cause=name,
+        target=application,
     )
 
 
@@ -34,6 +36,8 @@ def to_staff(*, application: Application, name: str, **extra) -> int:
         name=f"reports/emails/{name}",
         to=association_recipients(application),
         context={**base_context(application), **extra},
+        cause=name,
+        target=application,
     )
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 
 from applications.models import Attachment
 from tests import factories as f
-from tests.test_bilan_services import jpeg_with_gps
+from tests.bilan_fixtures import jpeg_with_gps
 
 START = datetime.datetime(2025, 5, 24, 9, 0, tzinfo=datetime.UTC)
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from committees.models import Payment
 from tests import factories as f
-from tests.test_committee_services import eligible_application, granted_item, make_board, seat
+from tests.committee_helpers import eligible_application, granted_item, make_board, seat
 
 HUGE = 2**64
 SESSION_EVENING = datetime.datetime(2025, 5, 24, 17, 30, tzinfo=datetime.UTC)

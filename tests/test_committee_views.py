@@ -89,7 +89,7 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     # Convocations: 6 members (5 voting + 1 membre de droit) and 3 holders.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(page_url("send_convocations", session.pk), follow=True)
-    assert "Convocations envoyées : 6 membre(s) et 3 porteur(s) invité(s) à présenter." in page_text(response)
+    assert "Convocations en cours d'envoi : 6 membre(s) et 3 porteur(s) invité(s) à présenter." in page_text(response)
     recipients = {message.to[0] for message in mail.outbox}
     assert {voter.user.email for voter in voters} | {"elu@mairie.example.org"} <= recipients
     assert repair.holder.owner.email in recipients and len(mail.outbox) == 9

@@ -20,8 +20,8 @@ from committees.models import Decision, Payment
 from reports import services as bilan_services
 from reports.models import BilanStatus
 from tests import factories as f
-from tests.test_bilan_services import fill_for_submission
-from tests.test_committee_services import FOR, eligible_application, granted_item, make_board, seat
+from tests.bilan_fixtures import fill_for_submission
+from tests.committee_helpers import FOR, eligible_application, granted_item, make_board, seat
 
 SESSION_EVENING = datetime.datetime(2025, 5, 24, 17, 30, tzinfo=datetime.UTC)
 REASON = "Vous portez cette demande ou vous êtes lié·e à son porteur : un·e autre membre de l'équipe doit"

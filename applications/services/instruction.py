@@ -38,10 +38,7 @@ def _take(
             user=user, application=locked, transition=transition, role=Role.STAFF, comment=comment
         )
         if notice:
-            transaction.on_commit(
-                lambda: send_holder_notice(application_id=locked.pk, name=notice, comment=change.comment),
-                robust=True,
-            )
+            send_holder_notice(application_id=locked.pk, name=notice, comment=change.comment)
     copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked
 

@@ -37,13 +37,7 @@ def post_message(*, user, application: Application, body: str) -> Message:
             data={"message": message.pk, "from_holder": from_holder},
         )
         if from_holder:
-            transaction.on_commit(
-                lambda: send_staff_notice(application_id=application.pk, name="message_to_staff", message=message),
-                robust=True,
-            )
+            send_staff_notice(application_id=application.pk, name="message_to_staff", message=message)
         else:
-            transaction.on_commit(
-                lambda: send_holder_notice(application_id=application.pk, name="message_to_holder", message=message),
-                robust=True,
-            )
+            send_holder_notice(application_id=application.pk, name="message_to_holder", message=message)
     return message

@@ -1,4 +1,5 @@
-"""E-mails about a request, run once the transaction has committed (`transaction.on_commit`)."""
+"""E-mails about a request, written to the outbox inside the transaction of the change that causes them
+(core.emails): a worker delivers them once it commits, and builds the receipt's PDF then."""
 
 from applications import emails
 from applications.documents.receipt import receipt_filename, render_receipt_pdf
@@ -8,14 +9,26 @@ from applications.models import Message
 def send_submission_acknowledgement(*, application_id: int) -> None:
     """To the holder: the reference, a link to the request and the PDF receipt."""
     application = emails.load(application_id)
-    pdf = render_receipt_pdf(application=application)
     emails.send(
         name="submitted",
         to=[application.created_by.email],
         context=emails.base_context(application),
-        attachments=[(receipt_filename(application), pdf, "application/pdf")],
+        attachment_builders=[
+            {
+                "builder": "applications.receipt",
+                "args": {"application_id": application.pk},
+                "filename": receipt_filename(application),
+            }
+        ],
         reply_to=[application.fund.association.contact_email],
+        cause="submitted",
+        target=application,
     )
+
+
+def build_receipt(*, application_id: int) -> bytes:
+    """The receipt's PDF, built by the worker that delivers the acknowledgement (core.outbox)."""
+    return render_receipt_pdf(application=emails.load(application_id))
 
 
 def send_holder_notice(*, application_id: int, name: str, comment: str = "", message: Message | None = None) -> None:
@@ -25,6 +38,8 @@ def send_holder_notice(*, application_id: int, name: str, comment: str = "", mes
         to=[application.created_by.email],
         context={**emails.base_context(application), "comment": comment, "message": message},
         reply_to=[application.fund.association.contact_email],
+        cause=name,
+        target=application,
     )
 
 
@@ -40,4 +55,6 @@ def send_staff_notice(*, application_id: int, name: str, comment: str = "", mess
             "comment": comment,
             "message": message,
         },
+        cause=name,
+        target=application,
     )

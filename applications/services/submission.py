@@ -85,7 +85,7 @@ def submit_application(
         apply_transition(user=user, application=locked, transition="submit", role=Role.HOLDER)
         if consent_changed:
             _record_showcase_consent(user=user, application=locked)
-        transaction.on_commit(lambda: send_submission_acknowledgement(application_id=locked.pk), robust=True)
+        send_submission_acknowledgement(application_id=locked.pk)
     copy_fields(
         application,
         locked,
@@ -112,9 +112,7 @@ def resubmit_application(
             locked.save(update_fields=["showcase_consent", "updated_at"])
             _record_showcase_consent(user=user, application=locked)
         apply_transition(user=user, application=locked, transition="resubmit", role=Role.HOLDER, comment=comment)
-        transaction.on_commit(
-            lambda: send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment=comment), robust=True
-        )
+        send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment=comment)
     copy_fields(application, locked, ("showcase_consent", "status", "version", "updated_at"))
     return locked
 
@@ -128,9 +126,6 @@ def withdraw_application(*, user, application: Application, comment: str = "") -
         was_filed = locked.status != Status.DRAFT
         apply_transition(user=user, application=locked, transition="withdraw", role=Role.HOLDER, comment=comment)
         if was_filed:
-            transaction.on_commit(
-                lambda: send_staff_notice(application_id=locked.pk, name="withdrawn_staff", comment=comment),
-                robust=True,
-            )
+            send_staff_notice(application_id=locked.pk, name="withdrawn_staff", comment=comment)
     copy_fields(application, locked, ("status", "version", "updated_at"))
     return locked

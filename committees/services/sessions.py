@@ -68,10 +68,9 @@ def send_convocations(*, user, session: CommitteeSession) -> ConvocationReport:
                 "items": [i.pk for i in invited],
             },
         )
-        member_ids, item_ids, session_id = [m.pk for m in convened], [i.pk for i in invited], session.pk
-        transaction.on_commit(
-            lambda: emails.send_convocations(session_id=session_id, member_ids=member_ids, item_ids=item_ids),
-            robust=True,
+        # Written to the outbox in this transaction; a worker delivers them once it commits.
+        emails.send_convocations(
+            session_id=session.pk, member_ids=[m.pk for m in convened], item_ids=[i.pk for i in invited]
         )
     return ConvocationReport(members_convened=convened, members_without_email=without, holders_invited=invited)
 
@@ -118,6 +117,5 @@ def close_session(*, user, session: CommitteeSession) -> CommitteeSession:
         session.closed_at = timezone.now()
         full_save(session)
         record_audit(actor=user, action="committees.close_session", target=session, summary=french_day(session.date))
-        session_id = session.pk
-        transaction.on_commit(lambda: emails.send_decision_letters(session_id=session_id), robust=True)
+        emails.send_decision_letters(session_id=session.pk)  # to the outbox, in this transaction
     return session

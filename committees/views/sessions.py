@@ -125,7 +125,10 @@ def send_convocations(request, pk: int):
     else:
         messages.success(
             request,
-            _("Convocations envoyées : %(members)s membre(s) et %(holders)s porteur(s) invité(s) à présenter.")
+            _(
+                "Convocations en cours d'envoi : %(members)s membre(s) et %(holders)s porteur(s) invité(s) à "
+                "présenter. Leur état d'envoi s'affiche sur cette page."
+            )
             % {"members": len(report.members_convened), "holders": len(report.holders_invited)},
         )
         if report.members_without_email:

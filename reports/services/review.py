@@ -41,7 +41,7 @@ def accept_bilan(*, user, bilan: Bilan | CvsBilan) -> Bilan | CvsBilan:
             summary=application.display_reference,
             data={"application": application.pk},
         )
-        transaction.on_commit(lambda: notify(application_id=application.pk, name="bilan_accepted"), robust=True)
+        notify(application_id=application.pk, name="bilan_accepted")
     copy_fields(bilan, locked, ("status", "reviewed_by", "reviewed_at", "updated_at"))
     return locked
 
@@ -81,9 +81,7 @@ def return_bilan(*, user, bilan: Bilan | CvsBilan, comment: str) -> Bilan | CvsB
             data={"application": locked.application_id, "comment": comment},
         )
         application_id = locked.application_id
-        transaction.on_commit(
-            lambda: notify(application_id=application_id, name="bilan_returned", comment=comment), robust=True
-        )
+        notify(application_id=application_id, name="bilan_returned", comment=comment)
     copy_fields(bilan, locked, ("status", "return_comment", "reviewed_by", "reviewed_at", "updated_at"))
     return locked
 

@@ -1,7 +1,6 @@
 """The one way a bilan's status changes, and the filing shared by both kinds of bilan."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,6 +56,4 @@ def file_bilan(*, user, bilan: Bilan | CvsBilan) -> None:
         data={"application": application.pk, "resubmission": transition.slug == "resubmit"},
     )
     application_id = application.pk
-    transaction.on_commit(
-        lambda: notify(application_id=application_id, name="bilan_submitted_staff", staff=True), robust=True
-    )
+    notify(application_id=application_id, name="bilan_submitted_staff", staff=True)

@@ -266,7 +266,7 @@ def test_staff_instruct_and_hold_committee(page, viewport):
 
     click_and_wait(page, page.get_by_role("button", name="Envoyer les convocations"))
     check(page, "convocations")
-    expect(page.locator("main")).to_contain_text("Convocations envoyées : 2 membre(s) et 1 porteur(s)")
+    expect(page.locator("main")).to_contain_text("Convocations en cours d'envoi : 2 membre(s) et 1 porteur(s)")
     expect(page.locator("main")).to_contain_text("Sans adresse e-mail, à convoquer autrement")
     convened = {address for message in mail.outbox for address in message.to}
     assert f"denis.parcours.{viewport}@example.org" in convened, convened
