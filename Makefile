@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run setup test lint format check migrate demo messages clean bench browser-tools
+.PHONY: run setup test lint format check migrate demo messages clean bench bench-submit browser-tools
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required")'
@@ -46,6 +46,11 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pic_bench
 
 bench: setup
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
+# The submit click with the receipt built in the click (no broker) and by a Celery worker, side by side
+# (PostgreSQL and Redis required; see bench/submit_click.py).
+bench-submit: setup
+	$(BIN)/python bench/submit_click.py $(BENCH_ARGS)
 
 lint: setup
 	$(BIN)/python -m ruff check .
