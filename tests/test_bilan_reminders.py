@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 
 from applications.workflow import Status
 from reports import selectors, services
@@ -19,8 +20,11 @@ DUE = datetime.date(2025, 7, 14)  # the project ended on 14/06/2025; the fund gi
 
 
 def run_on(day: datetime.date, hour: int = 7) -> None:
+    # The reminders are outbox rows delivered once the command's transactions commit (run here, since a test's
+    # own transaction never commits).
     with time_machine.travel(datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=PARIS), tick=False):
-        call_command("send_bilan_reminders", stdout=io.StringIO())
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("send_bilan_reminders", stdout=io.StringIO())
 
 
 def sent_kinds(application) -> list[str]:
@@ -117,8 +121,9 @@ def test_a_failed_email_leaves_no_trace_and_is_sent_by_the_next_run(application,
 
 
 def test_sending_a_reminder_already_recorded_sends_nothing(application):
-    assert services.send_bilan_reminder(application=application, kind="before_7", due_date=DUE, today=DUE)
-    assert not services.send_bilan_reminder(application=application, kind="before_7", due_date=DUE, today=DUE)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.send_bilan_reminder(application=application, kind="before_7", due_date=DUE, today=DUE)
+        assert not services.send_bilan_reminder(application=application, kind="before_7", due_date=DUE, today=DUE)
     assert len(mail.outbox) == 1
 
 
