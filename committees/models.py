@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.models import Application, Holder
+from applications.workflow import Status as RequestStatus
 from funds.models import MONEY, AssociationStaff, Fund
 
 
@@ -257,6 +258,20 @@ class CommitteeSession(models.Model):
         return self.status == self.Status.CLOSED
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def withdrawn(self):
+        """Lines whose request its holder withdrew before any decision ("retirée par le porteur").
+
+        Derived from the request's status (a withdrawn request never changes again), not stored: the
+        withdrawal is the holder's, in `applications`, which cannot reach the committees.
+        """
+        return self.filter(decision__isnull=True, application__status=RequestStatus.WITHDRAWN)
+
+    def awaiting_decision(self):
+        """Lines the committee still has to decide: no decision yet, and not withdrawn by the holder."""
+        return self.filter(decision__isnull=True).exclude(application__status=RequestStatus.WITHDRAWN)
+
+
 class AgendaItem(models.Model):
     """A request on a session's agenda (*ordre du jour*)."""
 
@@ -274,6 +289,8 @@ class AgendaItem(models.Model):
     )
     vote_started_at = models.DateTimeField(_("vote ouvert le"), null=True, blank=True)
     added_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("point de l'ordre du jour")

@@ -12,7 +12,14 @@ from applications.workflow import Role, Status
 from committees import selectors
 from committees.locks import lock_application, lock_fund, lock_item, lock_session
 from committees.models import AgendaItem, Committee, Decision
-from committees.services.rules import check_amount, check_runs, invalid, require_open, require_quorum
+from committees.services.rules import (
+    check_amount,
+    check_runs,
+    invalid,
+    require_not_withdrawn,
+    require_open,
+    require_quorum,
+)
 from core.money import ZERO, parse_money
 from core.services import record_audit
 from core.validation import full_save
@@ -96,6 +103,7 @@ def check_undecided(*, item: AgendaItem, application: Application) -> None:
     """One decision per agenda item, on a request still on the agenda (both rows locked)."""
     if Decision.objects.filter(item=item).exists():
         raise invalid(_("Le comité a déjà décidé sur cette demande. Après la séance, rectifiez la décision."))
+    require_not_withdrawn(application)
     if application.status != Status.ON_AGENDA:
         raise invalid(
             _("La demande %(ref)s n'est pas à l'ordre du jour (statut : %(status)s) : inscrivez-la avant de décider.")

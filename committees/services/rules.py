@@ -9,6 +9,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from applications.workflow import Status
 from committees import selectors
 from committees.models import Committee, CommitteeMember, CommitteeSession, Decision
 from committees.permissions import can_run_committee
@@ -66,6 +67,18 @@ def require_quorum(session: CommitteeSession) -> selectors.Quorum:
             % {"present": quorum.present_voting, "required": quorum.required}
         )
     return quorum
+
+
+def require_not_withdrawn(application: Application) -> None:
+    """A request its holder withdrew while on the agenda: nothing to vote on or decide, nothing blocks the session."""
+    if application.status == Status.WITHDRAWN:
+        raise invalid(
+            _(
+                "Le porteur a retiré la demande %(ref)s : il n'y a plus rien à voter ni à décider. Passez à la "
+                "demande suivante ; la séance peut être close sans décision sur celle-ci."
+            )
+            % {"ref": application.display_reference}
+        )
 
 
 def require_member(session: CommitteeSession, member: CommitteeMember) -> None:

@@ -100,8 +100,9 @@ def close_session(*, user, session: CommitteeSession) -> CommitteeSession:
     with transaction.atomic():
         session = lock_session(session)
         require_open(session)
+        # A request its holder withdrew while on the agenda needs no decision.
         pending = list(
-            session.items.filter(decision__isnull=True)
+            session.items.awaiting_decision()
             .select_related("application")
             .order_by("position")
             .values_list("application__reference", flat=True)

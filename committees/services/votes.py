@@ -13,6 +13,7 @@ from committees.services.rules import (
     invalid,
     require_member,
     require_not_closed,
+    require_not_withdrawn,
     require_open,
     require_quorum,
 )
@@ -72,6 +73,7 @@ def start_vote(*, user, item: AgendaItem) -> list[Recusal]:
         item = lock_item(item)
         if Decision.objects.filter(item=item).exists():
             raise invalid(_("Le comité a déjà décidé sur cette demande."))
+        require_not_withdrawn(item.application)
         require_quorum(session)
         return open_vote(user=user, item=item)
 
@@ -91,6 +93,7 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
         require_member(session, member)
         if Decision.objects.filter(item=item).exists():
             raise invalid(_("Le comité a déjà décidé sur cette demande : le déport n'est plus possible."))
+        require_not_withdrawn(item.application)
         if Vote.objects.filter(item=item, member=member).exists():
             raise invalid(
                 _("%(member)s a déjà voté sur cette demande : un déport se déclare avant le vote.")
@@ -122,6 +125,7 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
         item = lock_item(item)
         if Decision.objects.filter(item=item).exists():
             raise invalid(_("Le comité a déjà décidé sur cette demande : le vote est clos."))
+        require_not_withdrawn(item.application)
         require_member(session, member)
         existing = Vote.objects.filter(item=item, member=member).first()
         if existing is not None:

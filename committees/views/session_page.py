@@ -26,7 +26,7 @@ def pick(bound: dict, form, show: bool):
 def agenda_line(row: selectors.ItemRow, session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
     """One agenda line and the forms it offers: recusal and votes while undecided, amendment once closed."""
     item, decision = row.item, row.detail.decision
-    undecided = can_run and decision is None
+    undecided = can_run and decision is None and not row.detail.withdrawn
     is_open = session.status == CommitteeSession.Status.OPEN
     return {
         "row": row,
