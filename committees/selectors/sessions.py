@@ -1,5 +1,6 @@
 """A session as its minutes (*procès-verbal*) tell it."""
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,6 +18,7 @@ from committees.models import (
     Decision,
     Recusal,
     Vote,
+    VoteCorrection,
 )
 from committees.selectors.money import EffectiveDecision, FundMoneySummary, effective_decision, fund_money_summary
 from committees.selectors.voting import Quorum, VoteCount, session_quorum
@@ -36,6 +38,8 @@ class ItemDetail:
     votes: list[Vote]
     count: VoteCount
     decision: EffectiveDecision | None
+    # Votes corrected before the decision (a mis-click), oldest first.
+    corrections: list[VoteCorrection] = dataclasses.field(default_factory=list)
     # When the holder withdrew the request while on this agenda (then no decision is needed).
     withdrawn_on: datetime.datetime | None = None
 
@@ -70,7 +74,9 @@ def withdrawal_dates(items: list[AgendaItem]) -> dict[int, datetime.datetime]:
 
 def session_detail(*, session: CommitteeSession) -> SessionDetail:
     """Everything the minutes (*procès-verbal*) need, in a fixed number of queries."""
-    session = CommitteeSession.objects.select_related("committee__fund__association").get(pk=session.pk)
+    session = CommitteeSession.objects.select_related("committee__fund__association", "committee__chair").get(
+        pk=session.pk
+    )
     committee = session.committee
     attendances = list(
         Attendance.objects.filter(session=session).select_related("member").order_by("member__full_name")
@@ -82,7 +88,7 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
     items = list(
         AgendaItem.objects.filter(session=session)
         .select_related("application__holder", "application__created_by", "decision__decided_by")
-        .prefetch_related("recusals__member", "votes__member", "decision__amendments")
+        .prefetch_related("recusals__member", "votes__member", "votes__corrections", "decision__amendments")
         .order_by("position", "pk")
     )
     withdrawn = withdrawal_dates(items)
@@ -111,6 +117,9 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
                 count=count,
                 decision=effective,
                 withdrawn_on=None if decision is not None else withdrawn.get(item.application_id),
+                corrections=sorted(
+                    (c for vote in votes for c in vote.corrections.all()), key=lambda c: (c.corrected_at, c.pk)
+                ),
             )
         )
     return SessionDetail(

@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from committees.locks import lock_item, lock_session
-from committees.models import AgendaItem, Attendance, CommitteeMember, CommitteeMemberLink, Decision, Recusal, Vote
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    CommitteeMember,
+    CommitteeMemberLink,
+    Decision,
+    Recusal,
+    Vote,
+    VoteCorrection,
+)
 from committees.services.rules import (
     check_runs,
     invalid,
@@ -132,7 +141,10 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
             if existing.choice == choice:
                 return existing
             raise invalid(
-                _("Le vote de %(member)s est déjà enregistré (%(choice)s) : un vote ne peut pas être modifié.")
+                _(
+                    "Le vote de %(member)s est déjà enregistré (%(choice)s) : pour le changer avant la décision, "
+                    "utilisez « Corriger un vote »."
+                )
                 % {"member": member.full_name, "choice": existing.get_choice_display()},
                 "choice",
             )
@@ -167,6 +179,47 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
             data={"member": member.pk, "choice": choice},
         )
     return vote
+
+
+def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> VoteCorrection:
+    """Correct a member's recorded vote (a mis-click), until the decision: kept in the audit log and the minutes."""
+    check_runs(user, item.session.committee)
+    if choice not in Vote.Choice.values:
+        raise invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
+    with transaction.atomic():
+        session = lock_session(item.session)
+        require_open(session)
+        item = lock_item(item)
+        if Decision.objects.filter(item=item).exists():
+            raise invalid(
+                _("Le comité a déjà décidé sur cette demande : un vote ne se corrige plus. Rectifiez la décision.")
+            )
+        require_not_withdrawn(item.application)
+        vote = Vote.objects.select_for_update(of=("self",)).filter(item=item, member=member).first()
+        if vote is None:
+            raise invalid(
+                _("%(member)s n'a pas encore voté sur cette demande : enregistrez son vote avec le formulaire.")
+                % {"member": member.full_name},
+                "member",
+            )
+        if vote.choice == choice:
+            raise invalid(
+                _("Le vote de %(member)s est déjà « %(choice)s » : choisissez le vote corrigé.")
+                % {"member": member.full_name, "choice": vote.get_choice_display()},
+                "choice",
+            )
+        correction = VoteCorrection(vote=vote, before=vote.choice, after=choice, corrected_by=user)
+        full_save(correction)
+        vote.choice = choice
+        full_save(vote)
+        record_audit(
+            actor=user,
+            action="committees.correct_vote",
+            target=item,
+            summary=f"{member.full_name}: {correction.before} → {choice}",
+            data={"member": member.pk, "vote": vote.pk, "before": correction.before, "after": choice},
+        )
+    return correction
 
 
 def record_votes(*, user, item: AgendaItem, choices: list[tuple[CommitteeMember, str]]) -> list[Vote]:

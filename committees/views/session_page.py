@@ -41,6 +41,11 @@ def agenda_line(row: selectors.ItemRow, session: CommitteeSession, bound: dict, 
             forms.VoteForm(item=item, voters=row.voters, votes_by_member=row.votes_by_member),
             undecided and is_open and item.vote_started_at is not None and bool(row.voters),
         ),
+        "correction_form": pick(
+            bound,
+            forms.VoteCorrectionForm(item=item, votes=row.detail.votes),
+            undecided and is_open and bool(row.detail.votes),
+        ),
         "decision_form": pick(
             bound,
             forms.DecisionForm(item=item, amount_requested=row.detail.application.amount_requested),
