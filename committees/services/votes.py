@@ -12,6 +12,7 @@ from committees.models import (
     Attendance,
     CommitteeMember,
     CommitteeMemberLink,
+    CommitteeSession,
     Decision,
     Recusal,
     Vote,
@@ -123,18 +124,29 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
     return recusal
 
 
-def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
-    """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
+def check_choice(*, user, item: AgendaItem, choice: str) -> None:
+    """Before any lock: the user runs the committee, the choice is a known one."""
     check_runs(user, item.session.committee)
     if choice not in Vote.Choice.values:
         raise invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
+
+
+def lock_undecided(item: AgendaItem, decided: str) -> tuple[CommitteeSession, AgendaItem]:
+    """Lock the open session and the item, still undecided (`decided`: the refusal) and not withdrawn."""
+    session = lock_session(item.session)
+    require_open(session)
+    item = lock_item(item)
+    if Decision.objects.filter(item=item).exists():
+        raise invalid(decided)
+    require_not_withdrawn(item.application)
+    return session, item
+
+
+def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
+    """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
+    check_choice(user=user, item=item, choice=choice)
     with transaction.atomic():
-        session = lock_session(item.session)
-        require_open(session)
-        item = lock_item(item)
-        if Decision.objects.filter(item=item).exists():
-            raise invalid(_("Le comité a déjà décidé sur cette demande : le vote est clos."))
-        require_not_withdrawn(item.application)
+        session, item = lock_undecided(item, _("Le comité a déjà décidé sur cette demande : le vote est clos."))
         require_member(session, member)
         existing = Vote.objects.filter(item=item, member=member).first()
         if existing is not None:
@@ -183,18 +195,11 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
 
 def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> VoteCorrection:
     """Correct a member's recorded vote (a mis-click), until the decision: kept in the audit log and the minutes."""
-    check_runs(user, item.session.committee)
-    if choice not in Vote.Choice.values:
-        raise invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
+    check_choice(user=user, item=item, choice=choice)
     with transaction.atomic():
-        session = lock_session(item.session)
-        require_open(session)
-        item = lock_item(item)
-        if Decision.objects.filter(item=item).exists():
-            raise invalid(
-                _("Le comité a déjà décidé sur cette demande : un vote ne se corrige plus. Rectifiez la décision.")
-            )
-        require_not_withdrawn(item.application)
+        _session, item = lock_undecided(
+            item, _("Le comité a déjà décidé sur cette demande : un vote ne se corrige plus. Rectifiez la décision.")
+        )
         vote = Vote.objects.select_for_update(of=("self",)).filter(item=item, member=member).first()
         if vote is None:
             raise invalid(
