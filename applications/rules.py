@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,21 +97,45 @@ def check_call_open(*, fund: Fund, today: datetime.date) -> Errors:
 # --- Money ----------------------------------------------------------------------------------------
 
 
-def has_other_request_same_year(*, fund: Fund, user, application: Application | None = None) -> bool:
-    """Has the user another filed, non-withdrawn request this year in a fund of the same association?"""
-    others = Application.objects.filter(
-        created_by=user, fund__association_id=fund.association_id, fund__year=fund.year
-    ).exclude(status__in=NOT_FILED)
+def is_second_request(*, fund: Fund, user, application: Application | None = None) -> bool:
+    """The fund's second-request rule, written once: the form, the submission check and the committee's decision
+    all ask this function (through `applicable_cap`).
+
+    The rule, as the fund states it: "plafond pour une deuxième demande la même année", "plafond plus bas pour
+    la deuxième demande d'un même porteur la même année" (`funds.models.Fund.max_grant_second_request`), from
+    the caps of DOMAIN.md §2: "900 € for a holder's first action and 400 € for a second in the same year".
+    Read here as:
+
+    - a *request*, not a grant: any request filed and not withdrawn counts (pending, refused or granted);
+    - of the *same porteur*: the same holder record, or the account that files for it (a holder is always
+      the filing account's own, see `_holder_errors`);
+    - the *same year*: in any fund of the same carrier association for that year (one association may run
+      several funds in a year: its rule for the porteur is one);
+    - the *second*: another such request filed before this one (by filing date, then by number), so the first
+      request keeps the full cap even once the second is filed, and at the committee each keeps its own cap.
+    """
+    others = Application.objects.filter(fund__association_id=fund.association_id, fund__year=fund.year).exclude(
+        status__in=NOT_FILED
+    )
+    same_porteur = Q(created_by=user)
+    if application is not None and application.holder_id:
+        same_porteur |= Q(holder_id=application.holder_id)
+    others = others.filter(same_porteur)
     if application is not None and application.pk:
         others = others.exclude(pk=application.pk)
+        if application.submitted_at is not None:
+            mine = application.submitted_at
+            others = others.filter(
+                Q(submitted_at__lt=mine)
+                | Q(submitted_at=mine, pk__lt=application.pk)
+                | Q(submitted_at__isnull=True, pk__lt=application.pk)
+            )
     return others.exists()
 
 
 def applicable_cap(*, fund: Fund, user, application: Application | None = None) -> tuple[Decimal, bool]:
-    """(cap, is_second_request): the lower second-request cap applies when the user already filed this year."""
-    if fund.max_grant_second_request is not None and has_other_request_same_year(
-        fund=fund, user=user, application=application
-    ):
+    """(cap, is_second_request): the lower second-request cap applies to a porteur's second request of the year."""
+    if fund.max_grant_second_request is not None and is_second_request(fund=fund, user=user, application=application):
         return min(fund.max_grant_second_request, fund.max_grant), True
     return fund.max_grant, False
 

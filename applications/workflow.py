@@ -25,6 +25,7 @@ class Status(models.TextChoices):
     ADVANCE_PAID = "advance_paid", _("Acompte versé")
     BILAN_DUE = "bilan_due", _("Bilan attendu")
     BILAN_RECEIVED = "bilan_received", _("Bilan reçu")
+    BILAN_ACCEPTED = "bilan_accepted", _("Bilan accepté")
     BALANCE_PAID = "balance_paid", _("Solde versé")
     CLOSED = "closed", _("Clôturée")
     WITHDRAWN = "withdrawn", _("Retirée par le porteur")
@@ -103,10 +104,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         (R.STAFF,),
         comment_required=True,
     ),
-    Transition("pay_balance", (S.BILAN_RECEIVED,), S.BALANCE_PAID, _("Verser le solde"), (R.STAFF,)),
+    # Taken with the bilan's own "accept" (reports.workflow): the balance is paid only from here.
+    Transition("accept_bilan", (S.BILAN_RECEIVED,), S.BILAN_ACCEPTED, _("Accepter le bilan"), (R.STAFF,)),
+    Transition("pay_balance", (S.BILAN_ACCEPTED,), S.BALANCE_PAID, _("Verser le solde"), (R.STAFF,)),
     Transition(
         "close",
-        (S.BILAN_RECEIVED, S.BALANCE_PAID, S.INELIGIBLE, S.REFUSED),
+        (S.BILAN_ACCEPTED, S.BALANCE_PAID, S.INELIGIBLE, S.REFUSED),
         S.CLOSED,
         _("Clôturer la demande"),
         (R.STAFF,),
@@ -127,8 +130,8 @@ IN_INSTRUCTION = (S.SUBMITTED, S.UNDER_REVIEW, S.COMPLETION_REQUESTED, S.RESUBMI
 AGENDA_SOURCES = _BY_SLUG["put_on_agenda"].sources
 # Granted and not yet reported on: the holder owes a bilan.
 BILAN_OWING = (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE)
-# The holder has filed the bilan.
-BILAN_FILED = (S.BILAN_RECEIVED, S.BALANCE_PAID)
+# The holder has filed the bilan: to study, accepted (the balance may be paid), or paid.
+BILAN_FILED = (S.BILAN_RECEIVED, S.BILAN_ACCEPTED, S.BALANCE_PAID)
 # A request in one of these states was declared eligible on its way.
 ELIGIBLE_OR_LATER = (
     S.ELIGIBLE,
@@ -139,6 +142,7 @@ ELIGIBLE_OR_LATER = (
     S.ADVANCE_PAID,
     S.BILAN_DUE,
     S.BILAN_RECEIVED,
+    S.BILAN_ACCEPTED,
     S.BALANCE_PAID,
 )
 # Requests whose story is over: the purge may anonymise them once the retention period has passed.
@@ -173,6 +177,7 @@ NEXT_STEP_FOR_HOLDER = {
     S.ADVANCE_PAID: _("Réalisez votre projet, puis déposez votre bilan."),
     S.BILAN_DUE: _("Déposez le bilan de votre projet."),
     S.BILAN_RECEIVED: _("L'association porteuse étudie votre bilan."),
+    S.BILAN_ACCEPTED: _("Votre bilan est accepté : le solde de la subvention va être versé."),
     S.BALANCE_PAID: _("Le solde est versé : merci pour votre projet !"),
     S.CLOSED: _("Demande clôturée."),
     S.WITHDRAWN: _("Vous avez retiré cette demande."),

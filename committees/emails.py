@@ -4,6 +4,7 @@ Templates live in templates/committees/emails/ (`<name>_subject.txt`, `<name>_bo
 `core.emails.send_templated`.
 """
 
+from applications.workflow import Status
 from committees.documents import render_notification_letter_pdf
 from committees.models import CommitteeMember, CommitteeSession, Decision
 from core.emails import send_templated
@@ -25,7 +26,9 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
     session = _load_session(session_id)
     association = session.committee.fund.association
     items = list(
-        session.items.select_related("application__holder__owner", "application__created_by").order_by("position")
+        session.items.exclude(application__status=Status.WITHDRAWN)
+        .select_related("application__holder__owner", "application__created_by")
+        .order_by("position")
     )
     base = {"session": session, "committee": session.committee, "association": association}
     sent = 0

@@ -182,6 +182,32 @@ class VoteForm(forms.Form):
         ]
 
 
+class VoteCorrectionForm(forms.Form):
+    """Correct one recorded vote (a mis-click), until the decision."""
+
+    member = forms.TypedChoiceField(
+        label=_("Membre dont le vote est à corriger"),
+        coerce=int,
+        error_messages={"required": _("Choisissez le membre dont le vote a été mal saisi.")},
+    )
+    choice = forms.ChoiceField(
+        label=_("Vote corrigé"),
+        choices=Vote.Choice.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choisissez le vote corrigé : pour, contre ou abstention.")},
+    )
+
+    def __init__(self, *args, item, votes, **kwargs):
+        super().__init__(*args, prefix=f"correction-{item.pk}", **kwargs)
+        self.members = {vote.member_id: vote.member for vote in votes}
+        self.fields["member"].choices = [("", "—")] + [
+            (vote.member_id, f"{vote.member.full_name} ({vote.get_choice_display()})") for vote in votes
+        ]
+
+    def chosen_member(self):
+        return self.members.get(self.cleaned_data.get("member"))
+
+
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Décision du comité"),

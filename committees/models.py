@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from applications.models import Application, Holder
+from applications.workflow import Status as RequestStatus
 from funds.models import MONEY, AssociationStaff, Fund
 
 
@@ -40,12 +41,38 @@ class Committee(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("À remplir si la règle de quorum est un nombre fixe."),
     )
+
+    class TieRule(models.TextChoices):
+        REFUSED = "refused", _("L'égalité des voix vaut refus (ou ajournement)")
+        DEFERRED = "deferred", _("L'égalité des voix ajourne la demande")
+        CASTING_VOTE = "casting_vote", _("La voix du président ou de la présidente du comité est prépondérante")
+
     decision_rule = models.CharField(
         _("règle de décision"),
         max_length=30,
         choices=DecisionRule.choices,
         default=DecisionRule.SIMPLE_MAJORITY,
         help_text=_("Les abstentions ne sont pas des suffrages exprimés. Une égalité n'accorde pas la subvention."),
+    )
+    tie_rule = models.CharField(
+        _("règle en cas d'égalité des voix"),
+        max_length=20,
+        choices=TieRule.choices,
+        default=TieRule.REFUSED,
+        help_text=_(
+            "Refus : une égalité n'accorde jamais. Ajournement : une égalité ne peut être qu'ajournée. Voix "
+            "prépondérante : le vote du président ou de la présidente tranche (s'il ou elle s'abstient, la "
+            "demande est ajournée)."
+        ),
+    )
+    chair = models.ForeignKey(
+        "CommitteeMember",
+        verbose_name=_("président·e du comité"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Un membre votant du comité : sa voix est prépondérante si la règle d'égalité le prévoit."),
     )
 
     class Meta:
@@ -66,6 +93,12 @@ class Committee(models.Model):
         if self.quorum_kind == self.QuorumKind.FIXED and not self.quorum_fixed:
             raise ValidationError(
                 {"quorum_fixed": _("Indiquez le nombre de membres votants qui forment le quorum (au moins 1).")}
+            )
+        if self.chair_id is not None and (self.chair.committee_id != self.pk or not self.chair.has_vote):
+            raise ValidationError({"chair": _("Choisissez comme président·e un membre votant de ce comité.")})
+        if self.tie_rule == self.TieRule.CASTING_VOTE and self.chair_id is None:
+            raise ValidationError(
+                {"chair": _("La voix prépondérante est celle du président ou de la présidente : désignez-le ou la.")}
             )
 
 
@@ -261,6 +294,20 @@ class CommitteeSession(models.Model):
         return self.status == self.Status.CLOSED
 
 
+class AgendaItemQuerySet(models.QuerySet):
+    def withdrawn(self):
+        """Lines whose request its holder withdrew before any decision ("retirée par le porteur").
+
+        Derived from the request's status (a withdrawn request never changes again), not stored: the
+        withdrawal is the holder's, in `applications`, which cannot reach the committees.
+        """
+        return self.filter(decision__isnull=True, application__status=RequestStatus.WITHDRAWN)
+
+    def awaiting_decision(self):
+        """Lines the committee still has to decide: no decision yet, and not withdrawn by the holder."""
+        return self.filter(decision__isnull=True).exclude(application__status=RequestStatus.WITHDRAWN)
+
+
 class AgendaItem(models.Model):
     """A request on a session's agenda (*ordre du jour*)."""
 
@@ -278,6 +325,8 @@ class AgendaItem(models.Model):
     )
     vote_started_at = models.DateTimeField(_("vote ouvert le"), null=True, blank=True)
     added_at = models.DateTimeField(_("inscrite le"), auto_now_add=True)
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("point de l'ordre du jour")
@@ -365,6 +414,26 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.get_choice_display()}"
+
+
+class VoteCorrection(models.Model):
+    """A vote corrected before the decision (a mis-click): what it was, what it became, who corrected it."""
+
+    vote = models.ForeignKey(Vote, verbose_name=_("vote"), on_delete=models.CASCADE, related_name="corrections")
+    before = models.CharField(_("vote initial"), max_length=10, choices=Vote.Choice.choices)
+    after = models.CharField(_("vote corrigé"), max_length=10, choices=Vote.Choice.choices)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("corrigé par"), on_delete=models.PROTECT, related_name="+"
+    )
+    corrected_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("correction de vote")
+        verbose_name_plural = _("corrections de votes")
+        ordering = ["corrected_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.vote.member}: {self.get_before_display()} → {self.get_after_display()}"
 
 
 class Decision(models.Model):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("seances/<id:pk>/points/<id:item_pk>/ouvrir-le-vote/", items.start_vote, name="start_vote"),
     path("seances/<id:pk>/points/<id:item_pk>/deport/", items.declare_recusal, name="declare_recusal"),
     path("seances/<id:pk>/points/<id:item_pk>/votes/", items.record_votes, name="record_votes"),
+    path("seances/<id:pk>/points/<id:item_pk>/votes/corriger/", items.correct_vote, name="correct_vote"),
     path("seances/<id:pk>/points/<id:item_pk>/decision/", items.decide, name="decide"),
     path("seances/<id:pk>/points/<id:item_pk>/rectifier/", items.amend_decision, name="amend_decision"),
     path("seances/<id:pk>/points/<id:item_pk>/notification.pdf", items.letter_pdf, name="letter_pdf"),

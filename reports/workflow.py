@@ -3,8 +3,8 @@
 In the manner of `applications.workflow`: services apply a transition through
 `reports.services.apply_bilan_transition()` (which checks `may_take()`); nothing else changes a bilan's
 status. A bilan transition may carry the request's transition that goes with it (filing the bilan makes the
-request "bilan reçu", returning it makes the request "bilan attendu" again); that one goes through
-`applications.services.apply_transition`, in the same transaction.
+request "bilan reçu", accepting it "bilan accepté", returning it "bilan attendu" again); that one goes
+through `applications.services.apply_transition`, in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -43,7 +43,7 @@ TRANSITIONS: tuple[BilanTransition, ...] = (
     BilanTransition(
         "resubmit", (B.RETURNED,), B.SUBMITTED, _("Redéposer le bilan corrigé"), (R.HOLDER,), "receive_bilan"
     ),
-    BilanTransition("accept", (B.SUBMITTED,), B.ACCEPTED, _("Accepter le bilan"), (R.STAFF,)),
+    BilanTransition("accept", (B.SUBMITTED,), B.ACCEPTED, _("Accepter le bilan"), (R.STAFF,), "accept_bilan"),
     BilanTransition(
         "return",
         (B.SUBMITTED,),

@@ -22,9 +22,9 @@ DUE = datetime.date(2025, 7, 14)  # the project ended on 14/06/2025; the fund gi
 def run_on(day: datetime.date, hour: int = 7) -> None:
     # The reminders are outbox rows delivered once the command's transactions commit (run here, since a test's
     # own transaction never commits).
-    with time_machine.travel(datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=PARIS), tick=False):
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            call_command("send_bilan_reminders", stdout=io.StringIO())
+    moment = datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=PARIS)
+    with time_machine.travel(moment, tick=False), TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_bilan_reminders", stdout=io.StringIO())
 
 
 def sent_kinds(application) -> list[str]:

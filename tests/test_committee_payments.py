@@ -40,8 +40,8 @@ def test_advance_then_balance_never_above_granted(world, staff, board):
     with pytest.raises(ValidationError, match="déjà enregistré"):
         services.record_payment(user=staff, application=application, kind="advance", paid_on=PAID_ON, method="cheque")
 
-    # The bilans engineer's workflow is not there yet: the bilan is received.
-    type(application).objects.filter(pk=application.pk).update(status=Status.BILAN_RECEIVED)
+    # The bilan is received and accepted (the balance is paid only then: tests/test_balance_after_bilan.py).
+    type(application).objects.filter(pk=application.pk).update(status=Status.BILAN_ACCEPTED)
     with pytest.raises(ValidationError, match="au plus 122,47"):
         services.record_payment(
             user=staff, application=application, kind="balance", paid_on=PAID_ON, method="transfer", amount="122.48"
@@ -64,7 +64,7 @@ def test_balance_can_be_lower_when_less_was_spent(world, staff, board):
     services.record_payment(
         user=staff, application=item.application, kind="advance", paid_on=PAID_ON, method="transfer"
     )
-    type(item.application).objects.filter(pk=item.application_id).update(status=Status.BILAN_RECEIVED)
+    type(item.application).objects.filter(pk=item.application_id).update(status=Status.BILAN_ACCEPTED)
     balance = services.record_payment(
         user=staff, application=item.application, kind="balance", paid_on=PAID_ON, method="transfer", amount="40"
     )

@@ -1,11 +1,14 @@
 """A session as its minutes (*procès-verbal*) tell it."""
 
+import dataclasses
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from applications.models import Application
+from applications.models import Application, StatusChange
+from applications.workflow import Status
 from committees.models import (
     AgendaItem,
     Attendance,
@@ -15,6 +18,7 @@ from committees.models import (
     Decision,
     Recusal,
     Vote,
+    VoteCorrection,
 )
 from committees.selectors.money import EffectiveDecision, FundMoneySummary, effective_decision, fund_money_summary
 from committees.selectors.voting import Quorum, VoteCount, session_quorum
@@ -34,6 +38,15 @@ class ItemDetail:
     votes: list[Vote]
     count: VoteCount
     decision: EffectiveDecision | None
+    # Votes corrected before the decision (a mis-click), oldest first.
+    corrections: list[VoteCorrection] = dataclasses.field(default_factory=list)
+    # When the holder withdrew the request while on this agenda (then no decision is needed).
+    withdrawn_on: datetime.datetime | None = None
+
+    @property
+    def withdrawn(self) -> bool:
+        """Withdrawn by its holder while on this agenda: "retirée par le porteur", nothing to decide."""
+        return self.decision is None and self.application.status == Status.WITHDRAWN
 
 
 @dataclass(frozen=True)
@@ -50,9 +63,20 @@ class SessionDetail:
     money: FundMoneySummary
 
 
+def withdrawal_dates(items: list[AgendaItem]) -> dict[int, datetime.datetime]:
+    """{request id: when its holder withdrew it} for the withdrawn requests among the items (one query)."""
+    ids = [item.application_id for item in items if item.application.status == Status.WITHDRAWN]
+    if not ids:
+        return {}
+    changes = StatusChange.objects.filter(application_id__in=ids, transition="withdraw").order_by("created_at", "pk")
+    return dict(changes.values_list("application_id", "created_at"))
+
+
 def session_detail(*, session: CommitteeSession) -> SessionDetail:
     """Everything the minutes (*procès-verbal*) need, in a fixed number of queries."""
-    session = CommitteeSession.objects.select_related("committee__fund__association").get(pk=session.pk)
+    session = CommitteeSession.objects.select_related("committee__fund__association", "committee__chair").get(
+        pk=session.pk
+    )
     committee = session.committee
     attendances = list(
         Attendance.objects.filter(session=session).select_related("member").order_by("member__full_name")
@@ -61,12 +85,13 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
     members = list(committee.members.active_on(session.date).order_by("full_name"))
     present = [a.member for a in attendances if a.present]
     absent = [m for m in members if m.pk not in present_ids]
-    items = (
+    items = list(
         AgendaItem.objects.filter(session=session)
         .select_related("application__holder", "application__created_by", "decision__decided_by")
-        .prefetch_related("recusals__member", "votes__member", "decision__amendments")
+        .prefetch_related("recusals__member", "votes__member", "votes__corrections", "decision__amendments")
         .order_by("position", "pk")
     )
+    withdrawn = withdrawal_dates(items)
     details = []
     granted_in_session = ZERO
     for item in items:
@@ -91,6 +116,10 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
                 votes=votes,
                 count=count,
                 decision=effective,
+                withdrawn_on=None if decision is not None else withdrawn.get(item.application_id),
+                corrections=sorted(
+                    (c for vote in votes for c in vote.corrections.all()), key=lambda c: (c.corrected_at, c.pk)
+                ),
             )
         )
     return SessionDetail(

@@ -81,6 +81,34 @@ def votes_grant(*, committee: Committee, count: VoteCount, eligible: int) -> boo
     return count.votes_for > count.votes_against
 
 
+def is_tie(*, committee: Committee, count: VoteCount, eligible: int) -> bool:
+    """As many votes for as against (simple majority), or exactly half the voters for (absolute majority)."""
+    if committee.decision_rule == Committee.DecisionRule.ABSOLUTE_MAJORITY:
+        return eligible > 0 and count.votes_for * 2 == eligible
+    return count.cast > 0 and count.votes_for == count.votes_against
+
+
+def tie_outcomes(*, committee: Committee, item: AgendaItem) -> tuple[str, ...]:
+    """The outcomes the committee's tie rule allows on a tied vote (`Decision.Outcome` values).
+
+    Refusal: anything but a grant. Deferral: only a deferral. Casting vote: the chair's vote decides
+    (for: granted, against: refused; deferral stays possible); a chair who abstained or did not vote leaves
+    the tie unbroken: only a deferral.
+    """
+    rule = committee.tie_rule
+    if rule == Committee.TieRule.DEFERRED:
+        return ("deferred",)
+    if rule == Committee.TieRule.CASTING_VOTE:
+        chair_vote = Vote.objects.filter(item=item, member_id=committee.chair_id).values_list("choice", flat=True)
+        choice = chair_vote.first() if committee.chair_id else None
+        if choice == Vote.Choice.FOR:
+            return ("granted", "deferred")
+        if choice == Vote.Choice.AGAINST:
+            return ("refused", "deferred")
+        return ("deferred",)
+    return ("refused", "deferred")
+
+
 def committee_members_on(*, session: CommitteeSession) -> QuerySet[CommitteeMember]:
     """Members whose mandate covers the session's date, by name."""
     return session.committee.members.active_on(session.date).select_related("user").order_by("full_name", "pk")
@@ -88,6 +116,11 @@ def committee_members_on(*, session: CommitteeSession) -> QuerySet[CommitteeMemb
 
 def attendance_by_member(*, session: CommitteeSession) -> dict[int, Attendance]:
     return {attendance.member_id: attendance for attendance in Attendance.objects.filter(session=session)}
+
+
+def recorded_votes(*, item: AgendaItem) -> list[Vote]:
+    """The item's votes with their member, by name (the votes that may be corrected)."""
+    return list(Vote.objects.filter(item=item).select_related("member").order_by("member__full_name", "pk"))
 
 
 def votes_by_member(*, item: AgendaItem) -> dict[int, Vote]:

@@ -21,7 +21,7 @@ from committees.services.sessions import (
     open_session,
     send_convocations,
 )
-from committees.services.votes import declare_recusal, record_vote, record_votes, start_vote
+from committees.services.votes import correct_vote, declare_recusal, record_vote, record_votes, start_vote
 
 __all__ = [
     "DECISION_TRANSITIONS",
@@ -32,6 +32,7 @@ __all__ = [
     "amend_decision",
     "build_agenda",
     "close_session",
+    "correct_vote",
     "create_session",
     "decide",
     "declare_recusal",

@@ -14,7 +14,7 @@ from applications.workflow import AGENDA_SOURCES, Role, Status
 from committees import selectors
 from committees.locks import lock_application, lock_item, lock_session
 from committees.models import AgendaItem, CommitteeSession, Decision
-from committees.services.rules import check_runs, invalid, require_not_closed
+from committees.services.rules import check_runs, invalid, require_not_closed, require_not_withdrawn
 from core.services import record_audit
 from core.validation import french_day, full_save
 
@@ -116,6 +116,7 @@ def remove_agenda_item(*, user, item: AgendaItem, reason: str = "") -> None:
         session = lock_session(item.session)
         require_not_closed(session)
         item = lock_item(item)
+        require_not_withdrawn(item.application)
         if Decision.objects.filter(item=item).exists() or item.votes.exists():
             raise invalid(
                 _("Le vote sur la demande %(ref)s a commencé : elle ne peut plus être retirée, le comité doit décider.")

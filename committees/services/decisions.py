@@ -13,7 +13,14 @@ from applications.workflow import Role, Status
 from committees import selectors
 from committees.locks import lock_application, lock_fund, lock_item, lock_session
 from committees.models import AgendaItem, Committee, Decision
-from committees.services.rules import check_amount, check_runs, invalid, require_open, require_quorum
+from committees.services.rules import (
+    check_amount,
+    check_runs,
+    invalid,
+    require_not_withdrawn,
+    require_open,
+    require_quorum,
+)
 from core.money import ZERO, parse_money
 from core.services import record_audit
 from core.validation import full_save
@@ -98,6 +105,7 @@ def check_undecided(*, item: AgendaItem, application: Application) -> None:
     """One decision per agenda item, on a request still on the agenda (both rows locked)."""
     if Decision.objects.filter(item=item).exists():
         raise invalid(_("Le comité a déjà décidé sur cette demande. Après la séance, rectifiez la décision."))
+    require_not_withdrawn(application)
     if application.status != Status.ON_AGENDA:
         raise invalid(
             _("La demande %(ref)s n'est pas à l'ordre du jour (statut : %(status)s) : inscrivez-la avant de décider.")
@@ -105,13 +113,47 @@ def check_undecided(*, item: AgendaItem, application: Application) -> None:
         )
 
 
+def check_tie(*, committee: Committee, item: AgendaItem, outcome: str, tally: dict) -> None:
+    """A tied vote follows the committee's tie rule (`Committee.tie_rule`)."""
+    allowed = selectors.tie_outcomes(committee=committee, item=item)
+    if outcome in allowed:
+        return
+    if committee.tie_rule == Committee.TieRule.REFUSED:
+        message = _(
+            "Les votes n'accordent pas la subvention (%(for)s pour, %(against)s contre, %(abstain)s "
+            "abstention(s)) : une égalité n'accorde pas. Enregistrez un refus ou un ajournement."
+        )
+    elif committee.tie_rule == Committee.TieRule.DEFERRED:
+        message = _(
+            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : selon la règle "
+            "du comité, l'égalité ajourne la demande. Enregistrez un ajournement avec son motif."
+        )
+    elif allowed == ("deferred",):
+        message = _(
+            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : la voix du "
+            "président ou de la présidente est prépondérante, mais il ou elle n'a voté ni pour ni contre. "
+            "Enregistrez un ajournement, ou corrigez son vote s'il a été mal saisi."
+        )
+    else:
+        message = _(
+            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : la voix du "
+            "président ou de la présidente est prépondérante et tranche pour « %(outcome)s ». Enregistrez "
+            "cette décision ou un ajournement."
+        )
+        tally = {**tally, "outcome": Decision.Outcome(allowed[0]).label}
+    raise invalid(message % tally, "outcome")
+
+
 def check_votes(*, committee: Committee, item: AgendaItem, outcome: str) -> selectors.VoteCount:
-    """A grant needs the votes to grant under the committee's rule (a tie never grants); a refusal needs votes
-    that do not grant. Returns the count, written on the decision."""
+    """A grant needs the votes to grant under the committee's rule; a refusal needs votes that do not grant; a
+    tie follows the committee's tie rule. Returns the count, written on the decision."""
     count = selectors.vote_count(item=item)
     eligible = selectors.eligible_voters(item=item).count()
     grants = selectors.votes_grant(committee=committee, count=count, eligible=eligible)
     tally = {"for": count.votes_for, "against": count.votes_against, "abstain": count.abstentions}
+    if selectors.is_tie(committee=committee, count=count, eligible=eligible):
+        check_tie(committee=committee, item=item, outcome=outcome, tally=tally)
+        return count
     if outcome == Decision.Outcome.GRANTED and not grants:
         raise invalid(
             _(

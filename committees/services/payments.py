@@ -107,9 +107,13 @@ def payable_amount(*, application: Application, kind: str, granted: Decimal, pai
         if expected <= 0:
             raise invalid(_("Ce fonds ne prévoit pas d'acompte : versez le solde après le bilan."), "kind")
         return expected
-    if application.status != Status.BILAN_RECEIVED:
+    if application.status != Status.BILAN_ACCEPTED:
         raise invalid(
-            _("Le solde se verse une fois le bilan reçu et accepté (statut : %(status)s).") % {"status": status},
+            _(
+                "Le solde se verse une fois le bilan accepté (statut de la demande : %(status)s) : étudiez le "
+                "bilan et acceptez-le depuis sa page, puis enregistrez le solde."
+            )
+            % {"status": status},
             "kind",
         )
     expected = granted - paid

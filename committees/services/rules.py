@@ -9,8 +9,10 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils.translation import gettext as _
 
 from applications.models import Application
+from applications.rules import applicable_cap
+from applications.workflow import Status
 from committees import selectors
-from committees.models import Committee, CommitteeMember, CommitteeSession, Decision
+from committees.models import Committee, CommitteeMember, CommitteeSession
 from committees.permissions import can_run_committee
 from core.money import ZERO
 from core.templatetags.portal_format import format_money
@@ -68,6 +70,18 @@ def require_quorum(session: CommitteeSession) -> selectors.Quorum:
     return quorum
 
 
+def require_not_withdrawn(application: Application) -> None:
+    """A request its holder withdrew while on the agenda: nothing to vote on or decide, nothing blocks the session."""
+    if application.status == Status.WITHDRAWN:
+        raise invalid(
+            _(
+                "Le porteur a retiré la demande %(ref)s : elle n'est pas à l'ordre du jour pour un vote ni une "
+                "décision. Passez à la demande suivante ; la séance peut être close sans décision sur celle-ci."
+            )
+            % {"ref": application.display_reference}
+        )
+
+
 def require_member(session: CommitteeSession, member: CommitteeMember) -> None:
     if member.committee_id != session.committee_id:
         raise invalid(_("%(member)s ne siège pas dans ce comité.") % {"member": member.full_name}, "member")
@@ -77,23 +91,6 @@ def require_member(session: CommitteeSession, member: CommitteeMember) -> None:
             % {"member": member.full_name, "date": french_day(session.date)},
             "member",
         )
-
-
-def grant_cap(*, fund: Fund, application: Application) -> Decimal:
-    """The fund's cap, or its lower cap for a holder's second granted request in the fund."""
-    if fund.max_grant_second_request is not None and application.holder_id:
-        earlier = (
-            Decision.objects.filter(
-                outcome=Decision.Outcome.GRANTED,
-                item__application__holder_id=application.holder_id,
-                item__application__fund=fund,
-            )
-            .exclude(item__application=application)
-            .exists()
-        )
-        if earlier:
-            return fund.max_grant_second_request
-    return fund.max_grant
 
 
 def check_amount(*, fund: Fund, application: Application, amount: Decimal, available: Decimal) -> None:
@@ -108,13 +105,19 @@ def check_amount(*, fund: Fund, application: Application, amount: Decimal, avail
             % {"amount": format_money(amount), "asked": format_money(application.amount_requested)},
             "amount",
         )
-    cap = grant_cap(fund=fund, application=application)
+    # The second-request rule is written once, in applications.rules (the form and the filing use it too).
+    cap, is_second = applicable_cap(fund=fund, user=application.created_by_id, application=application)
     if amount > cap:
-        raise invalid(
-            _("Le montant accordé (%(amount)s) dépasse le plafond du fonds pour cette demande : au plus %(cap)s.")
-            % {"amount": format_money(amount), "cap": format_money(cap)},
-            "amount",
-        )
+        if is_second:
+            message = _(
+                "Le montant accordé (%(amount)s) dépasse le plafond du fonds pour une deuxième demande du même "
+                "porteur la même année : au plus %(cap)s."
+            )
+        else:
+            message = _(
+                "Le montant accordé (%(amount)s) dépasse le plafond du fonds pour cette demande : au plus %(cap)s."
+            )
+        raise invalid(message % {"amount": format_money(amount), "cap": format_money(cap)}, "amount")
     if amount > available:
         raise invalid(
             _(

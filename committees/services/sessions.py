@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from applications.workflow import Status
 from committees import emails
 from committees.locks import lock_session
 from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession
@@ -47,7 +48,12 @@ def send_convocations(*, user, session: CommitteeSession) -> ConvocationReport:
         session = lock_session(session)
         if session.status != CommitteeSession.Status.PLANNED:
             raise invalid(_("Les convocations s'envoient avant la séance : celle-ci est déjà ouverte ou close."))
-        items = list(session.items.select_related("application").order_by("position"))
+        # A request its holder withdrew is neither on the convocation nor presented.
+        items = list(
+            session.items.exclude(application__status=Status.WITHDRAWN)
+            .select_related("application")
+            .order_by("position")
+        )
         if not items:
             raise invalid(_("L'ordre du jour est vide : inscrivez des demandes avant d'envoyer les convocations."))
         members = list(session.committee.members.active_on(session.date).select_related("user").order_by("full_name"))
@@ -99,8 +105,9 @@ def close_session(*, user, session: CommitteeSession) -> CommitteeSession:
     with transaction.atomic():
         session = lock_session(session)
         require_open(session)
+        # A request its holder withdrew while on the agenda needs no decision.
         pending = list(
-            session.items.filter(decision__isnull=True)
+            session.items.awaiting_decision()
             .select_related("application")
             .order_by("position")
             .values_list("application__reference", flat=True)

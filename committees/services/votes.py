@@ -8,12 +8,23 @@ from django.utils.translation import gettext as _
 
 from applications import conflicts
 from committees.locks import lock_item, lock_session
-from committees.models import AgendaItem, Attendance, CommitteeMember, CommitteeMemberLink, Decision, Recusal, Vote
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    CommitteeMember,
+    CommitteeMemberLink,
+    CommitteeSession,
+    Decision,
+    Recusal,
+    Vote,
+    VoteCorrection,
+)
 from committees.services.rules import (
     check_runs,
     invalid,
     require_member,
     require_not_closed,
+    require_not_withdrawn,
     require_open,
     require_quorum,
 )
@@ -74,6 +85,7 @@ def start_vote(*, user, item: AgendaItem) -> list[Recusal]:
         item = lock_item(item)
         if Decision.objects.filter(item=item).exists():
             raise invalid(_("Le comité a déjà décidé sur cette demande."))
+        require_not_withdrawn(item.application)
         require_quorum(session)
         return open_vote(user=user, item=item)
 
@@ -93,6 +105,7 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
         require_member(session, member)
         if Decision.objects.filter(item=item).exists():
             raise invalid(_("Le comité a déjà décidé sur cette demande : le déport n'est plus possible."))
+        require_not_withdrawn(item.application)
         if Vote.objects.filter(item=item, member=member).exists():
             raise invalid(
                 _("%(member)s a déjà voté sur cette demande : un déport se déclare avant le vote.")
@@ -113,25 +126,40 @@ def declare_recusal(*, user, item: AgendaItem, member: CommitteeMember, reason: 
     return recusal
 
 
-def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
-    """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
+def check_choice(*, user, item: AgendaItem, choice: str) -> None:
+    """Before any lock: the user runs the committee, the choice is a known one."""
     check_runs(user, item.session.committee)
     conflicts.ensure_not_conflicted(user, item.application, action=_("enregistrer les votes"))
     if choice not in Vote.Choice.values:
         raise invalid(_("Choisissez « pour », « contre » ou « abstention »."), "choice")
+
+
+def lock_undecided(item: AgendaItem, decided: str) -> tuple[CommitteeSession, AgendaItem]:
+    """Lock the open session and the item, still undecided (`decided`: the refusal) and not withdrawn."""
+    session = lock_session(item.session)
+    require_open(session)
+    item = lock_item(item)
+    if Decision.objects.filter(item=item).exists():
+        raise invalid(decided)
+    require_not_withdrawn(item.application)
+    return session, item
+
+
+def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> Vote:
+    """Record one member's vote. Posting the same vote again changes nothing; a different vote is refused."""
+    check_choice(user=user, item=item, choice=choice)
     with transaction.atomic():
-        session = lock_session(item.session)
-        require_open(session)
-        item = lock_item(item)
-        if Decision.objects.filter(item=item).exists():
-            raise invalid(_("Le comité a déjà décidé sur cette demande : le vote est clos."))
+        session, item = lock_undecided(item, _("Le comité a déjà décidé sur cette demande : le vote est clos."))
         require_member(session, member)
         existing = Vote.objects.filter(item=item, member=member).first()
         if existing is not None:
             if existing.choice == choice:
                 return existing
             raise invalid(
-                _("Le vote de %(member)s est déjà enregistré (%(choice)s) : un vote ne peut pas être modifié.")
+                _(
+                    "Le vote de %(member)s est déjà enregistré (%(choice)s) : pour le changer avant la décision, "
+                    "utilisez « Corriger un vote »."
+                )
                 % {"member": member.full_name, "choice": existing.get_choice_display()},
                 "choice",
             )
@@ -166,6 +194,40 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
             data={"member": member.pk, "choice": choice},
         )
     return vote
+
+
+def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> VoteCorrection:
+    """Correct a member's recorded vote (a mis-click), until the decision: kept in the audit log and the minutes."""
+    check_choice(user=user, item=item, choice=choice)
+    with transaction.atomic():
+        _session, item = lock_undecided(
+            item, _("Le comité a déjà décidé sur cette demande : un vote ne se corrige plus. Rectifiez la décision.")
+        )
+        vote = Vote.objects.select_for_update(of=("self",)).filter(item=item, member=member).first()
+        if vote is None:
+            raise invalid(
+                _("%(member)s n'a pas encore voté sur cette demande : enregistrez son vote avec le formulaire.")
+                % {"member": member.full_name},
+                "member",
+            )
+        if vote.choice == choice:
+            raise invalid(
+                _("Le vote de %(member)s est déjà « %(choice)s » : choisissez le vote corrigé.")
+                % {"member": member.full_name, "choice": vote.get_choice_display()},
+                "choice",
+            )
+        correction = VoteCorrection(vote=vote, before=vote.choice, after=choice, corrected_by=user)
+        full_save(correction)
+        vote.choice = choice
+        full_save(vote)
+        record_audit(
+            actor=user,
+            action="committees.correct_vote",
+            target=item,
+            summary=f"{member.full_name}: {correction.before} → {choice}",
+            data={"member": member.pk, "vote": vote.pk, "before": correction.before, "after": choice},
+        )
+    return correction
 
 
 def record_votes(*, user, item: AgendaItem, choices: list[tuple[CommitteeMember, str]]) -> list[Vote]:

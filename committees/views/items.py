@@ -94,7 +94,42 @@ def record_votes(request, pk: int, item_pk: int):
                     ngettext("%(count)s vote enregistré.", "%(count)s votes enregistrés.", added) % {"count": added},
                 )
             else:
-                messages.info(request, _("Ces votes étaient déjà enregistrés : rien n'a changé."))
+                messages.info(
+                    request,
+                    _(
+                        "Ces votes étaient déjà enregistrés : rien n'a changé. Pour corriger un vote mal saisi, "
+                        "utilisez « Corriger un vote »."
+                    ),
+                )
+            return redirect(session_url(session, item_anchor(item)))
+    return render_session_page(request, session, {form.prefix: form})
+
+
+@login_required
+@require_POST
+def correct_vote(request, pk: int, item_pk: int):
+    """Correct a member's recorded vote before the decision (kept in the audit log and the minutes)."""
+    item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
+    session = item.session
+    votes = selectors.recorded_votes(item=item)
+    form = forms.VoteCorrectionForm(request.POST, item=item, votes=votes)
+    if form.is_valid():
+        try:
+            correction = services.correct_vote(
+                user=request.user, item=item, member=form.chosen_member(), choice=form.cleaned_data["choice"]
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Vote de %(member)s corrigé : %(before)s → %(after)s.")
+                % {
+                    "member": correction.vote.member.full_name,
+                    "before": correction.get_before_display().lower(),
+                    "after": correction.get_after_display().lower(),
+                },
+            )
             return redirect(session_url(session, item_anchor(item)))
     return render_session_page(request, session, {form.prefix: form})
 

@@ -47,7 +47,7 @@ def payment_initial(request, fund: Fund, statement) -> dict:
     if line is None:
         return initial
     initial["application"] = line.pk
-    if line.status == Status.BILAN_RECEIVED:
+    if line.status == Status.BILAN_ACCEPTED:
         initial.update(kind=Payment.Kind.BALANCE, amount=line.to_pay)
     else:
         initial.update(kind=Payment.Kind.ADVANCE, amount=selectors.advance_amount(fund=fund, granted=line.granted))

@@ -26,7 +26,7 @@ def pick(bound: dict, form, show: bool):
 def agenda_line(row: selectors.ItemRow, session: CommitteeSession, bound: dict, *, can_run: bool) -> dict:
     """One agenda line and the forms it offers: recusal and votes while undecided, amendment once closed."""
     item, decision = row.item, row.detail.decision
-    undecided = can_run and decision is None
+    undecided = can_run and decision is None and not row.detail.withdrawn
     is_open = session.status == CommitteeSession.Status.OPEN
     return {
         "row": row,
@@ -40,6 +40,11 @@ def agenda_line(row: selectors.ItemRow, session: CommitteeSession, bound: dict, 
             bound,
             forms.VoteForm(item=item, voters=row.voters, votes_by_member=row.votes_by_member),
             undecided and is_open and item.vote_started_at is not None and bool(row.voters),
+        ),
+        "correction_form": pick(
+            bound,
+            forms.VoteCorrectionForm(item=item, votes=row.detail.votes),
+            undecided and is_open and bool(row.detail.votes),
         ),
         "decision_form": pick(
             bound,

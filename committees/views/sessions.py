@@ -193,7 +193,7 @@ def close_session(request, pk: int):
     if session.status != CommitteeSession.Status.OPEN:
         messages.error(request, _("Seule une séance ouverte peut être close."))
         return redirect(session_url(session))
-    pending = list(session.items.filter(decision__isnull=True).select_related("application").order_by("position", "pk"))
+    pending = list(session.items.awaiting_decision().select_related("application").order_by("position", "pk"))
     return render(request, "committees/session_close.html", {"session": session, "pending": pending})
 
 

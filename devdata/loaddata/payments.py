@@ -20,10 +20,7 @@ def write_money_and_bilan(run: Run, rng: random.Random, fund: Fund, request: dic
     _write_money(run, rng, fund, request, staff)
     if not request["bilan"]:
         return
-    if key in MANDATORY_BILAN:
-        status = MANDATORY_BILAN[key] or (BilanStatus.ACCEPTED if rng.random() < 0.25 else BilanStatus.SUBMITTED)
-    else:
-        status = request.get("bilan_status", BilanStatus.DRAFT)
+    status = MANDATORY_BILAN.get(key) or request.get("bilan_status", BilanStatus.DRAFT)
     if fund.scheme == Fund.Scheme.CVS:
         cvs_bilan(run, rng, request, status, staff)
     else:

@@ -26,7 +26,8 @@ PAST_MIX = {
     "deferred": 2,
     "closed_granted": 40,
     "balance_paid": 5,
-    "bilan_received": 3,
+    "bilan_accepted": 1,
+    "bilan_received": 2,
     "bilan_due": 12,
     "advance_paid": 7,
 }
@@ -47,7 +48,8 @@ CURRENT_MIX = {
     "granted": 4,
     "advance_paid": 15,
     "bilan_due": 10,
-    "bilan_received": 8,
+    "bilan_received": 6,
+    "bilan_accepted": 2,
     "balance_paid": 6,
     "closed_granted": 6,
 }
@@ -61,14 +63,29 @@ AGENDA_KEYS = frozenset(
         "advance_paid",
         "bilan_due",
         "bilan_received",
+        "bilan_accepted",
         "balance_paid",
         "closed_granted",
     }
 )
-GRANTED_KEYS = ("granted", "advance_paid", "bilan_due", "bilan_received", "balance_paid", "closed_granted")
+GRANTED_KEYS = (
+    "granted",
+    "advance_paid",
+    "bilan_due",
+    "bilan_received",
+    "bilan_accepted",
+    "balance_paid",
+    "closed_granted",
+)
 PAID_ADVANCE_KEYS = frozenset(GRANTED_KEYS[1:])
 PAID_BALANCE_KEYS = frozenset({"balance_paid", "closed_granted"})
-MANDATORY_BILAN = {"bilan_received": None, "balance_paid": BilanStatus.ACCEPTED, "closed_granted": BilanStatus.ACCEPTED}
+# The balance is paid only once the bilan is accepted ("bilan_accepted" comes before it).
+MANDATORY_BILAN = {
+    "bilan_received": BilanStatus.SUBMITTED,
+    "bilan_accepted": BilanStatus.ACCEPTED,
+    "balance_paid": BilanStatus.ACCEPTED,
+    "closed_granted": BilanStatus.ACCEPTED,
+}
 OPTIONAL_BILAN = frozenset({"advance_paid", "bilan_due"})
 
 SCHEME_MAX_GRANT = {

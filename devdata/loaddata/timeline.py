@@ -205,6 +205,9 @@ def _after_grant(rng: random.Random, request: dict, reviewer) -> None:
     events.append(("receive_bilan", Status.BILAN_DUE, Status.BILAN_RECEIVED, times["bilan_submitted"], owner, ""))
     if key == "bilan_received":
         return
-    events.append(("pay_balance", Status.BILAN_RECEIVED, Status.BALANCE_PAID, times["balance"], reviewer, ""))
+    events.append(("accept_bilan", Status.BILAN_RECEIVED, Status.BILAN_ACCEPTED, times["bilan_reviewed"], reviewer, ""))
+    if key == "bilan_accepted":
+        return
+    events.append(("pay_balance", Status.BILAN_ACCEPTED, Status.BALANCE_PAID, times["balance"], reviewer, ""))
     if key == "closed_granted":
         events.append(("close", Status.BALANCE_PAID, Status.CLOSED, times["close"], reviewer, ""))

@@ -95,7 +95,7 @@ def close_after_bilan(*, user, application: Application) -> Application:
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Acceptez d'abord le bilan de cette demande, puis clôturez-la.")]}
             )
-        if locked.status == Status.BILAN_RECEIVED:
+        if locked.status == Status.BILAN_ACCEPTED:
             remaining = selectors.balance_due(locked)
             if remaining > 0:
                 raise ValidationError(

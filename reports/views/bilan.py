@@ -22,7 +22,7 @@ def _closable(application: Application, bilan) -> bool:
         return False
     if application.status == Status.BALANCE_PAID:
         return True
-    return application.status == Status.BILAN_RECEIVED and selectors.balance_due(application) <= 0
+    return application.status == Status.BILAN_ACCEPTED and selectors.balance_due(application) <= 0
 
 
 @login_required

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0003_instruction"),
+        ("applications", "0004_bilan_accepted_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
