@@ -26,6 +26,20 @@ HOLDER_FIELDS = (
     "postcode",
     "city",
 )
+# What a request says of its project, once filled in (the read API and the personal-data export show them).
+APPLICATION_PROJECT_FIELDS = (
+    "objectives",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "expected_public",
+    "expected_women",
+    "expected_men",
+    "residents_mobilised",
+    "amount_requested",
+    "showcase_consent",
+)
 
 
 class Holder(models.Model):

@@ -12,6 +12,7 @@ from core.services import record_audit
 from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
 from reports.locks import lock_application, lock_bilan
 from reports.models import (
+    CVS_FIELDS,
     PROGRESS_WITH_DATE,
     SHORT_DESCRIPTION_MAX_LINES,
     BudgetSide,
@@ -23,42 +24,6 @@ from reports.models import (
 )
 from reports.services.checks import check_can_start, check_editable, check_holder, clean_value
 from reports.services.cvs_tables import save_cvs_objectives, save_cvs_partners
-
-CVS_FIELDS = (
-    "period_start",
-    "period_end",
-    "structure",
-    "referent_first_name",
-    "referent_last_name",
-    "referent_function",
-    "referent_email",
-    "referent_phone",
-    "action_created_year",
-    "territory",
-    "target_public",
-    "partnerships",
-    "dedicated_staff",
-    "material_means",
-    "communication_means",
-    "planned_cost",
-    "short_description",
-    "progress_status",
-    "progress_since",
-    "coordination",
-    "achievements",
-    "successes",
-    "difficulties",
-    "positive_impacts",
-    "negative_impacts",
-    "perspective",
-    "perspective_comment",
-    "key_figures",
-    "swot_strengths",
-    "swot_weaknesses",
-    "swot_opportunities",
-    "swot_threats",
-)
-
 
 # Grant sources of the request's budget → the annex 3 line of the same funder.
 GRANT_SOURCE_ITEMS = {

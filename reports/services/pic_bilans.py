@@ -13,32 +13,11 @@ from core.services import record_audit
 from core.templatetags.portal_format import format_money
 from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
 from reports.locks import lock_application, lock_bilan
-from reports.models import Bilan, BilanAttachment, BilanExpense
+from reports.models import PIC_FIELDS, Bilan, BilanAttachment, BilanExpense
 from reports.services.checks import amount_or, check_can_start, check_editable, check_holder, clean_value, lines_error
 from reports.services.transitions import file_bilan
 
 MAX_EXPENSE_LINES = 40
-
-
-PIC_FIELDS = (
-    "main_objective",
-    "held_from",
-    "held_until",
-    "proceedings",
-    "mobilised_women",
-    "mobilised_men",
-    "participant_women",
-    "participant_men",
-    "positive_points",
-    "difficulties",
-    "results",
-    "helpers",
-    "help_received",
-    "help_sufficient",
-    "help_comment",
-    "wants_to_renew",
-    "other_ideas",
-)
 
 
 def start_bilan(*, user, application: Application) -> Bilan:
