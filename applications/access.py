@@ -9,11 +9,9 @@ or of an app above (e.g. the bilans' permissions).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
-
 from applications import permissions
 from applications.models import Application, Attachment
+from core.access import get_or_404_for
 
 # What the request's pages read with it: one query, whichever page.
 APPLICATION_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
@@ -23,10 +21,7 @@ def get_application_for_user(
     user, pk: int, *, may: Callable[..., bool] = permissions.can_view_application
 ) -> Application:
     """The request `pk` if `may(user, application)` allows it; 404 otherwise."""
-    application = get_object_or_404(Application.objects.select_related(*APPLICATION_RELATED), pk=pk)
-    if not may(user, application):
-        raise Http404
-    return application
+    return get_or_404_for(user, Application.objects.select_related(*APPLICATION_RELATED), may=may, pk=pk)
 
 
 def get_attachment_for_user(
@@ -34,12 +29,8 @@ def get_attachment_for_user(
 ) -> Attachment:
     """A document of request `pk` if `may(user, attachment)` allows it; 404 otherwise (also when it belongs to
     another request)."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application__fund__association"), pk=attachment_pk, application_id=pk
-    )
-    if not may(user, attachment):
-        raise Http404
-    return attachment
+    attachments = Attachment.objects.select_related("application__fund__association")
+    return get_or_404_for(user, attachments, may=may, pk=attachment_pk, application_id=pk)
 
 
 @dataclass(frozen=True)
