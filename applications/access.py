@@ -10,18 +10,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from applications import permissions
-from applications.models import Application, Attachment
+from applications.models import PAGE_RELATED, Application, Attachment
 from core.access import get_or_404_for
 
-# What the request's pages read with it: one query, whichever page.
-APPLICATION_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
+# What the request's pages read with it: one query, whichever page (`Application.objects.for_pages()`).
+APPLICATION_RELATED = PAGE_RELATED
 
 
 def get_application_for_user(
     user, pk: int, *, may: Callable[..., bool] = permissions.can_view_application
 ) -> Application:
     """The request `pk` if `may(user, application)` allows it; 404 otherwise."""
-    return get_or_404_for(user, Application.objects.select_related(*APPLICATION_RELATED), may=may, pk=pk)
+    return get_or_404_for(user, Application.objects.for_pages(), may=may, pk=pk)
 
 
 def get_attachment_for_user(

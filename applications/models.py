@@ -123,6 +123,14 @@ class ApplicationQuerySet(models.QuerySet):
         # One staff link per association and user (unique_association_staff): the join cannot repeat a request.
         return self.filter(fund__association__staff_links__user=user).exclude(status=Status.DRAFT)
 
+    def for_pages(self):
+        """With what the request's pages, its PDF receipt and its permissions read: one query, whichever page."""
+        return self.select_related(*PAGE_RELATED)
+
+
+# What `ApplicationQuerySet.for_pages` loads with each request.
+PAGE_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
+
 
 class Application(models.Model):
     """A *demande*: a request for a micro-grant, from first draft to closure."""

@@ -28,5 +28,4 @@ def get_application_for_user(user, pk: int) -> Application:
 
 
 def get_bundle_for_user(user, pk: int) -> Bundle:
-    bundles = Bundle.objects.select_related("fund__association", "application__fund__association")
-    return get_or_404_for(user, bundles, may=may_read_bundle, pk=pk)
+    return get_or_404_for(user, Bundle.objects.for_pages(), may=may_read_bundle, pk=pk)
