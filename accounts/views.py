@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import services
 from accounts.forms import ProfileForm, SignupForm
 from core import ratelimit
+from core.forms import apply_errors, run_service
 
 
 def _safe_next(request) -> str:
@@ -31,12 +32,6 @@ def _safe_next(request) -> str:
     return ""
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """Attach errors raised by a service to the matching form fields (`password` included)."""
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @sensitive_post_parameters("password", "password_confirm")
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -45,19 +40,18 @@ def signup(request):
         return redirect("account")
     next_url = _safe_next(request)
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.register_resident(
+    if request.method == "POST":
+        done, user = run_service(
+            form,
+            lambda data: services.register_resident(
                 email=data["email"],
                 password=data["password"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 phone=data["phone"],
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
+            ),
+        )
+        if done:
             # Two authentication backends (axes first): name the one that knows passwords.
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Bienvenue ! Votre compte est créé et vous êtes connecté·e."))
@@ -136,7 +130,7 @@ def account(request):
             services.update_profile(user=user, **form.cleaned_data)
         except ValidationError as exc:
             user.refresh_from_db()
-            _add_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Vos informations sont enregistrées."))
             return redirect("account")

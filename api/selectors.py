@@ -20,25 +20,16 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from applications.models import Application
 from applications.workflow import Status
 from committees.models import Amendment, CommitteeSession, Decision, Payment
-from core.money import ZERO
+from core.money import sum_subquery
 from funds.models import AssociationStaff, Fund, FundCoFunder
 from reports.models import Bilan, BilanExpense, BilanStatus, EffectObservation
 
 _MONEY = DecimalField(max_digits=12, decimal_places=2)
-
-
-def _sum(queryset, field: str, group_by: str):
-    total = queryset.order_by().values(group_by).annotate(total=Sum(field)).values("total")
-    return Coalesce(Subquery(total, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
 
 
 def requests_for(user) -> QuerySet[Application]:
@@ -86,7 +77,7 @@ def decisions_for(user) -> QuerySet[Decision]:
         .select_related("item__session", "item__application__fund")
         .annotate(
             amount_effective=ExpressionWrapper(
-                F("amount_granted") + _sum(amendments, "amount_delta", "decision"), output_field=_MONEY
+                F("amount_granted") + sum_subquery(amendments, "amount_delta", "decision"), output_field=_MONEY
             )
         )
         .order_by("-decided_at", "-pk")
@@ -109,8 +100,8 @@ def bilans_for(user) -> QuerySet[Bilan]:
         .filter(Q(application__created_by=user) | filed)
         .select_related("application__fund")
         .annotate(
-            planned_expenses=_sum(expenses, "planned_amount", "bilan"),
-            actual_expenses=_sum(expenses, "actual_amount", "bilan"),
+            planned_expenses=sum_subquery(expenses, "planned_amount", "bilan"),
+            actual_expenses=sum_subquery(expenses, "actual_amount", "bilan"),
         )
         .prefetch_related(Prefetch("effects", queryset=EffectObservation.objects.prefetch_related("changes")))
         .order_by("-created_at", "-pk")

@@ -9,7 +9,7 @@ fund's association, the administrator and the request's own author (`personal_da
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from applications.models import Application, Holder
+from applications.models import APPLICATION_PROJECT_FIELDS, Application, Holder
 from committees.models import Decision, Payment
 from funds.models import CarrierAssociation, Fund, FundCoFunder
 from reports.models import EFFECT_LEVELS, PUBLIC_FIELDS, Bilan, EffectObservation
@@ -101,17 +101,7 @@ class RequestSerializer(serializers.ModelSerializer):
             "title",
             "theme",
             "neighbourhood",
-            "objectives",
-            "description",
-            "starts_at",
-            "ends_at",
-            "place",
-            "expected_public",
-            "expected_women",
-            "expected_men",
-            "residents_mobilised",
-            "amount_requested",
-            "showcase_consent",
+            *APPLICATION_PROJECT_FIELDS,
             "holder",
             "submitted_at",
             "created_at",

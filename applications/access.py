@@ -10,25 +10,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from applications import conflicts, permissions
-from applications.models import Application, Attachment
+from applications.models import PAGE_RELATED, Application, Attachment
 from applications.workflow import Status
+from core.access import get_or_404_for
 
-# What the request's pages read with it: one query, whichever page.
-APPLICATION_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
+# What the request's pages read with it: one query, whichever page (`Application.objects.for_pages()`).
+APPLICATION_RELATED = PAGE_RELATED
 
 
 def get_application_for_user(
     user, pk: int, *, may: Callable[..., bool] = permissions.can_view_application
 ) -> Application:
     """The request `pk` if `may(user, application)` allows it; 404 otherwise."""
-    application = get_object_or_404(Application.objects.select_related(*APPLICATION_RELATED), pk=pk)
-    if not may(user, application):
-        raise Http404
-    return application
+    return get_or_404_for(user, Application.objects.for_pages(), may=may, pk=pk)
 
 
 def get_attachment_for_user(
@@ -36,12 +33,8 @@ def get_attachment_for_user(
 ) -> Attachment:
     """A document of request `pk` if `may(user, attachment)` allows it; 404 otherwise (also when it belongs to
     another request)."""
-    attachment = get_object_or_404(
-        Attachment.objects.select_related("application__fund__association"), pk=attachment_pk, application_id=pk
-    )
-    if not may(user, attachment):
-        raise Http404
-    return attachment
+    attachments = Attachment.objects.select_related("application__fund__association")
+    return get_or_404_for(user, attachments, may=may, pk=attachment_pk, application_id=pk)
 
 
 @dataclass(frozen=True)
@@ -79,7 +72,9 @@ def get_instructed_for_user(user, pk: int) -> Application:
     """The request for its staff page and instruction actions: 404 for whoever may not instruct it (other
     associations, funders, residents, the holder themself, drafts), except the fund's staff who are linked to
     its holder: they get a 403 that says why, so that they know a colleague must do it."""
-    application = get_object_or_404(Application.objects.select_related(*APPLICATION_RELATED), pk=pk)
+    application = Application.objects.for_pages().filter(pk=pk).first()
+    if application is None:
+        raise Http404
     if permissions.can_view_instruction(user, application):
         return application
     staff = application.status != Status.DRAFT and permissions.is_fund_staff(user, application)

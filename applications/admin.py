@@ -17,6 +17,7 @@ from applications.models import (
     StaffNote,
     StatusChange,
 )
+from core.admin import ReadOnlyInline
 from funds.admin import FundAdmin
 from funds.models import Fund
 
@@ -36,60 +37,30 @@ class BudgetLineInline(admin.TabularInline):
     fields = ("side", "category", "grant_source", "label", "amount", "position")
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = Attachment
-    extra = 0
     fields = ("kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at")
-    readonly_fields = fields
-    can_delete = False
     show_change_link = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyInline):
     model = StatusChange
-    extra = 0
     fields = ("created_at", "transition", "from_status", "to_status", "actor", "comment")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInline):
     model = Message
-    extra = 0
     fields = ("created_at", "author", "body")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class CriterionCheckInline(admin.TabularInline):
+class CriterionCheckInline(ReadOnlyInline):
     model = CriterionCheck
-    extra = 0
     fields = ("criterion", "met", "comment", "checked_by", "checked_at")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class StaffNoteInline(admin.TabularInline):
+class StaffNoteInline(ReadOnlyInline):
     model = StaffNote
-    extra = 0
     fields = ("created_at", "author", "body")
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Application)

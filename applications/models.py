@@ -26,6 +26,20 @@ HOLDER_FIELDS = (
     "postcode",
     "city",
 )
+# What a request says of its project, once filled in (the read API and the personal-data export show them).
+APPLICATION_PROJECT_FIELDS = (
+    "objectives",
+    "description",
+    "starts_at",
+    "ends_at",
+    "place",
+    "expected_public",
+    "expected_women",
+    "expected_men",
+    "residents_mobilised",
+    "amount_requested",
+    "showcase_consent",
+)
 
 
 class Holder(models.Model):
@@ -111,6 +125,14 @@ class ApplicationQuerySet(models.QuerySet):
             return self.exclude(status=Status.DRAFT)
         # One staff link per association and user (unique_association_staff): the join cannot repeat a request.
         return self.filter(fund__association__staff_links__user=user).exclude(status=Status.DRAFT)
+
+    def for_pages(self):
+        """With what the request's pages, its PDF receipt and its permissions read: one query, whichever page."""
+        return self.select_related(*PAGE_RELATED)
+
+
+# What `ApplicationQuerySet.for_pages` loads with each request.
+PAGE_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
 
 
 class Application(models.Model):

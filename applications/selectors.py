@@ -29,9 +29,7 @@ def applications_for_holder(*, user) -> QuerySet[Application]:
 
 def application_for_display(*, pk: int) -> Application:
     """One request with everything a detail page or the PDF receipt prints (raises DoesNotExist)."""
-    return Application.objects.select_related(
-        "fund__association", "created_by", "holder", "theme", "ambition__stake", "neighbourhood"
-    ).get(pk=pk)
+    return Application.objects.for_pages().get(pk=pk)
 
 
 def application_detail(*, application: Application) -> dict:

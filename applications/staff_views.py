@@ -5,11 +5,12 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from applications import forms, selectors, services
@@ -19,7 +20,7 @@ from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
 from applications.workflow import IN_INSTRUCTION, Role, transitions_from
 from core import public_cache, tabular
-from core.forms import apply_errors, error_summary
+from core.forms import error_summary, run_service
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
@@ -69,12 +70,31 @@ def inbox_xlsx(request):
 
 # --- One request, as its instructing staff see it ---------------------------------------------------
 
-# The instruction's actions on this page, in the order they are offered, with their forms' classes and prefixes.
+# The instruction's actions on this page, in the order they are offered: their forms' classes and prefixes, and
+# what is said once done. Each runs the service of the same name with the form's fields and the version seen.
 ACTIONS = {
-    "start_review": (forms.StartReviewForm, "instruction"),
-    "request_completion": (forms.CompletionRequestForm, "complement"),
-    "declare_eligible": (forms.DeclareEligibleForm, "recevable"),
-    "declare_ineligible": (forms.DeclareIneligibleForm, "non-recevable"),
+    "start_review": (
+        forms.StartReviewForm,
+        "instruction",
+        gettext_lazy("L'instruction est commencée. Vérifiez chaque critère de la grille de recevabilité."),
+    ),
+    "request_completion": (
+        forms.CompletionRequestForm,
+        "complement",
+        gettext_lazy(
+            "Le complément est demandé : le porteur a reçu votre message par e-mail et peut modifier sa demande."
+        ),
+    ),
+    "declare_eligible": (
+        forms.DeclareEligibleForm,
+        "recevable",
+        gettext_lazy("La demande est déclarée recevable : elle peut être inscrite à l'ordre du jour d'un comité."),
+    ),
+    "declare_ineligible": (
+        forms.DeclareIneligibleForm,
+        "non-recevable",
+        gettext_lazy("La demande est déclarée non recevable : le porteur a reçu le motif par e-mail."),
+    ),
 }
 NOTE_PREFIX = "note"
 
@@ -114,7 +134,7 @@ def _render_page(request, application: Application, *, bound: dict | None = None
     possible = {transition.slug for transition in transitions_from(application.status, Role.STAFF)}
     actions = {
         slug: bound.get(slug) or form_class(prefix=prefix, initial={"version": application.version})
-        for slug, (form_class, prefix) in ACTIONS.items()
+        for slug, (form_class, prefix, _success) in ACTIONS.items()
         if slug in possible
     }
     note_form = bound.get(NOTE_PREFIX) or forms.StaffNoteForm(prefix=NOTE_PREFIX)
@@ -136,76 +156,39 @@ def application_page(request, pk: int):
     return _render_page(request, application)
 
 
-def _act(request, pk: int, slug: str, run, success: str):
+def _act(request, pk: int, slug: str):
     """Run one instruction action from its form; on refusal, the page again with the form's errors."""
     application = get_instructed_for_user(request.user, pk)
-    form_class, prefix = ACTIONS[slug]
+    form_class, prefix, success = ACTIONS[slug]
     form = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            run(application, {**form.cleaned_data, "version": form.seen_version()})
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, success)
-            return redirect(_page_url(application))
+
+    def run(data: dict):
+        fields = {name: value for name, value in data.items() if name != "version"}
+        service = getattr(services, slug)
+        return service(user=request.user, application=application, expected_version=form.seen_version(), **fields)
+
+    if run_service(form, run).done:
+        messages.success(request, str(success))
+        return redirect(_page_url(application))
     return _render_page(request, application, bound={slug: form})
 
 
-@login_required
-@require_POST
-def start_review(request, pk: int):
-    return _act(
-        request,
-        pk,
-        "start_review",
-        lambda application, data: services.start_review(
-            user=request.user, application=application, expected_version=data["version"]
-        ),
-        _("L'instruction est commencée. Vérifiez chaque critère de la grille de recevabilité."),
-    )
+def _instruction_action(slug: str):
+    """The view of one instruction action of `ACTIONS` (POST only)."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        return _act(request, pk, slug)
+
+    view.__name__ = view.__qualname__ = slug
+    return view
 
 
-@login_required
-@require_POST
-def request_completion(request, pk: int):
-    return _act(
-        request,
-        pk,
-        "request_completion",
-        lambda application, data: services.request_completion(
-            user=request.user, application=application, message=data["message"], expected_version=data["version"]
-        ),
-        _("Le complément est demandé : le porteur a reçu votre message par e-mail et peut modifier sa demande."),
-    )
-
-
-@login_required
-@require_POST
-def declare_eligible(request, pk: int):
-    return _act(
-        request,
-        pk,
-        "declare_eligible",
-        lambda application, data: services.declare_eligible(
-            user=request.user, application=application, comment=data["comment"], expected_version=data["version"]
-        ),
-        _("La demande est déclarée recevable : elle peut être inscrite à l'ordre du jour d'un comité."),
-    )
-
-
-@login_required
-@require_POST
-def declare_ineligible(request, pk: int):
-    return _act(
-        request,
-        pk,
-        "declare_ineligible",
-        lambda application, data: services.declare_ineligible(
-            user=request.user, application=application, reason=data["reason"], expected_version=data["version"]
-        ),
-        _("La demande est déclarée non recevable : le porteur a reçu le motif par e-mail."),
-    )
+start_review = _instruction_action("start_review")
+request_completion = _instruction_action("request_completion")
+declare_eligible = _instruction_action("declare_eligible")
+declare_ineligible = _instruction_action("declare_ineligible")
 
 
 @login_required
@@ -214,21 +197,19 @@ def record_check(request, pk: int, criterion_pk: int):
     application = get_instructed_for_user(request.user, pk)
     criterion = _get_criterion(application, criterion_pk)
     form = _check_form(criterion, None, request.POST)
-    if form.is_valid():
-        try:
-            services.record_criterion_check(
-                user=request.user,
-                application=application,
-                criterion=criterion,
-                met=form.cleaned_data["met"],
-                comment=form.cleaned_data["comment"],
-                expected_version=form.seen_version(),
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
-            return redirect(_page_url(application, f"critere-{criterion.pk}"))
+    if run_service(
+        form,
+        lambda data: services.record_criterion_check(
+            user=request.user,
+            application=application,
+            criterion=criterion,
+            met=data["met"],
+            comment=data["comment"],
+            expected_version=form.seen_version(),
+        ),
+    ).done:
+        messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
+        return redirect(_page_url(application, f"critere-{criterion.pk}"))
     return _render_page(request, application, bound={criterion.pk: form})
 
 
@@ -237,14 +218,11 @@ def record_check(request, pk: int, criterion_pk: int):
 def add_note(request, pk: int):
     application = get_instructed_for_user(request.user, pk)
     form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
-    if form.is_valid():
-        try:
-            services.add_staff_note(user=request.user, application=application, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
-            return redirect(_page_url(application, "notes"))
+    if run_service(
+        form, lambda data: services.add_staff_note(user=request.user, application=application, body=data["body"])
+    ).done:
+        messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
+        return redirect(_page_url(application, "notes"))
     return _render_page(request, application, bound={NOTE_PREFIX: form})
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from applications.models import Application
 from bundles.models import Bundle
 from bundles.permissions import may_bundle_application, may_bundle_fund, may_read_bundle
+from core.access import get_or_404_for
 from funds.models import Fund
 
 
@@ -18,21 +19,13 @@ def require_bundle_user(user) -> None:
 
 
 def get_fund_for_user(user, slug: str) -> Fund:
-    fund = Fund.objects.select_related("association").filter(slug=slug).first()
-    if fund is None or not may_bundle_fund(user, fund):
-        raise Http404
-    return fund
+    return get_or_404_for(user, Fund.objects.select_related("association"), may=may_bundle_fund, slug=slug)
 
 
 def get_application_for_user(user, pk: int) -> Application:
-    application = Application.objects.select_related("fund__association").filter(pk=pk).first()
-    if application is None or not may_bundle_application(user, application):
-        raise Http404
-    return application
+    applications = Application.objects.select_related("fund__association")
+    return get_or_404_for(user, applications, may=may_bundle_application, pk=pk)
 
 
 def get_bundle_for_user(user, pk: int) -> Bundle:
-    bundle = Bundle.objects.select_related("fund__association", "application__fund__association").filter(pk=pk).first()
-    if bundle is None or not may_read_bundle(user, bundle):
-        raise Http404
-    return bundle
+    return get_or_404_for(user, Bundle.objects.for_pages(), may=may_read_bundle, pk=pk)

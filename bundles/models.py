@@ -17,6 +17,12 @@ def bundle_path(instance, filename: str) -> str:
     return f"private/bundles/{instance.pk}/{filename}"
 
 
+class BundleQuerySet(models.QuerySet):
+    def for_pages(self):
+        """With what the bundle pages show and `may_read_bundle` reads: the fund's and the request's association."""
+        return self.select_related("fund__association", "application__fund__association")
+
+
 class Bundle(models.Model):
     class Scope(models.TextChoices):
         APPLICATION = "application", _("Une demande")
@@ -44,6 +50,8 @@ class Bundle(models.Model):
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     ready_at = models.DateTimeField(_("prêt le"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expire le"), null=True, blank=True, db_index=True)
+
+    objects = BundleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier complet")

@@ -3,9 +3,7 @@
 The download checks again who may read the bundle (404 for a user who lost access) and its expiry (410).
 """
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +15,7 @@ from applications.workflow import Status
 from bundles import access, services
 from bundles.models import Bundle
 from bundles.permissions import has_full_access, may_read_bundle
-from core.forms import error_messages
+from core.forms import run_action
 
 RECENT_BUNDLES = 30
 
@@ -28,9 +26,7 @@ def bundle_list(request):
     access.require_bundle_user(request.user)
     bundles = [
         bundle
-        for bundle in Bundle.objects.filter(requested_by=request.user).select_related(
-            "fund__association", "application__fund__association"
-        )[:RECENT_BUNDLES]
+        for bundle in Bundle.objects.filter(requested_by=request.user).for_pages()[:RECENT_BUNDLES]
         if may_read_bundle(request.user, bundle)
     ]
     context = {"bundles": bundles, "funds": access.bundleable_funds(request.user), "now": timezone.now()}
@@ -51,13 +47,11 @@ def fund_bundles(request, slug: str):
 
 
 def _after_request(request, call):
-    try:
-        bundle = call()
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
+    done, bundle = run_action(
+        request, call, success=_("Le dossier est en préparation : vous recevrez un e-mail dès qu'il sera prêt.")
+    )
+    if not done:
         return redirect("bundles:bundle_list")
-    messages.success(request, _("Le dossier est en préparation : vous recevrez un e-mail dès qu'il sera prêt."))
     return redirect("bundles:bundle_detail", pk=bundle.pk)
 
 
@@ -98,11 +92,7 @@ def download(request, token: str):
     claims = services.read_download_token(token)
     if claims is None or claims.get("u") != request.user.pk:
         raise Http404
-    bundle = (
-        Bundle.objects.select_related("fund__association", "application__fund__association")
-        .filter(pk=claims.get("b"))
-        .first()
-    )
+    bundle = Bundle.objects.for_pages().filter(pk=claims.get("b")).first()
     if bundle is None:
         return _gone(request)  # a genuine link whose bundle was deleted once expired
     if not may_read_bundle(request.user, bundle):

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 
 from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession, Decision
 from committees.permissions import can_record_payment, can_run_committee, is_committee_member
+from core.access import get_or_404_for
 from funds.models import Fund
 from funds.permissions import can_view_fund
 
@@ -122,9 +123,7 @@ def get_decision_for_user(user, pk: int, item_pk: int, *, to_run: bool = False) 
 
 def get_fund_for_user(user, slug: str, *, to_run: bool = False) -> FundAccess:
     """A fund's committee pages (its payments): whoever reads the fund in the back office; running = recording."""
-    fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug)
-    if not can_view_fund(user, fund):
-        raise Http404
+    fund = get_or_404_for(user, Fund.objects.select_related("association"), may=can_view_fund, slug=slug)
     can_run = can_record_payment(user, fund)
     if to_run and not can_run:
         raise PermissionDenied

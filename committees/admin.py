@@ -14,6 +14,7 @@ from committees.models import (
     Decision,
     Payment,
 )
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
 class CommitteeMemberInline(admin.TabularInline):
@@ -45,37 +46,14 @@ class CommitteeMemberAdmin(admin.ModelAdmin):
     inlines = [CommitteeMemberLinkInline]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(ReadOnlyInline):
     model = AgendaItem
-    extra = 0
     fields = ["position", "application", "invited_to_present", "vote_started_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    extra = 0
     fields = ["member", "present", "arrived_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CommitteeSession)
@@ -85,15 +63,9 @@ class CommitteeSessionAdmin(ReadOnlyAdmin):
     inlines = [AttendanceInline, AgendaItemInline]
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ReadOnlyInline):
     model = Amendment
-    extra = 0
     fields = ["created_at", "created_by", "changes", "amount_delta", "reason"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Decision)

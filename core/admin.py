@@ -3,14 +3,8 @@ from django.contrib import admin
 from core.models import AuditEntry
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the audit log is never edited."""
-
-    list_display = ["created_at", "actor", "action", "target_type", "target_id", "summary"]
-    list_filter = ["action", "target_type"]
-    search_fields = ["summary", "target_id", "actor__email"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record the administrator reads but never adds, changes or deletes (the services write it)."""
 
     def has_add_permission(self, request):
         return False
@@ -20,3 +14,26 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Rows shown on their parent's admin page, read-only: its `fields` are all read-only, none added or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: the audit log is never edited."""
+
+    list_display = ["created_at", "actor", "action", "target_type", "target_id", "summary"]
+    list_filter = ["action", "target_type"]
+    search_fields = ["summary", "target_id", "actor__email"]
+    date_hierarchy = "created_at"

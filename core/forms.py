@@ -1,7 +1,11 @@
-"""Form helpers shared by every app: a French money field, a service's errors shown on a form, and the page's
-error summary."""
+"""Form helpers shared by every app: a French money field, a view's one service call (from a bound form, its
+errors shown on the form; from a button, its errors shown at the top of the next page), the page's error summary."""
+
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django import forms
+from django.contrib import messages as notices
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 
@@ -29,6 +33,45 @@ def add_errors(form, errors: dict) -> None:
 def apply_errors(form, error: ValidationError) -> None:
     """A service's ValidationError shown on the form that sent the data."""
     add_errors(form, error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages})
+
+
+class ServiceRun(NamedTuple):
+    done: bool  # the form was valid and the service ran without a ValidationError
+    result: Any = None  # what the service returned
+
+
+def run_service(form, service: Callable[[dict], Any]) -> ServiceRun:
+    """Validate a bound form, then run `service(form.cleaned_data)`: the view's one write.
+
+    A ValidationError the service raises is shown on the form (`apply_errors`), as the form's own errors are;
+    the view then renders the form again, or on `done` says so and redirects.
+    """
+    if not form.is_valid():
+        return ServiceRun(done=False)
+    try:
+        return ServiceRun(done=True, result=service(form.cleaned_data))
+    except ValidationError as error:
+        apply_errors(form, error)
+        return ServiceRun(done=False)
+
+
+def run_action(request, service: Callable[[], Any], *, success: str = "") -> ServiceRun:
+    """A button's one write (no form to show errors on): run `service()`; on a ValidationError its messages are
+    shown at the top of the next page, otherwise `success` (if any)."""
+    try:
+        result = service()
+    except ValidationError as error:
+        flash_errors(request, error)
+        return ServiceRun(done=False)
+    if success:
+        notices.success(request, success)
+    return ServiceRun(done=True, result=result)
+
+
+def flash_errors(request, error: ValidationError) -> None:
+    """A service's refusal on a page without a form (a button): each message shown at the top."""
+    for message in error_messages(error):
+        notices.error(request, message)
 
 
 def error_messages(error: ValidationError) -> list[str]:

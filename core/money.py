@@ -3,10 +3,21 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import DecimalField, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The type of a sum of amounts computed by the database.
+MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
+
+
+def sum_subquery(queryset, field: str, group_by: str) -> Coalesce:
+    """The sum of `field` over `queryset` (filtered on an `OuterRef`, grouped by `group_by`), as an annotation of
+    the outer rows: one subquery, 0 where there is none."""
+    total = queryset.order_by().values(group_by).annotate(total=Sum(field)).values("total")[:1]
+    return Coalesce(Subquery(total, output_field=MONEY_OUTPUT), Value(ZERO), output_field=MONEY_OUTPUT)
 
 
 def cents(value) -> Decimal:

@@ -9,9 +9,9 @@ dates as dates.
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -23,6 +23,15 @@ CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A cell starting with one of these is run as a formula by spreadsheets (CSV/formula injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Column(NamedTuple):
+    """One column of an export: its stable header (documented in docs/exports.md), what it holds, how it is read
+    from a row (a typed value: text, number, decimal, date, date-time or None)."""
+
+    header: str
+    description: str
+    value: Callable[[Any], Any]
 
 
 def neutralise_formula(text: str) -> str:

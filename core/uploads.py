@@ -4,9 +4,13 @@ A refused file raises a ValidationError on "file" with a French message saying h
 never stored. The size limit is `settings.MAX_UPLOAD_SIZE`.
 """
 
+import os
+from collections.abc import Callable
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 # Content types accepted for a document, with the extension its stored name gets.
@@ -55,3 +59,28 @@ def check_uploaded_file(*, uploaded_file) -> str:
             code="bad_type",
         )
     return content_type
+
+
+def original_name(uploaded_file) -> str:
+    """The name the person gave the file, without folders, for display ("document" when it has none)."""
+    return os.path.basename(uploaded_file.name or "")[:255] or _("document")
+
+
+def save_row_with_file(row, *, name: str, content, then: Callable[[], object]) -> None:
+    """Store `content` as the row's `file` under `name`, then save the row (after `full_clean`) and run `then()`
+    (its audit entry). The file is written before the row: if the row cannot be saved, it is removed again."""
+    row.file.save(name, content, save=False)
+    storage, stored_path = row.file.storage, row.file.name
+    try:
+        row.full_clean()
+        row.save()
+        then()
+    except Exception:
+        storage.delete(stored_path)
+        raise
+
+
+def delete_file_on_commit(field_file) -> None:
+    """Remove a deleted row's file once the transaction commits (never while it could still roll back)."""
+    storage, path = field_file.storage, field_file.name
+    transaction.on_commit(lambda: storage.delete(path))

@@ -20,6 +20,14 @@ def luhn_sum(digits: str) -> int:
     return total
 
 
+def make_siret(number: int) -> str:
+    """A SIRET whose SIREN and SIRET both pass the Luhn rule, built from a number (demo, load and test data)."""
+    body = f"{number:08d}"[-8:]
+    siren = next(body + str(d) for d in range(10) if luhn_sum(body + str(d)) % 10 == 0)
+    nic = "0001"
+    return next(siren + nic + str(d) for d in range(10) if luhn_sum(siren + nic + str(d)) % 10 == 0)
+
+
 def is_valid_siren(value: str) -> bool:
     return bool(re.fullmatch(r"\d{9}", value)) and luhn_sum(value) % 10 == 0
 

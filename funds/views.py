@@ -1,8 +1,8 @@
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 
+from core.access import get_or_404_for
 from core.public_cache import public_page
 from funds import selectors
 from funds.models import Fund
@@ -11,10 +11,7 @@ from funds.permissions import can_view_fund
 
 def get_fund_for_back_office(request, slug: str) -> Fund:
     """The one access helper for a fund in the back office: 404 for whoever may not read it."""
-    fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug)
-    if not can_view_fund(request.user, fund):
-        raise Http404
-    return fund
+    return get_or_404_for(request.user, Fund.objects.select_related("association"), may=can_view_fund, slug=slug)
 
 
 @public_page

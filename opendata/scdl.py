@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.db.models import Count, DecimalField, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from applications.models import Application, Holder
 from committees.models import Amendment, Decision, Payment
-from core.money import ZERO
+from core.money import sum_subquery
 from core.tabular import neutralise_formula
 from funds.models import Fund
 from opendata.validation import FieldError, field_names, load_schema, validate_rows
@@ -44,8 +44,6 @@ STAGGERED = "échelonné"
 NOT_NOTIFIED = "non"
 SOLE_BENEFICIARY = "1.00"
 GROUP_LABEL = "Groupe d'habitants"
-
-_MONEY = DecimalField(max_digits=12, decimal_places=2)
 
 
 def schema() -> dict:
@@ -66,13 +64,6 @@ def _payments_of_request():
 
 def granted_decisions(*, fund: Fund, year: int) -> QuerySet[Decision]:
     """The fund's grants decided in sessions of `year`, with their amendments and payments summed: one query."""
-    amendments = (
-        Amendment.objects.filter(decision=OuterRef("pk"))
-        .order_by()
-        .values("decision")
-        .annotate(total=Sum("amount_delta"))
-        .values("total")
-    )
     payments = _payments_of_request()
     return (
         Decision.objects.filter(
@@ -80,14 +71,12 @@ def granted_decisions(*, fund: Fund, year: int) -> QuerySet[Decision]:
         )
         .select_related("item__session", "item__application__holder", "item__application__neighbourhood")
         .annotate(
-            amended=Coalesce(Subquery(amendments, output_field=_MONEY), Value(ZERO), output_field=_MONEY),
+            amended=sum_subquery(Amendment.objects.filter(decision=OuterRef("pk")), "amount_delta", "decision"),
             paid_count=Coalesce(
                 Subquery(payments.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
             ),
-            paid_total=Coalesce(
-                Subquery(payments.annotate(total=Sum("amount")).values("total"), output_field=_MONEY),
-                Value(ZERO),
-                output_field=_MONEY,
+            paid_total=sum_subquery(
+                Payment.objects.filter(application=OuterRef("item__application")), "amount", "application"
             ),
             first_paid=Subquery(payments.annotate(day=Min("paid_on")).values("day")),
             last_paid=Subquery(payments.annotate(day=Max("paid_on")).values("day")),

@@ -8,7 +8,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from accounts.forms import CloseAccountForm
 from applications import permissions as application_permissions
 from applications import selectors as application_selectors
 from committees import selectors as committee_selectors
-from core.forms import apply_errors
+from core.forms import run_service
 from core.pagination import paginate_by_ids
 from core.public_cache import personal_page, public_page
 from funds import selectors as fund_selectors
@@ -206,19 +205,17 @@ def data_export(request):
 def close_account(request):
     """Explains what closing the account does, and closes it once the password is confirmed."""
     form = CloseAccountForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            privacy.close_account(user=request.user, password=form.cleaned_data["password"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            logout(request)
-            messages.success(
-                request,
-                _(
-                    "Votre compte est fermé. Vos informations personnelles ont été effacées ; les demandes déjà "
-                    "déposées restent connues de l'association porteuse et des financeurs, sans votre nom."
-                ),
-            )
-            return redirect("portal:home")
+    if (
+        request.method == "POST"
+        and run_service(form, lambda data: privacy.close_account(user=request.user, password=data["password"])).done
+    ):
+        logout(request)
+        messages.success(
+            request,
+            _(
+                "Votre compte est fermé. Vos informations personnelles ont été effacées ; les demandes déjà "
+                "déposées restent connues de l'association porteuse et des financeurs, sans votre nom."
+            ),
+        )
+        return redirect("portal:home")
     return render(request, "accounts/close_account.html", {"form": form, "is_superuser": request.user.is_superuser})

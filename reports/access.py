@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from applications.access import get_application_for_user
 from applications.models import Application
+from core.access import get_or_404_for
 from funds.models import Fund
 from funds.permissions import is_any_association_staff
 from reports import permissions, selectors, showcase
@@ -53,14 +53,8 @@ def get_bilan_attachment_for_user(
 ) -> BilanAttachment:
     """A receipt or photo of request `pk`'s bilan if `may(user, attachment)` allows it; 404 otherwise (also when it
     belongs to another request)."""
-    attachment = get_object_or_404(
-        BilanAttachment.objects.select_related("bilan__application__fund__association"),
-        pk=attachment_pk,
-        bilan__application_id=pk,
-    )
-    if not may(user, attachment):
-        raise Http404
-    return attachment
+    attachments = BilanAttachment.objects.select_related("bilan__application__fund__association")
+    return get_or_404_for(user, attachments, may=may, pk=attachment_pk, bilan__application_id=pk)
 
 
 def get_staff_bilan_funds(user, slug: str = "") -> tuple[list[Fund], Fund | None]:
@@ -81,10 +75,7 @@ def get_staff_bilan_funds(user, slug: str = "") -> tuple[list[Fund], Fund | None
 
 def get_report_fund_for_user(user, slug: str, year: int) -> Fund:
     """The fund of an annual report if the user may read it; 404 otherwise, and for any year but the fund's."""
-    fund = permissions.readable_funds(user).select_related("association").filter(slug=slug, year=year).first()
-    if fund is None:
-        raise Http404
-    return fund
+    return get_or_404_for(user, permissions.readable_funds(user).select_related("association"), slug=slug, year=year)
 
 
 def get_dashboard_funds_for_user(user) -> QuerySet[Fund]:

@@ -3,6 +3,7 @@ e-mails); the administrator uses the portal's pages, as a member of every associ
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
 from reports.models import (
     Bilan,
     BilanAttachment,
@@ -14,28 +15,6 @@ from reports.models import (
     CvsPartner,
     EffectObservation,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class BilanExpenseInline(ReadOnlyInline):

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from applications.emails import association_recipients
+from applications.emails import base_context as request_context
 from applications.models import Application
 from core.emails import absolute_url, send_templated
 
@@ -12,12 +13,8 @@ def bilan_url(application: Application) -> str:
 
 
 def base_context(application: Application) -> dict:
-    return {
-        "application": application,
-        "fund": application.fund,
-        "association": application.fund.association,
-        "url": bilan_url(application),
-    }
+    """The request's e-mail context (`applications.emails.base_context`), its link leading to the bilan."""
+    return {**request_context(application), "url": bilan_url(application)}
 
 
 def to_holder(*, application: Application, name: str, **extra) -> int:

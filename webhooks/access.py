@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from core.access import get_or_404_for
 from webhooks.models import WebhookDelivery, WebhookEndpoint
 from webhooks.permissions import manageable_endpoints, may_use_webhooks
 
@@ -13,19 +14,10 @@ def require_webhook_user(user) -> None:
 
 def get_endpoint_for_user(user, pk: int) -> WebhookEndpoint:
     require_webhook_user(user)
-    endpoint = manageable_endpoints(user).select_related("association", "created_by").filter(pk=pk).first()
-    if endpoint is None:
-        raise Http404
-    return endpoint
+    return get_or_404_for(user, manageable_endpoints(user).select_related("association", "created_by"), pk=pk)
 
 
 def get_delivery_for_user(user, pk) -> WebhookDelivery:
     require_webhook_user(user)
-    delivery = (
-        WebhookDelivery.objects.select_related("endpoint__association")
-        .filter(pk=pk, endpoint__in=manageable_endpoints(user))
-        .first()
-    )
-    if delivery is None:
-        raise Http404
-    return delivery
+    deliveries = WebhookDelivery.objects.select_related("endpoint__association")
+    return get_or_404_for(user, deliveries, pk=pk, endpoint__in=manageable_endpoints(user))

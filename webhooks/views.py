@@ -8,13 +8,12 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, error_messages
+from core.forms import run_action, run_service
 from webhooks import access, forms, services
 from webhooks.permissions import manageable_endpoints
 
@@ -32,12 +31,9 @@ def endpoint_list(request):
 def endpoint_create(request):
     access.require_webhook_user(request.user)
     form = forms.NewEndpointForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            endpoint = services.create_endpoint(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+    if request.method == "POST":
+        done, endpoint = run_service(form, lambda data: services.create_endpoint(user=request.user, **data))
+        if done:
             messages.success(request, _("Point de réception enregistré. Notez son secret de signature."))
             return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
     status = 400 if form.is_bound else 200
@@ -62,27 +58,17 @@ def endpoint_edit(request, pk: int):
     endpoint = access.get_endpoint_for_user(request.user, pk)
     initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
     form = forms.EndpointForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_endpoint(user=request.user, endpoint=endpoint, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Point de réception modifié."))
-            return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
+    save = lambda data: services.update_endpoint(user=request.user, endpoint=endpoint, **data)  # noqa: E731
+    if request.method == "POST" and run_service(form, save).done:
+        messages.success(request, _("Point de réception modifié."))
+        return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
     status = 400 if form.is_bound else 200
     return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": endpoint}, status=status)
 
 
 def _post_action(request, pk: int, service, success: str):
     endpoint = access.get_endpoint_for_user(request.user, pk)
-    try:
-        service(user=request.user, endpoint=endpoint)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    run_action(request, lambda: service(user=request.user, endpoint=endpoint), success=success)
     return redirect("webhooks:endpoint_detail", pk=endpoint.pk)
 
 
@@ -114,11 +100,9 @@ def delivery_detail(request, pk):
 @require_POST
 def delivery_replay(request, pk):
     delivery = access.get_delivery_for_user(request.user, pk)
-    try:
-        services.replay_delivery(user=request.user, delivery=delivery)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Livraison relancée : elle est envoyée à nouveau."))
+    run_action(
+        request,
+        lambda: services.replay_delivery(user=request.user, delivery=delivery),
+        success=_("Livraison relancée : elle est envoyée à nouveau."),
+    )
     return redirect("webhooks:delivery_detail", pk=delivery.pk)

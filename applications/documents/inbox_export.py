@@ -8,19 +8,14 @@ Accessors return typed values (text, integers, decimals, dates, date-times in Pa
 
 import datetime
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from core import tabular
-
-
-class Column(NamedTuple):
-    header: str
-    description: str
-    value: Callable[[Application], Any]
+from core.tabular import Column
 
 
 def _local_datetime(value: datetime.datetime | None) -> datetime.datetime | None:

@@ -1,6 +1,5 @@
 """The request's documents: stored under a private path with a random name, checked from their content."""
 
-import os
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -12,7 +11,13 @@ from applications.locks import lock_application, lock_attachment
 from applications.models import Application, Attachment
 from applications.services.guards import check_editable
 from core.services import record_audit
-from core.uploads import ALLOWED_CONTENT_TYPES, check_uploaded_file
+from core.uploads import (
+    ALLOWED_CONTENT_TYPES,
+    check_uploaded_file,
+    delete_file_on_commit,
+    original_name,
+    save_row_with_file,
+)
 
 MAX_ATTACHMENTS = 20
 
@@ -23,7 +28,7 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
     if kind not in Attachment.Kind.values:
         raise ValidationError({"kind": [_("Choisissez le type de document dans la liste.")]})
     content_type = check_uploaded_file(uploaded_file=uploaded_file)
-    original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
+    name = original_name(uploaded_file)
     uploaded_file = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
     with transaction.atomic():
         locked = lock_application(application)
@@ -40,30 +45,25 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
         attachment = Attachment(
             application=locked,
             kind=kind,
-            original_name=original_name,
+            original_name=name,
             content_type=content_type,
             size=uploaded_file.size,
             uploaded_by=user,
         )
         stored_name = f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}"
         uploaded_file.seek(0)
-        attachment.file.save(stored_name, uploaded_file, save=False)
-        stored_path = attachment.file.name
-        storage = attachment.file.storage
-        # The file is written before the row: remove it again if the row cannot be saved.
-        try:
-            attachment.full_clean()
-            attachment.save()
-            record_audit(
+        save_row_with_file(
+            attachment,
+            name=stored_name,
+            content=uploaded_file,
+            then=lambda: record_audit(
                 actor=user,
                 action="application.add_attachment",
                 target=locked,
-                summary=original_name,
+                summary=name,
                 data={"attachment": attachment.pk, "kind": kind, "size": attachment.size},
-            )
-        except Exception:
-            storage.delete(stored_path)
-            raise
+            ),
+        )
     return attachment
 
 
@@ -74,7 +74,6 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
         locked = lock_application(application)
         check_editable(user=user, application=locked)
         attachment = lock_attachment(attachment, application=locked)
-        storage, path = attachment.file.storage, attachment.file.name
         record_audit(
             actor=user,
             action="application.delete_attachment",
@@ -83,4 +82,4 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
             data={"attachment": attachment.pk, "kind": attachment.kind},
         )
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(path))
+        delete_file_on_commit(attachment.file)

@@ -14,7 +14,7 @@ from applications.access import get_application_for_user
 from applications.models import Application
 from applications.views.common import Step, detail_context, detail_url, step_url
 from applications.workflow import Status
-from core.forms import apply_errors
+from core.forms import run_service
 from funds.models import Fund
 
 
@@ -74,14 +74,11 @@ def post_message(request, pk: int):
     if not permissions.can_post_message(request.user, application):
         raise Http404
     form = forms.MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.post_message(user=request.user, application=application, body=form.cleaned_data["body"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Votre message est envoyé."))
-            return redirect(detail_url(application) + "#messages")
+    if run_service(
+        form, lambda data: services.post_message(user=request.user, application=application, body=data["body"])
+    ).done:
+        messages.success(request, _("Votre message est envoyé."))
+        return redirect(detail_url(application) + "#messages")
     return _render_detail(request, application, message_form=form)
 
 
@@ -97,14 +94,15 @@ def withdraw_application(request, pk: int):
         )
         return redirect(detail_url(application))
     form = forms.WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_application(
-                user=request.user, application=application, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Votre demande est retirée."))
-            return redirect(detail_url(application))
+    if (
+        request.method == "POST"
+        and run_service(
+            form,
+            lambda data: services.withdraw_application(
+                user=request.user, application=application, comment=data["comment"]
+            ),
+        ).done
+    ):
+        messages.success(request, _("Votre demande est retirée."))
+        return redirect(detail_url(application))
     return render(request, "applications/withdraw.html", {"application": application, "form": form})

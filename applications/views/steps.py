@@ -17,7 +17,7 @@ from applications.views.common import STEPS, Step, detail_context, detail_url, s
 from applications.views.holder_step import holder_step
 from applications.views.step_base import after_save, render_step, seen_version
 from applications.workflow import Status
-from core.forms import apply_errors, error_summary
+from core.forms import error_summary, run_service
 
 
 @login_required
@@ -39,19 +39,20 @@ def _model_form_step(form_class, template: str, *, with_fund: bool = False):
         kwargs = {"fund": application.fund} if with_fund else {}
         # The form works on a copy: an invalid post never shows up elsewhere on the page.
         form = form_class(data, instance=copy.copy(application), **kwargs)
-        if data is not None and form.is_valid():
-            try:
-                services.save_step(
+        if (
+            data is not None
+            and run_service(
+                form,
+                lambda cleaned: services.save_step(
                     user=request.user,
                     application=application,
                     step=step,
-                    data=form.cleaned_data,
+                    data=cleaned,
                     expected_version=seen_version(request, application),
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return after_save(request, application, step)
+                ),
+            ).done
+        ):
+            return after_save(request, application, step)
         return render_step(request, application, step, template, {"form": form}, form)
 
     return view
@@ -102,21 +103,17 @@ def _attachments_step(request, application: Application, step: str):
         wants_upload = action == "upload" or form.has_file()
         if not wants_upload:
             return after_save(request, application, step)
-        if form.is_valid():
-            try:
-                attachment = services.add_attachment(
-                    user=request.user,
-                    application=application,
-                    kind=form.cleaned_data["kind"],
-                    uploaded_file=form.cleaned_data["file"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("Document « %(name)s » ajouté.") % {"name": attachment.original_name})
-                if action == "upload":
-                    return redirect(step_url(application, step))
-                return after_save(request, application, step)
+        done, attachment = run_service(
+            form,
+            lambda data: services.add_attachment(
+                user=request.user, application=application, kind=data["kind"], uploaded_file=data["file"]
+            ),
+        )
+        if done:
+            messages.success(request, _("Document « %(name)s » ajouté.") % {"name": attachment.original_name})
+            if action == "upload":
+                return redirect(step_url(application, step))
+            return after_save(request, application, step)
     attachments = list(application.attachments.all())
     required = rules.check_required_attachments(application=application)
     return render_step(

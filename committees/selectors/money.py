@@ -4,7 +4,7 @@ amendments (a decision is never edited; a correction after the session is an `Am
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import DecimalField, Sum
+from django.db.models import Sum
 
 from applications.models import Application
 from committees.models import (
@@ -12,10 +12,8 @@ from committees.models import (
     Decision,
     Payment,
 )
-from core.money import CENT, ZERO, cents
+from core.money import CENT, MONEY_OUTPUT, ZERO, cents  # noqa: F401  (MONEY_OUTPUT: re-exported)
 from funds.models import Fund, Funder
-
-MONEY_OUTPUT = DecimalField(max_digits=14, decimal_places=2)
 
 
 def granted_total(*, fund: Fund) -> Decimal:

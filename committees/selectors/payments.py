@@ -3,8 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Q, Sum
 
 from applications.models import Application
 from committees.models import (
@@ -12,8 +11,8 @@ from committees.models import (
     Decision,
     Payment,
 )
-from committees.selectors.money import MONEY_OUTPUT, granted_total
-from core.money import ZERO, cents
+from committees.selectors.money import granted_total
+from core.money import cents, sum_subquery
 from funds.models import Fund
 
 
@@ -29,14 +28,6 @@ class PaymentsStatement:
     total_to_pay: Decimal
 
 
-def _sum_subquery(queryset, field_name: str, group_by: str):
-    return Coalesce(
-        Subquery(queryset.values(group_by).annotate(total=Sum(field_name)).values("total")[:1]),
-        Value(ZERO),
-        output_field=MONEY_OUTPUT,
-    )
-
-
 def payments_statement(*, fund: Fund) -> PaymentsStatement:
     """The statement of payments of a fund: per granted request (one annotated query) and every payment."""
     decisions = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
@@ -46,10 +37,10 @@ def payments_statement(*, fund: Fund) -> PaymentsStatement:
         Application.objects.filter(fund=fund, agenda_items__decision__outcome=Decision.Outcome.GRANTED)
         .select_related("holder")
         .annotate(
-            decided=_sum_subquery(decisions, "amount_granted", "item__application"),
-            amended=_sum_subquery(amendments, "amount_delta", "decision__item__application"),
-            paid_advance=_sum_subquery(payments.filter(kind=Payment.Kind.ADVANCE), "amount", "application"),
-            paid_balance=_sum_subquery(payments.filter(kind=Payment.Kind.BALANCE), "amount", "application"),
+            decided=sum_subquery(decisions, "amount_granted", "item__application"),
+            amended=sum_subquery(amendments, "amount_delta", "decision__item__application"),
+            paid_advance=sum_subquery(payments.filter(kind=Payment.Kind.ADVANCE), "amount", "application"),
+            paid_balance=sum_subquery(payments.filter(kind=Payment.Kind.BALANCE), "amount", "application"),
         )
         .order_by("number", "pk")
     )

@@ -1,6 +1,7 @@
 """The members of a committee: seat one, correct their record or end their mandate, declare their links."""
 
 import datetime
+from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -40,7 +41,20 @@ def find_account(account_email: str, committee: Committee, *, member: CommitteeM
     return account
 
 
-def set_member_fields(member: CommitteeMember, *, full_name, college, mandate_start, mandate_end, email, organisation):
+class MemberRecord(TypedDict, total=False):
+    """A member's record as the member form sends it (`add_member` and `update_member` take it as keywords)."""
+
+    full_name: Required[str]
+    college: Required[str]
+    mandate_start: Required[datetime.date]
+    mandate_end: datetime.date | None
+    email: str
+    organisation: str
+
+
+def set_member_fields(
+    member: CommitteeMember, *, full_name, college, mandate_start, mandate_end=None, email="", organisation=""
+):
     member.full_name = (full_name or "").strip()
     member.college = college
     member.mandate_start = mandate_start
@@ -53,26 +67,13 @@ def add_member(
     *,
     user,
     committee: Committee,
-    full_name: str,
-    college: str,
-    mandate_start: datetime.date,
-    mandate_end: datetime.date | None = None,
-    email: str = "",
-    organisation: str = "",
     account_email: str = "",
+    **record: Unpack[MemberRecord],
 ) -> CommitteeMember:
     """Seat a person on a committee, with a college and a mandate; optionally linked to their portal account."""
     check_runs(user, committee)
     member = CommitteeMember(committee=committee)
-    set_member_fields(
-        member,
-        full_name=full_name,
-        college=college,
-        mandate_start=mandate_start,
-        mandate_end=mandate_end,
-        email=email,
-        organisation=organisation,
-    )
+    set_member_fields(member, **record)
     with transaction.atomic():
         member.user = find_account(account_email, committee)
         full_save(member)
@@ -90,13 +91,8 @@ def update_member(
     *,
     user,
     member: CommitteeMember,
-    full_name: str,
-    college: str,
-    mandate_start: datetime.date,
-    mandate_end: datetime.date | None = None,
-    email: str = "",
-    organisation: str = "",
     account_email: str | None = None,
+    **record: Unpack[MemberRecord],
 ) -> CommitteeMember:
     """Correct a member's record or end their mandate. Past votes and attendance stay as recorded.
 
@@ -108,16 +104,8 @@ def update_member(
         before = {
             name: str(getattr(member, name) or "") for name in ("full_name", "college", "mandate_start", "mandate_end")
         }
-        set_member_fields(
-            member,
-            full_name=full_name,
-            college=college,
-            mandate_start=mandate_start,
-            mandate_end=mandate_end,
-            email=email,
-            organisation=organisation,
-        )
-        if college == CommitteeMember.College.EX_OFFICIO and member.votes.exists():
+        set_member_fields(member, **record)
+        if member.college == CommitteeMember.College.EX_OFFICIO and member.votes.exists():
             raise invalid(
                 _(
                     "%(member)s a déjà voté : il ou elle ne peut pas devenir membre de droit. "

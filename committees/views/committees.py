@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from committees.access import (
     get_member_for_user,
 )
 from committees.views.common import form_errors
-from core.forms import apply_errors
+from core.forms import run_service
 
 
 @login_required
@@ -37,26 +36,34 @@ def committee_detail(request, pk: int):
     return render(request, "committees/committee_detail.html", context)
 
 
+def _member_form(request, *, committee, member, initial: dict, save, success: str):
+    """Seat a member (`member` None) or correct one: the same form, page and redirect."""
+    form = forms.MemberForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done, saved = run_service(form, save)
+        if done:
+            messages.success(request, success % {"member": saved.full_name})
+            return redirect("committees:committee_detail", pk=committee.pk)
+    context = {"committee": committee, "form": form, "member": member, "errors": form_errors(form)}
+    return render(request, "committees/member_form.html", context, status=400 if form.errors else 200)
+
+
 @login_required
 def member_add(request, pk: int):
     committee = get_committee_for_user(request.user, pk, to_run=True).committee
-    form = forms.MemberForm(request.POST or None, initial={"mandate_start": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.add_member(user=request.user, committee=committee, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("%(member)s siège désormais au comité.") % {"member": member.full_name})
-            return redirect("committees:committee_detail", pk=committee.pk)
-    context = {"committee": committee, "form": form, "member": None, "errors": form_errors(form)}
-    return render(request, "committees/member_form.html", context, status=400 if form.errors else 200)
+    return _member_form(
+        request,
+        committee=committee,
+        member=None,
+        initial={"mandate_start": timezone.localdate()},
+        save=lambda data: services.add_member(user=request.user, committee=committee, **data),
+        success=_("%(member)s siège désormais au comité."),
+    )
 
 
 @login_required
 def member_edit(request, pk: int):
     member = get_member_for_user(request.user, pk, to_run=True).member
-    committee = member.committee
     initial = {
         "full_name": member.full_name,
         "college": member.college,
@@ -66,17 +73,14 @@ def member_edit(request, pk: int):
         "email": member.email,
         "account_email": member.user.email if member.user_id else "",
     }
-    form = forms.MemberForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = services.update_member(user=request.user, member=member, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("La fiche de %(member)s est enregistrée.") % {"member": member.full_name})
-            return redirect("committees:committee_detail", pk=committee.pk)
-    context = {"committee": committee, "form": form, "member": member, "errors": form_errors(form)}
-    return render(request, "committees/member_form.html", context, status=400 if form.errors else 200)
+    return _member_form(
+        request,
+        committee=member.committee,
+        member=member,
+        initial=initial,
+        save=lambda data: services.update_member(user=request.user, member=member, **data),
+        success=_("La fiche de %(member)s est enregistrée."),
+    )
 
 
 @login_required
@@ -85,23 +89,22 @@ def member_link_add(request, pk: int):
     committee = member.committee
     holders = list(selectors.link_holder_choices(committee=committee))
     form = forms.MemberLinkForm(request.POST or None, holders=holders)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.add_member_link(
-                user=request.user,
-                member=member,
-                holder=form.chosen_holder(),
-                holder_name=form.cleaned_data["holder_name"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("Le lien est enregistré : %(member)s se déportera des votes sur les demandes de ce porteur.")
-                % {"member": member.full_name},
-            )
-            return redirect("committees:committee_detail", pk=committee.pk)
+
+    def save(data):
+        return services.add_member_link(
+            user=request.user,
+            member=member,
+            holder=form.chosen_holder(),
+            holder_name=data["holder_name"],
+            reason=data["reason"],
+        )
+
+    if request.method == "POST" and run_service(form, save).done:
+        messages.success(
+            request,
+            _("Le lien est enregistré : %(member)s se déportera des votes sur les demandes de ce porteur.")
+            % {"member": member.full_name},
+        )
+        return redirect("committees:committee_detail", pk=committee.pk)
     context = {"committee": committee, "member": member, "form": form, "errors": form_errors(form)}
     return render(request, "committees/member_link_form.html", context, status=400 if form.errors else 200)

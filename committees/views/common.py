@@ -1,18 +1,10 @@
 """What the committee views share: error messages and summaries, links into the session page, PDF responses."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.urls import reverse
 
 from committees.models import AgendaItem, CommitteeSession
-from core.forms import error_messages, error_summary
-
-
-def flash_errors(request, error: ValidationError) -> None:
-    """A service's refusal on a page without a form (a button): each message shown at the top."""
-    for message in error_messages(error):
-        messages.error(request, message)
+from core.forms import error_summary, flash_errors  # noqa: F401  (flash_errors: the committee views import it from here)
 
 
 def form_errors(form) -> list[dict]:

@@ -15,9 +15,9 @@ from committees.access import (
     get_item_for_user,
 )
 from committees.models import Decision
-from committees.views.common import flash_errors, item_anchor, pdf_response, session_url
+from committees.views.common import item_anchor, pdf_response, session_url
 from committees.views.session_page import render_session_page
-from core.forms import apply_errors
+from core.forms import apply_errors, run_action, run_service
 from core.templatetags.portal_format import format_money
 
 
@@ -26,11 +26,8 @@ from core.templatetags.portal_format import format_money
 def start_vote(request, pk: int, item_pk: int):
     item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
     session = item.session
-    try:
-        recusals = services.start_vote(user=request.user, item=item)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
+    done, recusals = run_action(request, lambda: services.start_vote(user=request.user, item=item))
+    if done:
         if recusals:
             messages.info(
                 request,
@@ -49,20 +46,19 @@ def declare_recusal(request, pk: int, item_pk: int):
     session = item.session
     members = list(selectors.committee_members_on(session=session))
     form = forms.RecusalForm(request.POST, item=item, members=members)
-    if form.is_valid():
-        try:
-            recusal = services.declare_recusal(
-                user=request.user, item=item, member=form.chosen_member(), reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(member)s se déporte : il ou elle ne vote pas sur la demande %(ref)s.")
-                % {"member": recusal.member.full_name, "ref": item.application.display_reference},
-            )
-            return redirect(session_url(session, item_anchor(item)))
+    done, recusal = run_service(
+        form,
+        lambda data: services.declare_recusal(
+            user=request.user, item=item, member=form.chosen_member(), reason=data["reason"]
+        ),
+    )
+    if done:
+        messages.success(
+            request,
+            _("%(member)s se déporte : il ou elle ne vote pas sur la demande %(ref)s.")
+            % {"member": recusal.member.full_name, "ref": item.application.display_reference},
+        )
+        return redirect(session_url(session, item_anchor(item)))
     return render_session_page(request, session, {form.prefix: form})
 
 
@@ -80,13 +76,11 @@ def record_votes(request, pk: int, item_pk: int):
     form = forms.VoteForm(request.POST, item=item, voters=voters, votes_by_member=votes_by_member)
     if not voters:
         form.add_error(None, _("Aucun membre votant présent et non déporté ne peut voter sur cette demande."))
-    elif form.is_valid():
+    else:
         already = set(votes_by_member)
-        try:
-            services.record_votes(user=request.user, item=item, choices=form.choices())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+        if run_service(
+            form, lambda data: services.record_votes(user=request.user, item=item, choices=form.choices())
+        ).done:
             added = sum(1 for member, _choice in form.choices() if member.pk not in already)
             if added:
                 messages.success(
@@ -140,20 +134,18 @@ def decide(request, pk: int, item_pk: int):
     item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
     session = item.session
     form = forms.DecisionForm(request.POST, item=item, amount_requested=item.application.amount_requested)
-    if form.is_valid():
-        try:
-            decision = services.decide(user=request.user, item=item, **form.service_kwargs())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            text = _("Décision enregistrée pour la demande %(ref)s : %(outcome)s.") % {
-                "ref": item.application.display_reference,
-                "outcome": decision.get_outcome_display(),
-            }
-            if decision.outcome == Decision.Outcome.GRANTED:
-                text += " " + _("Montant accordé : %(amount)s.") % {"amount": format_money(decision.amount_granted)}
-            messages.success(request, text)
-            return redirect(session_url(session, item_anchor(item)))
+    done, decision = run_service(
+        form, lambda data: services.decide(user=request.user, item=item, **form.service_kwargs())
+    )
+    if done:
+        text = _("Décision enregistrée pour la demande %(ref)s : %(outcome)s.") % {
+            "ref": item.application.display_reference,
+            "outcome": decision.get_outcome_display(),
+        }
+        if decision.outcome == Decision.Outcome.GRANTED:
+            text += " " + _("Montant accordé : %(amount)s.") % {"amount": format_money(decision.amount_granted)}
+        messages.success(request, text)
+        return redirect(session_url(session, item_anchor(item)))
     return render_session_page(request, session, {form.prefix: form})
 
 
@@ -164,18 +156,15 @@ def amend_decision(request, pk: int, item_pk: int):
     session, item, decision = access.session, access.item, access.decision
     effective = selectors.effective_decision(decision=decision)
     form = forms.AmendmentForm(request.POST, decision=effective)
-    if form.is_valid():
-        try:
-            services.amend_decision(user=request.user, decision=decision, **form.service_kwargs())
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("La décision sur la demande %(ref)s est rectifiée ; la rectification figure sous la décision.")
-                % {"ref": item.application.display_reference},
-            )
-            return redirect(session_url(session, item_anchor(item)))
+    if run_service(
+        form, lambda data: services.amend_decision(user=request.user, decision=decision, **form.service_kwargs())
+    ).done:
+        messages.success(
+            request,
+            _("La décision sur la demande %(ref)s est rectifiée ; la rectification figure sous la décision.")
+            % {"ref": item.application.display_reference},
+        )
+        return redirect(session_url(session, item_anchor(item)))
     return render_session_page(request, session, {form.prefix: form})
 
 

@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,7 @@ from committees.access import (
 )
 from committees.models import Payment
 from committees.views.common import form_errors
-from core.forms import apply_errors
+from core.forms import run_service
 from core.tabular import CSV_CONTENT_TYPE, write_csv
 from core.templatetags.portal_format import format_money
 from funds.models import Fund
@@ -54,6 +53,20 @@ def payment_initial(request, fund: Fund, statement) -> dict:
     return initial
 
 
+def _record_payment(request, fund, form, data: dict):
+    application = form.chosen_application()
+    application.fund = fund
+    return services.record_payment(
+        user=request.user,
+        application=application,
+        kind=data["kind"],
+        paid_on=data["paid_on"],
+        method=data["method"],
+        reference=data["reference"],
+        amount=data["amount"],
+    )
+
+
 @login_required
 def payments(request, slug: str):
     """The statement of payments of a fund. Co-funders' staff read it; only the association's staff record."""
@@ -63,33 +76,18 @@ def payments(request, slug: str):
     form = None
     if request.method == "POST":
         form = forms.PaymentForm(request.POST, lines=statement.lines)
-        if form.is_valid():
-            application = form.chosen_application()
-            application.fund = fund
-            data = form.cleaned_data
-            try:
-                payment = services.record_payment(
-                    user=request.user,
-                    application=application,
-                    kind=data["kind"],
-                    paid_on=data["paid_on"],
-                    method=data["method"],
-                    reference=data["reference"],
-                    amount=data["amount"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Versement enregistré : %(kind)s de %(amount)s pour la demande %(ref)s.")
-                    % {
-                        "kind": payment.get_kind_display().lower(),
-                        "amount": format_money(payment.amount),
-                        "ref": application.display_reference,
-                    },
-                )
-                return redirect("committees:payments", slug=fund.slug)
+        done, payment = run_service(form, lambda data: _record_payment(request, fund, form, data))
+        if done:
+            messages.success(
+                request,
+                _("Versement enregistré : %(kind)s de %(amount)s pour la demande %(ref)s.")
+                % {
+                    "kind": payment.get_kind_display().lower(),
+                    "amount": format_money(payment.amount),
+                    "ref": form.chosen_application().display_reference,
+                },
+            )
+            return redirect("committees:payments", slug=fund.slug)
     elif can_record:
         form = forms.PaymentForm(lines=statement.lines, initial=payment_initial(request, fund, statement))
     context = {

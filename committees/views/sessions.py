@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,21 +17,20 @@ from committees.access import (
     get_session_for_user,
 )
 from committees.models import CommitteeSession
-from committees.views.common import flash_errors, form_errors, pdf_response, session_url
+from committees.views.common import form_errors, pdf_response, session_url
 from committees.views.session_page import render_session_page
-from core.forms import apply_errors
+from core.forms import run_action, run_service
 
 
 @login_required
 def session_create(request, pk: int):
     committee = get_committee_for_user(request.user, pk, to_run=True).committee
     form = forms.SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.create_session(user=request.user, committee=committee, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
+    if request.method == "POST":
+        done, session = run_service(
+            form, lambda data: services.create_session(user=request.user, committee=committee, **data)
+        )
+        if done:
             messages.success(
                 request, _("La séance est créée. Préparez maintenant son ordre du jour, puis envoyez les convocations.")
             )
@@ -51,11 +49,8 @@ def session_detail(request, pk: int):
 @require_POST
 def build_agenda(request, pk: int):
     session = get_session_for_user(request.user, pk, to_run=True).session
-    try:
-        items = services.build_agenda(user=request.user, session=session)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
+    done, items = run_action(request, lambda: services.build_agenda(user=request.user, session=session))
+    if done:
         if items:
             messages.success(
                 request,
@@ -77,22 +72,21 @@ def add_item(request, pk: int):
     session = get_session_for_user(request.user, pk, to_run=True).session
     candidates = list(selectors.agenda_candidates(session=session))
     form = forms.AddItemForm(request.POST, candidates=candidates)
-    if form.is_valid():
-        try:
-            item = services.add_agenda_item(
-                user=request.user,
-                session=session,
-                application=form.chosen_application(),
-                invited_to_present=form.cleaned_data["invited_to_present"],
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                _("La demande %(ref)s est inscrite à l'ordre du jour.") % {"ref": item.application.display_reference},
-            )
-            return redirect(session_url(session, "ordre-du-jour"))
+    done, item = run_service(
+        form,
+        lambda data: services.add_agenda_item(
+            user=request.user,
+            session=session,
+            application=form.chosen_application(),
+            invited_to_present=data["invited_to_present"],
+        ),
+    )
+    if done:
+        messages.success(
+            request,
+            _("La demande %(ref)s est inscrite à l'ordre du jour.") % {"ref": item.application.display_reference},
+        )
+        return redirect(session_url(session, "ordre-du-jour"))
     return render_session_page(request, session, {form.prefix: form})
 
 
@@ -101,16 +95,12 @@ def add_item(request, pk: int):
 def remove_item(request, pk: int, item_pk: int):
     item = get_item_for_user(request.user, pk, item_pk, to_run=True).item
     session = item.session
-    try:
-        services.remove_agenda_item(user=request.user, item=item)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(
-            request,
-            _("La demande %(ref)s est retirée de l'ordre du jour : elle redevient recevable.")
-            % {"ref": item.application.display_reference},
-        )
+    run_action(
+        request,
+        lambda: services.remove_agenda_item(user=request.user, item=item),
+        success=_("La demande %(ref)s est retirée de l'ordre du jour : elle redevient recevable.")
+        % {"ref": item.application.display_reference},
+    )
     return redirect(session_url(session, "ordre-du-jour"))
 
 
@@ -118,11 +108,8 @@ def remove_item(request, pk: int, item_pk: int):
 @require_POST
 def send_convocations(request, pk: int):
     session = get_session_for_user(request.user, pk, to_run=True).session
-    try:
-        report = services.send_convocations(user=request.user, session=session)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
+    done, report = run_action(request, lambda: services.send_convocations(user=request.user, session=session))
+    if done:
         messages.success(
             request,
             _(
@@ -144,12 +131,11 @@ def send_convocations(request, pk: int):
 @require_POST
 def open_session(request, pk: int):
     session = get_session_for_user(request.user, pk, to_run=True).session
-    try:
-        services.open_session(user=request.user, session=session)
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("La séance est ouverte : notez les présences pour vérifier le quorum."))
+    run_action(
+        request,
+        lambda: services.open_session(user=request.user, session=session),
+        success=_("La séance est ouverte : notez les présences pour vérifier le quorum."),
+    )
     return redirect(session_url(session, "presences"))
 
 
@@ -160,15 +146,15 @@ def record_attendance(request, pk: int):
     members = list(selectors.committee_members_on(session=session))
     attendance = selectors.attendance_by_member(session=session)
     form = forms.AttendanceForm(request.POST, members=members, attendance=attendance)
-    if form.is_valid():
-        now = timezone.localtime().time().replace(second=0, microsecond=0)
-        try:
-            services.record_attendances(user=request.user, session=session, presence=form.presence(), arrived_at=now)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Les présences sont enregistrées."))
-            return redirect(session_url(session, "presences"))
+    now = timezone.localtime().time().replace(second=0, microsecond=0)
+    if run_service(
+        form,
+        lambda data: services.record_attendances(
+            user=request.user, session=session, presence=form.presence(), arrived_at=now
+        ),
+    ).done:
+        messages.success(request, _("Les présences sont enregistrées."))
+        return redirect(session_url(session, "presences"))
     return render_session_page(request, session, {form.prefix: form})
 
 
@@ -177,14 +163,10 @@ def close_session(request, pk: int):
     """GET: what closing means and what is still pending; POST: close the session."""
     session = get_session_for_user(request.user, pk, to_run=True).session
     if request.method == "POST":
-        try:
-            services.close_session(user=request.user, session=session)
-        except ValidationError as error:
-            flash_errors(request, error)
-            return redirect(session_url(session))
-        messages.success(
+        run_action(
             request,
-            _(
+            lambda: services.close_session(user=request.user, session=session),
+            success=_(
                 "La séance est close. Chaque porteur reçoit son courrier de notification par e-mail ; "
                 "le procès-verbal est prêt à télécharger."
             ),

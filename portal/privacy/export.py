@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from applications.models import Application, Holder, Message
+from applications.models import APPLICATION_PROJECT_FIELDS, Application, Holder, Message
+from applications.models import HOLDER_FIELDS as HOLDER_INPUT_FIELDS
 from committees.models import CommitteeMember, Decision, Payment
 from core.services import record_audit
 from funds.models import AssociationStaff, FunderStaff
@@ -27,40 +28,14 @@ ACCOUNT_FIELDS = (
     "email_confirmed_at",
     "is_active",
 )
-HOLDER_FIELDS = (
-    "id",
-    "kind",
-    "name",
-    "referent_name",
-    "referent_phone",
-    "co_holders_count",
-    "co_holders_first_names",
-    "siret",
-    "rna",
-    "address",
-    "postcode",
-    "city",
-    "republican_commitment_accepted_at",
-    "created_at",
-    "updated_at",
-)
+HOLDER_FIELDS = ("id", *HOLDER_INPUT_FIELDS, "republican_commitment_accepted_at", "created_at", "updated_at")
 APPLICATION_FIELDS = (
     "id",
     "reference",
     "status",
     "holder_id",
     "title",
-    "objectives",
-    "description",
-    "starts_at",
-    "ends_at",
-    "place",
-    "expected_public",
-    "expected_women",
-    "expected_men",
-    "residents_mobilised",
-    "amount_requested",
-    "showcase_consent",
+    *APPLICATION_PROJECT_FIELDS,
     "submitted_at",
     "created_at",
     "updated_at",

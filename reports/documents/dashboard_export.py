@@ -7,19 +7,12 @@ neutralised. The columns are documented in docs/exports.md.
 
 import io
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
 from core import tabular
+from core.tabular import Column
 from reports.dashboards import FundRow
-
-
-class Column(NamedTuple):
-    header: str
-    description: str
-    value: Callable[[FundRow], Any]
-
 
 COLUMNS: list[Column] = [
     Column("fund_slug", _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."), lambda r: r.fund.slug),

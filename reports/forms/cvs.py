@@ -4,7 +4,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reports.forms.fields import DateInput, money_field, textareas, yes_no_field, yes_no_initial
-from reports.models import MAX_OBJECTIVES, MIN_OBJECTIVES, CvsBilan
+from reports.models import (
+    CVS_APPRAISAL_FIELDS,
+    CVS_COORDINATION_FIELDS,
+    CVS_IDENTITY_FIELDS,
+    CVS_PROGRESS_FIELDS,
+    MAX_OBJECTIVES,
+    MIN_OBJECTIVES,
+    CvsBilan,
+)
 
 
 class CvsIdentityForm(forms.ModelForm):
@@ -19,25 +27,7 @@ class CvsIdentityForm(forms.ModelForm):
 
     class Meta:
         model = CvsBilan
-        fields = [
-            "period_start",
-            "period_end",
-            "structure",
-            "referent_first_name",
-            "referent_last_name",
-            "referent_function",
-            "referent_email",
-            "referent_phone",
-            "action_created_year",
-            "territory",
-            "target_public",
-            "partnerships",
-            "dedicated_staff",
-            "material_means",
-            "communication_means",
-            "planned_cost",
-            "short_description",
-        ]
+        fields = list(CVS_IDENTITY_FIELDS)
         widgets = {
             "period_start": DateInput(),
             "period_end": DateInput(),
@@ -57,7 +47,7 @@ class CvsIdentityForm(forms.ModelForm):
 class CvsProgressForm(forms.ModelForm):
     class Meta:
         model = CvsBilan
-        fields = ["progress_status", "progress_since"]
+        fields = list(CVS_PROGRESS_FIELDS)
         widgets = {"progress_status": forms.RadioSelect, "progress_since": DateInput()}
         help_texts = {"progress_since": _("Pour un projet en cours ou clôturé : depuis quelle date.")}
 
@@ -103,7 +93,7 @@ def objective_rows(formset) -> list[dict]:
 class CvsCoordinationForm(forms.ModelForm):
     class Meta:
         model = CvsBilan
-        fields = ["coordination"]
+        fields = list(CVS_COORDINATION_FIELDS)
         widgets = textareas("coordination")
 
 
@@ -159,20 +149,7 @@ def partner_initial(partners) -> list[dict]:
 class CvsAppraisalForm(forms.ModelForm):
     class Meta:
         model = CvsBilan
-        fields = [
-            "achievements",
-            "successes",
-            "difficulties",
-            "positive_impacts",
-            "negative_impacts",
-            "perspective",
-            "perspective_comment",
-            "key_figures",
-            "swot_strengths",
-            "swot_weaknesses",
-            "swot_opportunities",
-            "swot_threats",
-        ]
+        fields = list(CVS_APPRAISAL_FIELDS)
         widgets = {
             **textareas(
                 "achievements",

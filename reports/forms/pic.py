@@ -13,7 +13,7 @@ from reports.forms.fields import (
     yes_no_field,
     yes_no_initial,
 )
-from reports.models import Bilan, BilanAttachment
+from reports.models import PIC_ACTION_FIELDS, PIC_APPRAISAL_FIELDS, Bilan, BilanAttachment
 
 
 class PicActionForm(forms.ModelForm):
@@ -43,16 +43,7 @@ class PicActionForm(forms.ModelForm):
 
     class Meta:
         model = Bilan
-        fields = [
-            "main_objective",
-            "held_from",
-            "held_until",
-            "proceedings",
-            "mobilised_women",
-            "mobilised_men",
-            "participant_women",
-            "participant_men",
-        ]
+        fields = list(PIC_ACTION_FIELDS)
         labels = {
             "main_objective": _("Objectif principal du projet au regard de la thématique d'intervention choisie"),
             "proceedings": _("Déroulement de l'action"),
@@ -81,17 +72,7 @@ class PicAppraisalForm(forms.ModelForm):
 
     class Meta:
         model = Bilan
-        fields = [
-            "positive_points",
-            "difficulties",
-            "results",
-            "helpers",
-            "help_received",
-            "help_sufficient",
-            "help_comment",
-            "wants_to_renew",
-            "other_ideas",
-        ]
+        fields = list(PIC_APPRAISAL_FIELDS)
         labels = {
             "positive_points": _("Points positifs"),
             "difficulties": _("Difficultés rencontrées"),

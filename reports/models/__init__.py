@@ -18,7 +18,19 @@ from reports.models.base import (  # noqa: F401
     money_field,
     people_field,
 )
-from reports.models.cvs import PROGRESS_WITH_DATE, CvsBilan, CvsObjective, CvsPartner, Perspective, ProgressStatus  # noqa: F401
+from reports.models.cvs import (  # noqa: F401
+    CVS_APPRAISAL_FIELDS,
+    CVS_COORDINATION_FIELDS,
+    CVS_FIELDS,
+    CVS_IDENTITY_FIELDS,
+    CVS_PROGRESS_FIELDS,
+    PROGRESS_WITH_DATE,
+    CvsBilan,
+    CvsObjective,
+    CvsPartner,
+    Perspective,
+    ProgressStatus,
+)
 from reports.models.cvs_budget import (  # noqa: F401
     COMMUNE_ITEMS,
     CVS_ITEM_ACCOUNTS,
@@ -42,6 +54,14 @@ from reports.models.effects import (  # noqa: F401
     ObservedPublic,
     changes_of,
 )
-from reports.models.pic import Bilan, BilanAttachment, BilanExpense, bilan_attachment_path  # noqa: F401
+from reports.models.pic import (  # noqa: F401
+    PIC_ACTION_FIELDS,
+    PIC_APPRAISAL_FIELDS,
+    PIC_FIELDS,
+    Bilan,
+    BilanAttachment,
+    BilanExpense,
+    bilan_attachment_path,
+)
 from reports.models.reminders import REMINDER_OFFSETS, BilanReminder  # noqa: F401
 from reports.workflow import BILAN_EDITABLE, BilanStatus  # noqa: F401

@@ -26,6 +26,45 @@ class Perspective(models.TextChoices):
     SPREAD = "spread", _("Essaimage")
 
 
+# The annex 3 fields the holder fills in, by section (the forms and `save_cvs_bilan` read them from here).
+CVS_IDENTITY_FIELDS = (
+    "period_start",
+    "period_end",
+    "structure",
+    "referent_first_name",
+    "referent_last_name",
+    "referent_function",
+    "referent_email",
+    "referent_phone",
+    "action_created_year",
+    "territory",
+    "target_public",
+    "partnerships",
+    "dedicated_staff",
+    "material_means",
+    "communication_means",
+    "planned_cost",
+    "short_description",
+)
+CVS_PROGRESS_FIELDS = ("progress_status", "progress_since")
+CVS_COORDINATION_FIELDS = ("coordination",)
+CVS_APPRAISAL_FIELDS = (
+    "achievements",
+    "successes",
+    "difficulties",
+    "positive_impacts",
+    "negative_impacts",
+    "perspective",
+    "perspective_comment",
+    "key_figures",
+    "swot_strengths",
+    "swot_weaknesses",
+    "swot_opportunities",
+    "swot_threats",
+)
+CVS_FIELDS = CVS_IDENTITY_FIELDS + CVS_PROGRESS_FIELDS + CVS_COORDINATION_FIELDS + CVS_APPRAISAL_FIELDS
+
+
 class CvsBilan(BaseBilan):
     """The CVS annex 3 bilan: identity sheet, progress, objectives, partners, appraisal, SWOT and budget."""
 

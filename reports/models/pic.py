@@ -11,6 +11,30 @@ from applications.budget import ExpenseCategory
 from applications.models import Application
 from reports.models.base import BaseBilan, money_field, people_field
 
+# The bilan's fields the holder fills in, by section (the forms and `save_bilan` read them from here).
+PIC_ACTION_FIELDS = (
+    "main_objective",
+    "held_from",
+    "held_until",
+    "proceedings",
+    "mobilised_women",
+    "mobilised_men",
+    "participant_women",
+    "participant_men",
+)
+PIC_APPRAISAL_FIELDS = (
+    "positive_points",
+    "difficulties",
+    "results",
+    "helpers",
+    "help_received",
+    "help_sufficient",
+    "help_comment",
+    "wants_to_renew",
+    "other_ideas",
+)
+PIC_FIELDS = PIC_ACTION_FIELDS + PIC_APPRAISAL_FIELDS
+
 
 class Bilan(BaseBilan):
     """The bilan of a micro-project (seed 000): what happened, who took part, what it changed, what it cost."""

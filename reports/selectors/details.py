@@ -65,35 +65,36 @@ def observed_effects(*, bilan: Bilan) -> list[ObservedEffect]:
     return result
 
 
-def pic_bilan_detail(*, bilan: Bilan) -> dict:
-    """Everything the bilan page and PDF show, in few queries."""
+def _common_detail(bilan: Bilan | CvsBilan) -> dict:
+    """What both kinds of bilan page and PDF show: the request, its fund, association and co-funders, the due date."""
     application = bilan.application
-    attachments = list(bilan.attachments.all())
     return {
         "bilan": bilan,
         "application": application,
         "fund": application.fund,
         "association": application.fund.association,
         "funders": fund_funders(fund=application.fund),
+        "due_date": bilan_due_date(application),
+    }
+
+
+def pic_bilan_detail(*, bilan: Bilan) -> dict:
+    """Everything the bilan page and PDF show, in few queries."""
+    attachments = list(bilan.attachments.all())
+    return {
+        **_common_detail(bilan),
         "expenses": list(bilan.expenses.all()),
         "money": bilan_money(bilan=bilan),
         "effects": observed_effects(bilan=bilan),
         "receipts": [a for a in attachments if a.kind == a.Kind.RECEIPT],
         "photos": [a for a in attachments if a.kind == a.Kind.PHOTO],
-        "due_date": bilan_due_date(application),
     }
 
 
 def cvs_bilan_detail(*, bilan: CvsBilan) -> dict:
-    application = bilan.application
     return {
-        "bilan": bilan,
-        "application": application,
-        "fund": application.fund,
-        "association": application.fund.association,
-        "funders": fund_funders(fund=application.fund),
+        **_common_detail(bilan),
         "objectives": list(bilan.objectives.all()),
         "partners": list(bilan.partners.all()),
         "budget": cvs_budget_table(bilan=bilan),
-        "due_date": bilan_due_date(application),
     }

@@ -1,6 +1,5 @@
 """The micro-project bilan's receipts and photos: stored under private random names."""
 
-import os
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -9,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import record_audit
+from core.uploads import delete_file_on_commit, original_name, save_row_with_file
 from reports.locks import lock_bilan
 from reports.models import Bilan, BilanAttachment
 from reports.services.checks import check_editable, check_holder
@@ -30,7 +30,7 @@ def add_bilan_attachment(
             {"public_consent": [_("L'accord de publication concerne les photos : décochez-le pour un justificatif.")]}
         )
     clean = clean_upload(uploaded_file=uploaded_file, kind=kind)
-    original_name = os.path.basename(uploaded_file.name or "")[:255] or _("document")
+    name = original_name(uploaded_file)
     with transaction.atomic():
         locked = lock_bilan(bilan)
         check_editable(locked)
@@ -46,29 +46,25 @@ def add_bilan_attachment(
         attachment = BilanAttachment(
             bilan=locked,
             kind=kind,
-            original_name=original_name,
+            original_name=name,
             content_type=clean.content_type,
             size=len(clean.content),
             description=(description or "").strip(),
             public_consent=bool(public_consent),
             uploaded_by=user,
         )
-        attachment.file.save(f"{uuid.uuid4().hex}{clean.extension}", ContentFile(clean.content), save=False)
-        storage, stored_path = attachment.file.storage, attachment.file.name
-        # The file is written before the row: remove it again if the row cannot be saved.
-        try:
-            attachment.full_clean()
-            attachment.save()
-            record_audit(
+        save_row_with_file(
+            attachment,
+            name=f"{uuid.uuid4().hex}{clean.extension}",
+            content=ContentFile(clean.content),
+            then=lambda: record_audit(
                 actor=user,
                 action="bilan.add_attachment",
                 target=locked,
-                summary=original_name,
+                summary=name,
                 data={"attachment": attachment.pk, "kind": kind, "public_consent": attachment.public_consent},
-            )
-        except Exception:
-            storage.delete(stored_path)
-            raise
+            ),
+        )
     return attachment
 
 
@@ -79,7 +75,6 @@ def delete_bilan_attachment(*, user, attachment: BilanAttachment) -> None:
         locked = lock_bilan(bilan)
         check_editable(locked)
         attachment = BilanAttachment.objects.select_for_update().get(pk=attachment.pk, bilan=locked)
-        storage, path = attachment.file.storage, attachment.file.name
         record_audit(
             actor=user,
             action="bilan.delete_attachment",
@@ -88,4 +83,4 @@ def delete_bilan_attachment(*, user, attachment: BilanAttachment) -> None:
             data={"attachment": attachment.pk, "kind": attachment.kind},
         )
         attachment.delete()
-        transaction.on_commit(lambda: storage.delete(path))
+        delete_file_on_commit(attachment.file)

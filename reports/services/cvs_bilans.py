@@ -8,10 +8,9 @@ from django.utils.translation import gettext as _
 
 from applications.budget import GrantSource, ResourceCategory
 from applications.models import Application, BudgetLine
-from core.services import record_audit
-from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
-from reports.locks import lock_application, lock_bilan
+from core.validation import Errors, add_error
 from reports.models import (
+    CVS_FIELDS,
     PROGRESS_WITH_DATE,
     SHORT_DESCRIPTION_MAX_LINES,
     BudgetSide,
@@ -21,44 +20,9 @@ from reports.models import (
     CvsObjective,
     CvsPartner,
 )
-from reports.services.checks import check_can_start, check_editable, check_holder, clean_value
+from reports.services.checks import clean_value
 from reports.services.cvs_tables import save_cvs_objectives, save_cvs_partners
-
-CVS_FIELDS = (
-    "period_start",
-    "period_end",
-    "structure",
-    "referent_first_name",
-    "referent_last_name",
-    "referent_function",
-    "referent_email",
-    "referent_phone",
-    "action_created_year",
-    "territory",
-    "target_public",
-    "partnerships",
-    "dedicated_staff",
-    "material_means",
-    "communication_means",
-    "planned_cost",
-    "short_description",
-    "progress_status",
-    "progress_since",
-    "coordination",
-    "achievements",
-    "successes",
-    "difficulties",
-    "positive_impacts",
-    "negative_impacts",
-    "perspective",
-    "perspective_comment",
-    "key_figures",
-    "swot_strengths",
-    "swot_weaknesses",
-    "swot_opportunities",
-    "swot_threats",
-)
-
+from reports.services.frames import save_fields, start_once
 
 # Grant sources of the request's budget → the annex 3 line of the same funder.
 GRANT_SOURCE_ITEMS = {
@@ -114,17 +78,13 @@ def planned_budget_lines(*, bilan: CvsBilan, application: Application, budget: l
 
 def start_cvs_bilan(*, user, application: Application) -> CvsBilan:
     """Open the annex 3 bilan, prefilled from the request: period, structure, referent, planned budget."""
-    check_can_start(user=user, application=application, cvs=True)
-    with transaction.atomic():
-        locked = lock_application(application)
-        existing = CvsBilan.objects.filter(application=locked).first()
-        if existing is not None:
-            return existing
-        check_can_start(user=user, application=locked, cvs=True)
+    budget: list[BudgetLine] = []  # the request's budget, read once the request is locked
+
+    def new_bilan(locked: Application) -> CvsBilan:
         holder = locked.holder
-        budget = list(locked.budget_lines.order_by("side", "position", "pk"))
+        budget.extend(locked.budget_lines.order_by("side", "position", "pk"))
         planned_cost = sum((line.amount for line in budget if line.side == BudgetLine.Side.EXPENSE), Decimal("0"))
-        bilan = CvsBilan(
+        return CvsBilan(
             application=locked,
             created_by=user,
             period_start=timezone.localtime(locked.starts_at).date() if locked.starts_at else None,
@@ -137,20 +97,16 @@ def start_cvs_bilan(*, user, application: Application) -> CvsBilan:
             target_public=locked.expected_public,
             planned_cost=planned_cost or None,
         )
-        bilan.full_clean()
-        bilan.save()
-        lines = planned_budget_lines(bilan=bilan, application=locked, budget=budget)
-        for line in lines:
-            line.full_clean()
-        CvsBudgetLine.objects.bulk_create(lines)
-        record_audit(
-            actor=user,
-            action="cvsbilan.start",
-            target=bilan,
-            summary=locked.display_reference,
-            data={"application": locked.pk, "budget_lines": len(lines)},
-        )
-    return bilan
+
+    return start_once(
+        user=user,
+        application=application,
+        cvs=True,
+        new_bilan=new_bilan,
+        new_lines=lambda bilan, locked: planned_budget_lines(bilan=bilan, application=locked, budget=budget),
+        line_model=CvsBudgetLine,
+        count_key="budget_lines",
+    )
 
 
 def count_lines(text: str) -> int:
@@ -159,11 +115,9 @@ def count_lines(text: str) -> int:
 
 def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
     """Save some of the annex 3 fields (a section's cleaned_data); the bilan stays a draft."""
-    check_holder(user, bilan.application)
     fields = [field for field in CVS_FIELDS if field in data]
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def apply(locked: CvsBilan) -> Errors:
         for field in fields:
             value = clean_value(data[field])
             setattr(locked, field, "" if value is None and field in ("progress_status", "perspective") else value)
@@ -183,12 +137,9 @@ def save_cvs_bilan(*, user, bilan: CvsBilan, data: dict) -> CvsBilan:
                 )
                 % {"max": SHORT_DESCRIPTION_MAX_LINES, "count": lines},
             )
-        full_clean_into(locked, errors)
-        raise_if(errors)
-        locked.save()
-        record_audit(actor=user, action="cvsbilan.save", target=locked, data={"fields": fields})
-    copy_fields(bilan, locked, (*fields, "progress_since", "updated_at"))
-    return locked
+        return errors
+
+    return save_fields(user=user, bilan=bilan, fields=fields, apply=apply, also_copied=("progress_since",))
 
 
 def save_cvs_progress(*, user, bilan: CvsBilan, data: dict, objectives: list[dict]) -> list[CvsObjective]:

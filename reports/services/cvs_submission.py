@@ -1,13 +1,11 @@
 """What the CVS bilan needs to be filed, and its filing."""
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.templatetags.portal_format import format_money
-from core.validation import Errors, add_error, copy_fields, raise_if
+from core.validation import Errors, add_error
 from reports import selectors
-from reports.locks import lock_bilan
 from reports.models import (
     COMMUNE_ITEMS,
     ITEM_REQUIRED_ACCOUNTS,
@@ -17,10 +15,9 @@ from reports.models import (
     SHORT_DESCRIPTION_MAX_LINES,
     CvsBilan,
 )
-from reports.services.checks import check_editable, check_holder
 from reports.services.cvs_bilans import count_lines
 from reports.services.cvs_tables import too_many_objectives
-from reports.services.transitions import file_bilan
+from reports.services.transitions import submit_checked
 
 CVS_REQUIRED = {
     "period_start": gettext_lazy("Indiquez le début de la période couverte par le bilan."),
@@ -138,11 +135,4 @@ def cvs_submission_errors(*, bilan: CvsBilan) -> Errors:
 
 def submit_cvs_bilan(*, user, bilan: CvsBilan) -> CvsBilan:
     """File the annex 3 bilan: 2 to 5 objectives, key figures, a balanced budget (planned and realised)."""
-    check_holder(user, bilan.application)
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
-        raise_if(cvs_submission_errors(bilan=locked))
-        file_bilan(user=user, bilan=locked)
-    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
-    return locked
+    return submit_checked(user=user, bilan=bilan, errors_of=cvs_submission_errors)

@@ -2,13 +2,10 @@
 
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
-from core.services import record_audit
-from core.validation import Errors, add_error, full_clean_into, raise_if
-from reports.locks import lock_bilan
+from core.validation import Errors, add_error, raise_if
 from reports.models import (
     COMMUNE_ITEMS,
     CVS_ITEM_ACCOUNTS,
@@ -19,7 +16,8 @@ from reports.models import (
     CvsObjective,
     CvsPartner,
 )
-from reports.services.checks import amount_or, check_editable, check_holder, clean_value, lines_error
+from reports.services.checks import amount_or, check_holder, clean_value, lines_error
+from reports.services.frames import replace_rows, row_messages
 
 MAX_PARTNERS = 20
 
@@ -41,9 +39,8 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
     if len(objectives) > MAX_OBJECTIVES:
         add_error(errors, "objectives", too_many_objectives(len(objectives)))
     raise_if(errors)
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def build(locked: CvsBilan, errors: Errors) -> list[CvsObjective]:
         rows = []
         for number, data in enumerate(objectives, start=1):
             row = CvsObjective(
@@ -62,22 +59,25 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
                     % {"number": number},
                 )
                 continue
-            row_errors: Errors = {}
-            full_clean_into(row, row_errors, exclude=["bilan"], validate_unique=False)
-            for messages in row_errors.values():
-                for message in messages:
-                    add_error(
-                        errors,
-                        "objectives",
-                        _("Objectif %(number)s : %(message)s") % {"number": number, "message": message},
-                    )
+            for message in row_messages(row, validate_unique=False):
+                add_error(
+                    errors,
+                    "objectives",
+                    _("Objectif %(number)s : %(message)s") % {"number": number, "message": message},
+                )
             rows.append(row)
-        raise_if(errors)
-        locked.objectives.all().delete()
-        CvsObjective.objects.bulk_create(rows)
-        locked.save(update_fields=["updated_at"])
-        record_audit(actor=user, action="cvsbilan.save_objectives", target=locked, data={"objectives": len(rows)})
-    return list(locked.objectives.all())
+        return rows
+
+    return replace_rows(
+        user=user,
+        bilan=bilan,
+        errors=errors,
+        model=CvsObjective,
+        related="objectives",
+        build=build,
+        action="cvsbilan.save_objectives",
+        count_key="objectives",
+    )
 
 
 def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[CvsPartner]:
@@ -91,9 +91,8 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
             _("Indiquez %(max)s partenaires au plus : gardez les principaux.") % {"max": MAX_PARTNERS},
         )
     raise_if(errors)
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def build(locked: CvsBilan, errors: Errors) -> list[CvsPartner]:
         rows = []
         for number, data in enumerate(partners, start=1):
             row = CvsPartner(
@@ -114,22 +113,25 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
                     % {"number": number},
                 )
                 continue
-            row_errors: Errors = {}
-            full_clean_into(row, row_errors, exclude=["bilan"])
-            for messages in row_errors.values():
-                for message in messages:
-                    add_error(
-                        errors,
-                        "partners",
-                        _("Partenaire %(number)s : %(message)s") % {"number": number, "message": message},
-                    )
+            for message in row_messages(row):
+                add_error(
+                    errors,
+                    "partners",
+                    _("Partenaire %(number)s : %(message)s") % {"number": number, "message": message},
+                )
             rows.append(row)
-        raise_if(errors)
-        locked.partners.all().delete()
-        CvsPartner.objects.bulk_create(rows)
-        locked.save(update_fields=["updated_at"])
-        record_audit(actor=user, action="cvsbilan.save_partners", target=locked, data={"partners": len(rows)})
-    return list(locked.partners.all())
+        return rows
+
+    return replace_rows(
+        user=user,
+        bilan=bilan,
+        errors=errors,
+        model=CvsPartner,
+        related="partners",
+        build=build,
+        action="cvsbilan.save_partners",
+        count_key="partners",
+    )
 
 
 def check_budget_line(line: CvsBudgetLine, number: int, errors: Errors) -> bool:
@@ -165,9 +167,8 @@ def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudg
             % {"max": MAX_CVS_BUDGET_LINES},
         )
     raise_if(errors)
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def build(locked: CvsBilan, errors: Errors) -> list[CvsBudgetLine]:
         rows = []
         for number, data in enumerate(lines, start=1):
             item = data.get("item") or ""
@@ -184,15 +185,18 @@ def save_cvs_budget(*, user, bilan: CvsBilan, lines: list[dict]) -> list[CvsBudg
             )
             if not check_budget_line(row, number, errors):
                 continue
-            row_errors: Errors = {}
-            full_clean_into(row, row_errors, exclude=["bilan"])
-            for messages in row_errors.values():
-                for message in messages:
-                    lines_error(errors, number, message)
+            for message in row_messages(row):
+                lines_error(errors, number, message)
             rows.append(row)
-        raise_if(errors)
-        locked.budget_lines.all().delete()
-        CvsBudgetLine.objects.bulk_create(rows)
-        locked.save(update_fields=["updated_at"])
-        record_audit(actor=user, action="cvsbilan.save_budget", target=locked, data={"lines": len(rows)})
-    return list(locked.budget_lines.all())
+        return rows
+
+    return replace_rows(
+        user=user,
+        bilan=bilan,
+        errors=errors,
+        model=CvsBudgetLine,
+        related="budget_lines",
+        build=build,
+        action="cvsbilan.save_budget",
+        count_key="lines",
+    )

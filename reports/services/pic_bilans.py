@@ -3,42 +3,19 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from applications.budget import ExpenseCategory
 from applications.models import Application, BudgetLine
-from core.services import record_audit
 from core.templatetags.portal_format import format_money
-from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
-from reports.locks import lock_application, lock_bilan
-from reports.models import Bilan, BilanAttachment, BilanExpense
-from reports.services.checks import amount_or, check_can_start, check_editable, check_holder, clean_value, lines_error
-from reports.services.transitions import file_bilan
+from core.validation import Errors, add_error
+from reports.models import PIC_FIELDS, Bilan, BilanAttachment, BilanExpense
+from reports.services.checks import amount_or, check_holder, clean_value, lines_error
+from reports.services.frames import replace_rows, save_fields, start_once
+from reports.services.transitions import submit_checked
 
 MAX_EXPENSE_LINES = 40
-
-
-PIC_FIELDS = (
-    "main_objective",
-    "held_from",
-    "held_until",
-    "proceedings",
-    "mobilised_women",
-    "mobilised_men",
-    "participant_women",
-    "participant_men",
-    "positive_points",
-    "difficulties",
-    "results",
-    "helpers",
-    "help_received",
-    "help_sufficient",
-    "help_comment",
-    "wants_to_renew",
-    "other_ideas",
-)
 
 
 def start_bilan(*, user, application: Application) -> Bilan:
@@ -47,24 +24,19 @@ def start_bilan(*, user, application: Application) -> Bilan:
     The objective and dates are copied, and each expense line of the provisional budget becomes a line
     of the bilan with its planned amount. Starting twice returns the bilan already started.
     """
-    check_can_start(user=user, application=application, cvs=False)
-    with transaction.atomic():
-        locked = lock_application(application)
-        existing = Bilan.objects.filter(application=locked).first()
-        if existing is not None:
-            return existing
-        check_can_start(user=user, application=locked, cvs=False)
-        bilan = Bilan(
+
+    def new_bilan(locked: Application) -> Bilan:
+        return Bilan(
             application=locked,
             created_by=user,
             main_objective=locked.objectives,
             held_from=locked.starts_at,
             held_until=locked.ends_at,
         )
-        bilan.full_clean()
-        bilan.save()
+
+    def new_lines(bilan: Bilan, locked: Application) -> list[BilanExpense]:
         budget = locked.budget_lines.filter(side=BudgetLine.Side.EXPENSE).order_by("position", "pk")
-        expenses = [
+        return [
             BilanExpense(
                 bilan=bilan,
                 category=line.category,
@@ -76,37 +48,31 @@ def start_bilan(*, user, application: Application) -> Bilan:
             for index, line in enumerate(budget, start=1)
             if line.category in ExpenseCategory.values
         ]
-        for expense in expenses:
-            expense.full_clean()
-        BilanExpense.objects.bulk_create(expenses)
-        record_audit(
-            actor=user,
-            action="bilan.start",
-            target=bilan,
-            summary=locked.display_reference,
-            data={"application": locked.pk, "expense_lines": len(expenses)},
-        )
-    return bilan
+
+    return start_once(
+        user=user,
+        application=application,
+        cvs=False,
+        new_bilan=new_bilan,
+        new_lines=new_lines,
+        line_model=BilanExpense,
+        count_key="expense_lines",
+    )
 
 
 def save_bilan(*, user, bilan: Bilan, data: dict) -> Bilan:
     """Save some of the bilan's fields (a section's cleaned_data); the bilan stays a draft."""
-    check_holder(user, bilan.application)
     fields = [field for field in PIC_FIELDS if field in data]
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def apply(locked: Bilan) -> Errors:
         for field in fields:
             setattr(locked, field, clean_value(data[field]))
         errors: Errors = {}
         if locked.held_from and locked.held_until and locked.held_until < locked.held_from:
             add_error(errors, "held_until", _("La fin de l'action doit venir après son début : corrigez les dates."))
-        full_clean_into(locked, errors)
-        raise_if(errors)
-        locked.save()
-        record_audit(actor=user, action="bilan.save", target=locked, data={"fields": fields})
-    copy_fields(bilan, locked, (*fields, "updated_at"))
-    return locked
+        return errors
+
+    return save_fields(user=user, bilan=bilan, fields=fields, apply=apply)
 
 
 def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanExpense]:
@@ -120,9 +86,8 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
             _("Un bilan compte au plus %(max)s lignes de dépense : regroupez des dépenses proches.")
             % {"max": MAX_EXPENSE_LINES},
         )
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
+
+    def build(locked: Bilan, errors: Errors) -> list[BilanExpense]:
         expenses = []
         for number, line in enumerate(lines, start=1):
             expense = BilanExpense(
@@ -146,12 +111,18 @@ def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanE
                     lines_error(errors, number, message)
                 continue
             expenses.append(expense)
-        raise_if(errors)
-        locked.expenses.all().delete()
-        BilanExpense.objects.bulk_create(expenses)
-        locked.save(update_fields=["updated_at"])
-        record_audit(actor=user, action="bilan.save_expenses", target=locked, data={"lines": len(expenses)})
-    return list(locked.expenses.all())
+        return expenses
+
+    return replace_rows(
+        user=user,
+        bilan=bilan,
+        errors=errors,
+        model=BilanExpense,
+        related="expenses",
+        build=build,
+        action="bilan.save_expenses",
+        count_key="lines",
+    )
 
 
 PIC_REQUIRED = {
@@ -206,11 +177,4 @@ def pic_submission_errors(*, bilan: Bilan) -> Errors:
 
 def submit_bilan(*, user, bilan: Bilan) -> Bilan:
     """File the bilan: the request becomes "bilan reçu" and the association's staff are told by e-mail."""
-    check_holder(user, bilan.application)
-    with transaction.atomic():
-        locked = lock_bilan(bilan)
-        check_editable(locked)
-        raise_if(pic_submission_errors(bilan=locked))
-        file_bilan(user=user, bilan=locked)
-    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
-    return locked
+    return submit_checked(user=user, bilan=bilan, errors_of=pic_submission_errors)

@@ -1,14 +1,20 @@
 """The one way a bilan's status changes, and the filing shared by both kinds of bilan."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.services import apply_transition
 from applications.workflow import Role
 from core.services import record_audit
+from core.validation import copy_fields, raise_if
 from reports import workflow
+from reports.locks import lock_bilan
 from reports.models import Bilan, BilanStatus, CvsBilan
+from reports.services.checks import check_editable, check_holder
 from reports.services.notices import notify
 from reports.workflow import filing_transition
 
@@ -41,6 +47,18 @@ def apply_bilan_transition(*, user, bilan: Bilan | CvsBilan, transition: str, ro
         bilan.return_comment = comment
     bilan.full_clean()
     bilan.save()
+
+
+def submit_checked(*, user, bilan: Bilan | CvsBilan, errors_of: Callable[..., dict]) -> Bilan | CvsBilan:
+    """File a holder's bilan once nothing in `errors_of(bilan=...)` (the kind's checks) prevents it."""
+    check_holder(user, bilan.application)
+    with transaction.atomic():
+        locked = lock_bilan(bilan)
+        check_editable(locked)
+        raise_if(errors_of(bilan=locked))
+        file_bilan(user=user, bilan=locked)
+    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
+    return locked
 
 
 def file_bilan(*, user, bilan: Bilan | CvsBilan) -> None:

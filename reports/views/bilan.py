@@ -1,8 +1,6 @@
 """The bilan page (everyone who may see it), starting a bilan, its PDF and its documents."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.workflow import Status
-from core.forms import error_messages
+from core.forms import run_action
 from reports import access, forms, permissions, selectors, services
 from reports.documents.bilan_pdf import bilan_pdf_filename, render_bilan_pdf
 from reports.views.navigation import bilan_url, section_url, sections_of
@@ -64,18 +62,13 @@ def bilan_page(request, pk: int, *, return_form=None, status: int = 200):
 @require_POST
 def start_bilan(request, pk: int):
     application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_fill_bilan)
-    try:
-        if selectors.uses_cvs_bilan(application):
-            services.start_cvs_bilan(user=request.user, application=application)
-        else:
-            services.start_bilan(user=request.user, application=application)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
+    start = services.start_cvs_bilan if selectors.uses_cvs_bilan(application) else services.start_bilan
+    if not run_action(
+        request,
+        lambda: start(user=request.user, application=application),
+        success=_("Votre bilan est commencé. Il est enregistré à chaque section : remplissez-le à votre rythme."),
+    ).done:
         return redirect(bilan_url(application))
-    messages.success(
-        request, _("Votre bilan est commencé. Il est enregistré à chaque section : remplissez-le à votre rythme.")
-    )
     return redirect(section_url(application, sections_of(application)[0][0]))
 
 
@@ -106,11 +99,9 @@ def delete_attachment(request, pk: int, attachment_pk: int):
         request.user, pk, attachment_pk, may=permissions.can_delete_bilan_attachment
     )
     application = attachment.bilan.application
-    try:
-        services.delete_bilan_attachment(user=request.user, attachment=attachment)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("« %(name)s » est retiré du bilan.") % {"name": attachment.original_name})
+    run_action(
+        request,
+        lambda: services.delete_bilan_attachment(user=request.user, attachment=attachment),
+        success=_("« %(name)s » est retiré du bilan.") % {"name": attachment.original_name},
+    )
     return redirect(section_url(application, "pieces"))

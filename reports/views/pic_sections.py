@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from core.forms import apply_errors, error_summary
+from core.forms import error_summary, run_service
 from reports import forms, selectors, services
 from reports.models import Bilan
 from reports.views.navigation import after_save, render_section, section_url
@@ -20,13 +20,11 @@ def model_section(form_class, save, template: str = "section_form.html"):
     def view(request, application, bilan, section: str):
         data = request.POST if request.method == "POST" else None
         form = form_class(data, instance=copy.copy(bilan))
-        if data is not None and form.is_valid():
-            try:
-                save(user=request.user, bilan=bilan, data=form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                return after_save(request, application, section)
+        if (
+            data is not None
+            and run_service(form, lambda cleaned: save(user=request.user, bilan=bilan, data=cleaned)).done
+        ):
+            return after_save(request, application, section)
         return render_section(request, application, bilan, section, template, {"form": form}, error_summary(form))
 
     return view
@@ -86,23 +84,22 @@ def attachments_section(request, application, bilan: Bilan, section: str):
     if posted:
         if action != "upload" and not request.FILES:
             return after_save(request, application, section)
-        if form.is_valid():
-            try:
-                attachment = services.add_bilan_attachment(
-                    user=request.user,
-                    bilan=bilan,
-                    kind=form.cleaned_data["kind"],
-                    uploaded_file=form.cleaned_data["file"],
-                    public_consent=form.cleaned_data["public_consent"],
-                    description=form.cleaned_data["description"],
-                )
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, _("« %(name)s » est ajouté au bilan.") % {"name": attachment.original_name})
-                if action == "upload":
-                    return redirect(section_url(application, section))
-                return after_save(request, application, section)
+        done, attachment = run_service(
+            form,
+            lambda data: services.add_bilan_attachment(
+                user=request.user,
+                bilan=bilan,
+                kind=data["kind"],
+                uploaded_file=data["file"],
+                public_consent=data["public_consent"],
+                description=data["description"],
+            ),
+        )
+        if done:
+            messages.success(request, _("« %(name)s » est ajouté au bilan.") % {"name": attachment.original_name})
+            if action == "upload":
+                return redirect(section_url(application, section))
+            return after_save(request, application, section)
     attachments = list(bilan.attachments.all())
     return render_section(
         request,

@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_errors, error_messages
+from core.forms import run_action, run_service
 from reports import access, forms, permissions, services
 from reports.views.bilan import bilan_page
 from reports.views.navigation import bilan_url
@@ -17,19 +16,13 @@ from reports.views.navigation import bilan_url
 @require_POST
 def accept_bilan(request, pk: int):
     application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
-    try:
-        services.accept_bilan(user=request.user, bilan=bilan)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request,
-            _(
-                "Le bilan est accepté et le porteur prévenu. Versez le solde s'il en reste un, puis clôturez "
-                "la demande."
-            ),
-        )
+    run_action(
+        request,
+        lambda: services.accept_bilan(user=request.user, bilan=bilan),
+        success=_(
+            "Le bilan est accepté et le porteur prévenu. Versez le solde s'il en reste un, puis clôturez la demande."
+        ),
+    )
     return redirect(bilan_url(application))
 
 
@@ -38,14 +31,11 @@ def accept_bilan(request, pk: int):
 def return_bilan(request, pk: int):
     application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
     form = forms.ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.return_bilan(user=request.user, bilan=bilan, comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Le bilan est renvoyé au porteur, avec votre commentaire, par e-mail."))
-            return redirect(bilan_url(application))
+    if run_service(
+        form, lambda data: services.return_bilan(user=request.user, bilan=bilan, comment=data["comment"])
+    ).done:
+        messages.success(request, _("Le bilan est renvoyé au porteur, avec votre commentaire, par e-mail."))
+        return redirect(bilan_url(application))
     return bilan_view_with_errors(request, pk, form)
 
 
@@ -57,11 +47,9 @@ def bilan_view_with_errors(request, pk: int, form):
 @require_POST
 def close_application(request, pk: int):
     application, bilan = access.get_bilan_for_user(request.user, pk, may=permissions.can_review_filed_bilan)
-    try:
-        services.close_after_bilan(user=request.user, application=application)
-    except ValidationError as error:
-        for message in error_messages(error):
-            messages.error(request, message)
-    else:
-        messages.success(request, _("La demande est clôturée."))
+    run_action(
+        request,
+        lambda: services.close_after_bilan(user=request.user, application=application),
+        success=_("La demande est clôturée."),
+    )
     return redirect(bilan_url(application))
