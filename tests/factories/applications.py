@@ -152,3 +152,17 @@ class StaffNoteFactory(DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Note interne n° {n} : appeler la référente.")
+
+
+class StatusChangeFactory(DjangoModelFactory):
+    """A step of a request's timeline (`submit` by its author unless told otherwise)."""
+
+    class Meta:
+        model = "applications.StatusChange"
+
+    application = factory.SubFactory(ApplicationFactory)
+    transition = "submit"
+    from_status = "draft"
+    to_status = "submitted"
+    actor = factory.SelfAttribute("application.created_by")
+    comment = ""
