@@ -4,12 +4,10 @@ Every form of the instruction page and of the holder's steps carries, hidden, th
 user saw; the service compares it with the locked row and refuses with a clear message when it changed.
 """
 
-import datetime
 import threading
 from html import unescape
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -20,8 +18,8 @@ from applications.models import Application, BudgetLine, CriterionCheck, Eligibi
 from applications.staff_views import ACTIONS
 from applications.workflow import Status
 from tests import factories as f
+from tests.request_fixtures import NOW, file_request, in_march_2025, private_media  # noqa: F401  (autouse)
 
-NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 CONFLICT = (
     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez : "
     "rechargez la page pour voir ses changements, puis recommencez."
@@ -29,14 +27,7 @@ CONFLICT = (
 
 
 @pytest.fixture(autouse=True)
-def _in_march_2025():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _fast_hashers(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -52,19 +43,9 @@ def _second_staff(world, email="staff2.hommelet@example.org"):
     return user
 
 
-def _file(world, owner) -> Application:
-    owner.email_confirmed_at = NOW
-    owner.save(update_fields=["email_confirmed_at"])
-    application = f.ApplicationFactory(fund=world.fund, created_by=owner, title="Fête de la soupe")
-    f.AttachmentFactory(application=application)
-    services.submit_application(user=owner, application=application, today=NOW.date())
-    application.refresh_from_db()
-    return application
-
-
 @pytest.fixture
 def reviewed(world, resident, staff) -> Application:
-    application = _file(world, resident)
+    application = file_request(world, resident)
     services.start_review(user=staff, application=application)
     for criterion in EligibilityCriterion.objects.filter(fund=application.fund):
         services.record_criterion_check(user=staff, application=application, criterion=criterion, met=True)
@@ -80,7 +61,7 @@ def _text(response) -> str:
 
 
 def test_status_changes_and_grid_checks_increment_the_version(world, resident, staff):
-    application = _file(world, resident)
+    application = file_request(world, resident)
     before = application.version
     services.start_review(user=staff, application=application)
     assert application.version == before + 1
@@ -129,7 +110,7 @@ def test_a_decision_from_a_stale_page_is_refused_and_writes_nothing(world, revie
 
 
 def test_start_review_and_grid_check_from_a_stale_page_are_refused(world, resident, staff):
-    application = _file(world, resident)
+    application = file_request(world, resident)
     seen = application.version
     services.start_review(user=_second_staff(world), application=Application.objects.get(pk=application.pk))
     with pytest.raises(services.EditConflict):
@@ -335,7 +316,7 @@ def test_two_staff_deciding_at_once_exactly_one_wins(world, resident, staff):
     colleague = _second_staff(world)
     for attempt in range(ATTEMPTS):
         owner = f.UserFactory(email=f"habitant{attempt}@example.org")
-        application = _file(world, owner)
+        application = file_request(world, owner)
         services.start_review(user=staff, application=application)
         for criterion in EligibilityCriterion.objects.filter(fund=application.fund):
             services.record_criterion_check(user=staff, application=application, criterion=criterion, met=True)
