@@ -128,15 +128,7 @@ def bulk_granted_requests(*, fund, owner, holder, staff, count: int, start: int 
         for item in items
     )
     Payment.objects.bulk_create(
-        Payment(
-            application=a,
-            kind="advance",
-            amount=Decimal("200"),
-            paid_on=datetime.date(2025, 5, 2),
-            method="transfer",
-            recorded_by=staff,
-        )
-        for a in applications
+        f.PaymentFactory.build(application=a, amount=Decimal("200"), recorded_by=staff) for a in applications
     )
     bilans = Bilan.objects.bulk_create(
         Bilan(
