@@ -13,6 +13,17 @@ from tests import factories as f
 
 NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 
+# The holder step answered with a new group of residents, then « Enregistrer et continuer ».
+NEW_GROUP_HOLDER = {
+    "choice-holder": "new",
+    "new-kind": "group",
+    "new-name": "Les voisins de la rue de la Paix",
+    "new-referent_name": "Amina Habitante",
+    "new-co_holders_count": "2",
+    "new-co_holders_first_names": "Nadia, Karim",
+    "action": "next",
+}
+
 
 @pytest.fixture(autouse=True)
 def in_march_2025():

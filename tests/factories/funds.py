@@ -20,6 +20,16 @@ from funds.models import (
 from tests.factories.accounts import UserFactory, make_siret
 
 
+def _many(field: str) -> factory.PostGeneration:
+    """`Factory(field=[...])` sets that many-to-many relation once the object is saved."""
+
+    def set_related(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(set_related)
+
+
 class CommuneFactory(DjangoModelFactory):
     class Meta:
         model = Commune
@@ -41,10 +51,7 @@ class NeighbourhoodFactory(DjangoModelFactory):
     department_code = "59"
     region_code = "32"
 
-    @factory.post_generation
-    def communes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.communes.set(extracted)
+    communes = _many("communes")
 
 
 class ThemeFactory(DjangoModelFactory):
@@ -99,15 +106,8 @@ class FundFactory(DjangoModelFactory):
     advance_percent = Decimal("80")
     bilan_due_days = 30
 
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @factory.post_generation
-    def neighbourhoods(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.neighbourhoods.set(extracted)
+    themes = _many("themes")
+    neighbourhoods = _many("neighbourhoods")
 
 
 class FundCoFunderFactory(DjangoModelFactory):
