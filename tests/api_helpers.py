@@ -29,10 +29,9 @@ def build_api_world(world, *, resident, other_resident, staff, other_staff, regi
     filed = f.ApplicationFactory(
         fund=world.fund,
         created_by=resident,
-        status=Status.SUBMITTED,
+        filed=True,
         reference="PIC-2025-0101",
         number=101,
-        submitted_at=submitted,
         place="Chez moi, 3 rue des Lilas",
     )
     holder = filed.holder

@@ -10,7 +10,6 @@ from html import unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from applications import services
@@ -18,7 +17,7 @@ from applications.models import Application, BudgetLine, CriterionCheck, Eligibi
 from applications.staff_views import ACTIONS
 from applications.workflow import Status
 from tests import factories as f
-from tests.request_fixtures import NOW, file_request, in_march_2025, private_media  # noqa: F401  (autouse)
+from tests.request_fixtures import NOW, client_of, file_request, in_march_2025, private_media  # noqa: F401  (autouse)
 
 CONFLICT = (
     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez : "
@@ -29,12 +28,6 @@ CONFLICT = (
 @pytest.fixture(autouse=True)
 def _fast_hashers(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _second_staff(world, email="staff2.hommelet@example.org"):
@@ -162,7 +155,7 @@ def test_a_holder_step_saved_from_a_stale_tab_is_refused(world, resident):
 
 
 def test_the_staff_page_carries_the_version_in_every_form(world, reviewed, staff):
-    page = _client(staff).get(reverse("staff:application", kwargs={"pk": reviewed.pk})).content.decode()
+    page = client_of(staff).get(reverse("staff:application", kwargs={"pk": reviewed.pk})).content.decode()
     criteria = EligibilityCriterion.objects.filter(fund=world.fund).count()
     for slug in ("declare_eligible", "declare_ineligible", "request_completion"):
         assert f'name="{ACTIONS[slug][1]}-version" value="{reviewed.version}"' in page
@@ -173,7 +166,7 @@ def test_the_staff_page_carries_the_version_in_every_form(world, reviewed, staff
 def test_two_staff_on_the_same_page_the_second_decision_is_refused_with_the_current_data(world, reviewed, staff):
     colleague = _second_staff(world)
     page = reverse("staff:application", kwargs={"pk": reviewed.pk})
-    first, second = _client(staff), _client(colleague)
+    first, second = client_of(staff), client_of(colleague)
     html = first.get(page).content.decode()
     second.get(page)
     assert f'value="{reviewed.version}"' in html
@@ -210,7 +203,7 @@ def test_a_grid_check_from_a_stale_page_is_refused_in_the_view(world, reviewed, 
         user=_second_staff(world), application=reviewed, criterion=criterion, met=False, comment="Non, hors QPV."
     )
     prefix = f"critere-{criterion.pk}"
-    response = _client(staff).post(
+    response = client_of(staff).post(
         reverse("staff:record_check", kwargs={"pk": reviewed.pk, "criterion_pk": criterion.pk}),
         {f"{prefix}-met": "yes", f"{prefix}-version": seen},
     )
@@ -222,7 +215,7 @@ def test_a_grid_check_from_a_stale_page_is_refused_in_the_view(world, reviewed, 
 
 def test_a_garbled_version_is_refused_not_ignored(world, reviewed, staff):
     prefix = ACTIONS["declare_eligible"][1]
-    response = _client(staff).post(
+    response = client_of(staff).post(
         reverse("staff:declare_eligible", kwargs={"pk": reviewed.pk}), {f"{prefix}-version": "abc"}
     )
     assert response.status_code == 200
@@ -233,7 +226,7 @@ def test_a_garbled_version_is_refused_not_ignored(world, reviewed, staff):
 def test_the_holder_step_page_carries_the_version_and_refuses_a_stale_save(world, resident):
     draft = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Titre d'origine")
     url = reverse("applications:application_step", kwargs={"pk": draft.pk, "step": "project"})
-    client = _client(resident)
+    client = client_of(resident)
     page = client.get(url).content.decode()
     assert f'name="version" value="{draft.version}"' in page
     seen = draft.version
