@@ -248,6 +248,22 @@ def click_and_wait(page, locator) -> None:
     page.wait_for_load_state()
 
 
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
+
+
+def fill_fields(page, values: dict[str, str]) -> None:
+    """Fills each field in turn, found by its CSS id ("#id_…") or else by its label."""
+    for field, value in values.items():
+        (page.locator(field) if field.startswith("#") else page.get_by_label(field)).fill(value)
+
+
+def save_and_continue(page, step: str) -> None:
+    """Submits a step of a form with « Enregistrer et continuer »; the next page is checked as `step`."""
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+    check_page(page, step)
+
+
 def logout(page):
     from playwright.sync_api import expect
 

@@ -14,17 +14,13 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page, click_and_wait, logout
+from tests.e2e.conftest import check_page, click_and_wait, fill_fields, logout, main_text
 
 pytestmark = pytest.mark.e2e
 
 FIRST_PASSWORD = "Premier-mot-de-passe-2025"
 CHANGED_PASSWORD = "Deuxieme-mot-de-passe-2025"
 RESET_PASSWORD = "Troisieme-mot-de-passe-2025"
-
-
-def main_text(page) -> str:
-    return page.locator("main").inner_text()
 
 
 def open_menu(page) -> None:
@@ -123,15 +119,25 @@ def test_resident_manages_her_account(page, viewport):
     # Change the password: a wrong current password is refused, then the change is made.
     click_and_wait(page, page.get_by_role("link", name="Changer mon mot de passe"))
     check_page(page, "changer-mot-de-passe")
-    page.locator("#id_old_password").fill("pas-le-bon-mot-de-passe")
-    page.locator("#id_new_password1").fill(CHANGED_PASSWORD)
-    page.locator("#id_new_password2").fill(CHANGED_PASSWORD)
+    fill_fields(
+        page,
+        {
+            "#id_old_password": "pas-le-bon-mot-de-passe",
+            "#id_new_password1": CHANGED_PASSWORD,
+            "#id_new_password2": CHANGED_PASSWORD,
+        },
+    )
     click_and_wait(page, page.get_by_role("button", name="Changer le mot de passe"))
     check_page(page, "changer-mot-de-passe-erreur")
     assert "/compte/mot-de-passe/changer/" in page.url
-    page.locator("#id_old_password").fill(FIRST_PASSWORD)
-    page.locator("#id_new_password1").fill(CHANGED_PASSWORD)
-    page.locator("#id_new_password2").fill(CHANGED_PASSWORD)
+    fill_fields(
+        page,
+        {
+            "#id_old_password": FIRST_PASSWORD,
+            "#id_new_password1": CHANGED_PASSWORD,
+            "#id_new_password2": CHANGED_PASSWORD,
+        },
+    )
     click_and_wait(page, page.get_by_role("button", name="Changer le mot de passe"))
     check_page(page, "mot-de-passe-change")
     assert page.get_by_role("heading", level=1, name="Mot de passe changé").is_visible()

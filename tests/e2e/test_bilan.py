@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tests.e2e.conftest import check_page, click_and_wait, login, logout
+from tests.e2e.conftest import check_page, click_and_wait, fill_fields, login, logout, main_text, save_and_continue
 from tests.e2e.test_resident import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
@@ -32,10 +32,6 @@ def photo_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def main_text(page) -> str:
-    return page.locator("main").inner_text()
 
 
 def granted_request(viewport: str, *, scheme: str = "pic"):
@@ -135,31 +131,39 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     participants = page.get_by_role("group", name="Habitants ayant participé ou assisté à l'action")
     participants.get_by_label("Femmes").fill("46")
     participants.get_by_label("Hommes").fill("33")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 2. The appraisal.
-    check_page(page, "section-appreciation")
+    save_and_continue(page, "section-appreciation")
     assert page.url.endswith("/bilan/appreciation/"), page.url
-    page.get_by_label("Points positifs").fill("Des voisin·es qui ne se parlaient pas ont cuisiné ensemble.")
-    page.get_by_label("Difficultés rencontrées").fill("Trouver des tables en nombre suffisant.")
-    page.get_by_label("Résultats obtenus").fill("Une fête de rue que les habitant·es veulent refaire.")
-    page.get_by_label("Qui vous a aidé dans l'organisation de votre projet ?").fill("La Maison du Pile")
-    page.get_by_label("Quelles aides avez-vous reçues pour monter ce projet ?").fill("Le prêt des tables")
+    fill_fields(
+        page,
+        {
+            "Points positifs": "Des voisin·es qui ne se parlaient pas ont cuisiné ensemble.",
+            "Difficultés rencontrées": "Trouver des tables en nombre suffisant.",
+            "Résultats obtenus": "Une fête de rue que les habitant·es veulent refaire.",
+            "Qui vous a aidé dans l'organisation de votre projet ?": "La Maison du Pile",
+            "Quelles aides avez-vous reçues pour monter ce projet ?": "Le prêt des tables",
+        },
+    )
     page.locator("#id_help_sufficient_0").check()
     page.locator("#id_wants_to_renew_0").check()
     page.get_by_label("Avez-vous d'autres idées de projet ?").fill("Un atelier de cuisine du monde.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 3. Expenses: the planned line is there; what was really spent, and one unplanned expense.
-    check_page(page, "section-depenses")
+    save_and_continue(page, "section-depenses")
     assert page.url.endswith("/bilan/depenses/"), page.url
     assert page.locator("#id_depenses-0-label").input_value() == "Goûter et boissons"
     assert page.locator("#id_depenses-0-planned_amount").input_value() in ("300,00", "300")
     page.locator("#id_depenses-0-actual_amount").fill("212,40")
     page.locator("#id_depenses-1-category").select_option("61")
-    page.locator("#id_depenses-1-label").fill("Location de tables")
-    page.locator("#id_depenses-1-planned_amount").fill("0")
-    page.locator("#id_depenses-1-actual_amount").fill("37,60")
+    fill_fields(
+        page,
+        {
+            "#id_depenses-1-label": "Location de tables",
+            "#id_depenses-1-planned_amount": "0",
+            "#id_depenses-1-actual_amount": "37,60",
+        },
+    )
     click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
     check_page(page, "section-depenses-enregistree")
     assert "Enregistré." in main_text(page)
@@ -168,10 +172,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
         ("Goûter et boissons", Decimal("300.00"), Decimal("212.40")),
         ("Location de tables", Decimal("0.00"), Decimal("37.60")),
     ]
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 4. The effects grid: two effects observed, between whom, what changed, in words.
-    check_page(page, "section-effets")
+    save_and_continue(page, "section-effets")
     assert page.url.endswith("/bilan/effets/"), page.url
     page.get_by_label("Nous avons observé cet effet : Lien social").check()
     page.locator("#effet-social_ties").get_by_label("voisin·e·s du quartier").check()
@@ -179,10 +182,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     page.locator("#id_effet-social_ties-narrative").fill("Des voisins ont échangé leurs numéros pour la suite.")
     page.get_by_label("Nous avons observé cet effet : Égalité femmes/hommes").check()
     page.locator("#effet-gender_equality").get_by_label("publics : plus de femmes que d'hommes").check()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 5. Receipts and photos: a receipt, then a photo whose people agreed to publication.
-    check_page(page, "section-pieces")
+    save_and_continue(page, "section-pieces")
     assert page.url.endswith("/bilan/pieces/"), page.url
     page.get_by_label("Justificatif de dépense").check()
     page.get_by_label("Fichier").set_input_files(str(receipt))
@@ -197,10 +199,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
     check_page(page, "piece-photo")
     assert "publication autorisée" in page.locator("main .list-group").inner_text()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 6. The summary: complete, certified, filed.
-    check_page(page, "section-envoi")
+    save_and_continue(page, "section-envoi")
     assert page.url.endswith("/bilan/envoi/"), page.url
     assert "Le bilan est complet" in main_text(page)
     summary = main_text(page)
@@ -371,10 +372,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     page.locator("#id_short_description").fill(
         "Un repas partagé chaque trimestre dans la rue, préparé par les familles."
     )
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 2. Progress and two quantified objectives.
-    check_page(page, "section-avancement")
+    save_and_continue(page, "section-avancement")
     assert page.url.endswith("/bilan/avancement/"), page.url
     page.get_by_label("En cours", exact=False).check()
     page.locator("#id_progress_since").fill(f"{timezone.localdate().year}-03-01")
@@ -387,29 +387,31 @@ def test_association_files_the_cvs_bilan(page, viewport):
         page.locator(f"#id_objectifs-{number}-objective").fill(objective)
         page.locator(f"#id_objectifs-{number}-indicators").fill(indicators)
         page.locator(f"#id_objectifs-{number}-result").fill(result)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 3. Coordination and one partner.
-    check_page(page, "section-partenaires")
+    save_and_continue(page, "section-partenaires")
     assert page.url.endswith("/bilan/partenaires/"), page.url
-    page.locator("#id_coordination").fill("Un point d'étape avec le centre social après chaque repas.")
-    page.locator("#id_partenaires-0-actor").fill("Bailleur social")
-    page.locator("#id_partenaires-0-role").fill("Prête la cour de la résidence")
+    fill_fields(
+        page,
+        {
+            "#id_coordination": "Un point d'étape avec le centre social après chaque repas.",
+            "#id_partenaires-0-actor": "Bailleur social",
+            "#id_partenaires-0-role": "Prête la cour de la résidence",
+        },
+    )
     page.locator("#id_partenaires-0-satisfied_0").check()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 4. Appraisal, perspectives, key figures and SWOT.
-    check_page(page, "section-appreciation-cvs")
+    save_and_continue(page, "section-appreciation-cvs")
     assert page.url.endswith("/bilan/appreciation/"), page.url
     page.locator("#id_achievements").fill("Trois repas partagés.")
     page.locator("#id_successes").fill("Des familles nouvelles à chaque repas.")
     page.get_by_label("Maintien").check()
     page.locator("#id_key_figures").fill("225 personnes touchées en QPV (feuilles de présence, 2026).")
     page.locator("#id_swot_strengths").fill("Des bénévoles fidèles.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 5. The budget: the planned lines come from the request; what was realised is added.
-    check_page(page, "section-budget-cvs")
+    save_and_continue(page, "section-budget-cvs")
     assert page.url.endswith("/bilan/budget/"), page.url
     planned = [page.locator(f"#id_budget-{i}-label").input_value() for i in range(3)]
     assert planned[0] == "Goûter et boissons" and planned[1] == "Buvette", planned
@@ -418,10 +420,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
     check_page(page, "section-budget-cvs-enregistree")
     assert "Le budget est équilibré." in main_text(page)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 6. Summary and filing.
-    check_page(page, "section-envoi-cvs")
+    save_and_continue(page, "section-envoi-cvs")
     assert "Le bilan est complet" in main_text(page)
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
     click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
