@@ -207,44 +207,39 @@ def fuzz_world(world, resident, other_resident, staff, committee_member):
     for user in (resident, other_resident):
         user.email_confirmed_at = NOW
         user.save(update_fields=["email_confirmed_at"])
-    submitted = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)
     draft = f.ApplicationFactory(fund=world.fund, created_by=resident)
     filed = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=draft.holder)
     f.AttachmentFactory(application=filed)
     services.submit_application(user=resident, application=filed, today=NOW.date())
     criterion = f.EligibilityCriterionFactory(fund=world.fund)
     services.start_review(user=staff, application=filed)
-    f.ApplicationFactory(
-        fund=world.other_fund, created_by=other_resident, status=Status.SUBMITTED, submitted_at=submitted
-    )
+    f.ApplicationFactory(fund=world.other_fund, created_by=other_resident, filed=True)
+
+    def eligible_request(number: int):
+        """A request filed in Hommelet's fund and declared eligible."""
+        reference = f"PIC-2025-{number:04d}"
+        return f.ApplicationFactory(
+            fund=world.fund,
+            created_by=other_resident,
+            filed=True,
+            status=Status.ELIGIBLE,
+            reference=reference,
+            number=number,
+        )
 
     # An open session with a request put to the vote, three voting members present.
     members = [CommitteeMember.objects.get(user=committee_member)] + [
         f.CommitteeMemberFactory(committee=world.committee, user=None, full_name=f"Membre {n}") for n in range(2)
     ]
     session = f.CommitteeSessionFactory(committee=world.committee, date=NOW.date())
-    eligible = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=other_resident,
-        status=Status.ELIGIBLE,
-        submitted_at=submitted,
-        reference="PIC-2025-0500",
-        number=500,
-    )
+    eligible = eligible_request(500)
     item = committee_services.add_agenda_item(user=staff, session=session, application=eligible)
     committee_services.open_session(user=staff, session=session)
     for member in members:
         committee_services.record_attendance(user=staff, session=session, member=member, present=True)
     committee_services.start_vote(user=staff, item=item)
     planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
-    f.ApplicationFactory(
-        fund=world.fund,
-        created_by=other_resident,
-        status=Status.ELIGIBLE,
-        submitted_at=submitted,
-        reference="PIC-2025-0501",
-        number=501,
-    )
+    eligible_request(501)
 
     # A granted request: its decision (closed session), a draft bilan.
     granted = f.GrantedApplicationFactory(fund=world.fund, created_by=resident, holder=draft.holder)
