@@ -15,7 +15,17 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tests.e2e.conftest import check_page, click_and_wait, fill_fields, login, logout, main_text, save_and_continue
+from tests.e2e.conftest import (
+    check_page,
+    click_and_wait,
+    click_to,
+    fill_fields,
+    login,
+    logout,
+    main_text,
+    save_and_continue,
+    visit,
+)
 from tests.e2e.test_resident import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
@@ -107,12 +117,10 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
 
     # The holder finds the bilan to do among her bilans, and starts it.
     login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans-attendu")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans-attendu")
     row = page.locator("main li", has_text=application.title)
     assert "Attendu" in row.inner_text()
-    click_and_wait(page, page.get_by_role("link", name=application.title))
-    check_page(page, "bilan-a-commencer")
+    click_to(page, page.get_by_role("link", name=application.title), "bilan-a-commencer")
     click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
     bilan = Bilan.objects.get(application=application)
     assert bilan.status == "draft"
@@ -164,8 +172,7 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
             "#id_depenses-1-actual_amount": "37,60",
         },
     )
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    check_page(page, "section-depenses-enregistree")
+    click_to(page, page.get_by_role("button", name="Enregistrer", exact=True), "section-depenses-enregistree")
     assert "Enregistré." in main_text(page)
     assert format_money(Decimal("250.00")) in page.locator("#titre-subvention + dl").inner_text()
     assert [(e.label, e.planned_amount, e.actual_amount) for e in bilan.expenses.order_by("position")] == [
@@ -189,15 +196,13 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     page.get_by_label("Justificatif de dépense").check()
     page.get_by_label("Fichier").set_input_files(str(receipt))
     page.get_by_label("Description").fill("Ticket de caisse du supermarché")
-    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
-    check_page(page, "piece-justificatif")
+    click_to(page, page.get_by_role("button", name="Envoyer cette pièce"), "piece-justificatif")
     assert "« ticket-de-caisse.pdf » est ajouté au bilan." in main_text(page)
     page.get_by_label("Photo du projet", exact=True).check()
     page.get_by_label("Fichier").set_input_files(str(photo))
     page.get_by_label("Description").fill("Les tables dressées dans la rue")
     page.get_by_label("Les personnes reconnaissables sur la photo acceptent", exact=False).check()
-    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
-    check_page(page, "piece-photo")
+    click_to(page, page.get_by_role("button", name="Envoyer cette pièce"), "piece-photo")
     assert "publication autorisée" in page.locator("main .list-group").inner_text()
 
     # 6. The summary: complete, certified, filed.
@@ -209,8 +214,7 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert "7 Femme(s), 3 Homme(s)" in summary
     assert format_money(Decimal("250.00")) in summary  # 212,40 + 37,60 spent
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-depose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-depose")
     assert "Votre bilan est déposé." in main_text(page)
     assert "statut du bilan : Déposé" in main_text(page)
     bilan.refresh_from_db()
@@ -232,12 +236,10 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert bilan.effects.get(effect="social_ties").public_neighbours is True
     assert sorted(bilan.attachments.values_list("kind", "public_consent")) == [("photo", True), ("receipt", False)]
     # A filed bilan can no longer be changed.
-    page.goto(f"/demandes/{application.pk}/bilan/action/")
-    check_page(page, "bilan-depose-non-modifiable")
+    visit(page, f"/demandes/{application.pk}/bilan/action/", "bilan-depose-non-modifiable")
     assert page.url.endswith(f"/demandes/{application.pk}/bilan/"), page.url
     assert "ne peut plus être modifié" in main_text(page)
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans-recu")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans-recu")
     assert "Reçu, à étudier" in page.locator("main li", has_text=application.title).inner_text()
     response = page.request.get(f"/demandes/{application.pk}/bilan/bilan.pdf")
     assert response.ok and response.body()[:5] == b"%PDF-"
@@ -245,31 +247,25 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
 
     # The association's staff: from their space to the bilans to study, filtered on the fund.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto("/tableau-de-bord/")
-    check_page(page, "espace-equipe")
-    click_and_wait(page, page.get_by_role("link", name="Bilans attendus, en retard et reçus"))
-    check_page(page, "suivi-des-bilans")
+    visit(page, "/tableau-de-bord/", "espace-equipe")
+    click_to(page, page.get_by_role("link", name="Bilans attendus, en retard et reçus"), "suivi-des-bilans")
     page.get_by_label("Fonds").select_option(application.fund.slug)
     page.get_by_label("État").select_option("to_review")
-    click_and_wait(page, page.get_by_role("button", name="Filtrer"))
-    check_page(page, "suivi-des-bilans-filtre")
+    click_to(page, page.get_by_role("button", name="Filtrer"), "suivi-des-bilans-filtre")
     rows = page.locator("main tbody tr")
     assert rows.count() == 1
     assert "Reçu, à étudier" in rows.first.inner_text()
-    click_and_wait(page, rows.first.get_by_role("link", name=application.title))
-    check_page(page, "bilan-a-etudier")
+    click_to(page, rows.first.get_by_role("link", name=application.title), "bilan-a-etudier")
 
     # Sending it back needs a comment: the error is said, then the bilan goes back with it.
-    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
-    check_page(page, "renvoi-sans-commentaire")
+    click_to(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"), "renvoi-sans-commentaire")
     assert "le commentaire est obligatoire" in main_text(page)
     bilan.refresh_from_db()
     assert bilan.status == "submitted"
     page.get_by_label("Ce que le porteur doit corriger ou compléter").fill(
         "Précisez combien de familles ont apporté un plat."
     )
-    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
-    check_page(page, "bilan-renvoye")
+    click_to(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"), "bilan-renvoye")
     assert "Le bilan est renvoyé au porteur" in main_text(page)
     bilan.refresh_from_db()
     application.refresh_from_db()
@@ -278,31 +274,24 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
 
     # The holder reads the comment, completes the narrative and files the bilan again.
     login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto(f"/demandes/{application.pk}/bilan/")
-    check_page(page, "bilan-renvoye-porteuse")
+    visit(page, f"/demandes/{application.pk}/bilan/", "bilan-renvoye-porteuse")
     assert "Précisez combien de familles ont apporté un plat." in main_text(page)
-    click_and_wait(page, page.get_by_role("link", name="L'action"))
-    check_page(page, "section-action-correction")
+    click_to(page, page.get_by_role("link", name="L'action"), "section-action-correction")
     narrative = page.get_by_label("Déroulement de l'action")
     narrative.fill(narrative.input_value() + " Vingt-deux familles ont apporté un plat.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et quitter"))
-    check_page(page, "bilan-corrige")
+    click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "bilan-corrige")
     assert "Votre bilan est enregistré." in main_text(page)
-    click_and_wait(page, page.get_by_role("link", name="Récapitulatif et dépôt"))
-    check_page(page, "section-envoi-correction")
+    click_to(page, page.get_by_role("link", name="Récapitulatif et dépôt"), "section-envoi-correction")
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-redepose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-redepose")
     bilan.refresh_from_db()
     assert bilan.status == "submitted" and "Vingt-deux familles" in bilan.proceedings
     logout(page)
 
     # The staff accept it; the balance (20 %) is due before closing.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto(f"/demandes/{application.pk}/bilan/")
-    check_page(page, "bilan-a-etudier-2")
-    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
-    check_page(page, "bilan-accepte")
+    visit(page, f"/demandes/{application.pk}/bilan/", "bilan-a-etudier-2")
+    click_to(page, page.get_by_role("button", name="Accepter le bilan"), "bilan-accepte")
     assert "Le bilan est accepté et le porteur prévenu." in main_text(page)
     assert f"Reste à verser : {format_money(Decimal('50.00'))}" in main_text(page)
     assert page.get_by_role("button", name="Clôturer la demande").count() == 0
@@ -312,30 +301,25 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     committee_services.record_payment(
         user=staff, application=application, kind="balance", paid_on=timezone.localdate(), method="transfer"
     )
-    page.goto("/bilans/?etat=accepted")
-    check_page(page, "suivi-des-bilans-acceptes")
+    visit(page, "/bilans/?etat=accepted", "suivi-des-bilans-acceptes")
     row = page.locator("main tbody tr", has_text=application.title)
     assert "Accepté" in row.inner_text()
-    click_and_wait(page, row.get_by_role("link", name=application.title))
-    check_page(page, "solde-verse")
+    click_to(page, row.get_by_role("link", name=application.title), "solde-verse")
     assert "Reste à verser" not in main_text(page)
-    click_and_wait(page, page.get_by_role("button", name="Clôturer la demande"))
-    check_page(page, "demande-cloturee")
+    click_to(page, page.get_by_role("button", name="Clôturer la demande"), "demande-cloturee")
     assert "La demande est clôturée." in main_text(page)
     assert "Statut de la demande : Clôturée" in main_text(page)
     application.refresh_from_db()
     assert application.status == "closed"
 
     # The fund's money: granted and entirely paid.
-    page.goto(f"/fonds/{application.fund.slug}/")
-    check_page(page, "fonds")
+    visit(page, f"/fonds/{application.fund.slug}/", "fonds")
     money = page.locator("#titre-suivi-financier + div table").inner_text()
     assert f"Accordé\t{format_money(GRANTED)}" in money and f"Versé\t{format_money(GRANTED)}" in money
     logout(page)
 
     # Anyone now sees the project, its results and the consented photo.
-    page.goto(f"/projets/{application.pk}/")
-    check_page(page, "projet-public")
+    visit(page, f"/projets/{application.pk}/", "projet-public")
     text = main_text(page)
     assert application.title in text
     assert "79 habitant·es y ont participé : 46 femmes et 33 hommes." in text
@@ -354,10 +338,8 @@ def test_association_files_the_cvs_bilan(page, viewport):
     application, holder, staff = granted_request(viewport, scheme="cvs")
 
     login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans")
-    click_and_wait(page, page.get_by_role("link", name=application.title))
-    check_page(page, "bilan-cvs-a-commencer")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans")
+    click_to(page, page.get_by_role("link", name=application.title), "bilan-cvs-a-commencer")
     click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
     bilan = CvsBilan.objects.get(application=application)
 
@@ -417,16 +399,14 @@ def test_association_files_the_cvs_bilan(page, viewport):
     assert planned[0] == "Goûter et boissons" and planned[1] == "Buvette", planned
     for index, realised in enumerate(("280", "30", "250")):
         page.locator(f"#id_budget-{index}-realised_amount").fill(realised)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    check_page(page, "section-budget-cvs-enregistree")
+    click_to(page, page.get_by_role("button", name="Enregistrer", exact=True), "section-budget-cvs-enregistree")
     assert "Le budget est équilibré." in main_text(page)
 
     # 6. Summary and filing.
     save_and_continue(page, "section-envoi-cvs")
     assert "Le bilan est complet" in main_text(page)
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-cvs-depose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-cvs-depose")
     assert "Votre bilan est déposé." in main_text(page)
     bilan.refresh_from_db()
     assert bilan.status == "submitted" and bilan.progress_status == "in_progress"
@@ -440,12 +420,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
 
     # The staff accept the annex 3 bilan from their list.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/?etat=to_review")
-    check_page(page, "suivi-des-bilans-cvs")
-    click_and_wait(page, page.locator("main tbody tr").get_by_role("link", name=application.title))
-    check_page(page, "bilan-cvs-a-etudier")
-    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
-    check_page(page, "bilan-cvs-accepte")
+    visit(page, "/bilans/?etat=to_review", "suivi-des-bilans-cvs")
+    click_to(page, page.locator("main tbody tr").get_by_role("link", name=application.title), "bilan-cvs-a-etudier")
+    click_to(page, page.get_by_role("button", name="Accepter le bilan"), "bilan-cvs-accepte")
     bilan.refresh_from_db()
     assert bilan.status == "accepted"
     assert "statut du bilan : Accepté" in main_text(page)

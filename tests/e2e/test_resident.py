@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import DEMO_PASSWORD, check_page, click_and_wait, fill_fields, logout, save_and_continue
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    click_and_wait,
+    click_to,
+    fill_fields,
+    logout,
+    save_and_continue,
+    visit,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -43,10 +51,8 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     fund_name = f"PIC Hommelet {today.year}"
 
     # Sign up.
-    page.goto("/")
-    check_page(page, "accueil")
-    page.goto("/compte/inscription/")
-    check_page(page, "inscription")
+    visit(page, "/", "accueil")
+    visit(page, "/compte/inscription/", "inscription")
     fill_fields(
         page,
         {
@@ -57,18 +63,14 @@ def test_resident_files_a_request(page, viewport, tmp_path):
             "#id_password_confirm": "Un-mot-de-passe-solide-2025",
         },
     )
-    click_and_wait(page, page.get_by_role("button", name="Créer mon compte"))
-    check_page(page, "compte-cree")
+    click_to(page, page.get_by_role("button", name="Créer mon compte"), "compte-cree")
     # The confirmation e-mail is not followed in the browser: confirm the address directly.
     User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
 
     # The open call, then the first steps.
-    page.goto("/appels-a-projets/")
-    check_page(page, "appels-ouverts")
-    click_and_wait(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"))
-    check_page(page, "nouvelle-demande")
-    click_and_wait(page, page.get_by_role("button", name="Commencer ma demande"))
-    check_page(page, "etape-porteur")
+    visit(page, "/appels-a-projets/", "appels-ouverts")
+    click_to(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"), "nouvelle-demande")
+    click_to(page, page.get_by_role("button", name="Commencer ma demande"), "etape-porteur")
     page.get_by_label("Collectif d'habitant·es").check()
     fill_fields(
         page,
@@ -87,8 +89,7 @@ def test_resident_files_a_request(page, viewport, tmp_path):
         "Un goûter ouvert à tout le quartier, préparé par les familles du square."
     )
     # Leave: everything is saved.
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et quitter"))
-    check_page(page, "quitte")
+    click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "quitte")
     logout(page)
 
     # Come back and take up the draft.
@@ -96,10 +97,8 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
     click_and_wait(page, page.get_by_role("button", name="Se connecter"))
-    page.goto("/mes-demandes/")
-    check_page(page, "mes-demandes")
-    click_and_wait(page, page.get_by_role("link", name="Reprendre ma demande"))
-    check_page(page, "reprise")
+    visit(page, "/mes-demandes/", "mes-demandes")
+    click_to(page, page.get_by_role("link", name="Reprendre ma demande"), "reprise")
     application = Application.objects.get(created_by__email=email)
     assert application.title == "Goûter partagé du square"
     if "/etape/project/" in page.url:
@@ -153,12 +152,10 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     for kind, path in (("bank_details", pdf), ("quote", png)):
         page.get_by_label("Type de document").select_option(kind)
         page.get_by_label("Fichier").set_input_files(str(path))
-        click_and_wait(page, page.get_by_role("button", name="Envoyer ce document"))
-        check_page(page, f"piece-{kind}")
+        click_to(page, page.get_by_role("button", name="Envoyer ce document"), f"piece-{kind}")
     assert application.attachments.count() == 2
     save_and_continue(page, "recapitulatif")
-    click_and_wait(page, page.get_by_role("button", name="Déposer ma demande"))
-    check_page(page, "deposee")
+    click_to(page, page.get_by_role("button", name="Déposer ma demande"), "deposee")
     application.refresh_from_db()
     assert application.status == "submitted", application.status
 

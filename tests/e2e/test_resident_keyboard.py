@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, visit
 from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
 
 pytestmark = pytest.mark.e2e
@@ -70,8 +70,7 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     from applications.models import Application
 
     email = f"clavier.{viewport}@example.org"
-    page.goto("/compte/inscription/")
-    check_page(page, "inscription")
+    visit(page, "/compte/inscription/", "inscription")
     type_all(
         page,
         {
@@ -86,8 +85,7 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     check_page(page, "compte-cree")
     User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
 
-    page.goto("/appels-a-projets/")
-    check_page(page, "appels-ouverts")
+    visit(page, "/appels-a-projets/", "appels-ouverts")
     press_and_wait(page, "main a[href^='/demandes/nouvelle/']")
     check_page(page, "nouvelle-demande")
     press_and_wait(page, "main form button[type=submit]")
