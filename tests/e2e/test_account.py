@@ -78,22 +78,8 @@ def resident_with_requests(viewport: str):
     return resident, submitted, draft
 
 
-def test_resident_manages_her_account(page, viewport):
-    from accounts.models import User
-    from applications.models import Application
-
-    resident, submitted, draft = resident_with_requests(viewport)
+def _confirm_the_address_and_add_a_phone(page, resident) -> None:
     email = resident.email
-
-    # Log in from the menu, then Mon compte.
-    page.goto("/")
-    open_menu(page)
-    click_and_wait(page, page.get_by_role("link", name="Se connecter"))
-    log_in(page, email, FIRST_PASSWORD)
-    open_menu(page)
-    click_to(page, page.get_by_role("link", name="Mon compte"), "mon-compte")
-    assert "Votre adresse n'est pas encore confirmée" in main_text(page)
-
     # A new confirmation e-mail, whose link confirms the address.
     mail.outbox.clear()
     click_to(page, page.get_by_role("button", name="Renvoyer l'e-mail de confirmation"), "confirmation-renvoyee")
@@ -111,6 +97,8 @@ def test_resident_manages_her_account(page, viewport):
     resident.refresh_from_db()
     assert resident.phone.replace(" ", "") == "0612345678"
 
+
+def _change_the_password(page, resident) -> None:
     # Change the password: a wrong current password is refused, then the change is made.
     click_to(page, page.get_by_role("link", name="Changer mon mot de passe"), "changer-mot-de-passe")
     fill_fields(
@@ -137,6 +125,9 @@ def test_resident_manages_her_account(page, viewport):
     assert resident.check_password(CHANGED_PASSWORD)
     logout(page)
 
+
+def _reset_the_forgotten_password(page, resident) -> None:
+    email = resident.email
     # Forgotten password: from the log-in page, the e-mailed link, a new password, logged in again.
     page.goto("/compte/connexion/")
     click_to(page, page.get_by_role("link", name=re.compile("Mot de passe oublié")), "mot-de-passe-oublie")
@@ -154,6 +145,51 @@ def test_resident_manages_her_account(page, viewport):
     click_and_wait(page, page.get_by_role("link", name="Se connecter").last)
     log_in(page, email, RESET_PASSWORD)
     assert "/compte/connexion/" not in page.url, page.url
+
+
+def _close_the_account(page, resident, submitted, draft) -> None:
+    from accounts.models import User
+    from applications.models import Application
+
+    email = resident.email
+    # Close the account: the wrong password is refused, then the account is closed and anonymised.
+    page.goto("/compte/")
+    click_to(page, page.get_by_role("link", name="Fermer mon compte"), "fermer-mon-compte")
+    page.get_by_label("Votre mot de passe, pour confirmer").fill("pas-le-bon-mot-de-passe")
+    click_to(page, page.get_by_role("button", name="Fermer définitivement mon compte"), "fermer-mon-compte-erreur")
+    assert "Mot de passe incorrect." in main_text(page)
+    assert User.objects.get(pk=resident.pk).is_active
+    page.get_by_label("Votre mot de passe, pour confirmer").fill(RESET_PASSWORD)
+    click_to(page, page.get_by_role("button", name="Fermer définitivement mon compte"), "compte-ferme")
+    assert "Votre compte est fermé." in main_text(page)
+    closed = User.objects.get(pk=resident.pk)
+    assert not closed.is_active and closed.email != email and closed.phone == ""
+    assert not Application.objects.filter(pk=draft.pk).exists()
+    assert Application.objects.filter(pk=submitted.pk, status="withdrawn").exists()
+    # Logged out, and the old address no longer opens a session.
+    page.goto("/compte/connexion/")
+    log_in(page, email, RESET_PASSWORD)
+    check_page(page, "connexion-refusee")
+    assert "/compte/connexion/" in page.url
+    assert "Adresse e-mail ou mot de passe incorrect." in main_text(page)
+
+
+def test_resident_manages_her_account(page, viewport):
+    resident, submitted, draft = resident_with_requests(viewport)
+    email = resident.email
+
+    # Log in from the menu, then Mon compte.
+    page.goto("/")
+    open_menu(page)
+    click_and_wait(page, page.get_by_role("link", name="Se connecter"))
+    log_in(page, email, FIRST_PASSWORD)
+    open_menu(page)
+    click_to(page, page.get_by_role("link", name="Mon compte"), "mon-compte")
+    assert "Votre adresse n'est pas encore confirmée" in main_text(page)
+
+    _confirm_the_address_and_add_a_phone(page, resident)
+    _change_the_password(page, resident)
+    _reset_the_forgotten_password(page, resident)
 
     # Withdraw the submitted request, with a reason.
     visit(page, "/mes-demandes/", "mes-demandes")
@@ -177,23 +213,4 @@ def test_resident_manages_her_account(page, viewport):
     assert page.get_by_role("heading", level=1).inner_text().strip() == title
     assert page.request.get(f"/fonds/{submitted.fund.slug}/").status == 404
 
-    # Close the account: the wrong password is refused, then the account is closed and anonymised.
-    page.goto("/compte/")
-    click_to(page, page.get_by_role("link", name="Fermer mon compte"), "fermer-mon-compte")
-    page.get_by_label("Votre mot de passe, pour confirmer").fill("pas-le-bon-mot-de-passe")
-    click_to(page, page.get_by_role("button", name="Fermer définitivement mon compte"), "fermer-mon-compte-erreur")
-    assert "Mot de passe incorrect." in main_text(page)
-    assert User.objects.get(pk=resident.pk).is_active
-    page.get_by_label("Votre mot de passe, pour confirmer").fill(RESET_PASSWORD)
-    click_to(page, page.get_by_role("button", name="Fermer définitivement mon compte"), "compte-ferme")
-    assert "Votre compte est fermé." in main_text(page)
-    closed = User.objects.get(pk=resident.pk)
-    assert not closed.is_active and closed.email != email and closed.phone == ""
-    assert not Application.objects.filter(pk=draft.pk).exists()
-    assert Application.objects.filter(pk=submitted.pk, status="withdrawn").exists()
-    # Logged out, and the old address no longer opens a session.
-    page.goto("/compte/connexion/")
-    log_in(page, email, RESET_PASSWORD)
-    check_page(page, "connexion-refusee")
-    assert "/compte/connexion/" in page.url
-    assert "Adresse e-mail ou mot de passe incorrect." in main_text(page)
+    _close_the_account(page, resident, submitted, draft)

@@ -105,26 +105,9 @@ def granted_request(viewport: str, *, scheme: str = "pic"):
     return application, holder, staff
 
 
-def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_path):
-    from committees import services as committee_services
+def _holder_fills_the_first_sections(page, application, bilan) -> None:
+    """Sections 1 to 3 of the PIC bilan: the action, the appraisal and the expenses."""
     from core.templatetags.portal_format import format_money
-    from reports.models import Bilan
-
-    application, holder, staff = granted_request(viewport)
-    receipt, photo = tmp_path / "ticket-de-caisse.pdf", tmp_path / "repas-partage.png"
-    receipt.write_bytes(MINIMAL_PDF)
-    photo.write_bytes(photo_png())
-
-    # The holder finds the bilan to do among her bilans, and starts it.
-    login(page, holder.email, password="motdepasse-de-test-2025")
-    visit(page, "/bilans/mes-bilans/", "mes-bilans-attendu")
-    row = page.locator("main li", has_text=application.title)
-    assert "Attendu" in row.inner_text()
-    click_to(page, page.get_by_role("link", name=application.title), "bilan-a-commencer")
-    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
-    bilan = Bilan.objects.get(application=application)
-    assert bilan.status == "draft"
-    assert page.url.endswith(f"/demandes/{application.pk}/bilan/action/"), page.url
 
     # 1. The action: objective and dates are copied from the request; narrative and who took part.
     check_page(page, "section-action")
@@ -180,6 +163,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
         ("Location de tables", Decimal("0.00"), Decimal("37.60")),
     ]
 
+
+def _holder_fills_the_effects_and_pieces(page, receipt, photo) -> None:
+    """Sections 4 and 5 of the PIC bilan: the effects grid, then the receipts and photos."""
     # 4. The effects grid: two effects observed, between whom, what changed, in words.
     save_and_continue(page, "section-effets")
     assert page.url.endswith("/bilan/effets/"), page.url
@@ -204,6 +190,11 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     page.get_by_label("Les personnes reconnaissables sur la photo acceptent", exact=False).check()
     click_to(page, page.get_by_role("button", name="Envoyer cette pièce"), "piece-photo")
     assert "publication autorisée" in page.locator("main .list-group").inner_text()
+
+
+def _holder_files_the_bilan(page, application, bilan) -> None:
+    """Section 6: the summary, the filing, what was saved, and the filed bilan that can no longer change."""
+    from core.templatetags.portal_format import format_money
 
     # 6. The summary: complete, certified, filed.
     save_and_continue(page, "section-envoi")
@@ -245,6 +236,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert response.ok and response.body()[:5] == b"%PDF-"
     logout(page)
 
+
+def _staff_send_it_back(page, application, bilan, staff) -> None:
+    """The association's staff find the bilan to study and send it back with a comment."""
     # The association's staff: from their space to the bilans to study, filtered on the fund.
     login(page, staff.email, password="motdepasse-de-test-2025")
     visit(page, "/tableau-de-bord/", "espace-equipe")
@@ -272,6 +266,9 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert bilan.status == "returned" and application.status == "bilan_due"
     logout(page)
 
+
+def _holder_corrects_and_files_again(page, application, bilan, holder) -> None:
+    """The holder reads the comment, completes the narrative and files the bilan again."""
     # The holder reads the comment, completes the narrative and files the bilan again.
     login(page, holder.email, password="motdepasse-de-test-2025")
     visit(page, f"/demandes/{application.pk}/bilan/", "bilan-renvoye-porteuse")
@@ -287,6 +284,12 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     bilan.refresh_from_db()
     assert bilan.status == "submitted" and "Vingt-deux familles" in bilan.proceedings
     logout(page)
+
+
+def _staff_accept_pay_the_balance_and_close(page, application, bilan, staff) -> None:
+    """The staff accept the bilan; once the balance is paid, they close the request."""
+    from committees import services as committee_services
+    from core.templatetags.portal_format import format_money
 
     # The staff accept it; the balance (20 %) is due before closing.
     login(page, staff.email, password="motdepasse-de-test-2025")
@@ -317,6 +320,33 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     money = page.locator("#titre-suivi-financier + div table").inner_text()
     assert f"Accordé\t{format_money(GRANTED)}" in money and f"Versé\t{format_money(GRANTED)}" in money
     logout(page)
+
+
+def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_path):
+    from reports.models import Bilan
+
+    application, holder, staff = granted_request(viewport)
+    receipt, photo = tmp_path / "ticket-de-caisse.pdf", tmp_path / "repas-partage.png"
+    receipt.write_bytes(MINIMAL_PDF)
+    photo.write_bytes(photo_png())
+
+    # The holder finds the bilan to do among her bilans, and starts it.
+    login(page, holder.email, password="motdepasse-de-test-2025")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans-attendu")
+    row = page.locator("main li", has_text=application.title)
+    assert "Attendu" in row.inner_text()
+    click_to(page, page.get_by_role("link", name=application.title), "bilan-a-commencer")
+    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
+    bilan = Bilan.objects.get(application=application)
+    assert bilan.status == "draft"
+    assert page.url.endswith(f"/demandes/{application.pk}/bilan/action/"), page.url
+
+    _holder_fills_the_first_sections(page, application, bilan)
+    _holder_fills_the_effects_and_pieces(page, receipt, photo)
+    _holder_files_the_bilan(page, application, bilan)
+    _staff_send_it_back(page, application, bilan, staff)
+    _holder_corrects_and_files_again(page, application, bilan, holder)
+    _staff_accept_pay_the_balance_and_close(page, application, bilan, staff)
 
     # Anyone now sees the project, its results and the consented photo.
     visit(page, f"/projets/{application.pk}/", "projet-public")

@@ -42,15 +42,10 @@ def tiny_png() -> bytes:
     )
 
 
-def test_resident_files_a_request(page, viewport, tmp_path):
+def _sign_up(page, email: str) -> None:
+    """Samia signs up; her address is confirmed directly (the e-mail is not followed in the browser)."""
     from accounts.models import User
-    from applications.models import Application
 
-    email = f"nouvelle.habitante.{viewport}@example.org"
-    today = timezone.localdate()
-    fund_name = f"PIC Hommelet {today.year}"
-
-    # Sign up.
     visit(page, "/", "accueil")
     visit(page, "/compte/inscription/", "inscription")
     fill_fields(
@@ -67,7 +62,9 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     # The confirmation e-mail is not followed in the browser: confirm the address directly.
     User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
 
-    # The open call, then the first steps.
+
+def _start_a_request_and_leave(page, fund_name: str) -> None:
+    """From the open call: the holder and the project steps, then « Enregistrer et quitter »."""
     visit(page, "/appels-a-projets/", "appels-ouverts")
     click_to(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"), "nouvelle-demande")
     click_to(page, page.get_by_role("button", name="Commencer ma demande"), "etape-porteur")
@@ -92,19 +89,9 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "quitte")
     logout(page)
 
-    # Come back and take up the draft.
-    page.goto("/compte/connexion/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
-    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
-    visit(page, "/mes-demandes/", "mes-demandes")
-    click_to(page, page.get_by_role("link", name="Reprendre ma demande"), "reprise")
-    application = Application.objects.get(created_by__email=email)
-    assert application.title == "Goûter partagé du square"
-    if "/etape/project/" in page.url:
-        click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    assert "/etape/when_where/" in page.url, page.url
 
+def _fill_the_date_the_people_and_the_budget(page, today) -> None:
+    """The when-where, people and budget steps, up to the attachments step."""
     day = min(today + datetime.timedelta(days=21), datetime.date(today.year, 12, 30))
     fill_fields(
         page,
@@ -145,6 +132,34 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     page.get_by_text("Le budget est équilibré").wait_for()
     save_and_continue(page, "etape-pieces")
     assert "/etape/attachments/" in page.url, page.url
+
+
+def test_resident_files_a_request(page, viewport, tmp_path):
+    from applications.models import Application
+
+    email = f"nouvelle.habitante.{viewport}@example.org"
+    today = timezone.localdate()
+    fund_name = f"PIC Hommelet {today.year}"
+
+    _sign_up(page, email)
+
+    # The open call, then the first steps.
+    _start_a_request_and_leave(page, fund_name)
+
+    # Come back and take up the draft.
+    page.goto("/compte/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
+    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
+    visit(page, "/mes-demandes/", "mes-demandes")
+    click_to(page, page.get_by_role("link", name="Reprendre ma demande"), "reprise")
+    application = Application.objects.get(created_by__email=email)
+    assert application.title == "Goûter partagé du square"
+    if "/etape/project/" in page.url:
+        click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+    assert "/etape/when_where/" in page.url, page.url
+
+    _fill_the_date_the_people_and_the_budget(page, today)
 
     pdf, png = tmp_path / "rib.pdf", tmp_path / "devis.png"
     pdf.write_bytes(MINIMAL_PDF)
