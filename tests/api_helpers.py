@@ -29,10 +29,9 @@ def build_api_world(world, *, resident, other_resident, staff, other_staff, regi
     filed = f.ApplicationFactory(
         fund=world.fund,
         created_by=resident,
-        status=Status.SUBMITTED,
+        filed=True,
         reference="PIC-2025-0101",
         number=101,
-        submitted_at=submitted,
         place="Chez moi, 3 rue des Lilas",
     )
     holder = filed.holder
@@ -128,15 +127,7 @@ def bulk_granted_requests(*, fund, owner, holder, staff, count: int, start: int 
         for item in items
     )
     Payment.objects.bulk_create(
-        Payment(
-            application=a,
-            kind="advance",
-            amount=Decimal("200"),
-            paid_on=datetime.date(2025, 5, 2),
-            method="transfer",
-            recorded_by=staff,
-        )
-        for a in applications
+        f.PaymentFactory.build(application=a, amount=Decimal("200"), recorded_by=staff) for a in applications
     )
     bilans = Bilan.objects.bulk_create(
         Bilan(

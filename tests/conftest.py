@@ -99,52 +99,61 @@ def world(db) -> World:
     )
 
 
+def _persona(email: str, first_name: str, last_name: str, role=None, **where):
+    """A user; given `role` (a staff or member factory), also that role over `where`."""
+    user = f.UserFactory(email=email, first_name=first_name, last_name=last_name)
+    if role is not None:
+        role(user=user, **where)
+    return user
+
+
 @pytest.fixture
 def resident(db):
-    return f.UserFactory(email="amina.resident@example.org", first_name="Amina", last_name="Habitante")
+    return _persona("amina.resident@example.org", "Amina", "Habitante")
 
 
 @pytest.fixture
 def other_resident(db):
-    return f.UserFactory(email="bruno.resident@example.org", first_name="Bruno", last_name="Voisin")
+    return _persona("bruno.resident@example.org", "Bruno", "Voisin")
 
 
 @pytest.fixture
 def staff(world):
     """Staff of the Hommelet carrier association."""
-    user = f.UserFactory(email="staff.hommelet@example.org", first_name="Claire", last_name="Porteuse")
-    f.AssociationStaffFactory(association=world.hommelet, user=user)
-    return user
+    return _persona(
+        "staff.hommelet@example.org", "Claire", "Porteuse", f.AssociationStaffFactory, association=world.hommelet
+    )
 
 
 @pytest.fixture
 def other_staff(world):
     """Staff of the Lille Sud carrier association: must never see Hommelet's data."""
-    user = f.UserFactory(email="staff.lillesud@example.org", first_name="David", last_name="Autre")
-    f.AssociationStaffFactory(association=world.lille_sud, user=user)
-    return user
+    return _persona(
+        "staff.lillesud@example.org", "David", "Autre", f.AssociationStaffFactory, association=world.lille_sud
+    )
 
 
 @pytest.fixture
 def committee_member(world):
-    user = f.UserFactory(email="membre.comite@example.org", first_name="Estelle", last_name="Comité")
-    f.CommitteeMemberFactory(committee=world.committee, user=user, full_name="Estelle Comité")
-    return user
+    return _persona(
+        "membre.comite@example.org",
+        "Estelle",
+        "Comité",
+        f.CommitteeMemberFactory,
+        committee=world.committee,
+        full_name="Estelle Comité",
+    )
 
 
 @pytest.fixture
 def region_staff(world):
-    user = f.UserFactory(email="agent.region@example.org", first_name="Fanny", last_name="Région")
-    f.FunderStaffFactory(funder=world.region, user=user)
-    return user
+    return _persona("agent.region@example.org", "Fanny", "Région", f.FunderStaffFactory, funder=world.region)
 
 
 @pytest.fixture
 def city_staff(world):
     """Staff of the Ville de Roubaix: reads Hommelet's fund, not Lille Sud's."""
-    user = f.UserFactory(email="agent.roubaix@example.org", first_name="Gilles", last_name="Ville")
-    f.FunderStaffFactory(funder=world.city_roubaix, user=user)
-    return user
+    return _persona("agent.roubaix@example.org", "Gilles", "Ville", f.FunderStaffFactory, funder=world.city_roubaix)
 
 
 @pytest.fixture

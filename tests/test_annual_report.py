@@ -280,17 +280,7 @@ def _bulk_projects(fund, *, start: int, count: int, user, session, themes, neigh
         ]
     )
     Payment.objects.bulk_create(
-        [
-            Payment(
-                application=a,
-                kind=Payment.Kind.ADVANCE,
-                amount=Decimal("8.00"),
-                paid_on=datetime.date(2025, 5, 2),
-                method=Payment.Method.TRANSFER,
-                recorded_by=user,
-            )
-            for a in applications
-        ]
+        [f.PaymentFactory.build(application=a, amount=Decimal("8.00"), recorded_by=user) for a in applications]
     )
     bilans = Bilan.objects.bulk_create(
         [

@@ -232,36 +232,30 @@ def test_association_needs_an_identifier_an_address_and_the_republican_commitmen
     assert "contrat d'engagement républicain" in errors["republican_commitment"][0]
 
 
-def test_association_with_a_wrong_siret_or_rna_is_refused(resident):
-    holder = Holder(
+def _association(resident, **identifiers) -> Holder:
+    """An unsaved association with an address and the republican commitment, known by `identifiers`."""
+    return Holder(
         owner=resident,
         kind=Holder.Kind.ASSOCIATION,
         name="Les Amis",
         referent_name="Amina",
-        siret="12345678901234",
-        rna="X12",
         address="1 rue",
         postcode="59100",
         city="Roubaix",
         republican_commitment_accepted_at=datetime.datetime(2025, 5, 1, tzinfo=datetime.UTC),
+        **identifiers,
     )
+
+
+def test_association_with_a_wrong_siret_or_rna_is_refused(resident):
+    holder = _association(resident, siret="12345678901234", rna="X12")
     errors = rules.check_holder(holder=holder)
     assert "SIRET n'est pas valide" in errors["siret"][0]
     assert "commence par la lettre W" in errors["rna"][0]
 
 
 def test_association_with_an_rna_only_passes(resident):
-    holder = Holder(
-        owner=resident,
-        kind=Holder.Kind.ASSOCIATION,
-        name="Les Amis",
-        referent_name="Amina",
-        rna="W595012345",
-        address="1 rue",
-        postcode="59100",
-        city="Roubaix",
-        republican_commitment_accepted_at=datetime.datetime(2025, 5, 1, tzinfo=datetime.UTC),
-    )
+    holder = _association(resident, rna="W595012345")
     assert rules.check_holder(holder=holder) == {}
 
 

@@ -10,7 +10,6 @@ from django.db import IntegrityError
 
 from applications.models import StatusChange
 from applications.workflow import Status
-from committees.models import Payment
 from reports import selectors, services
 from reports.models import Bilan, BilanReminder, BilanStatus
 from tests import factories as f
@@ -100,17 +99,14 @@ def test_return_needs_a_comment_mails_it_and_lets_the_holder_correct(
     assert application.status == Status.BILAN_RECEIVED
 
 
+def _pay(application, amount: str, *, by, kind: str = "advance", on=datetime.date(2025, 5, 1)):
+    return f.PaymentFactory(application=application, kind=kind, amount=Decimal(amount), paid_on=on, recorded_by=by)
+
+
 def test_close_after_bilan_waits_for_acceptance_and_the_balance(filed_bilan, staff, other_staff):
     application = filed_bilan.application
     f.record_grant_for_bilan(application=application, amount="250.00", decided_by=staff)
-    Payment.objects.create(
-        application=application,
-        kind="advance",
-        amount=Decimal("200.00"),
-        paid_on=datetime.date(2025, 5, 1),
-        method="transfer",
-        recorded_by=staff,
-    )
+    _pay(application, "200.00", by=staff)
     with pytest.raises(ValidationError, match="Acceptez d'abord"):
         services.close_after_bilan(user=staff, application=application)
     services.accept_bilan(user=staff, bilan=filed_bilan)
@@ -120,14 +116,7 @@ def test_close_after_bilan_waits_for_acceptance_and_the_balance(filed_bilan, sta
         services.close_after_bilan(user=other_staff, application=application)
 
     # The balance is paid (by the committees app, which moves the request to "balance paid").
-    Payment.objects.create(
-        application=application,
-        kind="balance",
-        amount=Decimal("50.00"),
-        paid_on=datetime.date(2025, 7, 1),
-        method="transfer",
-        recorded_by=staff,
-    )
+    _pay(application, "50.00", by=staff, kind="balance", on=datetime.date(2025, 7, 1))
     application.status = Status.BALANCE_PAID
     application.save(update_fields=["status"])
     services.close_after_bilan(user=staff, application=application)
@@ -138,14 +127,7 @@ def test_close_after_bilan_waits_for_acceptance_and_the_balance(filed_bilan, sta
 def test_close_right_after_acceptance_when_nothing_is_left_to_pay(filed_bilan, staff):
     application = filed_bilan.application
     f.record_grant_for_bilan(application=application, amount="250.00", decided_by=staff)
-    Payment.objects.create(
-        application=application,
-        kind="advance",
-        amount=Decimal("250.00"),
-        paid_on=datetime.date(2025, 5, 1),
-        method="transfer",
-        recorded_by=staff,
-    )
+    _pay(application, "250.00", by=staff)
     services.accept_bilan(user=staff, bilan=filed_bilan)
     services.close_after_bilan(user=staff, application=application)
     application.refresh_from_db()

@@ -226,21 +226,19 @@ def full_cvs_bilan(resident):
         application__title="Jardins partagés du Secteur Sud",
         application__reference="CVS-2025-0007",
     )
-    f.CvsObjectiveFactory(
-        bilan=bilan,
-        position=1,
-        objective="Organiser 30 ateliers de jardinage d'ici juin",
-        indicators="Nombre d'ateliers réalisés",
-        result="24 ateliers",
-        comments="Six ateliers annulés pour cause de pluie",
-    )
-    f.CvsObjectiveFactory(
-        bilan=bilan,
-        position=2,
-        objective="Accueillir 40 familles sur l'année",
-        indicators="Familles inscrites",
-        result="46 familles",
-    )
+    objectives = [
+        (
+            "Organiser 30 ateliers de jardinage d'ici juin",
+            "Nombre d'ateliers réalisés",
+            "24 ateliers",
+            "Six ateliers annulés pour cause de pluie",
+        ),
+        ("Accueillir 40 familles sur l'année", "Familles inscrites", "46 familles", ""),
+    ]
+    for position, (objective, indicators, result, comments) in enumerate(objectives, start=1):
+        f.CvsObjectiveFactory(
+            bilan=bilan, position=position, objective=objective, indicators=indicators, result=result, comments=comments
+        )
     f.CvsPartnerFactory(
         bilan=bilan,
         actor="Bailleur social du quartier",

@@ -55,17 +55,8 @@ def filed(application, resident):
 # --- The holder ----------------------------------------------------------------------------------------
 
 
-def test_holder_fills_the_pic_bilan_section_by_section_and_files_it(client, application, resident, staff):
-    login(client, resident)
-    page = client.get(url("bilan", application))
-    assert page.status_code == 200 and "Commencer le bilan" in page.content.decode()
-
-    response = client.post(url("start_bilan", application))
-    assert response.status_code == 302 and response["Location"] == section(application, "action")
-    bilan = Bilan.objects.get(application=application)
-    for slug in ("action", "appreciation", "depenses", "effets", "pieces", "envoi"):
-        assert client.get(section(application, slug)).status_code == 200, slug
-
+def _fill_every_section(client, application) -> None:
+    """Answers each section of the PIC bilan; every answer is saved and leads on."""
     response = client.post(
         section(application, "action"),
         {
@@ -81,51 +72,68 @@ def test_holder_fills_the_pic_bilan_section_by_section_and_files_it(client, appl
         },
     )
     assert response.status_code == 302 and response["Location"] == section(application, "appreciation")
-    response = client.post(
-        section(application, "appreciation"),
-        {"positive_points": "L'ambiance", "help_sufficient": "true", "wants_to_renew": "false", "action": "next"},
-    )
-    assert response.status_code == 302
-    response = client.post(
-        section(application, "depenses"),
-        {
-            **management("depenses", 2, 1),
-            "depenses-0-category": "60",
-            "depenses-0-label": "Goûter et boissons",
-            "depenses-0-planned_amount": "300,00",
-            "depenses-0-actual_amount": "280,50",
-            "depenses-1-category": "",
-            "depenses-1-label": "",
-            "action": "next",
-        },
-    )
-    assert response.status_code == 302
-    response = client.post(
-        section(application, "effets"),
-        {
-            "effet-health-observed": "on",
-            "effet-health-changes": ["health.confidence"],
-            "effet-social_ties-publics": ["neighbours"],  # not ticked as observed: ignored
-            "action": "next",
-        },
-    )
-    assert response.status_code == 302
-    response = client.post(
-        section(application, "pieces"),
-        {
-            "piece-kind": "photo",
-            "piece-file": SimpleUploadedFile("fete.jpg", jpeg_with_gps(), content_type="image/jpeg"),
-            "piece-public_consent": "on",
-            "piece-description": "Le goûter",
-            "action": "upload",
-        },
-    )
-    assert response.status_code == 302
-    response = client.post(
-        section(application, "pieces"),
-        {"piece-kind": "receipt", "piece-file": SimpleUploadedFile("ticket.pdf", f.MINIMAL_PDF), "action": "upload"},
-    )
-    assert response.status_code == 302
+    answers = [
+        (
+            "appreciation",
+            {"positive_points": "L'ambiance", "help_sufficient": "true", "wants_to_renew": "false", "action": "next"},
+        ),
+        (
+            "depenses",
+            {
+                **management("depenses", 2, 1),
+                "depenses-0-category": "60",
+                "depenses-0-label": "Goûter et boissons",
+                "depenses-0-planned_amount": "300,00",
+                "depenses-0-actual_amount": "280,50",
+                "depenses-1-category": "",
+                "depenses-1-label": "",
+                "action": "next",
+            },
+        ),
+        (
+            "effets",
+            {
+                "effet-health-observed": "on",
+                "effet-health-changes": ["health.confidence"],
+                "effet-social_ties-publics": ["neighbours"],  # not ticked as observed: ignored
+                "action": "next",
+            },
+        ),
+        (
+            "pieces",
+            {
+                "piece-kind": "photo",
+                "piece-file": SimpleUploadedFile("fete.jpg", jpeg_with_gps(), content_type="image/jpeg"),
+                "piece-public_consent": "on",
+                "piece-description": "Le goûter",
+                "action": "upload",
+            },
+        ),
+        (
+            "pieces",
+            {
+                "piece-kind": "receipt",
+                "piece-file": SimpleUploadedFile("ticket.pdf", f.MINIMAL_PDF),
+                "action": "upload",
+            },
+        ),
+    ]
+    for slug, data in answers:
+        assert client.post(section(application, slug), data).status_code == 302, slug
+
+
+def test_holder_fills_the_pic_bilan_section_by_section_and_files_it(client, application, resident, staff):
+    login(client, resident)
+    page = client.get(url("bilan", application))
+    assert page.status_code == 200 and "Commencer le bilan" in page.content.decode()
+
+    response = client.post(url("start_bilan", application))
+    assert response.status_code == 302 and response["Location"] == section(application, "action")
+    bilan = Bilan.objects.get(application=application)
+    for slug in ("action", "appreciation", "depenses", "effets", "pieces", "envoi"):
+        assert client.get(section(application, slug)).status_code == 200, slug
+
+    _fill_every_section(client, application)
 
     bilan.refresh_from_db()
     assert (bilan.mobilised_women, bilan.participant_men, bilan.help_sufficient, bilan.wants_to_renew) == (

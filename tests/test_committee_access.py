@@ -27,42 +27,35 @@ pytestmark = pytest.mark.usefixtures("on_the_session_day")
 # --- Who may do what ------------------------------------------------------------------------------
 
 
+# Every page and action of one committee: (what the URL takes, G for GET and/or P for POST, URL names).
+_URLS = [
+    ("committee", "G", ["committee_detail"]),
+    ("committee", "GP", ["member_add"]),
+    ("member", "GP", ["member_edit", "member_link_add"]),
+    ("committee", "GP", ["session_create"]),
+    ("session", "G", ["session_detail"]),
+    ("session", "P", ["build_agenda", "add_item", "send_convocations", "open_session", "record_attendance"]),
+    ("session", "GP", ["close_session"]),
+    ("session", "G", ["minutes_pdf"]),
+    ("item", "G", ["letter_pdf"]),
+    ("item", "P", ["remove_item", "start_vote", "declare_recusal", "record_votes", "decide", "amend_decision"]),
+    ("fund", "GP", ["payments"]),
+    ("fund", "G", ["payments_csv"]),
+]
+
+
 def _every_url(board, item, fund, member) -> tuple[list[str], list[str]]:
     """(GET URLs, POST URLs) of one committee, one session, one agenda item and one fund."""
-    committee, session = board.committee, board.session
-    gets = [
-        page_url("committee_detail", committee.pk),
-        page_url("member_add", committee.pk),
-        page_url("member_edit", member.pk),
-        page_url("member_link_add", member.pk),
-        page_url("session_create", committee.pk),
-        page_url("session_detail", session.pk),
-        page_url("close_session", session.pk),
-        page_url("minutes_pdf", session.pk),
-        page_url("letter_pdf", session.pk, item.pk),
-        page_url("payments", fund.slug),
-        page_url("payments_csv", fund.slug),
-    ]
-    posts = [
-        page_url("member_add", committee.pk),
-        page_url("member_edit", member.pk),
-        page_url("member_link_add", member.pk),
-        page_url("session_create", committee.pk),
-        page_url("build_agenda", session.pk),
-        page_url("add_item", session.pk),
-        page_url("send_convocations", session.pk),
-        page_url("open_session", session.pk),
-        page_url("record_attendance", session.pk),
-        page_url("close_session", session.pk),
-        page_url("remove_item", session.pk, item.pk),
-        page_url("start_vote", session.pk, item.pk),
-        page_url("declare_recusal", session.pk, item.pk),
-        page_url("record_votes", session.pk, item.pk),
-        page_url("decide", session.pk, item.pk),
-        page_url("amend_decision", session.pk, item.pk),
-        page_url("payments", fund.slug),
-    ]
-    return gets, posts
+    session = board.session
+    args = {
+        "committee": (board.committee.pk,),
+        "member": (member.pk,),
+        "session": (session.pk,),
+        "item": (session.pk, item.pk),
+        "fund": (fund.slug,),
+    }
+    urls = [(methods, page_url(name, *args[takes])) for takes, methods, names in _URLS for name in names]
+    return [url for methods, url in urls if "G" in methods], [url for methods, url in urls if "P" in methods]
 
 
 def _state(item) -> tuple:

@@ -45,22 +45,9 @@ pytestmark = pytest.mark.usefixtures("on_the_session_day")
 # --- The whole journey ----------------------------------------------------------------------------
 
 
-def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_callbacks):
-    voters = new_voters(world.committee)
-    ex_officio = f.CommitteeMemberFactory(
-        committee=world.committee,
-        full_name="Élu délégué",
-        college=CommitteeMember.College.EX_OFFICIO,
-        user=None,
-        email="elu@mairie.example.org",
-        organisation="Ville de Roubaix",
-    )
-    repair = eligible_application(world.fund, title="Repair café de l'Épeule")
-    fresco = eligible_application(world.fund, title="Fresque du square")
-    trip = eligible_application(world.fund, title="Voyage à la mer")
-    f.CommitteeMemberLinkFactory(member=voters[0], holder=repair.holder, reason="Trésorière du collectif")
-    client = client_for(staff)
-
+def _the_committee_pages_a_session_its_agenda_and_convocations(client, world, requests, voters, capture):
+    """Creates the session of 24/05/2025 with the three requests on its agenda; returns it and its items."""
+    repair, fresco, trip = requests
     # The committee pages.
     response = client.get(page_url("committee_list"))
     assert response.status_code == 200 and world.committee.name in page_text(response)
@@ -84,30 +71,20 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     assert "3 demandes inscrites à l'ordre du jour." in page_text(response)
     items = list(session.items.order_by("position"))
     assert [item.application for item in items] == [repair, fresco, trip]
-    first, second, third = items
 
     # Convocations: 6 members (5 voting + 1 membre de droit) and 3 holders.
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         response = client.post(page_url("send_convocations", session.pk), follow=True)
     assert "Convocations en cours d'envoi : 6 membre(s) et 3 porteur(s) invité(s) à présenter." in page_text(response)
     recipients = {message.to[0] for message in mail.outbox}
     assert {voter.user.email for voter in voters} | {"elu@mairie.example.org"} <= recipients
     assert repair.holder.owner.email in recipients and len(mail.outbox) == 9
+    return session, items
 
-    # Open the session: nobody is recorded present yet.
-    response = client.post(page_url("open_session", session.pk), follow=True)
-    page = page_text(response)
-    assert "Quorum non atteint" in page and "0 membre(s) votant(s) présent(s) sur 5 ; quorum : 3." in page
 
-    # Attendance in one POST: 4 voting members and the membre de droit (who does not count).
-    data = {f"presence-member_{member.pk}": "on" for member in (*voters[:4], ex_officio)}
-    response = client.post(page_url("record_attendance", session.pk), data)
-    assert response.status_code == 302
-    assert Attendance.objects.filter(session=session, present=True).count() == 5
-    assert Attendance.objects.get(session=session, member=voters[4]).present is False
-    page = page_text(client.get(page_url("session_detail", session.pk)))
-    assert "Quorum atteint" in page and "4 membre(s) votant(s) présent(s) sur 5 ; quorum : 3." in page
-
+def _the_three_requests_are_decided(client, session, items, voters):
+    """Granted after a vote with an automatic recusal, deferred after a tie, refused."""
+    first, second, third = items
     # First request: the member linked to the holder steps out automatically when the vote opens.
     response = client.post(page_url("start_vote", session.pk, first.pk), follow=True)
     page = page_text(response)
@@ -151,23 +128,10 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     client.post(
         page_url("decide", session.pk, third.pk), decision_data(third, "refused", reason="Projet hors du quartier")
     )
-    outcomes = dict(Decision.objects.values_list("item__application", "outcome"))
-    assert outcomes == {repair.pk: "granted", fresco.pk: "deferred", trip.pk: "refused"}
-    page = page_text(client.get(page_url("session_detail", session.pk)))
-    assert "montant accordé : 600,00 €" in page and "Autorisation de la mairie attendue" in page
 
-    # Close, after a confirmation page: each holder gets the notification letter.
-    confirmation = client.get(page_url("close_session", session.pk))
-    assert confirmation.status_code == 200 and "Oui, clore la séance" in confirmation.content.decode()
-    mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(page_url("close_session", session.pk))
-    assert response.status_code == 302
-    session.refresh_from_db()
-    assert session.status == CommitteeSession.Status.CLOSED
-    assert len(mail.outbox) == 3
 
-    # The minutes and the letters.
+def _check_the_minutes_and_the_letters(client, session, items):
+    first = items[0]
     page = page_text(client.get(page_url("session_detail", session.pk)))
     assert page_url("minutes_pdf", session.pk) in page
     for item in items:
@@ -186,6 +150,61 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
         letter = client.get(page_url("letter_pdf", session.pk, item.pk))
         assert letter.status_code == 200 and letter.content.startswith(b"%PDF")
     assert "subvention de 600,00 €" in pdf_words(client.get(page_url("letter_pdf", session.pk, first.pk)).content)
+
+
+def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_callbacks):
+    voters = new_voters(world.committee)
+    ex_officio = f.CommitteeMemberFactory(
+        committee=world.committee,
+        full_name="Élu délégué",
+        college=CommitteeMember.College.EX_OFFICIO,
+        user=None,
+        email="elu@mairie.example.org",
+        organisation="Ville de Roubaix",
+    )
+    repair = eligible_application(world.fund, title="Repair café de l'Épeule")
+    fresco = eligible_application(world.fund, title="Fresque du square")
+    trip = eligible_application(world.fund, title="Voyage à la mer")
+    f.CommitteeMemberLinkFactory(member=voters[0], holder=repair.holder, reason="Trésorière du collectif")
+    client = client_for(staff)
+    session, items = _the_committee_pages_a_session_its_agenda_and_convocations(
+        client, world, (repair, fresco, trip), voters, django_capture_on_commit_callbacks
+    )
+    first = items[0]
+
+    # Open the session: nobody is recorded present yet.
+    response = client.post(page_url("open_session", session.pk), follow=True)
+    page = page_text(response)
+    assert "Quorum non atteint" in page and "0 membre(s) votant(s) présent(s) sur 5 ; quorum : 3." in page
+
+    # Attendance in one POST: 4 voting members and the membre de droit (who does not count).
+    data = {f"presence-member_{member.pk}": "on" for member in (*voters[:4], ex_officio)}
+    response = client.post(page_url("record_attendance", session.pk), data)
+    assert response.status_code == 302
+    assert Attendance.objects.filter(session=session, present=True).count() == 5
+    assert Attendance.objects.get(session=session, member=voters[4]).present is False
+    page = page_text(client.get(page_url("session_detail", session.pk)))
+    assert "Quorum atteint" in page and "4 membre(s) votant(s) présent(s) sur 5 ; quorum : 3." in page
+
+    _the_three_requests_are_decided(client, session, items, voters)
+    outcomes = dict(Decision.objects.values_list("item__application", "outcome"))
+    assert outcomes == {repair.pk: "granted", fresco.pk: "deferred", trip.pk: "refused"}
+    page = page_text(client.get(page_url("session_detail", session.pk)))
+    assert "montant accordé : 600,00 €" in page and "Autorisation de la mairie attendue" in page
+
+    # Close, after a confirmation page: each holder gets the notification letter.
+    confirmation = client.get(page_url("close_session", session.pk))
+    assert confirmation.status_code == 200 and "Oui, clore la séance" in confirmation.content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(page_url("close_session", session.pk))
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.status == CommitteeSession.Status.CLOSED
+    assert len(mail.outbox) == 3
+
+    # The minutes and the letters.
+    _check_the_minutes_and_the_letters(client, session, items)
 
     # After closing: no more decisions; a decision is amended, and the amendment is listed under it.
     prefix = f"rectif-{first.pk}"

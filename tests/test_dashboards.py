@@ -15,7 +15,6 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from applications.workflow import Status
-from committees.models import Decision
 from reports.documents.dashboard_export import COLUMNS, HEADERS
 from tests import factories as f
 
@@ -335,13 +334,7 @@ def test_the_number_of_queries_does_not_grow_with_funds_or_requests(client, regi
             fund.themes.set(world.themes)
             for _i in range(3):
                 application = f.GrantedApplicationFactory(fund=fund, status=Status.ADVANCE_PAID)
-                f.record_decision(
-                    application=application,
-                    outcome=Decision.Outcome.GRANTED,
-                    amount="100",
-                    session_date=datetime.date(2025, 4, 10),
-                    decided_by=staff,
-                )
+                f.record_grant_for_bilan(application=application, amount="100", decided_by=staff)
                 f.PaymentFactory(application=application, amount=Decimal("80.00"), recorded_by=staff)
                 f.BilanFactory(application=application, status="accepted")
 

@@ -4,15 +4,12 @@ Every form of the instruction page and of the holder's steps carries, hidden, th
 user saw; the service compares it with the locked row and refuses with a clear message when it changed.
 """
 
-import datetime
 import threading
 from html import unescape
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.test import Client
 from django.urls import reverse
 
 from applications import services
@@ -20,8 +17,8 @@ from applications.models import Application, BudgetLine, CriterionCheck, Eligibi
 from applications.staff_views import ACTIONS
 from applications.workflow import Status
 from tests import factories as f
+from tests.request_fixtures import NOW, client_of, file_request, in_march_2025, private_media  # noqa: F401  (autouse)
 
-NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 CONFLICT = (
     "Cette demande a été modifiée par quelqu'un d'autre pendant que vous la consultiez : "
     "rechargez la page pour voir ses changements, puis recommencez."
@@ -29,21 +26,8 @@ CONFLICT = (
 
 
 @pytest.fixture(autouse=True)
-def _in_march_2025():
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _fast_hashers(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _second_staff(world, email="staff2.hommelet@example.org"):
@@ -52,19 +36,9 @@ def _second_staff(world, email="staff2.hommelet@example.org"):
     return user
 
 
-def _file(world, owner) -> Application:
-    owner.email_confirmed_at = NOW
-    owner.save(update_fields=["email_confirmed_at"])
-    application = f.ApplicationFactory(fund=world.fund, created_by=owner, title="Fête de la soupe")
-    f.AttachmentFactory(application=application)
-    services.submit_application(user=owner, application=application, today=NOW.date())
-    application.refresh_from_db()
-    return application
-
-
 @pytest.fixture
 def reviewed(world, resident, staff) -> Application:
-    application = _file(world, resident)
+    application = file_request(world, resident)
     services.start_review(user=staff, application=application)
     for criterion in EligibilityCriterion.objects.filter(fund=application.fund):
         services.record_criterion_check(user=staff, application=application, criterion=criterion, met=True)
@@ -80,7 +54,7 @@ def _text(response) -> str:
 
 
 def test_status_changes_and_grid_checks_increment_the_version(world, resident, staff):
-    application = _file(world, resident)
+    application = file_request(world, resident)
     before = application.version
     services.start_review(user=staff, application=application)
     assert application.version == before + 1
@@ -129,7 +103,7 @@ def test_a_decision_from_a_stale_page_is_refused_and_writes_nothing(world, revie
 
 
 def test_start_review_and_grid_check_from_a_stale_page_are_refused(world, resident, staff):
-    application = _file(world, resident)
+    application = file_request(world, resident)
     seen = application.version
     services.start_review(user=_second_staff(world), application=Application.objects.get(pk=application.pk))
     with pytest.raises(services.EditConflict):
@@ -181,7 +155,7 @@ def test_a_holder_step_saved_from_a_stale_tab_is_refused(world, resident):
 
 
 def test_the_staff_page_carries_the_version_in_every_form(world, reviewed, staff):
-    page = _client(staff).get(reverse("staff:application", kwargs={"pk": reviewed.pk})).content.decode()
+    page = client_of(staff).get(reverse("staff:application", kwargs={"pk": reviewed.pk})).content.decode()
     criteria = EligibilityCriterion.objects.filter(fund=world.fund).count()
     for slug in ("declare_eligible", "declare_ineligible", "request_completion"):
         assert f'name="{ACTIONS[slug][1]}-version" value="{reviewed.version}"' in page
@@ -192,7 +166,7 @@ def test_the_staff_page_carries_the_version_in_every_form(world, reviewed, staff
 def test_two_staff_on_the_same_page_the_second_decision_is_refused_with_the_current_data(world, reviewed, staff):
     colleague = _second_staff(world)
     page = reverse("staff:application", kwargs={"pk": reviewed.pk})
-    first, second = _client(staff), _client(colleague)
+    first, second = client_of(staff), client_of(colleague)
     html = first.get(page).content.decode()
     second.get(page)
     assert f'value="{reviewed.version}"' in html
@@ -229,7 +203,7 @@ def test_a_grid_check_from_a_stale_page_is_refused_in_the_view(world, reviewed, 
         user=_second_staff(world), application=reviewed, criterion=criterion, met=False, comment="Non, hors QPV."
     )
     prefix = f"critere-{criterion.pk}"
-    response = _client(staff).post(
+    response = client_of(staff).post(
         reverse("staff:record_check", kwargs={"pk": reviewed.pk, "criterion_pk": criterion.pk}),
         {f"{prefix}-met": "yes", f"{prefix}-version": seen},
     )
@@ -241,7 +215,7 @@ def test_a_grid_check_from_a_stale_page_is_refused_in_the_view(world, reviewed, 
 
 def test_a_garbled_version_is_refused_not_ignored(world, reviewed, staff):
     prefix = ACTIONS["declare_eligible"][1]
-    response = _client(staff).post(
+    response = client_of(staff).post(
         reverse("staff:declare_eligible", kwargs={"pk": reviewed.pk}), {f"{prefix}-version": "abc"}
     )
     assert response.status_code == 200
@@ -252,7 +226,7 @@ def test_a_garbled_version_is_refused_not_ignored(world, reviewed, staff):
 def test_the_holder_step_page_carries_the_version_and_refuses_a_stale_save(world, resident):
     draft = f.ApplicationFactory(fund=world.fund, created_by=resident, title="Titre d'origine")
     url = reverse("applications:application_step", kwargs={"pk": draft.pk, "step": "project"})
-    client = _client(resident)
+    client = client_of(resident)
     page = client.get(url).content.decode()
     assert f'name="version" value="{draft.version}"' in page
     seen = draft.version
@@ -335,7 +309,7 @@ def test_two_staff_deciding_at_once_exactly_one_wins(world, resident, staff):
     colleague = _second_staff(world)
     for attempt in range(ATTEMPTS):
         owner = f.UserFactory(email=f"habitant{attempt}@example.org")
-        application = _file(world, owner)
+        application = file_request(world, owner)
         services.start_review(user=staff, application=application)
         for criterion in EligibilityCriterion.objects.filter(fund=application.fund):
             services.record_criterion_check(user=staff, application=application, criterion=criterion, met=True)

@@ -192,50 +192,54 @@ def _at_the_session(settings, tmp_path):
         yield
 
 
+_BILAN_SECTIONS = [
+    ("action", "action"),
+    ("appreciation", "appreciation"),
+    ("expenses", "depenses"),
+    ("effects", "effets"),
+    ("submit", "envoi"),
+]
+
+
 @pytest.fixture
 def fuzz_world(world, resident, other_resident, staff, committee_member):
     """Objects in the state each form needs; returns the targets (persona, page, post URL)."""
     for user in (resident, other_resident):
         user.email_confirmed_at = NOW
         user.save(update_fields=["email_confirmed_at"])
-    submitted = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)
     draft = f.ApplicationFactory(fund=world.fund, created_by=resident)
     filed = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=draft.holder)
     f.AttachmentFactory(application=filed)
     services.submit_application(user=resident, application=filed, today=NOW.date())
     criterion = f.EligibilityCriterionFactory(fund=world.fund)
     services.start_review(user=staff, application=filed)
-    f.ApplicationFactory(
-        fund=world.other_fund, created_by=other_resident, status=Status.SUBMITTED, submitted_at=submitted
-    )
+    f.ApplicationFactory(fund=world.other_fund, created_by=other_resident, filed=True)
+
+    def eligible_request(number: int):
+        """A request filed in Hommelet's fund and declared eligible."""
+        reference = f"PIC-2025-{number:04d}"
+        return f.ApplicationFactory(
+            fund=world.fund,
+            created_by=other_resident,
+            filed=True,
+            status=Status.ELIGIBLE,
+            reference=reference,
+            number=number,
+        )
 
     # An open session with a request put to the vote, three voting members present.
     members = [CommitteeMember.objects.get(user=committee_member)] + [
         f.CommitteeMemberFactory(committee=world.committee, user=None, full_name=f"Membre {n}") for n in range(2)
     ]
     session = f.CommitteeSessionFactory(committee=world.committee, date=NOW.date())
-    eligible = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=other_resident,
-        status=Status.ELIGIBLE,
-        submitted_at=submitted,
-        reference="PIC-2025-0500",
-        number=500,
-    )
+    eligible = eligible_request(500)
     item = committee_services.add_agenda_item(user=staff, session=session, application=eligible)
     committee_services.open_session(user=staff, session=session)
     for member in members:
         committee_services.record_attendance(user=staff, session=session, member=member, present=True)
     committee_services.start_vote(user=staff, item=item)
     planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
-    f.ApplicationFactory(
-        fund=world.fund,
-        created_by=other_resident,
-        status=Status.ELIGIBLE,
-        submitted_at=submitted,
-        reference="PIC-2025-0501",
-        number=501,
-    )
+    eligible_request(501)
 
     # A granted request: its decision (closed session), a draft bilan.
     granted = f.GrantedApplicationFactory(fund=world.fund, created_by=resident, holder=draft.holder)
@@ -252,97 +256,56 @@ def fuzz_world(world, resident, other_resident, staff, committee_member):
         url = reverse("reports:bilan_section", kwargs={"pk": granted.pk, "section": section})
         return ("resident", url, url)
 
+    def itself(persona, name, **kwargs):
+        """A page whose form posts back to it."""
+        url = reverse(name, kwargs=kwargs or None)
+        return (persona, url, url)
+
+    def staff_on(page, name, **kwargs):
+        """A staff form shown on `page` and posted to `name`."""
+        return ("staff", page, reverse(name, kwargs=kwargs))
+
     staff_page = reverse("staff:application", kwargs={"pk": filed.pk})
     session_page = reverse("committees:session_detail", kwargs={"pk": session.pk})
     closed_page = reverse("committees:session_detail", kwargs={"pk": closed.pk})
     planned_page = reverse("committees:session_detail", kwargs={"pk": planned.pk})
     member = members[0]
-    payments = reverse("committees:payments", kwargs={"slug": world.fund.slug})
     targets = {
         # accounts
-        "signup": ("anonymous", reverse("signup"), reverse("signup")),
-        "login": ("anonymous", reverse("login"), reverse("login")),
-        "password_reset": ("anonymous", reverse("password_reset"), reverse("password_reset")),
-        "account": ("resident", reverse("account"), reverse("account")),
-        "account_close": ("resident", reverse("account_close"), reverse("account_close")),
-        "password_change": ("resident", reverse("password_change"), reverse("password_change")),
+        "signup": itself("anonymous", "signup"),
+        "login": itself("anonymous", "login"),
+        "password_reset": itself("anonymous", "password_reset"),
+        "account": itself("resident", "account"),
+        "account_close": itself("resident", "account_close"),
+        "password_change": itself("resident", "password_change"),
         # the holder's request
-        "step_holder": step("holder"),
-        "step_project": step("project"),
-        "step_when_where": step("when_where"),
-        "step_people": step("people"),
-        "step_budget": step("budget"),
-        "step_summary": step("summary"),
+        **{f"step_{slug}": step(slug) for slug in ("holder", "project", "when_where", "people", "budget", "summary")},
         "message": (
             "resident",
             reverse("applications:application_detail", kwargs={"pk": filed.pk}),
             reverse("applications:post_message", kwargs={"pk": filed.pk}),
         ),
-        "withdraw": (
-            "resident",
-            reverse("applications:withdraw_application", kwargs={"pk": filed.pk}),
-            reverse("applications:withdraw_application", kwargs={"pk": filed.pk}),
-        ),
+        "withdraw": itself("resident", "applications:withdraw_application", pk=filed.pk),
         # instruction
-        "request_completion": ("staff", staff_page, reverse("staff:request_completion", kwargs={"pk": filed.pk})),
-        "declare_eligible": ("staff", staff_page, reverse("staff:declare_eligible", kwargs={"pk": filed.pk})),
-        "declare_ineligible": ("staff", staff_page, reverse("staff:declare_ineligible", kwargs={"pk": filed.pk})),
-        "record_check": (
-            "staff",
-            staff_page,
-            reverse("staff:record_check", kwargs={"pk": filed.pk, "criterion_pk": criterion.pk}),
-        ),
-        "staff_note": ("staff", staff_page, reverse("staff:add_note", kwargs={"pk": filed.pk})),
+        "request_completion": staff_on(staff_page, "staff:request_completion", pk=filed.pk),
+        "declare_eligible": staff_on(staff_page, "staff:declare_eligible", pk=filed.pk),
+        "declare_ineligible": staff_on(staff_page, "staff:declare_ineligible", pk=filed.pk),
+        "record_check": staff_on(staff_page, "staff:record_check", pk=filed.pk, criterion_pk=criterion.pk),
+        "staff_note": staff_on(staff_page, "staff:add_note", pk=filed.pk),
         # committees
-        "session_create": (
-            "staff",
-            reverse("committees:session_create", kwargs={"pk": world.committee.pk}),
-            reverse("committees:session_create", kwargs={"pk": world.committee.pk}),
-        ),
-        "member_add": (
-            "staff",
-            reverse("committees:member_add", kwargs={"pk": world.committee.pk}),
-            reverse("committees:member_add", kwargs={"pk": world.committee.pk}),
-        ),
-        "member_edit": (
-            "staff",
-            reverse("committees:member_edit", kwargs={"pk": member.pk}),
-            reverse("committees:member_edit", kwargs={"pk": member.pk}),
-        ),
-        "member_link_add": (
-            "staff",
-            reverse("committees:member_link_add", kwargs={"pk": member.pk}),
-            reverse("committees:member_link_add", kwargs={"pk": member.pk}),
-        ),
-        "add_item": ("staff", planned_page, reverse("committees:add_item", kwargs={"pk": planned.pk})),
-        "attendance": ("staff", session_page, reverse("committees:record_attendance", kwargs={"pk": session.pk})),
-        "recusal": (
-            "staff",
-            session_page,
-            reverse("committees:declare_recusal", kwargs={"pk": session.pk, "item_pk": item.pk}),
-        ),
-        "votes": (
-            "staff",
-            session_page,
-            reverse("committees:record_votes", kwargs={"pk": session.pk, "item_pk": item.pk}),
-        ),
-        "decision": (
-            "staff",
-            session_page,
-            reverse("committees:decide", kwargs={"pk": session.pk, "item_pk": item.pk}),
-        ),
-        "amendment": (
-            "staff",
-            closed_page,
-            reverse("committees:amend_decision", kwargs={"pk": closed.pk, "item_pk": decision.item_id}),
-        ),
-        "payment": ("staff", payments, payments),
+        "session_create": itself("staff", "committees:session_create", pk=world.committee.pk),
+        "member_add": itself("staff", "committees:member_add", pk=world.committee.pk),
+        "member_edit": itself("staff", "committees:member_edit", pk=member.pk),
+        "member_link_add": itself("staff", "committees:member_link_add", pk=member.pk),
+        "add_item": staff_on(planned_page, "committees:add_item", pk=planned.pk),
+        "attendance": staff_on(session_page, "committees:record_attendance", pk=session.pk),
+        "recusal": staff_on(session_page, "committees:declare_recusal", pk=session.pk, item_pk=item.pk),
+        "votes": staff_on(session_page, "committees:record_votes", pk=session.pk, item_pk=item.pk),
+        "decision": staff_on(session_page, "committees:decide", pk=session.pk, item_pk=item.pk),
+        "amendment": staff_on(closed_page, "committees:amend_decision", pk=closed.pk, item_pk=decision.item_id),
+        "payment": itself("staff", "committees:payments", slug=world.fund.slug),
         # bilan sections
-        "bilan_action": bilan("action"),
-        "bilan_appreciation": bilan("appreciation"),
-        "bilan_expenses": bilan("depenses"),
-        "bilan_effects": bilan("effets"),
-        "bilan_submit": bilan("envoi"),
+        **{f"bilan_{name}": bilan(section) for name, section in _BILAN_SECTIONS},
     }
     return {"resident": resident, "staff": staff, "anonymous": None}, targets
 

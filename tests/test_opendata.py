@@ -52,20 +52,9 @@ def grants(world, staff):
         siret=f.make_siret(4242),
         rna="W595000123",
     )
-    f.PaymentFactory(
-        application=association,
-        kind="advance",
-        amount=Decimal("320.00"),
-        paid_on=datetime.date(2025, 5, 2),
-        recorded_by=staff,
-    )
-    f.PaymentFactory(
-        application=association,
-        kind="balance",
-        amount=Decimal("80.00"),
-        paid_on=datetime.date(2025, 9, 1),
-        recorded_by=staff,
-    )
+    for kind, amount, paid_on in (("advance", "320.00", (2025, 5, 2)), ("balance", "80.00", (2025, 9, 1))):
+        paid_on = datetime.date(*paid_on)
+        f.PaymentFactory(application=association, kind=kind, amount=Decimal(amount), paid_on=paid_on, recorded_by=staff)
     consenting, decision = grant(world, staff, consent=True, name="Collectif Fête du square", amount="500")
     f.AmendmentFactory(decision=decision, amount_delta=Decimal("-100.00"))
     private, _ = grant(world, staff, consent=False, name="Famille Martin et voisins", amount="300")

@@ -16,7 +16,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
-from applications.workflow import Status
 from bundles.services import download_token
 from tests import factories as f
 
@@ -100,16 +99,10 @@ def matrix_world(
     for user in (resident, other_resident):
         user.email_confirmed_at = confirmed
         user.save(update_fields=["email_confirmed_at"])
-    submitted = datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)
 
     # The resident's filed request in Hommelet's fund, with a bank statement, a quote and a message.
     application = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=resident,
-        status=Status.SUBMITTED,
-        reference="PIC-2025-0101",
-        number=101,
-        submitted_at=submitted,
+        fund=world.fund, created_by=resident, filed=True, reference="PIC-2025-0101", number=101
     )
     rib = f.AttachmentFactory(application=application, kind=Attachment.Kind.BANK_DETAILS)
     quote = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
@@ -132,12 +125,7 @@ def matrix_world(
     # A planned session of the Hommelet committee, the Lille Sud request and its holder's attachment.
     planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
     lille = f.ApplicationFactory(
-        fund=world.other_fund,
-        created_by=other_resident,
-        status=Status.SUBMITTED,
-        reference="PIC-2025-0001",
-        number=1,
-        submitted_at=submitted,
+        fund=world.other_fund, created_by=other_resident, filed=True, reference="PIC-2025-0001", number=1
     )
     lille_rib = f.AttachmentFactory(application=lille, kind=Attachment.Kind.BANK_DETAILS)
     lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")

@@ -122,33 +122,38 @@ def test_duplicate_code_in_the_same_file_is_reported():
 
 
 @pytest.mark.django_db
-def test_codes_that_lost_their_leading_zeros_are_padded():
-    report = run("QN1001M;Quartier de l'Ain;84;Auvergne-Rhône-Alpes;1;Ain;1004;Ambérieu-en-Bugey;200070282;CC Ain")
-
+@pytest.mark.parametrize(
+    ("line", "code", "expected", "communes"),
+    [
+        pytest.param(
+            "QN1001M;Quartier de l'Ain;84;Auvergne-Rhône-Alpes;1;Ain;1004;Ambérieu-en-Bugey;200070282;CC Ain",
+            "QN01001M",
+            {"region_code": "84", "department_code": "01", "epci_siren": "200070282"},
+            ["01004"],
+            id="codes_that_lost_their_leading_zeros_are_padded",
+        ),
+        pytest.param(
+            "qn97101c;Quartier d'outre-mer;1;Guadeloupe;971;Guadeloupe;97101;Les Abymes;2000001;CA",
+            "QN97101C",
+            {"region_code": "01", "department_code": "971", "epci_siren": "002000001"},
+            ["97101"],
+            id="overseas_codes_keep_three_digits_and_short_region_and_siren_are_padded",
+        ),
+        pytest.param(
+            "QN02001M;Quartier corse;94;Corse;2a;Corse-du-Sud;2A004;Ajaccio;200066793;CA du Pays Ajaccien",
+            "QN02001M",
+            {"department_code": "2A"},
+            ["2A004"],
+            id="corsican_department_and_commune_codes_are_accepted",
+        ),
+    ],
+)
+def test_codes_are_normalised(line, code, expected, communes):
+    report = run(line)
     assert report.errors == []
-    neighbourhood = Neighbourhood.objects.get(code="QN01001M")
-    assert neighbourhood.region_code == "84"
-    assert neighbourhood.department_code == "01"
-    assert neighbourhood.epci_siren == "200070282"
-    assert list(neighbourhood.communes.values_list("insee_code", flat=True)) == ["01004"]
-
-
-@pytest.mark.django_db
-def test_overseas_codes_keep_three_digits_and_short_region_and_siren_are_padded():
-    report = run("qn97101c;Quartier d'outre-mer;1;Guadeloupe;971;Guadeloupe;97101;Les Abymes;2000001;CA")
-
-    assert report.errors == []
-    overseas = Neighbourhood.objects.get(code="QN97101C")
-    assert (overseas.region_code, overseas.department_code, overseas.epci_siren) == ("01", "971", "002000001")
-
-
-@pytest.mark.django_db
-def test_corsican_department_and_commune_codes_are_accepted():
-    report = run("QN02001M;Quartier corse;94;Corse;2a;Corse-du-Sud;2A004;Ajaccio;200066793;CA du Pays Ajaccien")
-    assert report.errors == []
-    corsican = Neighbourhood.objects.get(code="QN02001M")
-    assert corsican.department_code == "2A"
-    assert list(corsican.communes.values_list("insee_code", flat=True)) == ["2A004"]
+    neighbourhood = Neighbourhood.objects.get(code=code)
+    assert {field: getattr(neighbourhood, field) for field in expected} == expected
+    assert list(neighbourhood.communes.values_list("insee_code", flat=True)) == communes
 
 
 @pytest.mark.django_db

@@ -8,13 +8,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "DATABASE_URL"}
+def _start_django(env_overrides: dict[str, str], *, dropped: str, printed: str) -> subprocess.CompletedProcess:
+    """Django set up in a fresh process, without the DJANGO_* variables and `dropped` of this one, printing
+    `printed` (settings' values)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != dropped}
     env.update(env_overrides)
-    code = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.DEBUG, settings.DATABASES['default']['ENGINE'])"
-    )
+    code = f"import django; from django.conf import settings; django.setup(); print({printed})"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -22,6 +21,12 @@ def _load_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def _load_settings(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
+    return _start_django(
+        env_overrides, dropped="DATABASE_URL", printed="settings.DEBUG, settings.DATABASES['default']['ENGINE']"
     )
 
 
@@ -72,19 +77,10 @@ def test_production_start_refused_without_base_url_for_email_links():
 
 
 def _cache_and_sessions(env_overrides: dict[str, str]) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"}
-    env.update({"DJANGO_DEBUG": "1", **env_overrides})
-    code = (
-        "import django; from django.conf import settings; django.setup(); "
-        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**env, "DJANGO_SETTINGS_MODULE": "pic_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = _start_django(
+        {"DJANGO_DEBUG": "1", **env_overrides},
+        dropped="REDIS_URL",
+        printed="settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE",
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.split()

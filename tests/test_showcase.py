@@ -1,6 +1,7 @@
 """The public showcase of funded projects and the home page's key figures: consent, and no personal data."""
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -49,13 +50,7 @@ def _granted(*, fund, title, holder, staff, consent=True, status=Status.BALANCE_
         submitted_at=datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC),
         **fields,
     )
-    f.record_decision(
-        application=application,
-        outcome=Decision.Outcome.GRANTED,
-        amount="600",
-        session_date=datetime.date(2025, 4, 10),
-        decided_by=staff,
-    )
+    f.record_grant_for_bilan(application=application, amount="600", decided_by=staff)
     return application
 
 
@@ -64,11 +59,10 @@ def showcase(world, staff, holder):
     """A: shown, accepted bilan, two photos (one consented). B: granted, no consent. C: shown, bilan only submitted.
     D: refused (consent given). E: unpublished fund. F: Lille Sud. G: a 2024 fund."""
     innovation, isolement = world.themes
-    a = _granted(
+    grant = functools.partial(_granted, holder=holder, staff=staff)
+    a = grant(
         fund=world.fund,
         title="Jardin des enfants",
-        holder=holder,
-        staff=staff,
         theme=innovation,
         objectives=LONG_OBJECTIVES,
         description="Un carré potager au pied des immeubles.",
@@ -88,7 +82,7 @@ def showcase(world, staff, holder):
     private_photo = f.BilanPhotoFactory(bilan=bilan_a, public_consent=False, description="Photo privée du goûter.")
     receipt = f.BilanPhotoFactory(bilan=bilan_a, kind="receipt", public_consent=False, description="Ticket de caisse")
 
-    b = _granted(fund=world.fund, title="Soirée jeux sans accord", holder=holder, staff=staff, consent=False)
+    b = grant(fund=world.fund, title="Soirée jeux sans accord", consent=False)
     f.BilanFactory(
         application=b,
         status="accepted",
@@ -98,7 +92,7 @@ def showcase(world, staff, holder):
         mobilised_men=1,
     )
 
-    c = _granted(fund=world.fund, title="Repair café", holder=holder, staff=staff, theme=isolement)
+    c = grant(fund=world.fund, title="Repair café", theme=isolement)
     bilan_c = f.BilanFactory(application=c, status="submitted", results="Résultat pas encore accepté.")
     photo_c = f.BilanPhotoFactory(bilan=bilan_c, description="Un grille-pain réparé.")
 
@@ -114,14 +108,12 @@ def showcase(world, staff, holder):
     )
 
     hidden_fund = f.FundFactory(association=world.hommelet, slug="pic-cache", is_published=False, themes=world.themes)
-    e = _granted(fund=hidden_fund, title="Projet d'un fonds non publié", holder=holder, staff=staff)
+    e = grant(fund=hidden_fund, title="Projet d'un fonds non publié")
     f.BilanFactory(application=e, status="accepted", participant_women=100, participant_men=100)
 
-    g = _granted(
+    g = grant(
         fund=world.other_fund,
         title="Fresque du Secteur Sud",
-        holder=holder,
-        staff=staff,
         theme=isolement,
         neighbourhood=world.other_neighbourhood,
     )
@@ -135,7 +127,7 @@ def showcase(world, staff, holder):
         call_opens_on=datetime.date(2024, 1, 1),
         call_closes_on=datetime.date(2024, 12, 31),
     )
-    h = _granted(fund=fund_2024, title="Bal de 2024", holder=holder, staff=staff)
+    h = grant(fund=fund_2024, title="Bal de 2024")
     return {
         "a": a,
         "b": b,

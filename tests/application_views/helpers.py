@@ -1,12 +1,9 @@
 """Shared by the tests of this folder (split from one module): constants, helpers and fixtures."""
 
-import datetime
 import io
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
@@ -14,21 +11,9 @@ from PIL import Image
 from applications import services
 from applications.models import Application
 from tests import factories as f
+from tests.request_fixtures import NOW, client_of, in_march_2025, private_media  # noqa: F401  (re-exported)
 
-NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 STEPS = [step.value for step in Application.Step]
-
-
-@pytest.fixture(autouse=True)
-def in_march_2025():
-    """The PIC 2025 call is open (1 January to 31 December 2025)."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
@@ -36,13 +21,6 @@ def confirmed_resident(resident):
     resident.email_confirmed_at = NOW
     resident.save(update_fields=["email_confirmed_at"])
     return resident
-
-
-def client_of(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def step_url(application, step: str) -> str:

@@ -121,14 +121,18 @@ def test_an_empty_message_is_refused_in_french(world, resident):
     assert not Message.objects.exists()
 
 
+def _attachment_url(application) -> str:
+    """The download address of the request's only attachment."""
+    attachment = application.attachments.get()
+    return reverse("applications:download_attachment", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
+
+
 def test_staff_of_another_association_are_refused(world, resident, other_staff):
     application = filed_application(world, resident)
-    attachment = application.attachments.get()
     client = client_of(other_staff)
     assert client.get(detail_url(application)).status_code == 404
     assert client.get(reverse("applications:receipt_pdf", kwargs={"pk": application.pk})).status_code == 404
-    url = reverse("applications:download_attachment", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
-    assert client.get(url).status_code == 404
+    assert client.get(_attachment_url(application)).status_code == 404
     response = client.post(reverse("applications:post_message", kwargs={"pk": application.pk}), {"body": "Bonjour"})
     assert response.status_code == 404
     assert not Message.objects.exists()
@@ -136,11 +140,9 @@ def test_staff_of_another_association_are_refused(world, resident, other_staff):
 
 def test_cofunder_staff_read_but_never_get_the_bank_details(world, resident, region_staff):
     application = filed_application(world, resident)
-    attachment = application.attachments.get()
     client = client_of(region_staff)
     assert client.get(detail_url(application)).status_code == 200
-    url = reverse("applications:download_attachment", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
-    assert client.get(url).status_code == 404
+    assert client.get(_attachment_url(application)).status_code == 404
 
 
 def test_an_attachment_is_only_reached_through_its_own_request(world, resident):

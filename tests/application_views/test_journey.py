@@ -24,8 +24,77 @@ from tests.application_views.helpers import (
     step_url,
     upload_of,
 )
+from tests.request_fixtures import NEW_GROUP_HOLDER
 
 # --- The full journey -----------------------------------------------------------------------------
+
+
+def _answer(client, application, step: str, data: dict, *, then: str) -> None:
+    """Posts one step of the request and checks where it leads."""
+    response = client.post(step_url(application, step), data)
+    assert response.url == step_url(application, then)
+
+
+def _fill_the_project_to_the_attachments(client, application, world) -> None:
+    _answer(
+        client,
+        application,
+        "project",
+        {
+            "title": "Repair café de l'Hommelet",
+            "theme": world.themes[0].pk,
+            "objectives": "Réparer ensemble plutôt que jeter.",
+            "description": "Un samedi par mois, des bénévoles réparent avec les habitants.",
+            "action": "next",
+        },
+        then="when_where",
+    )
+    when_where = {"start_date": "2025-06-14", "start_time": "14:00", "end_date": "2025-06-14", "end_time": "18:00"}
+    when_where |= {"place": "Salle des fêtes, rue de la Paix", "neighbourhood": world.neighbourhood.pk}
+    _answer(client, application, "when_where", {**when_where, "action": "next"}, then="people")
+    people = {"expected_public": "Familles du quartier", "expected_women": "30", "expected_men": "20"}
+    _answer(client, application, "people", {**people, "residents_mobilised": "6", "action": "next"}, then="budget")
+
+    page = client.get(step_url(application, "budget"))
+    content = page.content.decode()
+    for text in ("Total des dépenses", "Total des ressources", "Écart", "js/budget.js", "frais de fonctionnement"):
+        assert text in content
+    budget = budget_data(
+        expenses=[("60", "Goûter et boissons", "180,50"), ("61", "Location de tables", "120")],
+        resources=[("70", "Buvette", "50,50")],
+        amount_requested="250",
+    )
+    _answer(client, application, "budget", budget, then="attachments")
+
+    page = client.get(step_url(application, "attachments"))
+    assert escape("PDF, JPEG ou PNG, 5 Mo maximum") in page.content.decode()
+    rib = {"piece-kind": "bank_details", "piece-file": upload_of("rib.pdf", pdf_bytes()), "action": "upload"}
+    _answer(client, application, "attachments", rib, then="attachments")
+    quote = {"piece-kind": "quote", "piece-file": upload_of("devis.png", png_bytes(), "image/png"), "action": "next"}
+    _answer(client, application, "attachments", quote, then="summary")
+
+
+def _check_the_receipt_the_space_and_a_download(client, application, world) -> None:
+    receipt = client.get(reverse("applications:receipt_pdf", kwargs={"pk": application.pk}))
+    assert receipt.status_code == 200
+    assert receipt["Content-Type"] == "application/pdf"
+    assert receipt["Content-Disposition"].startswith("attachment;")
+    assert "PIC-2025-0001" in receipt["Content-Disposition"]
+    assert receipt.content.startswith(b"%PDF")
+
+    space = client.get(reverse("portal:my_applications"))
+    content = space.content.decode()
+    assert "PIC-2025-0001" in content and "Déposée" in content and world.fund.name in content
+
+    attachment = application.attachments.get(kind="quote")
+    download = client.get(
+        reverse("applications:download_attachment", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
+    )
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    # Images are re-encoded on upload (issue 14, rule 9): the same picture, not the same bytes.
+    with Image.open(io.BytesIO(b"".join(download.streaming_content))) as stored:
+        assert stored.tobytes() == Image.open(io.BytesIO(png_bytes())).tobytes()
 
 
 def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_capture_on_commit_callbacks):
@@ -45,86 +114,12 @@ def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_ca
     assert "Étape 1 sur 7" in page.content.decode()
     assert 'aria-current="step"' in page.content.decode()
 
-    response = client.post(
-        step_url(application, "holder"),
-        {
-            "choice-holder": "new",
-            "new-kind": "group",
-            "new-name": "Les voisins de la rue de la Paix",
-            "new-referent_name": "Amina Habitante",
-            "new-co_holders_count": "2",
-            "new-co_holders_first_names": "Nadia, Karim",
-            "action": "next",
-        },
-    )
+    response = client.post(step_url(application, "holder"), NEW_GROUP_HOLDER)
     assert response.status_code == 302 and response.url == step_url(application, "project")
     holder = Holder.objects.get(owner=confirmed_resident)
     assert holder.name == "Les voisins de la rue de la Paix"
 
-    response = client.post(
-        step_url(application, "project"),
-        {
-            "title": "Repair café de l'Hommelet",
-            "theme": world.themes[0].pk,
-            "objectives": "Réparer ensemble plutôt que jeter.",
-            "description": "Un samedi par mois, des bénévoles réparent avec les habitants.",
-            "action": "next",
-        },
-    )
-    assert response.url == step_url(application, "when_where")
-
-    response = client.post(
-        step_url(application, "when_where"),
-        {
-            "start_date": "2025-06-14",
-            "start_time": "14:00",
-            "end_date": "2025-06-14",
-            "end_time": "18:00",
-            "place": "Salle des fêtes, rue de la Paix",
-            "neighbourhood": world.neighbourhood.pk,
-            "action": "next",
-        },
-    )
-    assert response.url == step_url(application, "people")
-
-    response = client.post(
-        step_url(application, "people"),
-        {
-            "expected_public": "Familles du quartier",
-            "expected_women": "30",
-            "expected_men": "20",
-            "residents_mobilised": "6",
-            "action": "next",
-        },
-    )
-    assert response.url == step_url(application, "budget")
-
-    page = client.get(step_url(application, "budget"))
-    content = page.content.decode()
-    for text in ("Total des dépenses", "Total des ressources", "Écart", "js/budget.js", "frais de fonctionnement"):
-        assert text in content
-    response = client.post(
-        step_url(application, "budget"),
-        budget_data(
-            expenses=[("60", "Goûter et boissons", "180,50"), ("61", "Location de tables", "120")],
-            resources=[("70", "Buvette", "50,50")],
-            amount_requested="250",
-        ),
-    )
-    assert response.url == step_url(application, "attachments")
-
-    page = client.get(step_url(application, "attachments"))
-    assert escape("PDF, JPEG ou PNG, 5 Mo maximum") in page.content.decode()
-    response = client.post(
-        step_url(application, "attachments"),
-        {"piece-kind": "bank_details", "piece-file": upload_of("rib.pdf", pdf_bytes()), "action": "upload"},
-    )
-    assert response.url == step_url(application, "attachments")
-    response = client.post(
-        step_url(application, "attachments"),
-        {"piece-kind": "quote", "piece-file": upload_of("devis.png", png_bytes(), "image/png"), "action": "next"},
-    )
-    assert response.url == step_url(application, "summary")
+    _fill_the_project_to_the_attachments(client, application, world)
 
     summary = client.get(step_url(application, "summary"))
     content = summary.content.decode()
@@ -147,26 +142,7 @@ def test_full_journey_from_draft_to_receipt(world, confirmed_resident, django_ca
     assert application.attachments.count() == 2
     assert {a.content_type for a in application.attachments.all()} == {"application/pdf", "image/png"}
 
-    receipt = client.get(reverse("applications:receipt_pdf", kwargs={"pk": application.pk}))
-    assert receipt.status_code == 200
-    assert receipt["Content-Type"] == "application/pdf"
-    assert receipt["Content-Disposition"].startswith("attachment;")
-    assert "PIC-2025-0001" in receipt["Content-Disposition"]
-    assert receipt.content.startswith(b"%PDF")
-
-    space = client.get(reverse("portal:my_applications"))
-    content = space.content.decode()
-    assert "PIC-2025-0001" in content and "Déposée" in content and world.fund.name in content
-
-    attachment = application.attachments.get(kind="quote")
-    download = client.get(
-        reverse("applications:download_attachment", kwargs={"pk": application.pk, "attachment_pk": attachment.pk})
-    )
-    assert download.status_code == 200
-    assert download["Content-Disposition"].startswith("attachment;")
-    # Images are re-encoded on upload (issue 14, rule 9): the same picture, not the same bytes.
-    with Image.open(io.BytesIO(b"".join(download.streaming_content))) as stored:
-        assert stored.tobytes() == Image.open(io.BytesIO(png_bytes())).tobytes()
+    _check_the_receipt_the_space_and_a_download(client, application, world)
 
 
 def test_a_draft_is_left_and_taken_up_on_another_device(world, resident):

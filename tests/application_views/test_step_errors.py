@@ -5,6 +5,7 @@ In this file: errors are shown, in French, and nothing is saved.
 
 from decimal import Decimal
 
+import pytest
 from django.utils.html import escape
 
 from applications import services
@@ -131,23 +132,23 @@ def test_budget_lines_can_be_removed_by_clearing_them(draft, resident):
     assert _stored_budget(draft) == (Decimal("250.00"), [("expense", "Goûter", Decimal("250.00"))])
 
 
-def test_a_6_mb_upload_is_refused(draft, resident):
-    big = b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024)
-    response = client_of(resident).post(
-        step_url(draft, "attachments"),
-        {"piece-kind": "quote", "piece-file": upload_of("devis.pdf", big), "action": "upload"},
-    )
-    assert_shows(response, "Ce fichier pèse 6,0 Mo : le maximum est de 5 Mo.")
-    assert not Attachment.objects.exists()
+_SIX_MB_PDF = b"%PDF-1.4\n" + b"0" * (6 * 1024 * 1024)
+_EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
 
 
-def test_an_exe_renamed_pdf_is_refused(draft, resident):
-    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 200
+@pytest.mark.parametrize(
+    ("content", "action", "message"),
+    [
+        pytest.param(_SIX_MB_PDF, "upload", "Ce fichier pèse 6,0 Mo : le maximum est de 5 Mo.", id="6_mb"),
+        pytest.param(_EXE, "next", "Ce fichier n'est pas un document PDF, JPEG ou PNG", id="exe_renamed_pdf"),
+    ],
+)
+def test_a_refused_upload_is_not_stored(draft, resident, content, action, message):
     response = client_of(resident).post(
         step_url(draft, "attachments"),
-        {"piece-kind": "quote", "piece-file": upload_of("devis.pdf", exe), "action": "next"},
+        {"piece-kind": "quote", "piece-file": upload_of("devis.pdf", content), "action": action},
     )
-    assert_shows(response, "Ce fichier n'est pas un document PDF, JPEG ou PNG")
+    assert_shows(response, message)
     assert not Attachment.objects.exists()
 
 

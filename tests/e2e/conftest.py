@@ -234,8 +234,7 @@ def page(request, live_url, browser, viewport):
 
 
 def login(page, email: str, password: str = DEMO_PASSWORD):
-    page.goto("/compte/connexion/")
-    check_page(page, "connexion")
+    visit(page, "/compte/connexion/", "connexion")
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(password)
     click_and_wait(page, page.get_by_role("button", name="Se connecter"))
@@ -246,6 +245,33 @@ def click_and_wait(page, locator) -> None:
     with page.expect_navigation():
         locator.click()
     page.wait_for_load_state()
+
+
+def main_text(page) -> str:
+    return page.locator("main").inner_text()
+
+
+def fill_fields(page, values: dict[str, str]) -> None:
+    """Fills each field in turn, found by its CSS id ("#id_…") or else by its label."""
+    for field, value in values.items():
+        (page.locator(field) if field.startswith("#") else page.get_by_label(field)).fill(value)
+
+
+def visit(page, path: str, step: str) -> None:
+    """Opens `path` and checks the page as `step`."""
+    page.goto(path)
+    check_page(page, step)
+
+
+def click_to(page, locator, step: str) -> None:
+    """Clicks a link or a button and checks the page it leads to as `step`."""
+    click_and_wait(page, locator)
+    check_page(page, step)
+
+
+def save_and_continue(page, step: str) -> None:
+    """Submits a step of a form with « Enregistrer et continuer »; the next page is checked as `step`."""
+    click_to(page, page.get_by_role("button", name="Enregistrer et continuer"), step)
 
 
 def logout(page):

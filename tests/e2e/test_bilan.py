@@ -15,7 +15,17 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from tests.e2e.conftest import check_page, click_and_wait, login, logout
+from tests.e2e.conftest import (
+    check_page,
+    click_and_wait,
+    click_to,
+    fill_fields,
+    login,
+    logout,
+    main_text,
+    save_and_continue,
+    visit,
+)
 from tests.e2e.test_resident import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
@@ -32,10 +42,6 @@ def photo_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def main_text(page) -> str:
-    return page.locator("main").inner_text()
 
 
 def granted_request(viewport: str, *, scheme: str = "pic"):
@@ -99,28 +105,9 @@ def granted_request(viewport: str, *, scheme: str = "pic"):
     return application, holder, staff
 
 
-def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_path):
-    from committees import services as committee_services
+def _holder_fills_the_first_sections(page, application, bilan) -> None:
+    """Sections 1 to 3 of the PIC bilan: the action, the appraisal and the expenses."""
     from core.templatetags.portal_format import format_money
-    from reports.models import Bilan
-
-    application, holder, staff = granted_request(viewport)
-    receipt, photo = tmp_path / "ticket-de-caisse.pdf", tmp_path / "repas-partage.png"
-    receipt.write_bytes(MINIMAL_PDF)
-    photo.write_bytes(photo_png())
-
-    # The holder finds the bilan to do among her bilans, and starts it.
-    login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans-attendu")
-    row = page.locator("main li", has_text=application.title)
-    assert "Attendu" in row.inner_text()
-    click_and_wait(page, page.get_by_role("link", name=application.title))
-    check_page(page, "bilan-a-commencer")
-    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
-    bilan = Bilan.objects.get(application=application)
-    assert bilan.status == "draft"
-    assert page.url.endswith(f"/demandes/{application.pk}/bilan/action/"), page.url
 
     # 1. The action: objective and dates are copied from the request; narrative and who took part.
     check_page(page, "section-action")
@@ -135,43 +122,52 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     participants = page.get_by_role("group", name="Habitants ayant participé ou assisté à l'action")
     participants.get_by_label("Femmes").fill("46")
     participants.get_by_label("Hommes").fill("33")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 2. The appraisal.
-    check_page(page, "section-appreciation")
+    save_and_continue(page, "section-appreciation")
     assert page.url.endswith("/bilan/appreciation/"), page.url
-    page.get_by_label("Points positifs").fill("Des voisin·es qui ne se parlaient pas ont cuisiné ensemble.")
-    page.get_by_label("Difficultés rencontrées").fill("Trouver des tables en nombre suffisant.")
-    page.get_by_label("Résultats obtenus").fill("Une fête de rue que les habitant·es veulent refaire.")
-    page.get_by_label("Qui vous a aidé dans l'organisation de votre projet ?").fill("La Maison du Pile")
-    page.get_by_label("Quelles aides avez-vous reçues pour monter ce projet ?").fill("Le prêt des tables")
+    fill_fields(
+        page,
+        {
+            "Points positifs": "Des voisin·es qui ne se parlaient pas ont cuisiné ensemble.",
+            "Difficultés rencontrées": "Trouver des tables en nombre suffisant.",
+            "Résultats obtenus": "Une fête de rue que les habitant·es veulent refaire.",
+            "Qui vous a aidé dans l'organisation de votre projet ?": "La Maison du Pile",
+            "Quelles aides avez-vous reçues pour monter ce projet ?": "Le prêt des tables",
+        },
+    )
     page.locator("#id_help_sufficient_0").check()
     page.locator("#id_wants_to_renew_0").check()
     page.get_by_label("Avez-vous d'autres idées de projet ?").fill("Un atelier de cuisine du monde.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 3. Expenses: the planned line is there; what was really spent, and one unplanned expense.
-    check_page(page, "section-depenses")
+    save_and_continue(page, "section-depenses")
     assert page.url.endswith("/bilan/depenses/"), page.url
     assert page.locator("#id_depenses-0-label").input_value() == "Goûter et boissons"
     assert page.locator("#id_depenses-0-planned_amount").input_value() in ("300,00", "300")
     page.locator("#id_depenses-0-actual_amount").fill("212,40")
     page.locator("#id_depenses-1-category").select_option("61")
-    page.locator("#id_depenses-1-label").fill("Location de tables")
-    page.locator("#id_depenses-1-planned_amount").fill("0")
-    page.locator("#id_depenses-1-actual_amount").fill("37,60")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    check_page(page, "section-depenses-enregistree")
+    fill_fields(
+        page,
+        {
+            "#id_depenses-1-label": "Location de tables",
+            "#id_depenses-1-planned_amount": "0",
+            "#id_depenses-1-actual_amount": "37,60",
+        },
+    )
+    click_to(page, page.get_by_role("button", name="Enregistrer", exact=True), "section-depenses-enregistree")
     assert "Enregistré." in main_text(page)
     assert format_money(Decimal("250.00")) in page.locator("#titre-subvention + dl").inner_text()
     assert [(e.label, e.planned_amount, e.actual_amount) for e in bilan.expenses.order_by("position")] == [
         ("Goûter et boissons", Decimal("300.00"), Decimal("212.40")),
         ("Location de tables", Decimal("0.00"), Decimal("37.60")),
     ]
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
+
+def _holder_fills_the_effects_and_pieces(page, receipt, photo) -> None:
+    """Sections 4 and 5 of the PIC bilan: the effects grid, then the receipts and photos."""
     # 4. The effects grid: two effects observed, between whom, what changed, in words.
-    check_page(page, "section-effets")
+    save_and_continue(page, "section-effets")
     assert page.url.endswith("/bilan/effets/"), page.url
     page.get_by_label("Nous avons observé cet effet : Lien social").check()
     page.locator("#effet-social_ties").get_by_label("voisin·e·s du quartier").check()
@@ -179,28 +175,29 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     page.locator("#id_effet-social_ties-narrative").fill("Des voisins ont échangé leurs numéros pour la suite.")
     page.get_by_label("Nous avons observé cet effet : Égalité femmes/hommes").check()
     page.locator("#effet-gender_equality").get_by_label("publics : plus de femmes que d'hommes").check()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 5. Receipts and photos: a receipt, then a photo whose people agreed to publication.
-    check_page(page, "section-pieces")
+    save_and_continue(page, "section-pieces")
     assert page.url.endswith("/bilan/pieces/"), page.url
     page.get_by_label("Justificatif de dépense").check()
     page.get_by_label("Fichier").set_input_files(str(receipt))
     page.get_by_label("Description").fill("Ticket de caisse du supermarché")
-    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
-    check_page(page, "piece-justificatif")
+    click_to(page, page.get_by_role("button", name="Envoyer cette pièce"), "piece-justificatif")
     assert "« ticket-de-caisse.pdf » est ajouté au bilan." in main_text(page)
     page.get_by_label("Photo du projet", exact=True).check()
     page.get_by_label("Fichier").set_input_files(str(photo))
     page.get_by_label("Description").fill("Les tables dressées dans la rue")
     page.get_by_label("Les personnes reconnaissables sur la photo acceptent", exact=False).check()
-    click_and_wait(page, page.get_by_role("button", name="Envoyer cette pièce"))
-    check_page(page, "piece-photo")
+    click_to(page, page.get_by_role("button", name="Envoyer cette pièce"), "piece-photo")
     assert "publication autorisée" in page.locator("main .list-group").inner_text()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+
+
+def _holder_files_the_bilan(page, application, bilan) -> None:
+    """Section 6: the summary, the filing, what was saved, and the filed bilan that can no longer change."""
+    from core.templatetags.portal_format import format_money
 
     # 6. The summary: complete, certified, filed.
-    check_page(page, "section-envoi")
+    save_and_continue(page, "section-envoi")
     assert page.url.endswith("/bilan/envoi/"), page.url
     assert "Le bilan est complet" in main_text(page)
     summary = main_text(page)
@@ -208,8 +205,7 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert "7 Femme(s), 3 Homme(s)" in summary
     assert format_money(Decimal("250.00")) in summary  # 212,40 + 37,60 spent
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-depose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-depose")
     assert "Votre bilan est déposé." in main_text(page)
     assert "statut du bilan : Déposé" in main_text(page)
     bilan.refresh_from_db()
@@ -231,77 +227,74 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     assert bilan.effects.get(effect="social_ties").public_neighbours is True
     assert sorted(bilan.attachments.values_list("kind", "public_consent")) == [("photo", True), ("receipt", False)]
     # A filed bilan can no longer be changed.
-    page.goto(f"/demandes/{application.pk}/bilan/action/")
-    check_page(page, "bilan-depose-non-modifiable")
+    visit(page, f"/demandes/{application.pk}/bilan/action/", "bilan-depose-non-modifiable")
     assert page.url.endswith(f"/demandes/{application.pk}/bilan/"), page.url
     assert "ne peut plus être modifié" in main_text(page)
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans-recu")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans-recu")
     assert "Reçu, à étudier" in page.locator("main li", has_text=application.title).inner_text()
     response = page.request.get(f"/demandes/{application.pk}/bilan/bilan.pdf")
     assert response.ok and response.body()[:5] == b"%PDF-"
     logout(page)
 
+
+def _staff_send_it_back(page, application, bilan, staff) -> None:
+    """The association's staff find the bilan to study and send it back with a comment."""
     # The association's staff: from their space to the bilans to study, filtered on the fund.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto("/tableau-de-bord/")
-    check_page(page, "espace-equipe")
-    click_and_wait(page, page.get_by_role("link", name="Bilans attendus, en retard et reçus"))
-    check_page(page, "suivi-des-bilans")
+    visit(page, "/tableau-de-bord/", "espace-equipe")
+    click_to(page, page.get_by_role("link", name="Bilans attendus, en retard et reçus"), "suivi-des-bilans")
     page.get_by_label("Fonds").select_option(application.fund.slug)
     page.get_by_label("État").select_option("to_review")
-    click_and_wait(page, page.get_by_role("button", name="Filtrer"))
-    check_page(page, "suivi-des-bilans-filtre")
+    click_to(page, page.get_by_role("button", name="Filtrer"), "suivi-des-bilans-filtre")
     rows = page.locator("main tbody tr")
     assert rows.count() == 1
     assert "Reçu, à étudier" in rows.first.inner_text()
-    click_and_wait(page, rows.first.get_by_role("link", name=application.title))
-    check_page(page, "bilan-a-etudier")
+    click_to(page, rows.first.get_by_role("link", name=application.title), "bilan-a-etudier")
 
     # Sending it back needs a comment: the error is said, then the bilan goes back with it.
-    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
-    check_page(page, "renvoi-sans-commentaire")
+    click_to(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"), "renvoi-sans-commentaire")
     assert "le commentaire est obligatoire" in main_text(page)
     bilan.refresh_from_db()
     assert bilan.status == "submitted"
     page.get_by_label("Ce que le porteur doit corriger ou compléter").fill(
         "Précisez combien de familles ont apporté un plat."
     )
-    click_and_wait(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"))
-    check_page(page, "bilan-renvoye")
+    click_to(page, page.get_by_role("button", name="Renvoyer le bilan au porteur"), "bilan-renvoye")
     assert "Le bilan est renvoyé au porteur" in main_text(page)
     bilan.refresh_from_db()
     application.refresh_from_db()
     assert bilan.status == "returned" and application.status == "bilan_due"
     logout(page)
 
+
+def _holder_corrects_and_files_again(page, application, bilan, holder) -> None:
+    """The holder reads the comment, completes the narrative and files the bilan again."""
     # The holder reads the comment, completes the narrative and files the bilan again.
     login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto(f"/demandes/{application.pk}/bilan/")
-    check_page(page, "bilan-renvoye-porteuse")
+    visit(page, f"/demandes/{application.pk}/bilan/", "bilan-renvoye-porteuse")
     assert "Précisez combien de familles ont apporté un plat." in main_text(page)
-    click_and_wait(page, page.get_by_role("link", name="L'action"))
-    check_page(page, "section-action-correction")
+    click_to(page, page.get_by_role("link", name="L'action"), "section-action-correction")
     narrative = page.get_by_label("Déroulement de l'action")
     narrative.fill(narrative.input_value() + " Vingt-deux familles ont apporté un plat.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et quitter"))
-    check_page(page, "bilan-corrige")
+    click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "bilan-corrige")
     assert "Votre bilan est enregistré." in main_text(page)
-    click_and_wait(page, page.get_by_role("link", name="Récapitulatif et dépôt"))
-    check_page(page, "section-envoi-correction")
+    click_to(page, page.get_by_role("link", name="Récapitulatif et dépôt"), "section-envoi-correction")
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-redepose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-redepose")
     bilan.refresh_from_db()
     assert bilan.status == "submitted" and "Vingt-deux familles" in bilan.proceedings
     logout(page)
 
+
+def _staff_accept_pay_the_balance_and_close(page, application, bilan, staff) -> None:
+    """The staff accept the bilan; once the balance is paid, they close the request."""
+    from committees import services as committee_services
+    from core.templatetags.portal_format import format_money
+
     # The staff accept it; the balance (20 %) is due before closing.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto(f"/demandes/{application.pk}/bilan/")
-    check_page(page, "bilan-a-etudier-2")
-    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
-    check_page(page, "bilan-accepte")
+    visit(page, f"/demandes/{application.pk}/bilan/", "bilan-a-etudier-2")
+    click_to(page, page.get_by_role("button", name="Accepter le bilan"), "bilan-accepte")
     assert "Le bilan est accepté et le porteur prévenu." in main_text(page)
     assert f"Reste à verser : {format_money(Decimal('50.00'))}" in main_text(page)
     assert page.get_by_role("button", name="Clôturer la demande").count() == 0
@@ -311,30 +304,52 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
     committee_services.record_payment(
         user=staff, application=application, kind="balance", paid_on=timezone.localdate(), method="transfer"
     )
-    page.goto("/bilans/?etat=accepted")
-    check_page(page, "suivi-des-bilans-acceptes")
+    visit(page, "/bilans/?etat=accepted", "suivi-des-bilans-acceptes")
     row = page.locator("main tbody tr", has_text=application.title)
     assert "Accepté" in row.inner_text()
-    click_and_wait(page, row.get_by_role("link", name=application.title))
-    check_page(page, "solde-verse")
+    click_to(page, row.get_by_role("link", name=application.title), "solde-verse")
     assert "Reste à verser" not in main_text(page)
-    click_and_wait(page, page.get_by_role("button", name="Clôturer la demande"))
-    check_page(page, "demande-cloturee")
+    click_to(page, page.get_by_role("button", name="Clôturer la demande"), "demande-cloturee")
     assert "La demande est clôturée." in main_text(page)
     assert "Statut de la demande : Clôturée" in main_text(page)
     application.refresh_from_db()
     assert application.status == "closed"
 
     # The fund's money: granted and entirely paid.
-    page.goto(f"/fonds/{application.fund.slug}/")
-    check_page(page, "fonds")
+    visit(page, f"/fonds/{application.fund.slug}/", "fonds")
     money = page.locator("#titre-suivi-financier + div table").inner_text()
     assert f"Accordé\t{format_money(GRANTED)}" in money and f"Versé\t{format_money(GRANTED)}" in money
     logout(page)
 
+
+def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_path):
+    from reports.models import Bilan
+
+    application, holder, staff = granted_request(viewport)
+    receipt, photo = tmp_path / "ticket-de-caisse.pdf", tmp_path / "repas-partage.png"
+    receipt.write_bytes(MINIMAL_PDF)
+    photo.write_bytes(photo_png())
+
+    # The holder finds the bilan to do among her bilans, and starts it.
+    login(page, holder.email, password="motdepasse-de-test-2025")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans-attendu")
+    row = page.locator("main li", has_text=application.title)
+    assert "Attendu" in row.inner_text()
+    click_to(page, page.get_by_role("link", name=application.title), "bilan-a-commencer")
+    click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
+    bilan = Bilan.objects.get(application=application)
+    assert bilan.status == "draft"
+    assert page.url.endswith(f"/demandes/{application.pk}/bilan/action/"), page.url
+
+    _holder_fills_the_first_sections(page, application, bilan)
+    _holder_fills_the_effects_and_pieces(page, receipt, photo)
+    _holder_files_the_bilan(page, application, bilan)
+    _staff_send_it_back(page, application, bilan, staff)
+    _holder_corrects_and_files_again(page, application, bilan, holder)
+    _staff_accept_pay_the_balance_and_close(page, application, bilan, staff)
+
     # Anyone now sees the project, its results and the consented photo.
-    page.goto(f"/projets/{application.pk}/")
-    check_page(page, "projet-public")
+    visit(page, f"/projets/{application.pk}/", "projet-public")
     text = main_text(page)
     assert application.title in text
     assert "79 habitant·es y ont participé : 46 femmes et 33 hommes." in text
@@ -353,10 +368,8 @@ def test_association_files_the_cvs_bilan(page, viewport):
     application, holder, staff = granted_request(viewport, scheme="cvs")
 
     login(page, holder.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/mes-bilans/")
-    check_page(page, "mes-bilans")
-    click_and_wait(page, page.get_by_role("link", name=application.title))
-    check_page(page, "bilan-cvs-a-commencer")
+    visit(page, "/bilans/mes-bilans/", "mes-bilans")
+    click_to(page, page.get_by_role("link", name=application.title), "bilan-cvs-a-commencer")
     click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
     bilan = CvsBilan.objects.get(application=application)
 
@@ -371,10 +384,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     page.locator("#id_short_description").fill(
         "Un repas partagé chaque trimestre dans la rue, préparé par les familles."
     )
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 2. Progress and two quantified objectives.
-    check_page(page, "section-avancement")
+    save_and_continue(page, "section-avancement")
     assert page.url.endswith("/bilan/avancement/"), page.url
     page.get_by_label("En cours", exact=False).check()
     page.locator("#id_progress_since").fill(f"{timezone.localdate().year}-03-01")
@@ -387,45 +399,44 @@ def test_association_files_the_cvs_bilan(page, viewport):
         page.locator(f"#id_objectifs-{number}-objective").fill(objective)
         page.locator(f"#id_objectifs-{number}-indicators").fill(indicators)
         page.locator(f"#id_objectifs-{number}-result").fill(result)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 3. Coordination and one partner.
-    check_page(page, "section-partenaires")
+    save_and_continue(page, "section-partenaires")
     assert page.url.endswith("/bilan/partenaires/"), page.url
-    page.locator("#id_coordination").fill("Un point d'étape avec le centre social après chaque repas.")
-    page.locator("#id_partenaires-0-actor").fill("Bailleur social")
-    page.locator("#id_partenaires-0-role").fill("Prête la cour de la résidence")
+    fill_fields(
+        page,
+        {
+            "#id_coordination": "Un point d'étape avec le centre social après chaque repas.",
+            "#id_partenaires-0-actor": "Bailleur social",
+            "#id_partenaires-0-role": "Prête la cour de la résidence",
+        },
+    )
     page.locator("#id_partenaires-0-satisfied_0").check()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 4. Appraisal, perspectives, key figures and SWOT.
-    check_page(page, "section-appreciation-cvs")
+    save_and_continue(page, "section-appreciation-cvs")
     assert page.url.endswith("/bilan/appreciation/"), page.url
     page.locator("#id_achievements").fill("Trois repas partagés.")
     page.locator("#id_successes").fill("Des familles nouvelles à chaque repas.")
     page.get_by_label("Maintien").check()
     page.locator("#id_key_figures").fill("225 personnes touchées en QPV (feuilles de présence, 2026).")
     page.locator("#id_swot_strengths").fill("Des bénévoles fidèles.")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 5. The budget: the planned lines come from the request; what was realised is added.
-    check_page(page, "section-budget-cvs")
+    save_and_continue(page, "section-budget-cvs")
     assert page.url.endswith("/bilan/budget/"), page.url
     planned = [page.locator(f"#id_budget-{i}-label").input_value() for i in range(3)]
     assert planned[0] == "Goûter et boissons" and planned[1] == "Buvette", planned
     for index, realised in enumerate(("280", "30", "250")):
         page.locator(f"#id_budget-{index}-realised_amount").fill(realised)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer", exact=True))
-    check_page(page, "section-budget-cvs-enregistree")
+    click_to(page, page.get_by_role("button", name="Enregistrer", exact=True), "section-budget-cvs-enregistree")
     assert "Le budget est équilibré." in main_text(page)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
 
     # 6. Summary and filing.
-    check_page(page, "section-envoi-cvs")
+    save_and_continue(page, "section-envoi-cvs")
     assert "Le bilan est complet" in main_text(page)
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
-    click_and_wait(page, page.get_by_role("button", name="Déposer le bilan"))
-    check_page(page, "bilan-cvs-depose")
+    click_to(page, page.get_by_role("button", name="Déposer le bilan"), "bilan-cvs-depose")
     assert "Votre bilan est déposé." in main_text(page)
     bilan.refresh_from_db()
     assert bilan.status == "submitted" and bilan.progress_status == "in_progress"
@@ -439,12 +450,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
 
     # The staff accept the annex 3 bilan from their list.
     login(page, staff.email, password="motdepasse-de-test-2025")
-    page.goto("/bilans/?etat=to_review")
-    check_page(page, "suivi-des-bilans-cvs")
-    click_and_wait(page, page.locator("main tbody tr").get_by_role("link", name=application.title))
-    check_page(page, "bilan-cvs-a-etudier")
-    click_and_wait(page, page.get_by_role("button", name="Accepter le bilan"))
-    check_page(page, "bilan-cvs-accepte")
+    visit(page, "/bilans/?etat=to_review", "suivi-des-bilans-cvs")
+    click_to(page, page.locator("main tbody tr").get_by_role("link", name=application.title), "bilan-cvs-a-etudier")
+    click_to(page, page.get_by_role("button", name="Accepter le bilan"), "bilan-cvs-accepte")
     bilan.refresh_from_db()
     assert bilan.status == "accepted"
     assert "statut du bilan : Accepté" in main_text(page)

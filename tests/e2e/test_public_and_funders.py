@@ -4,15 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import check_page, login
+from tests.e2e.conftest import check_page, login, visit
 
 pytestmark = pytest.mark.e2e
 
 
 def test_public_pages(page):
     """A visitor reads the public pages and reaches the sign-up and log-in forms."""
-    page.goto("/")
-    check_page(page, "accueil")
+    visit(page, "/", "accueil")
     for name, step in [
         ("Appels ouverts", "appels-ouverts"),
         ("Projets financés", "projets-finances"),
@@ -26,22 +25,17 @@ def test_public_pages(page):
         page.get_by_role("link", name=name).first.click()
         page.wait_for_load_state()
         check_page(page, step)
-    page.goto("/fonds/")
-    check_page(page, "fonds")
-    page.goto("/compte/inscription/")
-    check_page(page, "inscription")
-    page.goto("/compte/mot-de-passe/oubli/")
-    check_page(page, "mot-de-passe-oublie")
+    visit(page, "/fonds/", "fonds")
+    visit(page, "/compte/inscription/", "inscription")
+    visit(page, "/compte/mot-de-passe/oubli/", "mot-de-passe-oublie")
 
 
 def test_region_annual_report(page):
     """Région staff open /financeurs/ and download the annual report PDF."""
     login(page, "region@demo.example.org")
-    page.goto("/financeurs/")
-    check_page(page, "tableau-financeurs")
+    visit(page, "/financeurs/", "tableau-financeurs")
     assert page.get_by_role("heading", level=1).is_visible()
-    page.goto("/rapports/pic-hommelet-2025/2025/")
-    check_page(page, "rapport-annuel")
+    visit(page, "/rapports/pic-hommelet-2025/2025/", "rapport-annuel")
     with page.expect_download() as info:
         page.get_by_role("link", name="PDF").first.click()
     download = info.value

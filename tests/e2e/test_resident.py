@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import DEMO_PASSWORD, check_page, click_and_wait, logout
+from tests.e2e.conftest import (
+    DEMO_PASSWORD,
+    click_and_wait,
+    click_to,
+    fill_fields,
+    logout,
+    save_and_continue,
+    visit,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -34,43 +42,43 @@ def tiny_png() -> bytes:
     )
 
 
-def test_resident_files_a_request(page, viewport, tmp_path):
+def _sign_up(page, email: str) -> None:
+    """Samia signs up; her address is confirmed directly (the e-mail is not followed in the browser)."""
     from accounts.models import User
-    from applications.models import Application
 
-    email = f"nouvelle.habitante.{viewport}@example.org"
-    today = timezone.localdate()
-    fund_name = f"PIC Hommelet {today.year}"
-
-    # Sign up.
-    page.goto("/")
-    check_page(page, "accueil")
-    page.goto("/compte/inscription/")
-    check_page(page, "inscription")
-    page.locator("#id_first_name").fill("Samia")
-    page.locator("#id_last_name").fill("Benali")
-    page.locator("#id_email").fill(email)
-    page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
-    page.locator("#id_password_confirm").fill("Un-mot-de-passe-solide-2025")
-    click_and_wait(page, page.get_by_role("button", name="Créer mon compte"))
-    check_page(page, "compte-cree")
+    visit(page, "/", "accueil")
+    visit(page, "/compte/inscription/", "inscription")
+    fill_fields(
+        page,
+        {
+            "#id_first_name": "Samia",
+            "#id_last_name": "Benali",
+            "#id_email": email,
+            "#id_password": "Un-mot-de-passe-solide-2025",
+            "#id_password_confirm": "Un-mot-de-passe-solide-2025",
+        },
+    )
+    click_to(page, page.get_by_role("button", name="Créer mon compte"), "compte-cree")
     # The confirmation e-mail is not followed in the browser: confirm the address directly.
     User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
 
-    # The open call, then the first steps.
-    page.goto("/appels-a-projets/")
-    check_page(page, "appels-ouverts")
-    click_and_wait(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"))
-    check_page(page, "nouvelle-demande")
-    click_and_wait(page, page.get_by_role("button", name="Commencer ma demande"))
-    check_page(page, "etape-porteur")
+
+def _start_a_request_and_leave(page, fund_name: str) -> None:
+    """From the open call: the holder and the project steps, then « Enregistrer et quitter »."""
+    visit(page, "/appels-a-projets/", "appels-ouverts")
+    click_to(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"), "nouvelle-demande")
+    click_to(page, page.get_by_role("button", name="Commencer ma demande"), "etape-porteur")
     page.get_by_label("Collectif d'habitant·es").check()
-    page.locator("#id_new-name").fill("Les voisines du square")
-    page.locator("#id_new-referent_name").fill("Samia Benali")
-    page.locator("#id_new-co_holders_count").fill("2")
-    page.locator("#id_new-co_holders_first_names").fill("Inès, Paul")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    check_page(page, "etape-projet")
+    fill_fields(
+        page,
+        {
+            "#id_new-name": "Les voisines du square",
+            "#id_new-referent_name": "Samia Benali",
+            "#id_new-co_holders_count": "2",
+            "#id_new-co_holders_first_names": "Inès, Paul",
+        },
+    )
+    save_and_continue(page, "etape-projet")
     page.get_by_label("Titre du projet").fill("Goûter partagé du square")
     page.get_by_label("Thématique").select_option(index=1)
     page.get_by_label("Objectifs : à quoi va servir le projet ?").fill("Faire se rencontrer les voisin·es.")
@@ -78,53 +86,80 @@ def test_resident_files_a_request(page, viewport, tmp_path):
         "Un goûter ouvert à tout le quartier, préparé par les familles du square."
     )
     # Leave: everything is saved.
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et quitter"))
-    check_page(page, "quitte")
+    click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "quitte")
     logout(page)
 
-    # Come back and take up the draft.
-    page.goto("/compte/connexion/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
-    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
-    page.goto("/mes-demandes/")
-    check_page(page, "mes-demandes")
-    click_and_wait(page, page.get_by_role("link", name="Reprendre ma demande"))
-    check_page(page, "reprise")
-    application = Application.objects.get(created_by__email=email)
-    assert application.title == "Goûter partagé du square"
-    if "/etape/project/" in page.url:
-        click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    assert "/etape/when_where/" in page.url, page.url
 
+def _fill_the_date_the_people_and_the_budget(page, today) -> None:
+    """The when-where, people and budget steps, up to the attachments step."""
     day = min(today + datetime.timedelta(days=21), datetime.date(today.year, 12, 30))
-    page.get_by_label("Date de début").fill(day.isoformat())
-    page.get_by_label("Heure de début").fill("15:00")
-    page.get_by_label("Date de fin").fill(day.isoformat())
-    page.get_by_label("Heure de fin").fill("18:00")
+    fill_fields(
+        page,
+        {
+            "Date de début": day.isoformat(),
+            "Heure de début": "15:00",
+            "Date de fin": day.isoformat(),
+            "Heure de fin": "18:00",
+        },
+    )
     page.get_by_label("Lieu", exact=True).fill("Square Watteau")
     page.get_by_label("Quartier").select_option(index=1)
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    check_page(page, "etape-public")
-    page.get_by_label("Public attendu : qui va venir ?").fill("Les familles du square")
-    page.get_by_label("Nombre de femmes attendues").fill("20")
-    page.get_by_label("Nombre d'hommes attendus").fill("15")
-    page.get_by_label("Nombre d'habitant·es qui aident à organiser").fill("4")
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    check_page(page, "etape-budget")
+    save_and_continue(page, "etape-public")
+    fill_fields(
+        page,
+        {
+            "Public attendu : qui va venir ?": "Les familles du square",
+            "Nombre de femmes attendues": "20",
+            "Nombre d'hommes attendus": "15",
+            "Nombre d'habitant·es qui aident à organiser": "4",
+        },
+    )
+    save_and_continue(page, "etape-budget")
     page.locator("#id_expense-0-category").select_option(index=1)
-    page.locator("#id_expense-0-label").fill("Boissons et gâteaux")
-    page.locator("#id_expense-0-amount").fill("300")
-    page.get_by_label("Montant demandé au fonds (€)").fill("250")
+    fill_fields(
+        page,
+        {
+            "#id_expense-0-label": "Boissons et gâteaux",
+            "#id_expense-0-amount": "300",
+            "Montant demandé au fonds (€)": "250",
+        },
+    )
     page.locator("#id_resource-0-category").select_option("70")
     page.locator("#id_resource-0-label").fill("Participation des familles")
     page.locator("#id_resource-0-amount").fill("50")
     # The totals are recomputed when the field loses focus: let the layout settle before clicking.
     page.locator("#id_resource-0-amount").blur()
     page.get_by_text("Le budget est équilibré").wait_for()
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    check_page(page, "etape-pieces")
+    save_and_continue(page, "etape-pieces")
     assert "/etape/attachments/" in page.url, page.url
+
+
+def test_resident_files_a_request(page, viewport, tmp_path):
+    from applications.models import Application
+
+    email = f"nouvelle.habitante.{viewport}@example.org"
+    today = timezone.localdate()
+    fund_name = f"PIC Hommelet {today.year}"
+
+    _sign_up(page, email)
+
+    # The open call, then the first steps.
+    _start_a_request_and_leave(page, fund_name)
+
+    # Come back and take up the draft.
+    page.goto("/compte/connexion/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
+    click_and_wait(page, page.get_by_role("button", name="Se connecter"))
+    visit(page, "/mes-demandes/", "mes-demandes")
+    click_to(page, page.get_by_role("link", name="Reprendre ma demande"), "reprise")
+    application = Application.objects.get(created_by__email=email)
+    assert application.title == "Goûter partagé du square"
+    if "/etape/project/" in page.url:
+        click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+    assert "/etape/when_where/" in page.url, page.url
+
+    _fill_the_date_the_people_and_the_budget(page, today)
 
     pdf, png = tmp_path / "rib.pdf", tmp_path / "devis.png"
     pdf.write_bytes(MINIMAL_PDF)
@@ -132,13 +167,10 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     for kind, path in (("bank_details", pdf), ("quote", png)):
         page.get_by_label("Type de document").select_option(kind)
         page.get_by_label("Fichier").set_input_files(str(path))
-        click_and_wait(page, page.get_by_role("button", name="Envoyer ce document"))
-        check_page(page, f"piece-{kind}")
+        click_to(page, page.get_by_role("button", name="Envoyer ce document"), f"piece-{kind}")
     assert application.attachments.count() == 2
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    check_page(page, "recapitulatif")
-    click_and_wait(page, page.get_by_role("button", name="Déposer ma demande"))
-    check_page(page, "deposee")
+    save_and_continue(page, "recapitulatif")
+    click_to(page, page.get_by_role("button", name="Déposer ma demande"), "deposee")
     application.refresh_from_db()
     assert application.status == "submitted", application.status
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, visit
 from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +38,19 @@ def press_and_wait(page, selector: str, text: str = "", limit: int = 80) -> None
     page.wait_for_load_state()
 
 
+def type_all(page, values: dict[str, str]) -> None:
+    """Types into each field in turn (CSS selector → text), reaching each one with Tab."""
+    for selector, text in values.items():
+        type_into(page, selector, text)
+
+
+def continue_with_keyboard(page, step: str, path: str, limit: int = 80) -> None:
+    """« Enregistrer et continuer » pressed with Enter; the next page is checked as `step` at `path`."""
+    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer", limit)
+    check_page(page, step)
+    assert path in page.url, page.url
+
+
 def focused_value(page) -> str:
     return page.evaluate("document.activeElement.value")
 
@@ -57,19 +70,22 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     from applications.models import Application
 
     email = f"clavier.{viewport}@example.org"
-    page.goto("/compte/inscription/")
-    check_page(page, "inscription")
-    type_into(page, "#id_first_name", "Léa")
-    type_into(page, "#id_last_name", "Clavier")
-    type_into(page, "#id_email", email)
-    type_into(page, "#id_password", "Un-mot-de-passe-solide-2025")
-    type_into(page, "#id_password_confirm", "Un-mot-de-passe-solide-2025")
+    visit(page, "/compte/inscription/", "inscription")
+    type_all(
+        page,
+        {
+            "#id_first_name": "Léa",
+            "#id_last_name": "Clavier",
+            "#id_email": email,
+            "#id_password": "Un-mot-de-passe-solide-2025",
+            "#id_password_confirm": "Un-mot-de-passe-solide-2025",
+        },
+    )
     press_and_wait(page, "main button[type=submit]")
     check_page(page, "compte-cree")
     User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
 
-    page.goto("/appels-a-projets/")
-    check_page(page, "appels-ouverts")
+    visit(page, "/appels-a-projets/", "appels-ouverts")
     press_and_wait(page, "main a[href^='/demandes/nouvelle/']")
     check_page(page, "nouvelle-demande")
     press_and_wait(page, "main form button[type=submit]")
@@ -78,13 +94,16 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     tab_to(page, "#id_new-kind_0")
     page.keyboard.press("Space")
     assert page.locator("#id_new-kind_0").is_checked()
-    type_into(page, "#id_new-name", "Le collectif du clavier")
-    type_into(page, "#id_new-referent_name", "Léa Clavier")
-    type_into(page, "#id_new-co_holders_count", "2")
-    type_into(page, "#id_new-co_holders_first_names", "Jade, Omar")
-    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
-    check_page(page, "etape-projet")
-    assert "/etape/project/" in page.url, page.url
+    type_all(
+        page,
+        {
+            "#id_new-name": "Le collectif du clavier",
+            "#id_new-referent_name": "Léa Clavier",
+            "#id_new-co_holders_count": "2",
+            "#id_new-co_holders_first_names": "Jade, Omar",
+        },
+    )
+    continue_with_keyboard(page, "etape-projet", "/etape/project/")
 
     type_into(page, "#id_title", "Après-midi jeux au clavier")
     tab_to(page, "#id_theme")
@@ -120,17 +139,18 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     tab_to(page, "#id_neighbourhood")
     page.keyboard.press("ArrowDown")
     assert focused_value(page) != ""
-    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
-    check_page(page, "etape-public")
-    assert "/etape/people/" in page.url, page.url
+    continue_with_keyboard(page, "etape-public", "/etape/people/")
 
-    type_into(page, "#id_expected_public", "Les familles et les ados du square")
-    type_into(page, "#id_expected_women", "18")
-    type_into(page, "#id_expected_men", "14")
-    type_into(page, "#id_residents_mobilised", "5")
-    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
-    check_page(page, "etape-budget")
-    assert "/etape/budget/" in page.url, page.url
+    type_all(
+        page,
+        {
+            "#id_expected_public": "Les familles et les ados du square",
+            "#id_expected_women": "18",
+            "#id_expected_men": "14",
+            "#id_residents_mobilised": "5",
+        },
+    )
+    continue_with_keyboard(page, "etape-budget", "/etape/budget/")
 
     # The budget: an option is picked by typing its first characters; one line is added with its button,
     # which moves the focus into the new line.
@@ -155,9 +175,7 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     type_into(page, "#id_resource-0-amount", "50")
     page.keyboard.press("Tab")
     page.locator("[data-balance-message]").get_by_text("Le budget est équilibré.").wait_for()
-    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer", limit=120)
-    check_page(page, "etape-pieces")
-    assert "/etape/attachments/" in page.url, page.url
+    continue_with_keyboard(page, "etape-pieces", "/etape/attachments/", limit=120)
     assert sorted(application.budget_lines.values_list("side", "label")) == [
         ("expense", "Jeux de société"),
         ("expense", "Location de tables"),
@@ -177,9 +195,7 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
         check_page(page, f"piece-{kind}")
         assert path.name in page.locator("#pieces-envoyees + *").inner_text()
     assert sorted(application.attachments.values_list("kind", flat=True)) == ["bank_details", "quote"]
-    press_and_wait(page, "main button[name='action']", "Enregistrer et continuer")
-    check_page(page, "recapitulatif")
-    assert "/etape/summary/" in page.url, page.url
+    continue_with_keyboard(page, "recapitulatif", "/etape/summary/")
 
     # The summary: agree to the showcase with Space, file with Enter.
     tab_to(page, "#id_showcase_consent", limit=200)

@@ -19,6 +19,7 @@ from tests.factories.applications import (
     HolderFactory,
     MessageFactory,
     StaffNoteFactory,
+    StatusChangeFactory,
 )
 from tests.factories.committees import (
     AgendaItemFactory,
@@ -96,6 +97,7 @@ __all__ = [
     "NeighbourhoodFactory",
     "PaymentFactory",
     "StaffNoteFactory",
+    "StatusChangeFactory",
     "ThemeFactory",
     "UserFactory",
     "build_annual_report_scenario",

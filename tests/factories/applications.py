@@ -50,6 +50,13 @@ class ApplicationFactory(DjangoModelFactory):
     residents_mobilised = 6
     amount_requested = Decimal("250.00")
 
+    class Params:
+        # `filed=True`: filed on 1 March 2025 and waiting for instruction (a reference is given by the caller).
+        filed = factory.Trait(
+            status=Status.SUBMITTED,
+            submitted_at=factory.LazyFunction(lambda: datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC)),
+        )
+
     @factory.post_generation
     def budget(self, create, extracted, **kwargs):
         if not create or extracted is False:
@@ -152,3 +159,17 @@ class StaffNoteFactory(DjangoModelFactory):
     application = factory.SubFactory(ApplicationFactory)
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Note interne n° {n} : appeler la référente.")
+
+
+class StatusChangeFactory(DjangoModelFactory):
+    """A step of a request's timeline (`submit` by its author unless told otherwise)."""
+
+    class Meta:
+        model = "applications.StatusChange"
+
+    application = factory.SubFactory(ApplicationFactory)
+    transition = "submit"
+    from_status = "draft"
+    to_status = "submitted"
+    actor = factory.SelfAttribute("application.created_by")
+    comment = ""

@@ -6,23 +6,23 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from funds.models import (
-    AssociationStaff,
-    CarrierAssociation,
-    Commune,
-    Fund,
-    FundCoFunder,
-    Funder,
-    FunderStaff,
-    Neighbourhood,
-    Theme,
-)
+from funds.models import Fund, Funder
 from tests.factories.accounts import UserFactory, make_siret
+
+
+def _many(field: str) -> factory.PostGeneration:
+    """`Factory(field=[...])` sets that many-to-many relation once the object is saved."""
+
+    def set_related(obj, create, extracted, **kwargs):
+        if create and extracted:
+            getattr(obj, field).set(extracted)
+
+    return factory.PostGeneration(set_related)
 
 
 class CommuneFactory(DjangoModelFactory):
     class Meta:
-        model = Commune
+        model = "funds.Commune"
         django_get_or_create = ("insee_code",)
 
     insee_code = factory.Sequence(lambda n: f"59{n:03d}")
@@ -32,7 +32,7 @@ class CommuneFactory(DjangoModelFactory):
 
 class NeighbourhoodFactory(DjangoModelFactory):
     class Meta:
-        model = Neighbourhood
+        model = "funds.Neighbourhood"
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
 
@@ -41,15 +41,12 @@ class NeighbourhoodFactory(DjangoModelFactory):
     department_code = "59"
     region_code = "32"
 
-    @factory.post_generation
-    def communes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.communes.set(extracted)
+    communes = _many("communes")
 
 
 class ThemeFactory(DjangoModelFactory):
     class Meta:
-        model = Theme
+        model = "funds.Theme"
         django_get_or_create = ("slug",)
 
     slug = factory.Sequence(lambda n: f"theme-{n}")
@@ -59,7 +56,7 @@ class ThemeFactory(DjangoModelFactory):
 
 class FunderFactory(DjangoModelFactory):
     class Meta:
-        model = Funder
+        model = "funds.Funder"
         django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Ville {n}")
@@ -68,7 +65,7 @@ class FunderFactory(DjangoModelFactory):
 
 class CarrierAssociationFactory(DjangoModelFactory):
     class Meta:
-        model = CarrierAssociation
+        model = "funds.CarrierAssociation"
         django_get_or_create = ("slug",)
 
     name = factory.Sequence(lambda n: f"Centre social {n}")
@@ -82,7 +79,7 @@ class CarrierAssociationFactory(DjangoModelFactory):
 
 class FundFactory(DjangoModelFactory):
     class Meta:
-        model = Fund
+        model = "funds.Fund"
         django_get_or_create = ("slug",)
         skip_postgeneration_save = True
 
@@ -99,20 +96,13 @@ class FundFactory(DjangoModelFactory):
     advance_percent = Decimal("80")
     bilan_due_days = 30
 
-    @factory.post_generation
-    def themes(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.themes.set(extracted)
-
-    @factory.post_generation
-    def neighbourhoods(self, create, extracted, **kwargs):
-        if create and extracted:
-            self.neighbourhoods.set(extracted)
+    themes = _many("themes")
+    neighbourhoods = _many("neighbourhoods")
 
 
 class FundCoFunderFactory(DjangoModelFactory):
     class Meta:
-        model = FundCoFunder
+        model = "funds.FundCoFunder"
 
     fund = factory.SubFactory(FundFactory)
     funder = factory.SubFactory(FunderFactory)
@@ -121,7 +111,7 @@ class FundCoFunderFactory(DjangoModelFactory):
 
 class AssociationStaffFactory(DjangoModelFactory):
     class Meta:
-        model = AssociationStaff
+        model = "funds.AssociationStaff"
 
     association = factory.SubFactory(CarrierAssociationFactory)
     user = factory.SubFactory(UserFactory)
@@ -129,7 +119,7 @@ class AssociationStaffFactory(DjangoModelFactory):
 
 class FunderStaffFactory(DjangoModelFactory):
     class Meta:
-        model = FunderStaff
+        model = "funds.FunderStaff"
 
     funder = factory.SubFactory(FunderFactory)
     user = factory.SubFactory(UserFactory)

@@ -1,54 +1,21 @@
 """Shared by the tests of this folder (split from one module): constants, helpers and fixtures."""
 
-import datetime
 from html import unescape
 
 import pytest
-import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from applications import services
 from applications.models import Application, EligibilityCriterion
 from core.models import AuditEntry
-from tests import factories as f
+from tests.request_fixtures import NOW, client_of, in_march_2025, private_media  # noqa: F401  (re-exported)
+from tests.request_fixtures import file_request as file
 
-NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 SECRET_NOTE = "Le trésorier du collectif est le cousin d'un membre du comité."
 DEFAULT_LABELS = [label for label, _help in services.DEFAULT_CRITERIA]
 
 # Everyone who must not instruct Hommelet's requests (the resident is the request's own holder).
 REFUSED = ["other_staff", "region_staff", "city_staff", "committee_member", "resident", "other_resident", "outsider"]
-
-
-@pytest.fixture(autouse=True)
-def in_march_2025():
-    """The PIC 2025 call is open (1 January to 31 December 2025)."""
-    with time_machine.travel(NOW, tick=False):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-def client_of(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-def file(world, owner) -> Application:
-    """A request filed by `owner` through the services, with its RIB."""
-    owner.email_confirmed_at = NOW
-    owner.save(update_fields=["email_confirmed_at"])
-    application = f.ApplicationFactory(fund=world.fund, created_by=owner, title="Fête de la soupe")
-    f.AttachmentFactory(application=application)
-    services.submit_application(user=owner, application=application, today=NOW.date())
-    application.refresh_from_db()
-    return application
 
 
 @pytest.fixture

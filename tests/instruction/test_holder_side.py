@@ -24,6 +24,7 @@ from tests.instruction.helpers import (
     page_of,
     step_url,
 )
+from tests.request_fixtures import NEW_GROUP_HOLDER
 
 # --- Completion asked, the holder edits and resubmits ----------------------------------------------
 
@@ -184,18 +185,7 @@ def test_a_new_holder_is_not_kept_when_its_step_cannot_be_saved(world, resident,
         raise ValidationError({"holder": ["Ce porteur ne peut pas être choisi pour le moment."]})
 
     monkeypatch.setattr(services.drafts, "save_step", refuse)  # where save_holder_for_application finds it
-    response = client_of(resident).post(
-        step_url(draft, "holder"),
-        {
-            "choice-holder": "new",
-            "new-kind": "group",
-            "new-name": "Les voisins de la rue de la Paix",
-            "new-referent_name": "Amina Habitante",
-            "new-co_holders_count": "2",
-            "new-co_holders_first_names": "Nadia, Karim",
-            "action": "next",
-        },
-    )
+    response = client_of(resident).post(step_url(draft, "holder"), NEW_GROUP_HOLDER)
     assert response.status_code == 200
     assert "Ce porteur ne peut pas être choisi pour le moment." in html_of(response)
     assert not Holder.objects.filter(owner=resident).exists()

@@ -1,0 +1,55 @@
+"""What the request tests share (application_views/, instruction/, test_edit_conflicts.py): the day they
+run on, private media in a temporary folder, a logged-in client and a request filed through the services."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+
+from applications import services
+from applications.models import Application
+from tests import factories as f
+
+NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
+
+# The holder step answered with a new group of residents, then « Enregistrer et continuer ».
+NEW_GROUP_HOLDER = {
+    "choice-holder": "new",
+    "new-kind": "group",
+    "new-name": "Les voisins de la rue de la Paix",
+    "new-referent_name": "Amina Habitante",
+    "new-co_holders_count": "2",
+    "new-co_holders_first_names": "Nadia, Karim",
+    "action": "next",
+}
+
+
+@pytest.fixture(autouse=True)
+def in_march_2025():
+    """The PIC 2025 call is open (1 January to 31 December 2025)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def client_of(user=None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def file_request(world, owner) -> Application:
+    """A request filed by `owner` through the services, with its RIB."""
+    owner.email_confirmed_at = NOW
+    owner.save(update_fields=["email_confirmed_at"])
+    application = f.ApplicationFactory(fund=world.fund, created_by=owner, title="Fête de la soupe")
+    f.AttachmentFactory(application=application)
+    services.submit_application(user=owner, application=application, today=NOW.date())
+    application.refresh_from_db()
+    return application
