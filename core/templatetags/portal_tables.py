@@ -2,7 +2,7 @@
 
     {% load portal_tables %}
     {% data_table rows=bundles caption=_("Dossiers demandés") class="align-top" empty=_("Aucun dossier.") %}
-      <tr><th scope="col">…</th></tr>
+      {% header_row _("Dossier") _("Demandé le") %}
     {% table_rows %}
       {% for bundle in bundles %}<tr>…</tr>{% endfor %}
     {% end_data_table %}
@@ -11,11 +11,15 @@ renders, when `rows` is not empty (or not given), the scrolling wrapper, the tab
 head (before `{% table_rows %}`, optional) and the body; else the paragraph `empty` (nothing without it).
 Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `region_id`
 (a keyboard-scrollable region named by the caption, which gets that id), `wrapper_class`.
+`{% header_row %}` writes the head row; a head with cells that vary is written by hand.
 """
+
+from dataclasses import dataclass
 
 from django import template
 from django.template.base import token_kwargs
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -54,3 +58,34 @@ def data_table(parser, token) -> DataTableNode:
         nodelist = parser.parse(("end_data_table",))
         parser.delete_first_token()
     return DataTableNode(options=options, head=head, body=nodelist)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column label with the class of its header cell (see `numeric`)."""
+
+    label: str
+    css: str
+
+
+@register.filter
+def numeric(label, css: str = "num") -> Column:
+    """`amount_label|numeric`: a right-aligned column header (class "num", or the class given)."""
+    return Column(label=label, css=css)
+
+
+@register.simple_tag
+def header_row(*labels) -> str:
+    """`{% header_row _("Date") amount_label|numeric %}`: the head row, one `<th scope="col">` a label.
+
+    A `_("…")` argument takes no filter and no apostrophe (Django's tag parser): translate it `as` a variable.
+    """
+    cells = format_html_join(
+        "",
+        '<th scope="col"{}>{}</th>',
+        (
+            (format_html(' class="{}"', label.css), label.label) if isinstance(label, Column) else ("", label)
+            for label in labels
+        ),
+    )
+    return format_html("<tr>{}</tr>", cells)
