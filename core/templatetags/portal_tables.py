@@ -8,7 +8,8 @@
     {% end_data_table %}
 
 renders, when `rows` is not empty (or not given), the scrolling wrapper, the table with its caption, the
-head (before `{% table_rows %}`, optional) and the body; else the paragraph `empty` (nothing without it).
+head (before `{% table_rows %}`, optional), the body and the foot (after `{% table_foot %}`, optional); else the
+paragraph `empty` (nothing without it).
 Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `region_id`
 (a keyboard-scrollable region named by the caption, which gets that id), `wrapper_class`.
 `{% header_row %}` writes the head row; a head with cells that vary is written by hand.
@@ -28,19 +29,16 @@ OPTIONS = {"rows", "caption", "caption_hidden", "class", "region_id", "wrapper_c
 
 
 class DataTableNode(template.Node):
-    def __init__(self, *, options: dict, head: template.NodeList | None, body: template.NodeList):
+    def __init__(self, *, options: dict, parts: dict):
         self.options = options
-        self.head = head
-        self.body = body
+        self.parts = parts
 
     def render(self, context) -> str:
         values = {name: expression.resolve(context) for name, expression in self.options.items()}
-        if "rows" in values and not values["rows"]:
-            values["show_table"] = False
-        else:
-            values["show_table"] = True
-            values["head"] = mark_safe(self.head.render(context).strip()) if self.head is not None else ""
-            values["body"] = mark_safe(self.body.render(context).strip())
+        values["show_table"] = "rows" not in values or bool(values["rows"])
+        if values["show_table"]:
+            for name, nodelist in self.parts.items():
+                values[name] = mark_safe(nodelist.render(context).strip())
         values["table_class"] = values.pop("class", "")
         return render_to_string("core/_data_table.html", values)
 
@@ -51,13 +49,20 @@ def data_table(parser, token) -> DataTableNode:
     options = token_kwargs(bits, parser)
     if bits or not set(options) <= OPTIONS:
         raise template.TemplateSyntaxError(f"data_table takes only these options, as name=value: {sorted(OPTIONS)}")
-    nodelist = parser.parse(("table_rows", "end_data_table"))
-    head = None
-    if parser.next_token().contents == "table_rows":
-        head = nodelist
-        nodelist = parser.parse(("end_data_table",))
-        parser.delete_first_token()
-    return DataTableNode(options=options, head=head, body=nodelist)
+    # The sections in their order: head (optional), body, foot (optional).
+    parts, name = {}, "head"
+    while True:
+        nodelist = parser.parse(("table_rows", "table_foot", "end_data_table"))
+        ending = parser.next_token().contents
+        if ending == "table_rows" and name == "head":
+            parts["head"], name = nodelist, "body"
+        elif ending == "table_foot" and name in ("head", "body"):
+            parts["body"], name = nodelist, "foot"
+        elif ending == "end_data_table":
+            parts["foot" if name == "foot" else "body"] = nodelist
+            return DataTableNode(options=options, parts=parts)
+        else:
+            raise template.TemplateSyntaxError(f"data_table: {{% {ending} %}} is out of place")
 
 
 @dataclass(frozen=True)
