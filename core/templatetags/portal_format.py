@@ -76,3 +76,11 @@ def money_row(label, planned, realised, row_class: str = "", cell_class: str = "
         cell_class,
         format_money(realised),
     )
+
+
+@register.simple_tag
+def text_or_empty(value, empty: str, tag: str = "p") -> str:
+    """A document's free text (white space kept by class "text"), or `empty` (class "empty") when there is none."""
+    if value:
+        return format_html('<{} class="text">{}</{}>', tag, value, tag)
+    return format_html('<{} class="empty">{}</{}>', tag, empty, tag)
