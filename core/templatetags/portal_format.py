@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -60,3 +61,26 @@ def percent(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return ""
     return f"{format_number(value, int(decimals))}{NBSP}%"
+
+
+@register.simple_tag
+def money_row(label, planned, realised, row_class: str = "", cell_class: str = "amount") -> str:
+    """A table row: a row header, then two amounts (planned and realised), right-aligned by `cell_class`."""
+    row_attr = format_html(' class="{}"', row_class) if row_class else ""
+    return format_html(
+        '<tr{}><th scope="row">{}</th><td class="{}">{}</td><td class="{}">{}</td></tr>',
+        row_attr,
+        label,
+        cell_class,
+        format_money(planned),
+        cell_class,
+        format_money(realised),
+    )
+
+
+@register.simple_tag
+def text_or_empty(value, empty: str, tag: str = "p") -> str:
+    """A document's free text (white space kept by class "text"), or `empty` (class "empty") when there is none."""
+    if value:
+        return format_html('<{} class="text">{}</{}>', tag, value, tag)
+    return format_html('<{} class="empty">{}</{}>', tag, empty, tag)
