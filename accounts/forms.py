@@ -105,10 +105,8 @@ class SignupForm(ProfileForm):
     field_order = ["email", "first_name", "last_name", "phone", "password", "password_confirm"]
 
     def clean_email(self) -> str:
-        email = services.normalize_email(self.cleaned_data["email"])
-        if services.email_is_taken(email=email):
-            raise ValidationError(services.DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+        """No "already taken" error here: sign-up answers the same for every address (accounts.services.sign_up)."""
+        return services.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -133,6 +131,16 @@ class SignupForm(ProfileForm):
                 ),
             )
         return cleaned
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL_MESSAGE},
+        help_text=_("L'adresse indiquée en créant votre compte."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
 
 
 class CloseAccountForm(forms.Form):

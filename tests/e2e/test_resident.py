@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import DEMO_PASSWORD, check_page, click_and_wait, logout
+from tests.e2e.conftest import DEMO_PASSWORD, check_page, click_and_wait, link_in_last_mail, logout
 
 pytestmark = pytest.mark.e2e
 
@@ -53,9 +53,11 @@ def test_resident_files_a_request(page, viewport, tmp_path):
     page.locator("#id_password").fill("Un-mot-de-passe-solide-2025")
     page.locator("#id_password_confirm").fill("Un-mot-de-passe-solide-2025")
     click_and_wait(page, page.get_by_role("button", name="Créer mon compte"))
+    check_page(page, "verifiez-vos-emails")
+    # The link of the confirmation e-mail confirms the address and logs the resident in.
+    page.goto(link_in_last_mail(email))
     check_page(page, "compte-cree")
-    # The confirmation e-mail is not followed in the browser: confirm the address directly.
-    User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
+    assert User.objects.get(email=email).email_confirmed_at is not None
 
     # The open call, then the first steps.
     page.goto("/appels-a-projets/")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page
+from tests.e2e.conftest import check_page, link_in_last_mail
 from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
 
 pytestmark = pytest.mark.e2e
@@ -65,8 +65,10 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     type_into(page, "#id_password", "Un-mot-de-passe-solide-2025")
     type_into(page, "#id_password_confirm", "Un-mot-de-passe-solide-2025")
     press_and_wait(page, "main button[type=submit]")
+    check_page(page, "verifiez-vos-emails")
+    page.goto(link_in_last_mail(email))
     check_page(page, "compte-cree")
-    User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
+    assert User.objects.get(email=email).email_confirmed_at is not None
 
     page.goto("/appels-a-projets/")
     check_page(page, "appels-ouverts")
