@@ -23,6 +23,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from accounts import signals
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
 from core import emails, ratelimit
@@ -196,6 +197,7 @@ def confirm_email(*, user: User, token: str) -> bool:
         locked.full_clean()
         locked.save(update_fields=["email_confirmed_at"])
         record_audit(actor=locked, action="account.email_confirmed", target=locked, summary="E-mail address confirmed")
+        signals.email_confirmed.send(sender=User, user=locked)
     user.email_confirmed_at = locked.email_confirmed_at
     return True
 
