@@ -81,14 +81,18 @@ class ProfileForm(forms.Form):
     )
 
 
-class SignupForm(ProfileForm):
-    email = forms.EmailField(
+def email_field(help_text) -> forms.EmailField:
+    return forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
         error_messages={"invalid": INVALID_EMAIL_MESSAGE},
-        help_text=_("Vous vous connecterez avec cette adresse. Nous y enverrons un lien pour la confirmer."),
+        help_text=help_text,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class SignupForm(ProfileForm):
+    email = email_field(_("Vous vous connecterez avec cette adresse. Nous y enverrons un lien pour la confirmer."))
     password = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -134,13 +138,7 @@ class SignupForm(ProfileForm):
 
 
 class ResendConfirmationForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Adresse e-mail"),
-        max_length=254,
-        error_messages={"invalid": INVALID_EMAIL_MESSAGE},
-        help_text=_("L'adresse indiquée en créant votre compte."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
+    email = email_field(_("L'adresse indiquée en créant votre compte."))
 
 
 class CloseAccountForm(forms.Form):

@@ -137,6 +137,8 @@ def sign_up(
             if "email" not in exc.message_dict:
                 raise
             existing = User.objects.filter(email__iexact=email).first()  # lost a race to the same address
+            if existing is None:  # an invalid address rather than a taken one: the form shows the error
+                raise
         else:
             return allowed and send_confirmation_email(user=user, request=request, sign_in=True, next_url=next_url)
     make_password(password)  # the same hashing time as a new account: no timing difference to measure
