@@ -81,14 +81,18 @@ class ProfileForm(forms.Form):
     )
 
 
-class SignupForm(ProfileForm):
-    email = forms.EmailField(
+def email_field(help_text) -> forms.EmailField:
+    return forms.EmailField(
         label=_("Adresse e-mail"),
         max_length=254,
         error_messages={"invalid": INVALID_EMAIL_MESSAGE},
-        help_text=_("Vous vous connecterez avec cette adresse. Nous y enverrons un lien pour la confirmer."),
+        help_text=help_text,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
+
+
+class SignupForm(ProfileForm):
+    email = email_field(_("Vous vous connecterez avec cette adresse. Nous y enverrons un lien pour la confirmer."))
     password = forms.CharField(
         label=_("Mot de passe"),
         strip=False,
@@ -105,10 +109,8 @@ class SignupForm(ProfileForm):
     field_order = ["email", "first_name", "last_name", "phone", "password", "password_confirm"]
 
     def clean_email(self) -> str:
-        email = services.normalize_email(self.cleaned_data["email"])
-        if services.email_is_taken(email=email):
-            raise ValidationError(services.DUPLICATE_EMAIL_MESSAGE, code="duplicate_email")
-        return email
+        """No "already taken" error here: sign-up answers the same for every address (accounts.services.sign_up)."""
+        return services.normalize_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()
@@ -133,6 +135,10 @@ class SignupForm(ProfileForm):
                 ),
             )
         return cleaned
+
+
+class ResendConfirmationForm(forms.Form):
+    email = email_field(_("L'adresse indiquée en créant votre compte."))
 
 
 class CloseAccountForm(forms.Form):

@@ -1,17 +1,19 @@
 """Account business rules: resident sign-up, e-mail confirmation, profile.
 
-Why the e-mail confirmation does not block the account: a resident who signs
-up is logged in at once and can start (and save) a request straight away, so
-nobody loses a draft because a message landed in spam or the phone switched
-apps. Confirmation is required only to *submit* a request: the applications
-app checks `is_email_confirmed(user)` before the submission, which makes sure
-the association can answer the resident at a working address.
+Sign-up answers the same way whether or not the address already has an account (issue 14, rule 9): nobody is
+logged in on the spot; a new account receives its confirmation link (which confirms the address and logs the
+person in), the owner of an existing account receives a warning with links to log in and to reset the
+password. Confirmation is still what allows *submitting* a request: the applications app checks
+`is_email_confirmed(user)` before the submission, so the association can answer the resident at a working
+address.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -21,9 +23,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from accounts import signals
 from accounts.models import User
 from accounts.tokens import email_confirmation_token
-from core import emails
+from core import emails, ratelimit
 from core.models import OutboxMessage
 from core.services import record_audit
 
@@ -37,10 +40,6 @@ DUPLICATE_EMAIL_MESSAGE = _(
 def normalize_email(email: str) -> str:
     """E-mail addresses are stored trimmed and lower-case, and compared that way."""
     return (email or "").strip().lower()
-
-
-def email_is_taken(*, email: str) -> bool:
-    return User.objects.filter(email__iexact=normalize_email(email)).exists()
 
 
 def is_email_confirmed(user) -> bool:
@@ -84,22 +83,101 @@ def confirmation_path(*, user: User) -> str:
     )
 
 
-def send_confirmation_email(*, user: User, request: HttpRequest) -> bool:
+def _query(sign_in: bool, next_url: str) -> str:
+    params = {"connexion": "1"} if sign_in else {}
+    if next_url:
+        params["next"] = next_url
+    return f"?{urlencode(params)}" if params else ""
+
+
+def send_confirmation_email(*, user: User, request: HttpRequest, sign_in: bool = False, next_url: str = "") -> bool:
     """Queue the confirmation link to the user's address (core.outbox delivers it, retrying on errors).
 
     False when the message is already known not to have left: without a task queue (`make run`) it is sent
     in-process right after commit, so a failing mail server shows at once; with a worker it is "envoi en cours".
+    `sign_in`: the link also logs the person in (sent to someone who is not logged in: sign-up, "Renvoyer").
     """
     context = {
         "PORTAL_NAME": settings.PORTAL_NAME,
         "user": user,
-        "confirm_url": request.build_absolute_uri(confirmation_path(user=user)),
+        "confirm_url": request.build_absolute_uri(confirmation_path(user=user) + _query(sign_in, next_url)),
         "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
     }
     emails.send_templated(
         name="accounts/emails/confirmation", to=[user.email], context=context, cause="email_confirmation", target=user
     )
-    latest = OutboxMessage.objects.filter(topic="email_confirmation", target_id=str(user.pk)).order_by("-pk").first()
+    return _last_message_left(topic="email_confirmation", user=user)
+
+
+def sign_up(
+    *,
+    request: HttpRequest,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    phone: str = "",
+    next_url: str = "",
+) -> bool:
+    """A sign-up form was filled in: create the account and send its confirmation link, or, when the address
+    already has an account, warn its owner. The caller answers the same way in both cases.
+
+    Both e-mails are throttled per address and per IP (core.ratelimit, the same "confirmation" counters).
+    False when the e-mail was throttled or is known not to have left. Raises ValidationError on a weak password.
+    """
+    email = normalize_email(email)
+    allowed = ratelimit.email_allowed(request, address=email, scope="confirmation")
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            user = register_resident(
+                email=email, password=password, first_name=first_name, last_name=last_name, phone=phone
+            )
+        except ValidationError as exc:
+            if "email" not in exc.message_dict:
+                raise
+            existing = User.objects.filter(email__iexact=email).first()  # lost a race to the same address
+            if existing is None:  # an invalid address rather than a taken one: the form shows the error
+                raise
+        else:
+            return allowed and send_confirmation_email(user=user, request=request, sign_in=True, next_url=next_url)
+    make_password(password)  # the same hashing time as a new account: no timing difference to measure
+    with transaction.atomic():
+        record_audit(actor=None, action="account.signup_existing", target=existing, summary="Sign-up attempt")
+        if allowed:
+            _queue_existing_account_email(user=existing, request=request)
+    return allowed and _last_message_left(topic="signup_existing", user=existing)
+
+
+def _queue_existing_account_email(*, user: User, request: HttpRequest) -> None:
+    context = {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "user": user,
+        "login_url": request.build_absolute_uri(reverse("login")),
+        "reset_url": request.build_absolute_uri(reverse("password_reset")),
+    }
+    emails.send_templated(
+        name="accounts/emails/signup_existing", to=[user.email], context=context, cause="signup_existing", target=user
+    )
+
+
+def resend_confirmation_to(*, request: HttpRequest, email: str) -> bool:
+    """ "Renvoyer l'e-mail" from the "Vérifiez votre boîte e-mail" page, for a visitor who is not logged in.
+
+    A new link goes to an active account whose address is not confirmed yet; nothing goes anywhere else.
+    The caller answers the same way whatever happened (throttled per address and per IP).
+    """
+    email = normalize_email(email)
+    if not ratelimit.email_allowed(request, address=email, scope="confirmation"):
+        return False
+    user = User.objects.filter(email__iexact=email, is_active=True, email_confirmed_at__isnull=True).first()
+    if user is None:
+        return True
+    return send_confirmation_email(user=user, request=request, sign_in=True)
+
+
+def _last_message_left(*, topic: str, user: User) -> bool:
+    latest = OutboxMessage.objects.filter(topic=topic, target_id=str(user.pk)).order_by("-pk").first()
     return latest is not None and not latest.last_error
 
 
@@ -121,6 +199,7 @@ def confirm_email(*, user: User, token: str) -> bool:
         locked.full_clean()
         locked.save(update_fields=["email_confirmed_at"])
         record_audit(actor=locked, action="account.email_confirmed", target=locked, summary="E-mail address confirmed")
+        signals.email_confirmed.send(sender=User, user=locked)
     user.email_confirmed_at = locked.email_confirmed_at
     return True
 

@@ -12,6 +12,7 @@ _email_context = {"PORTAL_NAME": lazy(lambda: settings.PORTAL_NAME, str)()}
 urlpatterns = [
     path("", views.account, name="account"),
     path("inscription/", views.signup, name="signup"),
+    path("inscription/verifiez-vos-emails/", views.signup_done, name="signup_done"),
     path("confirmer/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path(

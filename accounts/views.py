@@ -1,16 +1,14 @@
 """Resident sign-up, e-mail confirmation and the "Mon compte" page.
 
-The account works as soon as it is created (see accounts.services): the
-resident is logged in at once, and only submitting a request waits for the
-confirmed e-mail address.
+Sign-up never logs in on the spot (see accounts.services.sign_up): every sign-up lands on "Vérifiez votre
+boîte e-mail", and the confirmation link of a new account confirms the address and logs the person in.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render, resolve_url
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,9 +16,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import ProfileForm, SignupForm
+from accounts.forms import ProfileForm, ResendConfirmationForm, SignupForm
 from core import ratelimit
-from core.forms import apply_errors, run_service
+from core.forms import apply_errors
 
 
 def _safe_next(request) -> str:
@@ -36,41 +34,47 @@ def _safe_next(request) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Answers the same whether or not the address already has an account: "Vérifiez votre boîte e-mail"."""
     if request.user.is_authenticated:
         return redirect("account")
     next_url = _safe_next(request)
     form = SignupForm(request.POST or None)
-    if request.method == "POST":
-        done, user = run_service(
-            form,
-            lambda data: services.register_resident(
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sent = services.sign_up(
+                request=request,
                 email=data["email"],
                 password=data["password"],
                 first_name=data["first_name"],
                 last_name=data["last_name"],
                 phone=data["phone"],
-            ),
-        )
-        if done:
-            # Two authentication backends (axes first): name the one that knows passwords.
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Bienvenue ! Votre compte est créé et vous êtes connecté·e."))
-            if not _may_send(request, user):
-                messages.warning(request, _throttled_message())
-            elif services.send_confirmation_email(user=user, request=request):
-                messages.info(
-                    request,
-                    _(
-                        "Nous vous avons envoyé un e-mail à %(email)s. Cliquez sur le lien qu'il contient pour "
-                        "confirmer votre adresse : c'est nécessaire pour envoyer votre demande. "
-                        "En attendant, vous pouvez déjà la préparer."
-                    )
-                    % {"email": user.email},
-                )
-            else:
-                messages.warning(request, _send_failed_message())
-            return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+                next_url=next_url,
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            if not sent:
+                messages.warning(request, _check_mail_failed_message())
+            return redirect("signup_done")
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def signup_done(request):
+    """ "Vérifiez votre boîte e-mail", and its "Renvoyer l'e-mail" form (same answer for every address)."""
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.resend_confirmation_to(request=request, email=form.cleaned_data["email"]):
+            messages.info(
+                request,
+                _("C'est noté. Si un compte attend sa confirmation à cette adresse, un nouvel e-mail vient de partir."),
+            )
+        else:
+            messages.warning(request, _check_mail_failed_message())
+        return redirect("signup_done")
+    return render(request, "accounts/signup_done.html", {"form": form})
 
 
 @never_cache
@@ -80,7 +84,11 @@ def confirm_email(request, uidb64: str, token: str):
     if user is not None and services.confirm_email(user=user, token=token):
         if request.user.is_authenticated and request.user.pk == user.pk:
             request.user.email_confirmed_at = user.email_confirmed_at
-        return render(request, "accounts/confirm_email_done.html", {"confirmed_email": user.email})
+        elif request.GET.get("connexion") == "1" and not request.user.is_authenticated and user.is_active:
+            # The link sent at sign-up (the account was never opened): it works once and only from that inbox.
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        context = {"confirmed_email": user.email, "next": _safe_next(request)}
+        return render(request, "accounts/confirm_email_done.html", context)
     current = request.user
     context = {
         "already_confirmed": (
@@ -143,6 +151,14 @@ def _send_failed_message() -> str:
     return _(
         "L'e-mail de confirmation n'a pas pu partir. Réessayez dans quelques minutes avec le bouton "
         "« Renvoyer l'e-mail de confirmation » sur la page « Mon compte »."
+    )
+
+
+def _check_mail_failed_message() -> str:
+    return _(
+        "L'e-mail n'a pas pu partir pour le moment (trop de demandes récentes, ou un souci du serveur d'envoi). "
+        "Attendez une heure, puis utilisez « Renvoyer l'e-mail » ci-dessous, et regardez aussi dans le dossier "
+        "« Courrier indésirable » ou « Spam »."
     )
 
 

@@ -7,13 +7,22 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Comités d'attribution")
 
     def ready(self):
+        from accounts.signals import email_confirmed
         from committees.emails import build_decision_letter
         from committees.models import Amendment, CommitteeMember, Decision
         from core import public_cache, signals
         from core.outbox import register_attachment
 
         signals.watch_committee_seats(CommitteeMember)
+        # A seat saved with an address that had no account is linked once that address is confirmed.
+        email_confirmed.connect(_link_confirmed_account, dispatch_uid="committees.link_confirmed_account")
         # The showcase shows granted amounts.
         public_cache.watch(Decision, Amendment)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)
+
+
+def _link_confirmed_account(sender, *, user, **kwargs) -> None:
+    from committees.services.members import link_confirmed_account
+
+    link_confirmed_account(user=user)

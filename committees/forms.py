@@ -51,7 +51,11 @@ class MemberForm(forms.Form):
     account_email = forms.EmailField(
         label=_("Compte sur le portail (adresse e-mail du compte)"),
         required=False,
-        help_text=_("Le membre pourra alors consulter les séances de son comité. Laissez vide s'il n'a pas de compte."),
+        help_text=_(
+            "Son adresse e-mail personnelle. Si elle a déjà un compte sur le portail, il est relié au membre ; "
+            "sinon, la personne reçoit une invitation à en créer un avec cette adresse, relié dès qu'elle l'a "
+            "confirmée. Le membre pourra alors consulter les séances de son comité."
+        ),
     )
 
 

@@ -26,18 +26,20 @@ def test_signup_page_is_in_french_with_autocomplete(client, db):
     assert html.count('autocomplete="new-password"') == 2
 
 
-def test_signup_creates_logs_in_and_sends_a_working_confirmation_link(client, db, mailoutbox, settings):
+def test_signup_creates_the_account_and_its_link_confirms_and_logs_in(client, db, mailoutbox, settings):
     response = client.post(reverse("signup"), signup_data())
 
+    # Issue 14, rule 9: nobody is logged in on the spot, every sign-up lands on "Vérifiez votre boîte e-mail".
     assert response.status_code == 302
-    assert response.url == reverse("portal:dashboard")
+    assert response.url == reverse("signup_done")
     user = User.objects.get(email="nadia.nouvelle@example.org")
     assert (user.first_name, user.last_name, user.phone) == ("Nadia", "Nouvelle", "06 12 34 56 78")
     assert user.check_password(STRONG_PASSWORD)
     assert user.email_confirmed_at is None
     assert not services.is_email_confirmed(user)
-    assert logged_in_user_id(client) == str(user.pk)
+    assert logged_in_user_id(client) is None
     assert AuditEntry.objects.filter(action="account.created", target_id=str(user.pk), actor=user).count() == 1
+    assert "Vérifiez votre boîte e-mail" in client.get(response.url).content.decode()
 
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
@@ -54,18 +56,24 @@ def test_signup_creates_logs_in_and_sends_a_working_confirmation_link(client, db
     user.refresh_from_db()
     assert user.email_confirmed_at is not None
     assert services.is_email_confirmed(user)
+    assert logged_in_user_id(client) == str(user.pk)
     assert AuditEntry.objects.filter(action="account.email_confirmed", target_id=str(user.pk)).count() == 1
 
 
-def test_signup_follows_a_safe_next_and_ignores_an_external_one(client, db):
+def test_signup_follows_a_safe_next_and_ignores_an_external_one(client, db, mailoutbox):
     response = client.post(reverse("signup") + "?next=/appels/", signup_data())
-    assert response.url == "/appels/"
+    assert response.url == reverse("signup_done")
+    html = client.get(link_in(mailoutbox[0])).content.decode()
+    assert 'href="/appels/"' in html
 
     client.logout()
     response = client.post(
         reverse("signup"), signup_data(email="autre@example.org", next="https://pirate.example/compte/")
     )
-    assert response.url == reverse("portal:dashboard")
+    assert response.url == reverse("signup_done")
+    html = client.get(link_in(mailoutbox[1])).content.decode()
+    assert "pirate.example" not in html
+    assert f'href="{reverse("portal:dashboard")}"' in html
 
 
 def test_logged_in_user_visiting_signup_goes_to_account(client, resident):
@@ -75,17 +83,24 @@ def test_logged_in_user_visiting_signup_goes_to_account(client, resident):
     assert response.url == reverse("account")
 
 
-def test_signup_with_an_existing_email_in_other_case_is_refused(client, resident, mailoutbox):
-    response = client.post(reverse("signup"), signup_data(email="AMINA.Resident@Example.ORG"))
+def test_signup_with_an_existing_email_in_other_case_warns_the_owner(
+    client, resident, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Issue 14, rule 9: the visitor sees what a new sign-up sees; the owner is told by e-mail."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("signup"), signup_data(email="AMINA.Resident@Example.ORG"))
 
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [str(services.DUPLICATE_EMAIL_MESSAGE)]
-    assert "Un compte existe déjà avec cette adresse : connectez-vous ou utilisez « Mot de passe oublié »" in (
-        response.content.decode()
-    )
+    assert response.status_code == 302
+    assert response.url == reverse("signup_done")
+    assert "Un compte existe déjà" not in client.get(response.url).content.decode()
     assert User.objects.filter(email__iexact="amina.resident@example.org").count() == 1
-    assert mailoutbox == []
     assert logged_in_user_id(client) is None
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == [resident.email]
+    assert "essayer de créer un compte" in message.body
+    assert f"{reverse('login')}\n" in message.body and f"{reverse('password_reset')}\n" in message.body
+    assert AuditEntry.objects.filter(action="account.signup_existing", target_id=str(resident.pk)).count() == 1
 
 
 def test_register_service_refuses_a_duplicate_even_without_the_form(resident):
@@ -155,6 +170,6 @@ def test_signup_still_works_when_the_mail_server_fails(client, db, monkeypatch):
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", broken_send_mail)
     response = client.post(reverse("signup"), signup_data(), follow=True)
 
-    user = User.objects.get(email="nadia.nouvelle@example.org")
-    assert logged_in_user_id(client) == str(user.pk)
+    assert User.objects.filter(email="nadia.nouvelle@example.org").exists()
+    assert response.redirect_chain[-1][0] == reverse("signup_done")
     assert "pas pu partir" in response.content.decode()

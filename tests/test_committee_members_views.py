@@ -88,9 +88,10 @@ def test_add_member_service_checks_permission_and_account(world, staff, other_st
     }
     with pytest.raises(PermissionDenied):
         services.add_member(user=other_staff, **kwargs)
-    with pytest.raises(ValidationError) as error:
-        services.add_member(user=staff, account_email="personne@example.org", **kwargs)
-    assert "Aucun compte du portail" in " ".join(error.value.messages)
+    # Issue 14, rule 9: an address without an account is no error (see tests/test_account_lookup_hygiene.py).
+    unlinked = services.add_member(user=staff, account_email="personne@example.org", **kwargs)
+    assert (unlinked.user, unlinked.email) == (None, "personne@example.org")
+    unlinked.delete()
     member = services.add_member(user=staff, account_email=resident.email, **kwargs)
     assert AuditEntry.objects.filter(action="committees.add_member", target_id=str(member.pk)).exists()
     with pytest.raises(ValidationError, match="déjà celui d'un autre membre"):

@@ -4,6 +4,7 @@ import datetime
 from typing import Required, TypedDict, Unpack
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -11,25 +12,23 @@ from applications.models import Holder
 from committees.locks import lock_member
 from committees.models import Committee, CommitteeMember, CommitteeMemberLink
 from committees.services.rules import check_runs, invalid
+from core import emails
 from core.services import record_audit
 from core.validation import full_save
 
 
 def find_account(account_email: str, committee: Committee, *, member: CommitteeMember | None = None):
-    """The portal account a member logs in with, found by its address; None when no address is given."""
+    """The portal account a member logs in with, found by its address; None when there is none.
+
+    Answers the same whether or not an address has an account (issue 14, rule 9): no error for an unknown
+    address (see `link_or_invite`), which keeps the address as the member's contact and invites the person.
+    """
     account_email = (account_email or "").strip()
     if not account_email:
         return None
     account = User.objects.filter(email__iexact=account_email, is_active=True).first()
     if account is None:
-        raise invalid(
-            _(
-                "Aucun compte du portail n'utilise l'adresse %(email)s : la personne crée d'abord son compte, "
-                "ou laissez ce champ vide."
-            )
-            % {"email": account_email},
-            "account_email",
-        )
+        return None
     others = CommitteeMember.objects.filter(committee=committee, user=account)
     if member is not None:
         others = others.exclude(pk=member.pk)
@@ -39,6 +38,53 @@ def find_account(account_email: str, committee: Committee, *, member: CommitteeM
             "account_email",
         )
     return account
+
+
+def link_or_invite(member: CommitteeMember, account_email: str, *, previous_email: str = "") -> bool:
+    """Keep `account_email` as the member's contact address and link the account that uses it, silently;
+    when none does, the member stays unlinked until that address is confirmed on the portal (see
+    `link_confirmed_account`). True when the person should be invited to create their account."""
+    account_email = (account_email or "").strip().lower()  # as accounts store them: the same either way
+    member.user = find_account(account_email, member.committee, member=member if member.pk else None)
+    if not account_email:
+        return False
+    invite = member.user is None and account_email.lower() != (previous_email or "").lower()
+    member.email = account_email
+    return invite
+
+
+def invite_to_portal(member: CommitteeMember) -> None:
+    """The seat is saved without an account: tell the person how to create one with this address."""
+    committee = member.committee
+    emails.send_templated(
+        name="committees/emails/member_invitation",
+        to=[member.email],
+        context={
+            "member": member,
+            "committee": committee,
+            "association": committee.fund.association,
+            "signup_url": emails.absolute_url(reverse("signup")),
+        },
+        cause="committee_member_invitation",
+        target=member,
+    )
+
+
+def link_confirmed_account(*, user) -> int:
+    """An address was just confirmed on the portal: seats waiting for it (contact address, no account yet)
+    are linked to that account, except in a committee where it already holds a seat. Returns how many."""
+    taken = CommitteeMember.objects.filter(user=user).values("committee_id")
+    waiting = list(
+        CommitteeMember.objects.filter(user__isnull=True, email__iexact=user.email).exclude(committee_id__in=taken)
+    )
+    linked_committees = set()
+    for member in waiting:
+        if member.committee_id in linked_committees:
+            continue  # two seats of one committee with the same address: staff chooses (one account, one seat)
+        linked_committees.add(member.committee_id)
+        member.user = user
+        member.save(update_fields=["user"])  # core.signals records the change of account in the audit log
+    return len(linked_committees)
 
 
 class MemberRecord(TypedDict, total=False):
@@ -75,8 +121,10 @@ def add_member(
     member = CommitteeMember(committee=committee)
     set_member_fields(member, **record)
     with transaction.atomic():
-        member.user = find_account(account_email, committee)
+        invite = link_or_invite(member, account_email)
         full_save(member)
+        if invite:
+            invite_to_portal(member)
         record_audit(
             actor=user,
             action="committees.add_member",
@@ -101,6 +149,7 @@ def update_member(
     check_runs(user, member.committee)
     with transaction.atomic():
         member = lock_member(member)
+        previous_email = member.email
         before = {
             name: str(getattr(member, name) or "") for name in ("full_name", "college", "mandate_start", "mandate_end")
         }
@@ -114,9 +163,10 @@ def update_member(
                 % {"member": member.full_name},
                 "college",
             )
-        if account_email is not None:
-            member.user = find_account(account_email, member.committee, member=member)
+        invite = account_email is not None and link_or_invite(member, account_email, previous_email=previous_email)
         full_save(member)
+        if invite:
+            invite_to_portal(member)
         after = {name: str(getattr(member, name) or "") for name in before}
         record_audit(
             actor=user,

@@ -240,6 +240,16 @@ def login(page, email: str, password: str = DEMO_PASSWORD):
     click_and_wait(page, page.get_by_role("button", name="Se connecter"))
 
 
+def link_in_last_mail(to: str) -> str:
+    """The path (and query) of the link in the last e-mail sent to `to` (the live server shares the test outbox)."""
+    from django.core import mail
+
+    sent = [message for message in mail.outbox if to in message.to]
+    assert sent, f"no e-mail sent to {to}: {[m.subject for m in mail.outbox]}"
+    parts = urlsplit(re.search(r"https?://\S+", sent[-1].body).group(0))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def click_and_wait(page, locator) -> None:
     """Click a link or a submit button and wait for the next page (no race with the old one)."""
     with page.expect_navigation():

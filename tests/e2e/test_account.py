@@ -8,13 +8,21 @@ the demo data other journeys read is left as it is.
 
 import datetime
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page, click_and_wait, click_to, fill_fields, logout, main_text, visit
+from tests.e2e.conftest import (
+    check_page,
+    click_and_wait,
+    click_to,
+    fill_fields,
+    link_in_last_mail,
+    logout,
+    main_text,
+    visit,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -35,14 +43,6 @@ def log_in(page, email: str, password: str) -> None:
     page.locator("#id_username").fill(email)
     page.locator("#id_password").fill(password)
     click_and_wait(page, page.get_by_role("button", name="Se connecter"))
-
-
-def link_in_last_mail(to: str) -> str:
-    """The path of the link in the last e-mail sent to `to` (the live server shares the test outbox)."""
-    sent = [message for message in mail.outbox if to in message.to]
-    assert sent, f"no e-mail sent to {to}: {[m.subject for m in mail.outbox]}"
-    url = re.search(r"https?://\S+", sent[-1].body).group(0)
-    return urlsplit(url).path
 
 
 def resident_with_requests(viewport: str):

@@ -11,9 +11,11 @@ from django.utils import timezone
 
 from tests.e2e.conftest import (
     DEMO_PASSWORD,
+    check_page,
     click_and_wait,
     click_to,
     fill_fields,
+    link_in_last_mail,
     logout,
     save_and_continue,
     visit,
@@ -43,7 +45,7 @@ def tiny_png() -> bytes:
 
 
 def _sign_up(page, email: str) -> None:
-    """Samia signs up; her address is confirmed directly (the e-mail is not followed in the browser)."""
+    """Samia signs up, then follows the link of the confirmation e-mail, which also logs her in."""
     from accounts.models import User
 
     visit(page, "/", "accueil")
@@ -58,9 +60,11 @@ def _sign_up(page, email: str) -> None:
             "#id_password_confirm": "Un-mot-de-passe-solide-2025",
         },
     )
-    click_to(page, page.get_by_role("button", name="Créer mon compte"), "compte-cree")
-    # The confirmation e-mail is not followed in the browser: confirm the address directly.
-    User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
+    click_to(page, page.get_by_role("button", name="Créer mon compte"), "verifiez-vos-emails")
+    # The link of the confirmation e-mail confirms the address and logs the resident in.
+    page.goto(link_in_last_mail(email))
+    check_page(page, "compte-cree")
+    assert User.objects.get(email=email).email_confirmed_at is not None
 
 
 def _start_a_request_and_leave(page, fund_name: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page, visit
+from tests.e2e.conftest import check_page, link_in_last_mail, visit
 from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
 
 pytestmark = pytest.mark.e2e
@@ -82,8 +82,10 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
         },
     )
     press_and_wait(page, "main button[type=submit]")
+    check_page(page, "verifiez-vos-emails")
+    page.goto(link_in_last_mail(email))
     check_page(page, "compte-cree")
-    User.objects.filter(email=email).update(email_confirmed_at=timezone.now())
+    assert User.objects.get(email=email).email_confirmed_at is not None
 
     visit(page, "/appels-a-projets/", "appels-ouverts")
     press_and_wait(page, "main a[href^='/demandes/nouvelle/']")
