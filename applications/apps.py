@@ -10,7 +10,7 @@ class ApplicationsConfig(AppConfig):
         from applications.models import Application, Holder
         from core import public_cache
 
-        # The showcase shows granted requests; a holder's cached space shows their requests and holders.
-        public_cache.watch(Application)
+        # The showcase shows granted requests: `committees` watches them (it knows which are granted). A
+        # holder's cached space shows their requests and holders.
         public_cache.watch_owned(Application, "created_by_id")
         public_cache.watch_owned(Holder, "owner_id")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
+from django.core.paginator import Page
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -26,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from committees.models import Amendment, Decision, Payment
 from core.money import CENT, ZERO
+from core.pagination import paginate_by_ids
 from funds.models import Commune, Fund, Neighbourhood, Theme
 from reports.models import Bilan
 from reports.permissions import readable_funds
@@ -212,12 +214,33 @@ def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
     return paid, requests, people
 
 
+DASHBOARD_FUNDS_PER_PAGE = 25
+
+
+def _selected_funds(*, user, filters: Filters) -> QuerySet[Fund]:
+    """The funds the user may read that the filters select, newest year first, then by name."""
+    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
+    return Fund.objects.filter(pk__in=fund_ids).order_by("-year", "name", "pk")
+
+
 def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
     """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
     if filters is None:
         return []
-    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
-    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
+    return rows_for(list(_selected_funds(user=user, filters=filters).select_related("association")), filters)
+
+
+def dashboard_page(*, user, filters: Filters | None, number, per_page: int = DASHBOARD_FUNDS_PER_PAGE) -> Page:
+    """The page `number` of the dashboard's funds, its `object_list` the rows of that page's funds only (the
+    aggregates are restricted to them: a page costs the same whatever the number of funds)."""
+    funds = _selected_funds(user=user, filters=filters) if filters is not None else Fund.objects.none()
+    page = paginate_by_ids(funds.select_related("association"), per_page=per_page, number=number)
+    page.object_list = rows_for(page.object_list, filters) if page.object_list else []
+    return page
+
+
+def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
+    """The rows of these funds (in their order), every figure a grouped aggregate over these funds only."""
     if not funds:
         return []
     ids = [fund.pk for fund in funds]
@@ -247,7 +270,7 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
 
 
 def totals(rows: list[FundRow]) -> Totals:
-    """The sum of the listed funds' rows (added up from their aggregates, a handful of funds)."""
+    """The sum of the listed funds' rows (added up from their aggregates: the page's funds on the dashboard)."""
     return Totals(
         envelope=sum((row.envelope for row in rows), ZERO),
         granted=sum((row.granted for row in rows), ZERO),

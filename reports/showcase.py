@@ -14,7 +14,6 @@ or a file's original name. The place of the project is left out too (it may be s
 from dataclasses import dataclass
 
 from django import forms
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from committees.models import Decision
+from core.pagination import WindowPage, window_page
 from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
@@ -160,19 +160,26 @@ class ShowcaseFilterForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data)
-        shown = showcased_projects()
-        self.fields["theme"].queryset = (
-            Theme.objects.filter(applications__in=shown).distinct().order_by("position", "name")
-        )
-        self.fields["neighbourhood"].queryset = (
-            Neighbourhood.objects.filter(applications__in=shown).distinct().order_by("name")
-        )
-        years = Fund.objects.filter(applications__in=shown).values_list("year", flat=True).distinct()
+        # Choices from the small tables of the published funds (a request's theme and neighbourhood are among
+        # its fund's: `applications.rules`), never from the requests themselves: the cost of the list does not
+        # grow with the region's requests.
+        published = Fund.objects.filter(is_published=True)
+        self.fields["theme"].queryset = Theme.objects.filter(
+            pk__in=Fund.themes.through.objects.filter(fund__in=published).values("theme")
+        ).order_by("position", "name")
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=published).values("neighbourhood")
+        ).order_by("name")
+        years = published.values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
 
-def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[Page, list[ShowcaseProject]]:
-    """One page of showcased projects, newest fund year first (three queries whatever the page size)."""
+def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
+    """One page of showcased projects, the last filed first (three queries whatever the page size).
+
+    The page is one slice of ids in the order of an index (`application_showcase_recent`), never counted:
+    it costs its 12 cards, whatever the number of projects in the region.
+    """
     projects = showcased_projects()
     if form.is_valid():
         data = form.cleaned_data
@@ -184,8 +191,8 @@ def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[Page, list[
             projects = projects.filter(fund__year=data["year"])
     else:
         projects = projects.none()
-    ordered = projects.order_by("-fund__year", "-submitted_at", "-pk").values_list("pk", flat=True)
-    page = Paginator(ordered, PAGE_SIZE).get_page(page_number)
+    ordered = projects.order_by("-submitted_at", "-pk").values_list("pk", flat=True)
+    page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
     ids = list(page.object_list)
     rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
     photos = _photos_of(ids)

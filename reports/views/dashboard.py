@@ -10,23 +10,32 @@ from reports import access, dashboards
 from reports.documents import dashboard_export
 
 
-def _dashboard(request):
+def _filters(request):
     form = dashboards.DashboardFilterForm(request.GET, funds=access.get_dashboard_funds_for_user(request.user))
-    filters = dashboards.filters_from(form)
-    rows = dashboards.dashboard_rows(user=request.user, filters=filters)
-    return form, filters, rows
+    return form, dashboards.filters_from(form)
+
+
+def _dashboard(request):
+    form, filters = _filters(request)
+    return form, filters, dashboards.dashboard_rows(user=request.user, filters=filters)
 
 
 @login_required
 @require_GET
 def dashboard(request):
-    form, filters, rows = _dashboard(request)
+    form, filters = _filters(request)
+    # 25 funds a page (the Région co-funds hundreds); the totals are those of the page's funds.
+    page = dashboards.dashboard_page(user=request.user, filters=filters, number=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "form": form,
         "filters": filters,
-        "rows": rows,
-        "totals": dashboards.totals(rows),
-        "query": request.GET.urlencode(),
+        "rows": page.object_list,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "totals": dashboards.totals(page.object_list),
+        "query": query.urlencode(),
     }
     return render(request, "reports/dashboard/dashboard.html", context)
 
