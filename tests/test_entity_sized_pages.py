@@ -182,3 +182,15 @@ def test_region_dashboard_is_paginated_and_its_aggregates_read_the_page_only(cli
     assert response.context["page"].paginator.count >= 30
     last = client.get("/financeurs/", {"page": "2"}).context["rows"]
     assert {row.fund.pk for row in last}.isdisjoint({row.fund.pk for row in rows})
+
+
+# --- Exports stream --------------------------------------------------------------------------------------
+
+
+def test_csv_exports_are_streamed_row_by_row(client, world, region_staff, staff):
+    client.force_login(region_staff)
+    response = client.get(reverse("annual:dashboard_csv"))
+    assert response.streaming
+    assert response.getvalue().decode("utf-8").startswith("\ufeff")
+    client.force_login(staff)
+    assert client.get(reverse("staff:inbox_csv")).streaming

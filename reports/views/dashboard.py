@@ -5,7 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from core import tabular
+from core.tabular import XLSX_CONTENT_TYPE
 from reports import access, dashboards
 from reports.documents import dashboard_export
 
@@ -44,11 +45,11 @@ def dashboard(request):
 @require_GET
 def dashboard_csv(request):
     _form, _filters, rows = _dashboard(request)
-    response = HttpResponse(
-        dashboard_export.csv_text(rows, absolute_url=request.build_absolute_uri), content_type=CSV_CONTENT_TYPE
+    return tabular.streaming_csv_response(
+        filename="tableau-de-bord-financeurs.csv",
+        headers=dashboard_export.headers(with_url=True),
+        rows=dashboard_export.export_rows(rows, absolute_url=request.build_absolute_uri),
     )
-    response["Content-Disposition"] = 'attachment; filename="tableau-de-bord-financeurs.csv"'
-    return response
 
 
 @login_required
