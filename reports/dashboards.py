@@ -53,16 +53,15 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data=None, *, funds: QuerySet[Fund]):
         super().__init__(data)
-        years = sorted(set(funds.values_list("year", flat=True)), reverse=True)
+        rows = list(funds.values_list("pk", "year"))  # the user's funds: a handful, or the Région's few hundred
+        fund_ids = [pk for pk, _year in rows]
+        years = sorted({year for _pk, year in rows}, reverse=True)
         self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
         self.fields["scheme"].choices = [("", _("Tous"))] + list(Fund.Scheme.choices)
-        # Semi-joins (`pk IN (subquery)`) rather than a DISTINCT over a join with every request: the
-        # choice lists stay a few milliseconds with tens of thousands of requests.
-        fund_ids = funds.values("pk")
-        filed = Application.objects.filter(fund__in=fund_ids)
+        # From the funds' own small tables, never from their requests (a request's neighbourhood and theme are
+        # among its fund's: `applications.rules`): the choice lists cost the same whatever the requests.
         neighbourhoods = Neighbourhood.objects.filter(
-            Q(pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood"))
-            | Q(pk__in=filed.filter(neighbourhood__isnull=False).values("neighbourhood"))
+            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
         )
         self.fields["neighbourhood"].queryset = neighbourhoods.order_by("name")
         self.fields["commune"].queryset = Commune.objects.filter(
@@ -71,8 +70,7 @@ class DashboardFilterForm(forms.Form):
             )
         ).order_by("name")
         self.fields["theme"].queryset = Theme.objects.filter(
-            Q(pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme"))
-            | Q(pk__in=filed.filter(theme__isnull=False).values("theme"))
+            pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
         ).order_by("position", "name")
 
 
