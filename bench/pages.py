@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from bench.client import Page, cache_off, clear_page_caches, client_for, forget_session, get_ok
 from bench.common import QUERY_ROWS, percentile
-from bench.subjects import biggest_fund, holders, typical_association, typical_fund
+from bench.subjects import biggest_fund, same_size_holder, typical_association, typical_fund
 
 
 def world_pages(summary) -> list[Page]:
@@ -79,7 +79,7 @@ def full_size_pages() -> list[Page]:
     fund = typical_fund(association)
     big = biggest_fund()
     region = User.objects.filter(funder_links__funder__name="Région Hauts-de-France").order_by("email").first()
-    (holder, holder_requests), *_others = holders(1)
+    holder, holder_requests = same_size_holder()
     managed = Application.objects.managed_by(staff).count()
     bilans = staff_bilan_queryset(user=staff, today=timezone_today()).count()
     staff_funds = readable_funds(staff).count()

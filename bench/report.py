@@ -286,8 +286,8 @@ class Report:
             f"## Scale {small['scale']:g} and scale {large['scale']:g} side by side",
             "",
             "Medians of the same page for an entity chosen by the same rule at both scales (the association of "
-            "median size, its current fund, the holder after the busiest), caches off unless the line says "
-            "cached. Query counts are those of one full render at each scale.",
+            "median size, its current fund, the holder with the most requests up to 30), caches off unless "
+            "the line says cached. Query counts are those of one full render at each scale.",
             "",
             f"| Page | Seen as (scale {large['scale']:g}) | Size ({small['scale']:g} → {large['scale']:g}) | "
             f"Queries | Median {small['scale']:g} | Median {large['scale']:g} | Ratio |",

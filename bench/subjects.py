@@ -81,3 +81,24 @@ def holders(count: int) -> list[tuple]:
     )
     users = User.objects.in_bulk([row["created_by"] for row in rows])
     return [(users[row["created_by"]], row["n"]) for row in rows]
+
+
+SAME_SIZE_HOLDER_REQUESTS = 30
+
+
+def same_size_holder() -> tuple:
+    """The account with the most requests up to 30 (the same size at every scale, for the ratio): (user, n)."""
+    from django.db.models import Count
+
+    from accounts.models import User
+    from applications.models import Application
+
+    row = (
+        Application.objects.filter(fund__slug__startswith="charge-")
+        .values("created_by")
+        .annotate(n=Count("pk"))
+        .filter(n__lte=SAME_SIZE_HOLDER_REQUESTS)
+        .order_by("-n", "created_by")
+        .first()
+    )
+    return User.objects.get(pk=row["created_by"]), row["n"]

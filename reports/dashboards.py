@@ -19,13 +19,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Page
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from committees.models import Amendment, Decision, Payment
+from committees.models import Amendment, Decision
+from committees.selectors import paid_by_application
 from core.money import CENT, ZERO
 from core.pagination import paginate_by_ids
 from funds.models import Commune, Fund, Neighbourhood, Theme
@@ -191,23 +192,20 @@ def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, d
 
 def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
     """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select."""
-    paid = _by_fund(
-        Payment.objects.filter(application__fund__in=ids).filter(filters.request_q("application__")),
-        "application__fund",
-        amount=Sum("amount"),
-    )
-    requests = _by_fund(
-        Application.objects.filter(fund__in=ids, submitted_at__isnull=False).filter(filters.request_q()),
-        "fund",
-        requests=Count("pk"),
-    )
+    # Driven from the funds' requests (fund index), each one's payments and bilan read through their request
+    # index: the cost follows the listed funds, never the region's payments and bilans.
+    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
+    paid = _by_fund(selected.annotate(paid=paid_by_application()), "fund", amount=Sum("paid"))
+    requests = _by_fund(selected.filter(submitted_at__isnull=False), "fund", requests=Count("pk"))
+    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES)
     people = _by_fund(
-        Bilan.objects.filter(application__fund__in=ids, status__in=COUNTED_BILAN_STATUSES).filter(
-            filters.request_q("application__")
+        selected.annotate(
+            bilan_women=Subquery(counted.values("participant_women")[:1]),
+            bilan_men=Subquery(counted.values("participant_men")[:1]),
         ),
-        "application__fund",
-        women=_int_sum("participant_women"),
-        men=_int_sum("participant_men"),
+        "fund",
+        women=_int_sum("bilan_women"),
+        men=_int_sum("bilan_men"),
     )
     return paid, requests, people
 
