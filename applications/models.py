@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
@@ -226,17 +226,7 @@ class Application(models.Model):
                 name="application_dates_ordered",
             ),
         ]
-        indexes = [
-            models.Index(fields=["fund", "status"]),
-            models.Index(fields=["created_by", "status"]),
-            # The showcase's order (the last filed first) over the consented requests: a page reads 12 of them.
-            models.Index(
-                F("submitted_at").desc(),
-                F("id").desc(),
-                condition=Q(showcase_consent=True, submitted_at__isnull=False),
-                name="application_showcase_recent",
-            ),
-        ]
+        indexes = [models.Index(fields=["fund", "status"]), models.Index(fields=["created_by", "status"])]
 
     def __str__(self) -> str:
         return f"{self.reference or _('Brouillon')} — {self.title or _('sans titre')}"

@@ -64,12 +64,17 @@ class Report:
     def from_scales(cls, *, started, scales: list[dict], previous: dict[str, str]) -> "Report":
         """The report of a run over several scales: targets judged at the largest, ratios against the smallest."""
         largest = scales[-1]
+        # Read back from JSON, the query counts' keys (10 and 1,000 rows) are strings again: numbers here.
+        queries = [
+            {(int(key) if str(key).isdigit() else key): value for key, value in row.items()}
+            for row in largest.get("queries", [])
+        ]
         report = cls(
             started=started,
             machine=largest["machine"],
             db=largest["db"],
             generation=largest["generation"],
-            queries=largest.get("queries", []),
+            queries=queries,
             pages=largest.get("pages", []),
             pdfs=largest.get("pdfs", []),
             load=largest.get("load", {}),

@@ -175,25 +175,31 @@ class ShowcaseFilterForm(forms.Form):
 
 
 def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
-    """One page of showcased projects, the last filed first (three queries whatever the page size).
+    """One page of showcased projects, the last granted first (three queries whatever the page size).
 
-    The page is one slice of ids in the order of an index (`application_showcase_recent`), never counted:
-    it costs its 12 cards, whatever the number of projects in the region.
+    The page is one slice of the granted decisions walked newest first (primary key index), each joined to
+    its request: a page reads about its 12 cards, never counted, whatever the number of projects or of
+    requests still in instruction in the region.
     """
-    projects = showcased_projects()
+    decisions = Decision.objects.filter(
+        outcome=Decision.Outcome.GRANTED,
+        item__application__showcase_consent=True,
+        item__application__submitted_at__isnull=False,
+        item__application__fund__is_published=True,
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data.get("theme"):
-            projects = projects.filter(theme=data["theme"])
+            decisions = decisions.filter(item__application__theme=data["theme"])
         if data.get("neighbourhood"):
-            projects = projects.filter(neighbourhood=data["neighbourhood"])
+            decisions = decisions.filter(item__application__neighbourhood=data["neighbourhood"])
         if data.get("year"):
-            projects = projects.filter(fund__year=data["year"])
+            decisions = decisions.filter(item__application__fund__year=data["year"])
     else:
-        projects = projects.none()
-    ordered = projects.order_by("-submitted_at", "-pk").values_list("pk", flat=True)
+        decisions = decisions.none()
+    ordered = decisions.order_by("-pk").values_list("item__application_id", flat=True)
     page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
-    ids = list(page.object_list)
+    ids = list(dict.fromkeys(page.object_list))  # a request granted twice (amended by a new decision) shows once
     rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
     photos = _photos_of(ids)
     cards = [_project(rows[pk], photos, summary_chars=SUMMARY_CHARS) for pk in ids if pk in rows]
