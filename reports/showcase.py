@@ -170,7 +170,7 @@ class ShowcaseFilterForm(forms.Form):
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=published).values("neighbourhood")
         ).order_by("name")
-        years = published.values_list("year", flat=True).distinct()
+        years = published.order_by().values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
 
