@@ -39,8 +39,8 @@ browser-tools:
 test: setup browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Benchmark on PostgreSQL, not part of `make test` (about 10 minutes): creates and migrates its own database,
-# generates the load data if missing, measures and writes bench/RESULTS.md (see bench/README.md).
+# Benchmark on PostgreSQL, not part of `make test` (15-30 minutes): scales 1 and 5, one database each (pic_bench_s1, _s5),
+# each created, migrated and loaded if missing; measures and writes bench/RESULTS.md (see bench/README.md).
 # `make bench BENCH_ARGS=--fresh` drops the database first so the load data's generation is timed too.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/pic_bench
 

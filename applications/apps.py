@@ -12,8 +12,8 @@ class ApplicationsConfig(AppConfig):
         from core import public_cache
         from core.outbox import register_attachment
 
-        # The showcase shows granted requests; a holder's cached space shows their requests and holders.
-        public_cache.watch(Application)
+        # The showcase shows granted requests: `committees` watches them (it knows which are granted). A
+        # holder's cached space shows their requests and holders.
         public_cache.watch_owned(Application, "created_by_id")
         public_cache.watch_owned(Holder, "owner_id")
         # The receipt's PDF is built by the worker that delivers the acknowledgement, not in the submit click.

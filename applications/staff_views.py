@@ -1,8 +1,6 @@
 """The carrier associations' staff back office: the inbox (with its CSV and XLSX exports) and the page
 where staff instruct one request (checklist, private notes, completion, eligibility)."""
 
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -52,11 +50,11 @@ def inbox_page(request):
 @login_required
 def inbox_csv(request):
     result = _staff_inbox(request)
-    stream = io.StringIO()
-    inbox_export.write_csv(result.applications.iterator(chunk_size=2000), stream)
-    response = HttpResponse(stream.getvalue(), content_type=tabular.CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("csv")}"'
-    return response
+    return tabular.streaming_csv_response(
+        filename=inbox_export.export_filename("csv"),
+        headers=inbox_export.HEADERS,
+        rows=inbox_export.rows(result.applications.iterator(chunk_size=2000)),
+    )
 
 
 @login_required

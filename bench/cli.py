@@ -15,17 +15,30 @@ import argparse
 import datetime
 import json
 import os
+import subprocess
+import sys
 import time
 import urllib.parse
 from pathlib import Path
 
-from bench.common import BENCH_DIR, DEFAULT_DATABASE_URL, HOST, STATE_DIR, django_setup, setup_environment
+from bench.common import (
+    BENCH_DIR,
+    DEFAULT_DATABASE_URL,
+    ENTRY,
+    HOST,
+    ROOT,
+    STATE_DIR,
+    database_url_for,
+    django_setup,
+    parse_scales,
+    setup_environment,
+)
 from bench.database import migrate_and_load, prepare_database
 from bench.facts import database_facts, machine_facts
 from bench.pages import count_queries, full_size_pages, time_pages
 from bench.pdfs import measure_pdfs, pdf_worker
 from bench.profiling import profile_page
-from bench.report import Report
+from bench.report import Report, previous_figures
 from bench.throughput import load_driver, throughput
 
 
@@ -33,6 +46,11 @@ def main() -> None:
     args = parser().parse_args()
     if args.load_driver:
         drive_load(args)
+        return
+    if args.scale_worker:
+        setup_environment(args.database_url)
+        STATE_DIR.mkdir(parents=True, exist_ok=True)
+        measure_scale(args)
         return
     setup_environment(args.database_url)
     if args.pdf_worker:
@@ -53,10 +71,15 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database (times the load data)")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--requests", type=int, default=30, help="timed GETs per page (default 30)")
+    parser.add_argument(
+        "--scale",
+        default="1,5",
+        help="scales of the load data, separated by commas (default 1,5: one database each, pic_bench_s1 and "
+        "pic_bench_s5 for the default URL); each page's time at the largest over its time at the smallest",
+    )
+    parser.add_argument("--requests", type=int, default=20, help="timed GETs per page (default 20)")
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--pdf-runs", type=int, default=3)
+    parser.add_argument("--pdf-runs", type=int, default=1)
     parser.add_argument("--load-seconds", type=int, default=10, help="seconds of load per URL under gunicorn")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
@@ -66,12 +89,16 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--skip-pages", action="store_true", help="skip the server times at full size")
     parser.add_argument("--output", default=str(BENCH_DIR / "RESULTS.md"))
     # Internal and investigation modes.
-    parser.add_argument("--pdf-worker", choices=("receipt", "minutes", "annual"), help=argparse.SUPPRESS)
+    parser.add_argument("--pdf-worker", choices=("receipt", "minutes", "annual", "annual_xlsx"), help=argparse.SUPPRESS)
     parser.add_argument("--pk", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--largest", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--json-out", default="", help=argparse.SUPPRESS)
     parser.add_argument("--load-driver", metavar="URL", help=argparse.SUPPRESS)
     parser.add_argument("--seconds", type=float, default=10, help=argparse.SUPPRESS)
     parser.add_argument("--cookie", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--targets", default="", help=argparse.SUPPRESS)
     parser.add_argument("--profile", metavar="PATH", help="profile one page (cProfile and its SQL), then stop")
     parser.add_argument("--as", dest="as_email", default="", help="e-mail address of the user for --profile")
     parser.add_argument("--explain", type=int, default=0, help="with --profile: EXPLAIN ANALYZE the N slowest queries")
@@ -83,6 +110,7 @@ def drive_load(args) -> None:
     url = urllib.parse.urlparse(args.load_driver)
     if url.hostname != HOST:
         raise SystemExit("The load driver only talks to 127.0.0.1.")
+    targets = json.loads(Path(args.targets).read_text()) if args.targets else None
     result = load_driver(
         url.port,
         url.path + (f"?{url.query}" if url.query else ""),
@@ -90,43 +118,72 @@ def drive_load(args) -> None:
         concurrency=min(args.concurrency, 32),
         max_requests=200_000,
         cookie=args.cookie,
+        targets=targets,
     )
     print(json.dumps(result))
 
 
 def run(args) -> None:
-    """The whole benchmark: database, load data, each measure asked for, RESULTS.md."""
+    """The whole benchmark: one child process per scale (its database, load data and measures), then
+    RESULTS.md with the scales side by side and the previous run's figures beside the new ones."""
     started_at = datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
+    scales = parse_scales(args.scale)
+    results = []
+    for scale in scales:
+        url = database_url_for(args.database_url, scale, several=len(scales) > 1)
+        out = STATE_DIR / f"scale-{scale:g}.json"
+        command = [sys.executable, str(ENTRY), "--scale-worker", "--scale", f"{scale:g}", "--database-url", url]
+        command += ["--json-out", str(out), "--seed", str(args.seed), "--requests", str(args.requests)]
+        command += ["--warmup", str(args.warmup), "--pdf-runs", str(args.pdf_runs)]
+        command += ["--load-seconds", str(args.load_seconds), "--concurrency", str(args.concurrency)]
+        command += ["--workers", str(args.workers)]
+        flags = ("fresh", "skip_gunicorn", "skip_pdf", "skip_pages")
+        command += [f"--{flag.replace('_', '-')}" for flag in flags if getattr(args, flag)]
+        if scale == scales[-1]:
+            command.append("--largest")  # the query worlds and the throughput run on the largest scale
+            command += ["--skip-queries"] if args.skip_queries else []
+        print(f"Scale {scale:g}: {url.rsplit('/', 1)[-1]}", flush=True)
+        subprocess.run(command, cwd=ROOT, check=True)
+        results.append(json.loads(out.read_text()))
+    output = Path(args.output)
+    previous = previous_figures(output.read_text()) if output.exists() else {}
+    report = Report.from_scales(started=started_at, scales=results, previous=previous)
+    report.seconds = time.perf_counter() - started
+    output.write_text(report.markdown())
+    lines = report.lines()
+    print(f"Wrote {args.output}: {sum(1 for line in lines if line.ok is not False)} of {len(lines)} lines pass.")
+
+
+def measure_scale(args) -> None:
+    """One scale, in its own process: database, load data, measures; writes them as JSON (`--json-out`)."""
+    scale = parse_scales(args.scale)[0]
     database_name = prepare_database(args.database_url, fresh=args.fresh)
     django_setup()
     from django.core.cache import cache
 
     cache.clear()  # nothing left from an earlier run (its pages, its sessions)
-    generation = migrate_and_load(database_name, seed=args.seed, scale=args.scale)
+    generation = migrate_and_load(database_name, seed=args.seed, scale=scale)
     db = database_facts()
-    report = Report(started=started_at, machine=machine_facts(db), db=db, generation=generation)
-    report.note_load("start")
-    if not args.skip_queries:
-        print("Counting queries at 10 and 1,000 rows")
-        report.queries = count_queries(args.seed)
+    result = {"scale": scale, "database": database_name, "generation": generation, "db": db}
+    result["machine"] = machine_facts(db)
+    result["load_average"] = [("start", round(os.getloadavg()[0], 2))]
+    if args.largest and not args.skip_queries:
+        print("  counting queries at 10 and 1,000 rows")
+        result["queries"] = count_queries(args.seed)
     if not args.skip_pages:
-        print("Timing pages at full size")
-        report.note_load("server times")
-        report.pages = time_pages(full_size_pages(), requests=args.requests, warmup=args.warmup)
+        print("  timing pages, caches off then on")
+        result["pages"] = time_pages(full_size_pages(), requests=args.requests, warmup=args.warmup)
+        result["load_average"].append(("pages", round(os.getloadavg()[0], 2)))
     if not args.skip_pdf:
-        print("Building PDFs")
-        report.note_load("PDFs")
-        report.pdfs = measure_pdfs(args.pdf_runs)
-    if not args.skip_gunicorn:
-        print("Throughput under gunicorn")
-        report.note_load("gunicorn")
-        report.load = throughput(
+        print("  building documents, one fresh process each")
+        result["pdfs"] = measure_pdfs(max(1, args.pdf_runs))
+        result["load_average"].append(("documents", round(os.getloadavg()[0], 2)))
+    if args.largest and not args.skip_gunicorn:
+        print("  throughput under gunicorn, caches off then on")
+        result["load"] = throughput(
             seconds=min(args.load_seconds, 120), concurrency=min(args.concurrency, 32), workers=args.workers
         )
-    report.note_load("end")
+        result["load_average"].append(("gunicorn", round(os.getloadavg()[0], 2)))
     cache.clear()
-    report.seconds = time.perf_counter() - started
-    Path(args.output).write_text(report.markdown())
-    lines = report.lines()
-    print(f"Wrote {args.output}: {sum(1 for line in lines if line.ok is not False)} of {len(lines)} lines pass.")
+    Path(args.json_out).write_text(json.dumps(result, default=str))

@@ -14,7 +14,7 @@ import time
 
 from bench.client import session_for, session_store
 from bench.common import ENTRY, HOST, ROOT, STATE_DIR
-from bench.subjects import busiest_holder
+from bench.subjects import holders
 
 
 def free_port() -> int:
@@ -33,8 +33,13 @@ def http_get(port: int, path: str, cookie: str = "", timeout: float = 10) -> tup
         connection.close()
 
 
-def load_driver(port: int, path: str, *, seconds: float, concurrency: int, max_requests: int, cookie: str) -> dict:
-    """Threads sending GET requests for `seconds` or `max_requests`, whichever ends first."""
+def load_driver(
+    port: int, path: str, *, seconds: float, concurrency: int, max_requests: int, cookie: str, targets=None
+) -> dict:
+    """Threads sending GET requests for `seconds` or `max_requests`, whichever ends first; with `targets` (a
+    list of (path, cookie)), each request takes the next one in turn: several users and pages, not one cache
+    entry."""
+    targets = targets or [(path, cookie)]
     lock = threading.Lock()
     counts = {"ok": 0, "other": 0, "errors": 0}
     latencies: list[float] = []
@@ -46,10 +51,11 @@ def load_driver(port: int, path: str, *, seconds: float, concurrency: int, max_r
             with lock:
                 if issued[0] >= max_requests or time.perf_counter() >= deadline:
                     return
+                target_path, target_cookie = targets[issued[0] % len(targets)]
                 issued[0] += 1
             started = time.perf_counter()
             try:
-                status, _body = http_get(port, path, cookie)
+                status, _body = http_get(port, target_path, target_cookie)
             except OSError:
                 with lock:
                     counts["errors"] += 1
@@ -76,10 +82,18 @@ def load_driver(port: int, path: str, *, seconds: float, concurrency: int, max_r
     }
 
 
-def run_load(port: int, path: str, *, seconds: int, concurrency: int, cookie: str = "") -> dict:
-    """Drive the server from another process: wrk when installed, else this script's Python driver."""
+def run_load(port: int, path: str, *, seconds: int, concurrency: int, cookie: str = "", targets=None) -> dict:
+    """Drive the server from another process: wrk when installed (one URL), else this script's Python driver
+    (which also takes several `targets`, (path, cookie) pairs sent in turn)."""
     url = f"http://{HOST}:{port}{path}"
     wrk = shutil.which("wrk")
+    if targets and len(targets) > 1:
+        targets_file = STATE_DIR / f"targets-{port}.json"
+        targets_file.write_text(json.dumps(targets))
+        command = [sys.executable, str(ENTRY), "--load-driver", url, "--seconds", str(seconds)]
+        command += ["--concurrency", str(concurrency), "--targets", str(targets_file)]
+        completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+        return json.loads(completed.stdout.strip().splitlines()[-1]) | {"driver": "python", "urls": len(targets)}
     if wrk:
         command = [wrk, "-t2", f"-c{concurrency}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
         if cookie:
@@ -119,42 +133,75 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
-def throughput(*, seconds: int, concurrency: int, workers: int) -> dict:
-    """gunicorn with 2 workers on a free port of 127.0.0.1; the bare view, the holder's space and the showcase."""
+HOLDERS_UNDER_LOAD = 20  # holders whose spaces are requested in turn
+SHOWCASE_PAGES = 10  # showcase pages requested in turn (pages 1-5, and by year and theme)
+
+
+def load_targets() -> tuple[list, list, list[str]]:
+    """(holder targets, showcase targets, session keys to delete): several users and pages in turn."""
     from django.conf import settings
 
-    holder, holder_requests = busiest_holder()
-    session_key = session_for(holder)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session_key}"
+    from funds.models import Fund, Theme
+
+    sessions = []
+    holder_targets = []
+    for user, _count in holders(HOLDERS_UNDER_LOAD):
+        sessions.append(session_for(user))
+        holder_targets.append(["/mes-demandes/", f"{settings.SESSION_COOKIE_NAME}={sessions[-1]}"])
+    years = sorted(set(Fund.objects.filter(is_published=True).values_list("year", flat=True)))
+    showcase = [f"/projets/?page={n}" for n in range(1, 6)] + [f"/projets/?year={year}" for year in years]
+    showcase += [f"/projets/?theme={pk}" for pk in Theme.objects.order_by("pk").values_list("pk", flat=True)]
+    return holder_targets, [[path, ""] for path in showcase[:SHOWCASE_PAGES]], sessions
+
+
+def throughput(*, seconds: int, concurrency: int, workers: int) -> dict:
+    """gunicorn with 2 workers on a free port of 127.0.0.1, caches off (the headline), then on: the bare view,
+    the holders' spaces (20 holders in turn) and the showcase (10 pages in turn)."""
+    holder_targets, showcase_targets, sessions = load_targets()
+    results: dict = {"workers": workers, "concurrency": concurrency, "seconds": seconds}
+    results["holders"], results["showcase_pages"] = len(holder_targets), len(showcase_targets)
+    try:
+        for mode, cache_seconds in (("uncached", "0"), ("cached", "300")):
+            env = os.environ | {
+                "PORTAL_PUBLIC_PAGE_CACHE_SECONDS": cache_seconds,
+                "PORTAL_PERSONAL_PAGE_CACHE_SECONDS": cache_seconds,
+            }
+            results[mode] = _serve_and_load(env, holder_targets, showcase_targets, seconds, concurrency, workers)
+    finally:
+        for key in sessions:
+            session_store()(session_key=key).delete()
+    return results
+
+
+def _serve_and_load(env, holder_targets, showcase_targets, seconds, concurrency, workers) -> dict:
     port = free_port()
     log_path = STATE_DIR / "gunicorn.log"
     command = [sys.executable, "-m", "gunicorn", "bench.wsgi:application", "--workers", str(workers)]
     command += ["--bind", f"{HOST}:{port}", "--log-level", "warning", "--timeout", "60", "--chdir", str(ROOT)]
-    results: dict = {"workers": workers, "concurrency": concurrency, "seconds": seconds, "holder_rows": holder_requests}
+    results: dict = {}
     with open(log_path, "w") as log:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=log, start_new_session=True
-        )
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True)
         try:
             wait_for_server(server, port, log_path)
-            status, _body = http_get(port, "/mes-demandes/", cookie)
+            status, _body = http_get(port, *holder_targets[0])
             if status != 200:
                 raise RuntimeError(f"The holder's session cookie was refused (HTTP {status})")
-            targets = [
-                ("bare", "/bench/bare/", ""),
-                ("user", "/bench/user/", cookie),
-                ("holder", "/mes-demandes/", cookie),
-                ("showcase", "/projets/", ""),
-                ("bare_again", "/bench/bare/", ""),
+            runs = [
+                ("bare", [["/bench/bare/", ""]]),
+                ("holder", holder_targets),
+                ("showcase", showcase_targets),
+                ("bare_again", [["/bench/bare/", ""]]),
             ]
-            for key, path, cookie_value in targets:
-                run_load(port, path, seconds=2, concurrency=concurrency, cookie=cookie_value)  # warm-up
-                results[key] = run_load(port, path, seconds=seconds, concurrency=concurrency, cookie=cookie_value)
-                results[key]["path"] = path
-                print(f"  {path}: {results[key]['rps']} req/s")
+            for key, targets in runs:
+                path, cookie = targets[0]
+                run_load(port, path, seconds=2, concurrency=concurrency, cookie=cookie, targets=targets)  # warm-up
+                results[key] = run_load(
+                    port, path, seconds=seconds, concurrency=concurrency, cookie=cookie, targets=targets
+                )
+                results[key]["path"] = path if len(targets) == 1 else f"{path} ({len(targets)} URLs or users)"
+                print(f"  {env['PORTAL_PUBLIC_PAGE_CACHE_SECONDS']} s cache, {path}: {results[key]['rps']} req/s")
         finally:
             stop_process_group(server)
-            session_store()(session_key=session_key).delete()
     bare = statistics.mean([results["bare"]["rps"], results["bare_again"]["rps"]])
     results["bare_rps"] = round(bare, 1)
     results["holder_ratio"] = results["holder"]["rps"] / bare

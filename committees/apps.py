@@ -8,6 +8,7 @@ class CommitteesConfig(AppConfig):
 
     def ready(self):
         from accounts.signals import email_confirmed
+        from applications.models import Application
         from committees.emails import build_decision_letter
         from committees.models import Amendment, CommitteeMember, Decision
         from core import public_cache, signals
@@ -16,8 +17,10 @@ class CommitteesConfig(AppConfig):
         signals.watch_committee_seats(CommitteeMember)
         # A seat saved with an address that had no account is linked once that address is confirmed.
         email_confirmed.connect(_link_confirmed_account, dispatch_uid="committees.link_confirmed_account")
-        # The showcase shows granted amounts.
+        # The showcase shows granted amounts, and the public fields of granted requests: saving a draft (or any
+        # request no committee granted) leaves the cached public pages alone.
         public_cache.watch(Decision, Amendment)
+        public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)
 
@@ -26,3 +29,9 @@ def _link_confirmed_account(sender, *, user, **kwargs) -> None:
     from committees.services.members import link_confirmed_account
 
     link_confirmed_account(user=user)
+
+
+def _granted(application) -> bool:
+    from committees.models import Decision
+
+    return Decision.objects.filter(item__application_id=application.pk, outcome=Decision.Outcome.GRANTED).exists()

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
@@ -113,6 +113,30 @@ def watch(*models) -> None:
     for model in models:
         post_save.connect(invalidate, sender=model, dispatch_uid=f"public-pages-save-{model._meta.label}")
         post_delete.connect(invalidate, sender=model, dispatch_uid=f"public-pages-delete-{model._meta.label}")
+
+
+def watch_if(model, *, shown, compare_stored: bool = False) -> None:
+    """Invalidate the public pages when a saved row of `model` is one they show (`shown(row)`), and on any delete.
+
+    A draft no public page shows is saved without moving the version (and so without emptying the cache of
+    every public page). With `compare_stored`, the row as stored before the save is tested too (read in
+    `pre_save`, one query): a row that stops being shown invalidates as well.
+    """
+    label = model._meta.label
+
+    def before(sender, instance, raw=False, **_kwargs):
+        instance._public_cache_was_shown = False
+        if compare_stored and not raw and instance.pk is not None:
+            stored = sender._default_manager.filter(pk=instance.pk).first()
+            instance._public_cache_was_shown = stored is not None and bool(shown(stored))
+
+    def after(sender, instance, raw=False, **_kwargs):
+        if getattr(instance, "_public_cache_was_shown", False) or (not raw and shown(instance)):
+            invalidate()
+
+    pre_save.connect(before, sender=model, weak=False, dispatch_uid=f"public-pages-before-save-{label}")
+    post_save.connect(after, sender=model, weak=False, dispatch_uid=f"public-pages-save-{label}")
+    post_delete.connect(invalidate, sender=model, dispatch_uid=f"public-pages-delete-{label}")
 
 
 # --- A logged-in user's own pages ---------------------------------------------------------------------

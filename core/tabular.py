@@ -9,7 +9,7 @@ dates as dates.
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -62,6 +62,30 @@ def write_csv(stream, *, headers: Sequence[str], rows: Iterable[Sequence[Any]]) 
     writer.writerow(headers)
     for row in rows:
         writer.writerow([csv_cell(value) for value in row])
+
+
+class _Line:
+    """A file-like object whose `write` returns what it was given (for `csv.writer` in a generator)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(*, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV of `write_csv`, one line at a time: for a `StreamingHttpResponse` (memory flat, linear in rows)."""
+    writer = csv.writer(_Line(), delimiter=CSV_DELIMITER)
+    yield "\ufeff" + writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([csv_cell(value) for value in row])
+
+
+def streaming_csv_response(*, filename: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]):
+    """A CSV download streamed row by row (`rows` is consumed while the response is sent)."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(csv_lines(headers=headers, rows=rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def xlsx_cell(sheet, value: Any) -> Any:

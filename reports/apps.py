@@ -8,7 +8,19 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from core import public_cache
-        from reports.models import Bilan, BilanAttachment, CvsBilan
+        from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
 
-        # The showcase shows bilans' figures and consented photos.
-        public_cache.watch(Bilan, CvsBilan, BilanAttachment)
+        # The showcase and the home page show accepted bilans' figures and their consented photos: a bilan
+        # being written (or studied) moves nothing.
+        public_cache.watch_if(Bilan, shown=_accepted, compare_stored=True)
+        public_cache.watch_if(CvsBilan, shown=_accepted, compare_stored=True)
+        public_cache.watch_if(
+            BilanAttachment,
+            shown=lambda attachment: Bilan.objects.filter(pk=attachment.bilan_id, status=BilanStatus.ACCEPTED).exists(),
+        )
+
+
+def _accepted(bilan) -> bool:
+    from reports.models import BilanStatus
+
+    return bilan.status == BilanStatus.ACCEPTED

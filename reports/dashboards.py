@@ -18,14 +18,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.core.paginator import Page
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from committees.models import Amendment, Decision, Payment
+from committees.models import Amendment, Decision
+from committees.selectors import paid_by_application
 from core.money import CENT, ZERO
+from core.pagination import paginate_by_ids
 from funds.models import Commune, Fund, Neighbourhood, Theme
 from reports.models import Bilan
 from reports.permissions import readable_funds
@@ -51,16 +54,15 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data=None, *, funds: QuerySet[Fund]):
         super().__init__(data)
-        years = sorted(set(funds.values_list("year", flat=True)), reverse=True)
+        rows = list(funds.values_list("pk", "year"))  # the user's funds: a handful, or the Région's few hundred
+        fund_ids = [pk for pk, _year in rows]
+        years = sorted({year for _pk, year in rows}, reverse=True)
         self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
         self.fields["scheme"].choices = [("", _("Tous"))] + list(Fund.Scheme.choices)
-        # Semi-joins (`pk IN (subquery)`) rather than a DISTINCT over a join with every request: the
-        # choice lists stay a few milliseconds with tens of thousands of requests.
-        fund_ids = funds.values("pk")
-        filed = Application.objects.filter(fund__in=fund_ids)
+        # From the funds' own small tables, never from their requests (a request's neighbourhood and theme are
+        # among its fund's: `applications.rules`): the choice lists cost the same whatever the requests.
         neighbourhoods = Neighbourhood.objects.filter(
-            Q(pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood"))
-            | Q(pk__in=filed.filter(neighbourhood__isnull=False).values("neighbourhood"))
+            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
         )
         self.fields["neighbourhood"].queryset = neighbourhoods.order_by("name")
         self.fields["commune"].queryset = Commune.objects.filter(
@@ -69,8 +71,7 @@ class DashboardFilterForm(forms.Form):
             )
         ).order_by("name")
         self.fields["theme"].queryset = Theme.objects.filter(
-            Q(pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme"))
-            | Q(pk__in=filed.filter(theme__isnull=False).values("theme"))
+            pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
         ).order_by("position", "name")
 
 
@@ -191,33 +192,51 @@ def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, d
 
 def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
     """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select."""
-    paid = _by_fund(
-        Payment.objects.filter(application__fund__in=ids).filter(filters.request_q("application__")),
-        "application__fund",
-        amount=Sum("amount"),
-    )
-    requests = _by_fund(
-        Application.objects.filter(fund__in=ids, submitted_at__isnull=False).filter(filters.request_q()),
-        "fund",
-        requests=Count("pk"),
-    )
+    # Driven from the funds' requests (fund index), each one's payments and bilan read through their request
+    # index: the cost follows the listed funds, never the region's payments and bilans.
+    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
+    paid = _by_fund(selected.annotate(paid=paid_by_application()), "fund", amount=Sum("paid"))
+    requests = _by_fund(selected.filter(submitted_at__isnull=False), "fund", requests=Count("pk"))
+    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES)
     people = _by_fund(
-        Bilan.objects.filter(application__fund__in=ids, status__in=COUNTED_BILAN_STATUSES).filter(
-            filters.request_q("application__")
+        selected.annotate(
+            bilan_women=Subquery(counted.values("participant_women")[:1]),
+            bilan_men=Subquery(counted.values("participant_men")[:1]),
         ),
-        "application__fund",
-        women=_int_sum("participant_women"),
-        men=_int_sum("participant_men"),
+        "fund",
+        women=_int_sum("bilan_women"),
+        men=_int_sum("bilan_men"),
     )
     return paid, requests, people
+
+
+DASHBOARD_FUNDS_PER_PAGE = 25
+
+
+def _selected_funds(*, user, filters: Filters) -> QuerySet[Fund]:
+    """The funds the user may read that the filters select, newest year first, then by name."""
+    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
+    return Fund.objects.filter(pk__in=fund_ids).order_by("-year", "name", "pk")
 
 
 def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
     """One row per fund the user may read that the filters select, ordered by year (newest first) and name."""
     if filters is None:
         return []
-    fund_ids = readable_funds(user).filter(filters.fund_q()).values("pk")
-    funds = list(Fund.objects.filter(pk__in=fund_ids).select_related("association").order_by("-year", "name", "pk"))
+    return rows_for(list(_selected_funds(user=user, filters=filters).select_related("association")), filters)
+
+
+def dashboard_page(*, user, filters: Filters | None, number, per_page: int = DASHBOARD_FUNDS_PER_PAGE) -> Page:
+    """The page `number` of the dashboard's funds, its `object_list` the rows of that page's funds only (the
+    aggregates are restricted to them: a page costs the same whatever the number of funds)."""
+    funds = _selected_funds(user=user, filters=filters) if filters is not None else Fund.objects.none()
+    page = paginate_by_ids(funds.select_related("association"), per_page=per_page, number=number)
+    page.object_list = rows_for(page.object_list, filters) if page.object_list else []
+    return page
+
+
+def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
+    """The rows of these funds (in their order), every figure a grouped aggregate over these funds only."""
     if not funds:
         return []
     ids = [fund.pk for fund in funds]
@@ -247,7 +266,7 @@ def dashboard_rows(*, user, filters: Filters | None) -> list[FundRow]:
 
 
 def totals(rows: list[FundRow]) -> Totals:
-    """The sum of the listed funds' rows (added up from their aggregates, a handful of funds)."""
+    """The sum of the listed funds' rows (added up from their aggregates: the page's funds on the dashboard)."""
     return Totals(
         envelope=sum((row.envelope for row in rows), ZERO),
         granted=sum((row.granted for row in rows), ZERO),

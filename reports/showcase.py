@@ -14,7 +14,6 @@ or a file's original name. The place of the project is left out too (it may be s
 from dataclasses import dataclass
 
 from django import forms
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from committees.models import Decision
+from core.pagination import WindowPage, window_page
 from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
@@ -160,33 +160,46 @@ class ShowcaseFilterForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data)
-        shown = showcased_projects()
-        self.fields["theme"].queryset = (
-            Theme.objects.filter(applications__in=shown).distinct().order_by("position", "name")
-        )
-        self.fields["neighbourhood"].queryset = (
-            Neighbourhood.objects.filter(applications__in=shown).distinct().order_by("name")
-        )
-        years = Fund.objects.filter(applications__in=shown).values_list("year", flat=True).distinct()
+        # Choices from the small tables of the published funds (a request's theme and neighbourhood are among
+        # its fund's: `applications.rules`), never from the requests themselves: the cost of the list does not
+        # grow with the region's requests.
+        published = Fund.objects.filter(is_published=True)
+        self.fields["theme"].queryset = Theme.objects.filter(
+            pk__in=Fund.themes.through.objects.filter(fund__in=published).values("theme")
+        ).order_by("position", "name")
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=published).values("neighbourhood")
+        ).order_by("name")
+        years = published.order_by().values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
 
-def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[Page, list[ShowcaseProject]]:
-    """One page of showcased projects, newest fund year first (three queries whatever the page size)."""
-    projects = showcased_projects()
+def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
+    """One page of showcased projects, the last granted first (three queries whatever the page size).
+
+    The page is one slice of the granted decisions walked newest first (primary key index), each joined to
+    its request: a page reads about its 12 cards, never counted, whatever the number of projects or of
+    requests still in instruction in the region.
+    """
+    decisions = Decision.objects.filter(
+        outcome=Decision.Outcome.GRANTED,
+        item__application__showcase_consent=True,
+        item__application__submitted_at__isnull=False,
+        item__application__fund__is_published=True,
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data.get("theme"):
-            projects = projects.filter(theme=data["theme"])
+            decisions = decisions.filter(item__application__theme=data["theme"])
         if data.get("neighbourhood"):
-            projects = projects.filter(neighbourhood=data["neighbourhood"])
+            decisions = decisions.filter(item__application__neighbourhood=data["neighbourhood"])
         if data.get("year"):
-            projects = projects.filter(fund__year=data["year"])
+            decisions = decisions.filter(item__application__fund__year=data["year"])
     else:
-        projects = projects.none()
-    ordered = projects.order_by("-fund__year", "-submitted_at", "-pk").values_list("pk", flat=True)
-    page = Paginator(ordered, PAGE_SIZE).get_page(page_number)
-    ids = list(page.object_list)
+        decisions = decisions.none()
+    ordered = decisions.order_by("-pk").values_list("item__application_id", flat=True)
+    page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
+    ids = list(dict.fromkeys(page.object_list))  # a request granted twice (amended by a new decision) shows once
     rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
     photos = _photos_of(ids)
     cards = [_project(rows[pk], photos, summary_chars=SUMMARY_CHARS) for pk in ids if pk in rows]

@@ -120,7 +120,7 @@ def _full_report() -> Report:
             },
         ],
         pages=[
-            _page("inbox", 49.9, name="Inbox"),
+            _page("inbox", 39.9, name="Inbox"),
             _page("dashboard", 300.0, name="Dashboard"),
             _page("showcase", 900.0, name="Showcase (no target)"),
         ],
@@ -154,9 +154,9 @@ def _full_report() -> Report:
         ],
         load={
             "holder_ratio": 0.31,
-            "showcase_ratio": 0.59,
+            "showcase_ratio": 0.09,
             "holder": {"rps": 31},
-            "showcase": {"rps": 59},
+            "showcase": {"rps": 9},
             "bare_rps": 100,
         },
     )
@@ -168,11 +168,11 @@ def test_each_target_gets_a_verdict_from_the_measured_figure():
     assert verdicts["Inbox"] is True  # 9 / 9 queries
     assert verdicts["Bilans"] is False  # 7 / 8 queries
     lines = {line.measure: line for line in report.lines()}
-    assert lines["Inbox median, many"].ok is True  # 49.9 ms < 50 ms
-    assert lines["Dashboard median, many"].ok is False  # 300 ms is not under 300 ms
+    assert lines["Inbox median, many"].ok is True  # 39.9 ms < 40 ms
+    assert lines["Dashboard median, many"].ok is False  # 300 ms is not under 100 ms
     assert not any(measure.startswith("Showcase (no target)") for measure in lines)  # no target, no verdict
     assert lines["Receipt (PIC-1)"].ok is False  # the slowest build counts: 1.2 s
-    assert lines["Annual (fund)"].ok is False  # 510 MB of RSS growth
+    assert lines["Annual (fund)"].ok is False  # 9 s, 700 MB peak RSS of its process
     assert lines["Holder's space throughput, as a share of the bare view's"].ok is True
     assert lines["Showcase throughput, as a share of the bare view's"].ok is False
     report.load = {}  # the throughput section needs a whole gunicorn run's figures
@@ -194,3 +194,81 @@ def test_make_bench_entry_point_runs_as_a_script():
     assert completed.returncode == 0, completed.stderr
     assert "--skip-gunicorn" in completed.stdout
     assert "Internal modes" in completed.stdout  # the description of the command line comes along
+
+
+def test_scales_are_read_from_a_list_and_each_gets_its_database():
+    from bench.common import database_url_for, parse_scales
+
+    assert parse_scales("5,1,5") == [1.0, 5.0]
+    assert parse_scales("0.5") == [0.5]
+    with pytest.raises(SystemExit):
+        parse_scales("1,zero")
+    with pytest.raises(SystemExit):
+        parse_scales("0")
+    base = "postgres://postgres@127.0.0.1:5432/pic_bench"
+    assert database_url_for(base, 1.0, several=True).endswith("/pic_bench_s1")
+    assert database_url_for(base, 0.5, several=True).endswith("/pic_bench_s0_5")
+    assert database_url_for(base, 5.0, several=False) == base
+
+
+def _scale(scale, pages, queries=9):
+    return {
+        "scale": scale,
+        "database": f"pic_bench_s{scale:g}",
+        "generation": {"seconds": 10.0 * scale, "generated_in_this_run": True},
+        "db": {"postgresql": "15", "size": "1 GB", "rows": {"Demandes": int(20000 * scale)}},
+        "machine": _report().machine,
+        "load_average": [("start", 1.0)],
+        "pages": [dict(_page(key, median, name=key.title()), queries=queries) for key, median in pages],
+        "pdfs": [],
+        "load": {
+            "workers": 2,
+            "concurrency": 4,
+            "seconds": 10,
+            "holders": 20,
+            "showcase_pages": 10,
+            "uncached": {
+                "bare": {"rps": 100, "path": "/b/", "non_200": 0, "errors": 0, "p50_ms": 1},
+                "holder": {"rps": 16, "path": "/h/", "non_200": 0, "errors": 0, "p50_ms": 9},
+                "showcase": {"rps": 9, "path": "/s/", "non_200": 0, "errors": 0, "p50_ms": 9},
+                "bare_again": {"rps": 100, "path": "/b/", "non_200": 0, "errors": 0, "p50_ms": 1},
+                "bare_rps": 100,
+                "holder_ratio": 0.16,
+                "showcase_ratio": 0.09,
+            },
+            "cached": {
+                "bare": {"rps": 100, "path": "/b/", "non_200": 0, "errors": 0, "p50_ms": 1},
+                "holder": {"rps": 50, "path": "/h/", "non_200": 0, "errors": 0, "p50_ms": 2},
+                "showcase": {"rps": 70, "path": "/s/", "non_200": 0, "errors": 0, "p50_ms": 2},
+                "bare_again": {"rps": 100, "path": "/b/", "non_200": 0, "errors": 0, "p50_ms": 1},
+                "bare_rps": 100,
+                "holder_ratio": 0.5,
+                "showcase_ratio": 0.7,
+            },
+        },
+    }
+
+
+def test_two_scales_give_a_ratio_per_page_and_the_previous_figures_beside():
+    from bench.report import previous_figures
+
+    small = _scale(1, [("fund", 20.0), ("annual", 50.0)])
+    large = _scale(5, [("fund", 25.0), ("annual", 90.0)], queries=10)
+    previous = previous_figures(
+        "## Targets\n\n| Measure | Target | Measured | Result |\n|---|---|---|---|\n"
+        "| Fund median, many | < 50 ms | 30.0 ms (p95 35 ms) | PASS |\n\n## Other\n"
+    )
+    assert previous == {"Fund median, many": "30.0 ms (p95 35 ms)"}
+    report = Report.from_scales(started=datetime.datetime(2026, 12, 5), scales=[small, large], previous=previous)
+    lines = {line.measure: line for line in report.lines()}
+    assert lines["Fund: time at scale 5/1"].ok is True  # 25 / 20 = 1.25
+    assert lines["Annual: time at scale 5/1"].ok is False  # 1.8
+    assert lines["Fund: queries at scale 1 / 5"].ok is False  # 9 / 10
+    assert lines["Fund median, many"].ok is True  # 25 ms < 40 ms, judged at the largest scale
+    assert lines["Holder's space throughput, as a share of the bare view's"].ok is True  # uncached 16 %
+    assert lines["Showcase throughput, as a share of the bare view's"].ok is False  # uncached 9 %
+    assert lines["Showcase throughput, cached (no target)"].ok is None
+    markdown = report.markdown()
+    assert "| Fund median, many | < 40 ms | 25.0 ms (p95 30.0 ms) | 30.0 ms (p95 35 ms) | PASS |" in markdown
+    assert "## Scale 1 and scale 5 side by side" in markdown
+    assert "| uncached | `/h/` | 16 |" in markdown

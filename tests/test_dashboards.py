@@ -99,7 +99,7 @@ def test_city_staff_see_only_their_citys_fund(client, city_staff, scenario):
     html = response.content.decode()
     assert "PIC Lille Sud 2025" not in html
     assert "pic-lille-sud-2025" not in html
-    export = client.get(reverse("annual:dashboard_csv")).content.decode("utf-8-sig")
+    export = client.get(reverse("annual:dashboard_csv")).getvalue().decode("utf-8-sig")
     assert "pic-lille-sud-2025" not in export and "PIC Lille Sud" not in export
 
 
@@ -224,7 +224,7 @@ def test_filter_choices_offer_only_what_the_users_funds_hold(client, city_staff,
     response = client.get(DASHBOARD, {"commune": lille.pk})
     assert response.context["rows"] == []
     assert "Un filtre n'est pas valide : aucun fonds" in response.content.decode()
-    export = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).content.decode("utf-8-sig")
+    export = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).getvalue().decode("utf-8-sig")
     assert export.splitlines() == [";".join(HEADERS + ["report_url"])]
 
 
@@ -237,7 +237,7 @@ def test_csv_export_has_stable_headers_and_plain_values(client, region_staff, sc
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="tableau-de-bord-financeurs.csv"' in response["Content-Disposition"]
-    content = response.content.decode("utf-8")
+    content = response.getvalue().decode("utf-8")  # streamed
     assert content.startswith("\ufeff")
     assert "\r\n" in content
     reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), delimiter=";")
@@ -280,7 +280,7 @@ def test_csv_export_has_stable_headers_and_plain_values(client, region_staff, sc
 def test_csv_export_follows_the_filters(client, region_staff, world, scenario):
     client.force_login(region_staff)
     lille = world.other_neighbourhood.communes.get()
-    content = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).content.decode("utf-8-sig")
+    content = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).getvalue().decode("utf-8-sig")
     slugs = [row["fund_slug"] for row in csv.DictReader(io.StringIO(content), delimiter=";")]
     assert slugs == ["pic-lille-sud-2025"]
 
@@ -307,7 +307,7 @@ def test_export_neutralises_formulas_in_names(client, region_staff, world, scena
     world.fund.name = "=1+1"
     world.fund.save()
     client.force_login(region_staff)
-    content = client.get(reverse("annual:dashboard_csv")).content.decode("utf-8-sig")
+    content = client.get(reverse("annual:dashboard_csv")).getvalue().decode("utf-8-sig")
     assert "'=1+1" in content
 
 

@@ -83,11 +83,6 @@ def rows(applications: Iterable[Application]) -> Iterable[list[Any]]:
         yield [column.value(application) for column in COLUMNS]
 
 
-def write_csv(applications: Iterable[Application], stream) -> None:
-    """UTF-8 with a byte order mark and `;` separators: French Excel opens it as is."""
-    tabular.write_csv(stream, headers=HEADERS, rows=rows(applications))
-
-
 def xlsx_bytes(applications: Iterable[Application]) -> bytes:
     """One sheet, a bold header row, numbers as numbers and dates as dates (write-only: low memory)."""
     return tabular.xlsx_bytes(title=str(_("Demandes")), headers=HEADERS, rows=rows(applications))

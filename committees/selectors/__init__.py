@@ -20,6 +20,7 @@ from committees.selectors.money import (
     granted_amount,
     granted_decision,
     granted_total,
+    paid_by_application,
     paid_total,
 )
 from committees.selectors.pages import (
@@ -88,6 +89,7 @@ __all__ = [
     "granted_total",
     "is_tie",
     "link_holder_choices",
+    "paid_by_application",
     "paid_total",
     "payment_export_rows",
     "payments_statement",

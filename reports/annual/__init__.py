@@ -31,8 +31,10 @@ together. The public names are re-exported here.
 from reports.annual.activity import (  # noqa: F401
     FINAL_OUTCOMES,
     activity_of,
+    days_to_decision,
     decided,
     filed_requests,
+    project_queryset,
     project_rows,
     sum_of,
     was_eligible,

@@ -3,7 +3,7 @@
 import statistics
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,8 +45,9 @@ def sum_of(queryset, field_name: str, group_by: str):
     )
 
 
-def project_rows(fund: Fund) -> list[ProjectRow]:
-    """Every filed request with its effective grant, what was paid and the date of its final decision."""
+def project_queryset(fund: Fund):
+    """The filed requests of the fund in filing order, as plain rows with their effective grant, what was
+    paid and the date of their final decision (the annex's and the page's columns)."""
     decisions = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
     amendments = Amendment.objects.filter(
         decision__item__application=OuterRef("pk"), decision__outcome=Decision.Outcome.GRANTED
@@ -57,7 +58,7 @@ def project_rows(fund: Fund) -> list[ProjectRow]:
         .order_by("session__date")
         .values("session__date")[:1]
     )
-    applications = (
+    return (
         filed_requests(fund)
         .annotate(
             decided_amount=sum_of(decisions, "amount_granted", "item__application"),
@@ -81,13 +82,17 @@ def project_rows(fund: Fund) -> list[ProjectRow]:
             "decided_on",
         )
     )
+
+
+def project_rows(fund: Fund, *, rows=None) -> list[ProjectRow]:
+    """Every filed request of the fund as a `ProjectRow`, or only `rows` (a slice of `project_queryset`)."""
     status_labels = {value: str(label) for value, label in Status.choices}
     no_theme, no_neighbourhood = _("Thématique non renseignée"), _("Quartier non renseigné")
-    rows = []
-    for row in applications:
+    result = []
+    for row in project_queryset(fund) if rows is None else rows:
         submitted_on = timezone.localtime(row["submitted_at"]).date()
         decided_on = row["decided_on"]
-        rows.append(
+        result.append(
             ProjectRow(
                 reference=row["reference"],
                 title=row["title"],
@@ -103,10 +108,27 @@ def project_rows(fund: Fund) -> list[ProjectRow]:
                 days_to_decision=(decided_on - submitted_on).days if decided_on else None,
             )
         )
-    return rows
+    return result
 
 
-def activity_of(fund: Fund, *, granted_amount: Decimal, projects: list[ProjectRow]) -> Activity:
+def days_to_decision(fund: Fund) -> list[int]:
+    """Days from filing to the final decision of each decided request (two columns read, no project built)."""
+    rows = (
+        AgendaItem.objects.filter(
+            application__fund=fund,
+            application__submitted_at__isnull=False,
+            decision__outcome__in=FINAL_OUTCOMES,
+        )
+        .values("application")
+        .annotate(decided_on=Min("session__date"), submitted_at=Min("application__submitted_at"))
+        .order_by()
+        .values_list("submitted_at", "decided_on")
+    )
+    return [(decided_on - timezone.localtime(submitted_at).date()).days for submitted_at, decided_on in rows]
+
+
+def activity_of(fund: Fund, *, granted_amount: Decimal, projects: list[ProjectRow] | None = None) -> Activity:
+    """The activity's counts; the median days to decision from `projects` when they are built, else read."""
     counts = filed_requests(fund).aggregate(
         received=Count("pk"),
         eligible=Count("pk", filter=was_eligible()),
@@ -115,7 +137,10 @@ def activity_of(fund: Fund, *, granted_amount: Decimal, projects: list[ProjectRo
         refused=Count("pk", filter=decided(Decision.Outcome.REFUSED)),
     )
     # The median is not a portable SQL aggregate: it is taken on the days already read with the projects.
-    days = [row.days_to_decision for row in projects if row.days_to_decision is not None]
+    if projects is None:
+        days = days_to_decision(fund)
+    else:
+        days = [row.days_to_decision for row in projects if row.days_to_decision is not None]
     median = Decimal(str(statistics.median(days))).quantize(Decimal("0.1")) if days else None
     return Activity(
         **counts,

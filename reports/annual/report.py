@@ -12,11 +12,15 @@ from reports.annual.report_charts import participation_chart, theme_chart
 from reports.annual.values import AnnualReport
 
 
-def annual_report(*, fund: Fund) -> AnnualReport:
-    """Every figure of the fund's annual report, in a number of queries that does not grow with the projects."""
+def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
+    """Every figure of the fund's annual report, in a number of queries that does not grow with the projects.
+
+    `with_projects=False` (the web page, which shows 100 projects at a time from `project_queryset`): the
+    list of projects is left empty and every figure is still computed by aggregates over the whole fund.
+    """
     fund = Fund.objects.select_related("association").get(pk=fund.pk)
     money = fund_money_summary(fund=fund)
-    projects = project_rows(fund)
+    projects = project_rows(fund) if with_projects else None
     participation = participation_of(fund)
     by_theme = granted_by(
         fund, key="theme", label="theme__name", code=None, missing=_("Thématique non renseignée"), total=money.granted
@@ -40,7 +44,7 @@ def annual_report(*, fund: Fund) -> AnnualReport:
         activity=activity_of(fund, granted_amount=money.granted, projects=projects),
         participation=participation,
         effects=effects_of(fund, bilans_count=participation.bilans),
-        projects=projects,
+        projects=projects or [],
         difficulties=difficulties,
         perspectives=perspectives,
         generated_at=timezone.now(),

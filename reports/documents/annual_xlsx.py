@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
-from core.tabular import neutralise_formula
+from core.tabular import append_header, neutralise_formula
 from reports.annual import AnnualReport
 
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -46,27 +46,28 @@ def _percent(value: Decimal | None) -> Percent | None:
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list]) -> None:
+    """One sheet of a write-only workbook: each row is written once and never read back (linear in rows)."""
     sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = bold
+    typed = [[_cell_value(value) for value in row] for row in rows]
     widths = [len(header) for header in headers]
-    for row in rows:
-        values = []
-        formats = []
-        for index, value in enumerate(row):
-            cell_value, number_format = _cell_value(value)
-            values.append(cell_value)
-            formats.append(number_format)
+    for row in typed:
+        for index, (cell_value, _format) in enumerate(row):
             widths[index] = max(widths[index], min(len(str(cell_value or "")), 60))
-        sheet.append(values)
-        for cell, number_format in zip(sheet[sheet.max_row], formats, strict=True):
-            if number_format:
-                cell.number_format = number_format
+    # Write-only: column widths and frozen panes are declared before the first row.
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, width + 2)
     sheet.freeze_panes = "A2"
+    append_header(sheet, headers)
+    for row in typed:
+        sheet.append([_cell(sheet, cell_value, number_format) for cell_value, number_format in row])
+
+
+def _cell(sheet, value, number_format: str | None):
+    if not number_format:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
 
 
 def _summary_sheet(report: AnnualReport) -> tuple:
@@ -250,8 +251,7 @@ SHEETS = (
 
 
 def annual_report_xlsx(report: AnnualReport) -> bytes:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Workbook(write_only=True)
     for build in SHEETS:
         title, headers, rows = build(report)
         _sheet(workbook, title, headers, rows)

@@ -5,7 +5,6 @@ sheet "Fonds", a bold header row, amounts as number cells. Text that a spreadshe
 neutralised. The columns are documented in docs/exports.md.
 """
 
-import io
 from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext_lazy as _
@@ -49,22 +48,14 @@ def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] |
         yield values
 
 
-def _headers(with_url: bool) -> list[str]:
+def headers(*, with_url: bool) -> list[str]:
     return HEADERS + (["report_url"] if with_url else [])
-
-
-def csv_text(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> str:
-    stream = io.StringIO()
-    tabular.write_csv(
-        stream, headers=_headers(absolute_url is not None), rows=export_rows(rows, absolute_url=absolute_url)
-    )
-    return stream.getvalue()
 
 
 def xlsx_bytes(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> bytes:
     """One sheet "Fonds", a bold frozen header row, amounts as number cells."""
     return tabular.xlsx_bytes(
         title=str(_("Fonds")),
-        headers=_headers(absolute_url is not None),
+        headers=headers(with_url=absolute_url is not None),
         rows=export_rows(rows, absolute_url=absolute_url),
     )

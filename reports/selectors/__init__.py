@@ -27,13 +27,19 @@ from reports.selectors.details import (  # noqa: F401
 )
 from reports.selectors.money import BilanMoney, balance_due, bilan_money, granted_amount  # noqa: F401
 from reports.selectors.reminders import ReminderToSend, reminder_kind_for, reminders_to_send  # noqa: F401
+from reports.selectors.staff_tracking import (  # noqa: F401
+    bilans_for_staff,
+    staff_bilan_queryset,
+    state_counts,
+    tracked,
+    with_rows,
+)
 from reports.selectors.statistics import effect_statistics  # noqa: F401
 from reports.selectors.tracking import (  # noqa: F401
     TRACKING_ORDER,
     TrackedBilan,
     TrackingState,
     bilans_for_holder,
-    bilans_for_staff,
     holder_has_bilans,
     holder_has_overdue_bilan,
     overdue_bilan_message,

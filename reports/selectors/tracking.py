@@ -96,30 +96,6 @@ def tracking_state(
     return TrackingState.TO_REVIEW
 
 
-def bilans_for_staff(*, user, today: datetime.date, fund: Fund | None = None) -> list[TrackedBilan]:
-    """Expected, late, returned, received and accepted bilans of the funds the user's association runs.
-
-    Late ones first, then those to study; one query.
-    """
-    applications = (
-        Application.objects.managed_by(user)
-        .filter(status__in=(*OWING_STATUSES, *FILED_STATUSES))
-        .select_related("fund__association", "holder", "created_by", "bilan", "cvs_bilan")
-        .order_by("ends_at", "pk")
-    )
-    if fund is not None:
-        applications = applications.filter(fund=fund)
-    rows = []
-    for application in applications:
-        bilan = _attached_bilan(application)
-        due = bilan_due_date(application)
-        state = tracking_state(application=application, bilan=bilan, due=due, today=today)
-        days_late = (today - due).days if state == TrackingState.OVERDUE else 0
-        rows.append(TrackedBilan(application, bilan, due, state, days_late))
-    rows.sort(key=lambda row: (TRACKING_ORDER.index(row.state), row.due_date or datetime.date.max))
-    return rows
-
-
 def _holder_bilan_applications(user) -> QuerySet[Application]:
     """The user's requests that owe, or once filed, a bilan."""
     return Application.objects.filter(created_by=user).filter(

@@ -16,9 +16,16 @@ ANNUAL_PROJECTS_PER_PAGE = 100
 @login_required
 @require_GET
 def annual_report(request, slug: str, year: int):
-    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
-    # The page lists the projects 100 at a time (every figure counts them all); the PDF and XLSX list them all.
-    projects_page = Paginator(report.projects, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    fund = access.get_report_fund_for_user(request.user, slug, year)
+    report = annual.annual_report(fund=fund, with_projects=False)
+    # The page lists the projects 100 at a time, and builds only those (every figure is an aggregate over
+    # them all); the PDF and XLSX list them all.
+    # The page's ids from a narrow query (filter and order only), then the rows of those 100 ids with their
+    # amounts: the amounts' subqueries run for the page's projects, not for every project before the sort.
+    ordered = annual.filed_requests(fund).order_by("number", "pk").values_list("pk", flat=True)
+    projects_page = Paginator(ordered, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = annual.project_queryset(fund).filter(pk__in=list(projects_page.object_list))
+    projects_page.object_list = annual.project_rows(fund, rows=rows)
     context = {
         "report": report,
         "projects_page": projects_page,

@@ -1,10 +1,10 @@
 """Lists of bilans: the staff's (expected, late, received, accepted) and the holder's."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from core.pagination import paginate_by_ids
 from reports import access, selectors
 
 STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
@@ -15,19 +15,19 @@ def staff_bilans(request):
     """Expected, late, received and accepted bilans of the funds the user's association runs."""
     funds, fund = access.get_staff_bilan_funds(request.user, request.GET.get("fonds", ""))
     state = request.GET.get("etat", "")
-    rows = selectors.bilans_for_staff(user=request.user, today=timezone.localdate(), fund=fund)
-    counts = dict.fromkeys(selectors.TrackingState.values, 0)
-    for row in rows:
-        counts[row.state] += 1
+    today = timezone.localdate()
+    rows = selectors.staff_bilan_queryset(user=request.user, today=today, fund=fund)
+    counts = selectors.state_counts(rows)
     if state in selectors.TrackingState.values:
-        rows = [row for row in rows if row.state == state]
-    # Late ones first (the selector's order): the first page is the one to act on.
-    page = Paginator(rows, STAFF_BILANS_PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = rows.filter(tracking=state)
+    # States, counts, filter and order are computed by the database; only the page's 50 rows are loaded.
+    page = paginate_by_ids(selectors.with_rows(rows), per_page=STAFF_BILANS_PAGE_SIZE, number=request.GET.get("page"))
+    page.object_list = [selectors.tracked(application, today=today) for application in page.object_list]
     return render(
         request,
         "reports/staff_bilans.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
             "funds": funds,

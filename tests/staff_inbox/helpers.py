@@ -162,7 +162,7 @@ def read_csv(response) -> list[dict]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="demandes-')
-    raw = response.content
+    raw = response.getvalue()  # streamed (StreamingHttpResponse) or not
     assert raw.startswith("\ufeff".encode())
     reader = csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";")
     header, *body = list(reader)

@@ -24,7 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--seed", type=int, default=42, help="Seed of the random generator (default 42).")
         parser.add_argument(
-            "--scale", type=float, default=1.0, help="1.0 for the full region; 0.01 for a quick run (default 1.0)."
+            "--scale",
+            type=float,
+            default=1.0,
+            help="1.0 for the full region, 5 for a region five times larger (300 funds, 100,000 requests); 0.01 for a "
+            "quick run (default 1.0).",
         )
         parser.add_argument(
             "--if-missing", action="store_true", help="Do nothing (and succeed) when the load data is already there."
