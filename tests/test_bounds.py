@@ -89,3 +89,25 @@ def test_a_payment_date_before_the_funds_year_or_in_the_future_is_refused(world,
         assert not Payment.objects.exists()
         assert _pay(client, world, application, "2025-05-24").status_code == 302
         assert Payment.objects.get().amount == Decimal("640.00")
+
+
+def test_every_url_id_is_bounded_to_a_database_id():
+    """Every integer in a URL goes through `<id:…>` (core.converters): `<int:…>` would let a 20-digit id reach
+    the database and answer 500."""
+    from django.urls import get_resolver
+    from django.urls.converters import IntConverter
+
+    def patterns(resolver, prefix=""):
+        for entry in resolver.url_patterns:
+            route = prefix + str(entry.pattern)
+            if hasattr(entry, "url_patterns"):
+                yield from patterns(entry, route)
+            else:
+                yield route, entry.pattern.converters
+
+    unbounded = [
+        route
+        for route, converters in patterns(get_resolver())
+        if any(type(c) is IntConverter for c in converters.values()) and not route.startswith("admin/")
+    ]
+    assert unbounded == []
