@@ -1,0 +1,44 @@
+"""The requests' tables: holders, requests and budget (requests.py); documents, history, messages and
+instruction (documents.py)."""
+
+from applications.models.documents import (
+    Attachment,
+    CriterionCheck,
+    EligibilityCriterion,
+    HolderLink,
+    Message,
+    StaffNote,
+    StatusChange,
+    attachment_path,
+)
+from applications.models.requests import (
+    APPLICATION_PROJECT_FIELDS,
+    HOLDER_FIELDS,
+    MAX_PEOPLE,
+    PAGE_RELATED,
+    Application,
+    ApplicationQuerySet,
+    BudgetLine,
+    Holder,
+    ReferenceCounter,
+)
+
+__all__ = [
+    "MAX_PEOPLE",
+    "HOLDER_FIELDS",
+    "APPLICATION_PROJECT_FIELDS",
+    "Holder",
+    "ApplicationQuerySet",
+    "PAGE_RELATED",
+    "Application",
+    "ReferenceCounter",
+    "BudgetLine",
+    "attachment_path",
+    "Attachment",
+    "StatusChange",
+    "Message",
+    "EligibilityCriterion",
+    "CriterionCheck",
+    "StaffNote",
+    "HolderLink",
+]
