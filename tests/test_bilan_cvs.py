@@ -201,3 +201,16 @@ def test_cvs_bilan_is_accepted_and_returned_like_the_pic_one(cvs_bilan, resident
     services.submit_cvs_bilan(user=resident, bilan=cvs_bilan)
     services.accept_bilan(user=cvs_staff, bilan=cvs_bilan)
     assert selectors.bilan_is_accepted(cvs_bilan.application)
+
+
+def test_cvs_partner_rows_report_their_own_validation_by_number(cvs_bilan, resident):
+    """A row that fails its model's validation is named by its number, and nothing of the table is saved."""
+    partners = [
+        {"actor": "Bailleur social", "role": "Prête la salle"},
+        {"actor": "A" * 201, "role": "Anime un atelier"},
+    ]
+    with pytest.raises(ValidationError) as error:
+        services.save_cvs_partners(user=resident, bilan=cvs_bilan, partners=partners)
+    messages = error.value.message_dict["partners"]
+    assert len(messages) == 1 and messages[0].startswith("Partenaire 2 : ")
+    assert not cvs_bilan.partners.exists()

@@ -17,7 +17,7 @@ from reports.models import (
     CvsPartner,
 )
 from reports.services.checks import amount_or, check_holder, clean_value, lines_error
-from reports.services.frames import replace_rows, row_messages
+from reports.services.frames import add_row_messages, replace_rows, row_messages
 
 MAX_PARTNERS = 20
 
@@ -59,12 +59,8 @@ def save_cvs_objectives(*, user, bilan: CvsBilan, objectives: list[dict]) -> lis
                     % {"number": number},
                 )
                 continue
-            for message in row_messages(row, validate_unique=False):
-                add_error(
-                    errors,
-                    "objectives",
-                    _("Objectif %(number)s : %(message)s") % {"number": number, "message": message},
-                )
+            label = _("Objectif %(number)s : %(message)s")
+            add_row_messages(errors, "objectives", label, number=number, row=row, validate_unique=False)
             rows.append(row)
         return rows
 
@@ -113,12 +109,7 @@ def save_cvs_partners(*, user, bilan: CvsBilan, partners: list[dict]) -> list[Cv
                     % {"number": number},
                 )
                 continue
-            for message in row_messages(row):
-                add_error(
-                    errors,
-                    "partners",
-                    _("Partenaire %(number)s : %(message)s") % {"number": number, "message": message},
-                )
+            add_row_messages(errors, "partners", _("Partenaire %(number)s : %(message)s"), number=number, row=row)
             rows.append(row)
         return rows
 

@@ -7,7 +7,7 @@ from django.db import models, transaction
 
 from applications.models import Application
 from core.services import record_audit
-from core.validation import Errors, copy_fields, full_clean_into, raise_if
+from core.validation import Errors, add_error, copy_fields, full_clean_into, raise_if
 from reports.locks import lock_application, lock_bilan
 from reports.models import BaseBilan, Bilan, CvsBilan
 from reports.services.checks import check_can_start, check_editable, check_holder
@@ -114,3 +114,9 @@ def row_messages(row: models.Model, **kwargs) -> list[str]:
     row_errors: Errors = {}
     full_clean_into(row, row_errors, exclude=["bilan"], **kwargs)
     return [message for messages in row_errors.values() for message in messages]
+
+
+def add_row_messages(errors: Errors, field: str, label: str, *, number: int, row: models.Model, **kwargs) -> None:
+    """Each of `row_messages(row)` under `field`, as `label` ("Objectif %(number)s : %(message)s", translated)."""
+    for message in row_messages(row, **kwargs):
+        add_error(errors, field, label % {"number": number, "message": message})
