@@ -8,6 +8,11 @@ association staff and the administrator: sessions, agenda, votes, decisions, mem
 - With `to_run=True` (the view is about to change something), a reader who may not run gets 403: the
   committee's members see the session and are told plainly that running it is not theirs
   (tests/permission_matrix.toml pins these 403s).
+
+Members read, for each request on their session's agenda, a read-only dossier (`get_dossier_for_user`): the
+project, the budget and the attachments useful to the decision (`DOSSIER_ATTACHMENT_KINDS`: never the bank
+details), never the staff's notes or the instruction's comments. Once the session is closed, a member gets a
+403 page that says why (the minutes stay on the session page); the staff keep reading them.
 """
 
 from dataclasses import dataclass
@@ -15,7 +20,11 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
+from applications.conflicts import is_conflicted
+from applications.models import Attachment
+from applications.workflow import Status as RequestStatus
 from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession, Decision
 from committees.permissions import can_record_payment, can_run_committee, is_committee_member
 from core.access import get_or_404_for
@@ -128,3 +137,62 @@ def get_fund_for_user(user, slug: str, *, to_run: bool = False) -> FundAccess:
     if to_run and not can_run:
         raise PermissionDenied
     return FundAccess(fund=fund, can_run=can_run)
+
+
+# What a member reads to decide: the quotes, the association's statutes, other pieces; never the RIB.
+DOSSIER_ATTACHMENT_KINDS = (Attachment.Kind.QUOTE, Attachment.Kind.STATUTES, Attachment.Kind.OTHER)
+
+
+@dataclass(frozen=True)
+class DossierAccess:
+    item: AgendaItem  # its `session` and its request (with the holder) already loaded
+    can_run: bool
+    takes_no_part: bool  # the user sits on the committee and is linked to the holder, or recused: no vote
+
+    @property
+    def session(self) -> CommitteeSession:
+        return self.item.session
+
+
+def refuse_closed_dossiers(session: CommitteeSession, *, can_run: bool) -> None:
+    """Members read the dossiers until the session closes; the staff always."""
+    if session.is_closed and not can_run:
+        raise PermissionDenied(
+            _(
+                "La séance du %(day)s est close : ses dossiers ne sont plus consultables par les membres du comité. "
+                "Les décisions figurent au procès-verbal, sur la page de la séance."
+            )
+            % {"day": session.date.strftime("%d/%m/%Y")}
+        )
+
+
+def get_dossiers_session_for_user(user, pk: int) -> SessionAccess:
+    """A session whose dossiers the user reads: its readers (404 to anyone else), members only until it closes."""
+    access = get_session_for_user(user, pk)
+    refuse_closed_dossiers(access.session, can_run=access.can_run)
+    return access
+
+
+def get_dossier_for_user(user, pk: int, item_pk: int) -> DossierAccess:
+    """The dossier of one agenda line of session `pk` (a request its holder withdrew has none: 404)."""
+    access = get_dossiers_session_for_user(user, pk)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related(
+            "application__holder", "application__theme", "application__neighbourhood", "application__fund"
+        ).exclude(application__status=RequestStatus.WITHDRAWN),
+        pk=item_pk,
+        session=access.session,
+    )
+    item.session = access.session
+    takes_no_part = not access.can_run and (
+        is_conflicted(user, item.application) or item.recusals.filter(member__user=user).exists()
+    )
+    return DossierAccess(item=item, can_run=access.can_run, takes_no_part=takes_no_part)
+
+
+def get_dossier_attachment_for_user(user, pk: int, item_pk: int, attachment_pk: int) -> Attachment:
+    """A piece of a dossier: one of `DOSSIER_ATTACHMENT_KINDS` of that line's request; 404 for any other."""
+    item = get_dossier_for_user(user, pk, item_pk).item
+    return get_object_or_404(
+        Attachment, pk=attachment_pk, application_id=item.application_id, kind__in=DOSSIER_ATTACHMENT_KINDS
+    )

@@ -9,9 +9,12 @@ class CommitteesConfig(AppConfig):
     def ready(self):
         from accounts.signals import email_confirmed
         from applications.models import Application
+        from committees.calendar import SESSION_ICS, build_session_ics
+        from committees.documents import session_pack
         from committees.emails import build_decision_letter
         from committees.models import Amendment, CommitteeMember, Decision
         from core import public_cache, signals
+        from core.generated_documents import register_document
         from core.outbox import register_attachment
 
         signals.watch_committee_seats(CommitteeMember)
@@ -23,6 +26,15 @@ class CommitteesConfig(AppConfig):
         public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)
+        # Members' convocations carry the session's calendar invitation, also built at delivery.
+        register_attachment(SESSION_ICS, build_session_ics)
+        # The session pack (agenda and every dossier) can be long: built in the background.
+        register_document(
+            session_pack.SESSION_PACK,
+            build=session_pack.build_session_pack,
+            fingerprint=session_pack.session_pack_fingerprint,
+            filename=session_pack.session_pack_filename,
+        )
 
 
 def _link_confirmed_account(sender, *, user, **kwargs) -> None:

@@ -1,13 +1,16 @@
-"""E-mails of the committees: convocations and notification letters. Sent after the transaction commits.
+"""E-mails of the committees: convocations (with a calendar invitation for members) and notification letters. Sent after the transaction commits.
 
 Templates live in templates/committees/emails/ (`<name>_subject.txt`, `<name>_body.txt`), sent by
 `core.emails.send_templated`.
 """
 
+from django.urls import reverse
+
 from applications.workflow import Status
+from committees.calendar import SESSION_ICS, session_ics_filename
 from committees.documents import render_notification_letter_pdf
 from committees.models import CommitteeMember, CommitteeSession, Decision
-from core.emails import send_templated
+from core.emails import absolute_url, send_templated
 
 
 def holder_email(application) -> str:
@@ -30,13 +33,27 @@ def send_convocations(*, session_id: int, member_ids: list[int], item_ids: list[
         .select_related("application__holder__owner", "application__created_by")
         .order_by("position")
     )
-    base = {"session": session, "committee": session.committee, "association": association}
+    base = {
+        "session": session,
+        "committee": session.committee,
+        "association": association,
+        "session_url": absolute_url(reverse("committees:session_detail", kwargs={"pk": session.pk})),
+    }
     sent = 0
     for member in CommitteeMember.objects.filter(pk__in=member_ids).select_related("user").order_by("full_name"):
         sent += send_templated(
             name="committees/emails/convocation_member",
             to=[member.contact_email],
             context={**base, "member": member, "items": items},
+            # The calendar invitation (.ics), built by the worker that delivers the e-mail.
+            attachment_builders=[
+                {
+                    "builder": SESSION_ICS,
+                    "args": {"session_id": session.pk},
+                    "filename": session_ics_filename(session),
+                    "mimetype": "text/calendar",
+                }
+            ],
             reply_to=[association.contact_email],
             cause="convocation",
             target=session,

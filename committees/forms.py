@@ -48,6 +48,15 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Pour un membre sans compte sur le portail."),
     )
+    postal_address = forms.CharField(
+        label=_("Adresse postale"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Facultative. Pour un membre sans adresse e-mail : elle figure sur sa lettre de convocation à imprimer."
+        ),
+    )
     account_email = forms.EmailField(
         label=_("Compte sur le portail (adresse e-mail du compte)"),
         required=False,

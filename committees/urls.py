@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from committees.views import committees, items, payments, sessions
+from committees.views import committees, dossiers, items, payments, sessions
 
 app_name = "committees"
 
@@ -29,6 +29,20 @@ urlpatterns = [
     path("seances/<id:pk>/points/<id:item_pk>/decision/", items.decide, name="decide"),
     path("seances/<id:pk>/points/<id:item_pk>/rectifier/", items.amend_decision, name="amend_decision"),
     path("seances/<id:pk>/points/<id:item_pk>/notification.pdf", items.letter_pdf, name="letter_pdf"),
+    path("seances/<id:pk>/points/<id:item_pk>/dossier/", dossiers.item_dossier, name="item_dossier"),
+    path(
+        "seances/<id:pk>/points/<id:item_pk>/pieces/<id:attachment_pk>/",
+        dossiers.dossier_attachment,
+        name="dossier_attachment",
+    ),
+    path("seances/<id:pk>/dossier-de-seance/", dossiers.session_pack, name="session_pack"),
+    path("seances/<id:pk>/dossier-de-seance.pdf", dossiers.session_pack_pdf, name="session_pack_pdf"),
+    path("seances/<id:pk>/convocations.pdf", dossiers.convocation_letters_pdf, name="convocation_letters_pdf"),
+    path(
+        "seances/<id:pk>/convocations/<id:member_pk>.pdf",
+        dossiers.convocation_letter_pdf,
+        name="convocation_letter_pdf",
+    ),
     path("fonds/<slug:slug>/versements/", payments.payments, name="payments"),
     path("fonds/<slug:slug>/versements.csv", payments.payments_csv, name="payments_csv"),
 ]

@@ -98,3 +98,48 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.recipients)} ({self.get_state_display()})"
+
+
+def generated_document_path(instance, filename: str) -> str:
+    kind = instance.kind.replace(".", "-")
+    return f"private/generated/{kind}/{instance.key}/{filename}"
+
+
+class GeneratedDocument(models.Model):
+    """A document built in the background (core.generated_documents): a long PDF that a web request must not
+    render itself. `kind` names a builder registered by an app, `key` what it is built for (e.g. a session's
+    id), `fingerprint` what the document shows (an up-to-date ready file is reused rather than built again).
+    Never served by URL: the app's view checks who may download it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En préparation")
+        READY = "ready", _("Prêt")
+        FAILED = "failed", _("Échec")
+
+    kind = models.CharField(_("type de document"), max_length=80)
+    key = models.CharField(_("objet du document"), max_length=80)
+    fingerprint = models.CharField(_("empreinte du contenu"), max_length=64)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(_("fichier"), upload_to=generated_document_path, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("taille (octets)"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandé par"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("préparation commencée le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    error = models.CharField(_("erreur"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("document préparé en arrière-plan")
+        verbose_name_plural = _("documents préparés en arrière-plan")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["kind", "key", "fingerprint"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.status})"

@@ -23,3 +23,11 @@ def deliver_outbox_message(self, pk: int) -> None:
 @shared_task(ignore_result=True)
 def sweep_outbox() -> int:
     return outbox.sweep()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def build_generated_document(pk: int) -> None:
+    """Build one document asked for through core.generated_documents (a long PDF, outside any web request)."""
+    from core import generated_documents
+
+    generated_documents.build(pk)

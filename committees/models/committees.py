@@ -132,6 +132,12 @@ class CommitteeMember(models.Model):
     organisation = models.CharField(
         _("structure représentée"), max_length=200, blank=True, help_text=_("Association, bailleur, collectivité...")
     )
+    postal_address = models.TextField(
+        _("adresse postale"),
+        blank=True,
+        max_length=500,
+        help_text=_("Pour envoyer la convocation par courrier à un membre sans adresse e-mail."),
+    )
     mandate_start = models.DateField(_("début du mandat"))
     mandate_end = models.DateField(_("fin du mandat"), null=True, blank=True)
 

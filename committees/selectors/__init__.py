@@ -7,6 +7,13 @@ from committees.selectors.agenda import (
     agenda_candidates,
     filing_deadline,
 )
+from committees.selectors.dossiers import (
+    DOSSIER_ATTACHMENT_KINDS,
+    Dossier,
+    item_dossier,
+    session_dossiers,
+    session_pack_fingerprint,
+)
 from committees.selectors.money import (
     MONEY_OUTPUT,
     CofunderMoney,
@@ -60,6 +67,11 @@ from committees.selectors.voting import (
 )
 
 __all__ = [
+    "DOSSIER_ATTACHMENT_KINDS",
+    "Dossier",
+    "item_dossier",
+    "session_dossiers",
+    "session_pack_fingerprint",
     "CofunderMoney",
     "CommitteePage",
     "EffectiveDecision",

@@ -96,10 +96,19 @@ class MemberRecord(TypedDict, total=False):
     mandate_end: datetime.date | None
     email: str
     organisation: str
+    postal_address: str
 
 
 def set_member_fields(
-    member: CommitteeMember, *, full_name, college, mandate_start, mandate_end=None, email="", organisation=""
+    member: CommitteeMember,
+    *,
+    full_name,
+    college,
+    mandate_start,
+    mandate_end=None,
+    email="",
+    organisation="",
+    postal_address="",
 ):
     member.full_name = (full_name or "").strip()
     member.college = college
@@ -107,6 +116,7 @@ def set_member_fields(
     member.mandate_end = mandate_end
     member.email = (email or "").strip()
     member.organisation = (organisation or "").strip()
+    member.postal_address = (postal_address or "").strip()
 
 
 def add_member(

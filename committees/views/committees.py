@@ -71,6 +71,7 @@ def member_edit(request, pk: int):
         "mandate_start": member.mandate_start,
         "mandate_end": member.mandate_end,
         "email": member.email,
+        "postal_address": member.postal_address,
         "account_email": member.contact_email,  # the same whether or not an account is linked (issue 14, rule 9)
     }
     return _member_form(

@@ -85,6 +85,10 @@ def session_context(session: CommitteeSession, bound: dict, *, can_run: bool) ->
         "add_item_form": add_item_form,
         "attendance_form": attendance_form,
         "errors": [error for form in bound.values() for error in form_errors(form)],
+        # Members read the dossiers until the session closes; the staff always.
+        "show_dossiers": can_run or not session.is_closed,
+        "members": page.members,
+        "members_without_email": [member for member in page.members if not member.contact_email],
     }
 
 
