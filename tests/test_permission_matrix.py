@@ -144,6 +144,18 @@ def matrix_world(
         mandate_end=datetime.date(2024, 12, 31),
     )
 
+    # Issue 16: a request of the resident on the planned session's agenda, with a quote (members read its dossier).
+    on_agenda = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=resident,
+        holder=application.holder,
+        status="on_agenda",
+        reference="PIC-2025-0103",
+        number=103,
+    )
+    planned_quote = f.AttachmentFactory(application=on_agenda, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
+    planned_item = f.AgendaItemFactory(session=planned, application=on_agenda, position=1)
+
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
     endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
     objects = {
@@ -162,6 +174,8 @@ def matrix_world(
         "session:closed": decision.item.session_id,
         "session:planned": planned.pk,
         "item:decided": decision.item_id,
+        "item:planned": planned_item.pk,
+        "attachment:planned_quote": planned_quote.pk,
         "fund:hommelet": world.fund.slug,
         "fund:lille": world.other_fund.slug,
         "endpoint:hommelet": endpoint.pk,

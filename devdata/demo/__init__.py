@@ -5,7 +5,7 @@ are made through the real services (rules, workflow, audit); a request is identi
 
 The modules, each importing only those before it: `common`, `people` (accounts), `funds` (co-funders,
 associations, funds, committees), `filing` (a request through the form's steps), `current` (this year's
-requests), `history` (the 2025 year through a closed session), `bilans` (the 2025 bilans), then
+requests), `upcoming` (this year's next session and its agenda), `history` (the 2025 year through a closed session), `bilans` (the 2025 bilans), then
 `seed_demo()` here, which calls them in that order.
 """
 
@@ -22,6 +22,7 @@ from devdata.demo.filing import demo_holder
 from devdata.demo.funds import seed_funds
 from devdata.demo.history import seed_history
 from devdata.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, demo_user
+from devdata.demo.upcoming import seed_upcoming
 
 __all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "DemoAccount", "seed_demo"]
 
@@ -39,6 +40,8 @@ def _seed(*, today: datetime.date) -> dict:
     requests = {"current": [], "history": []}
     if "hommelet_current" in funds:
         requests["current"] = seed_current(fund=funds["hommelet_current"], holders=holders, users=users, today=today)
+        # This year's next session, with two requests on its agenda (issue 16: members read their dossiers).
+        requests["upcoming"] = seed_upcoming(fund=funds["hommelet_current"], holders=holders, users=users, today=today)
     history = funds["hommelet_2025"]
     requests["history"] = seed_history(fund=history, committee=committee, holders=holders, users=users)
     requests["bilans"] = seed_bilans(fund=history, staff=users["staff"])
