@@ -38,7 +38,9 @@ def session_ics(session: CommitteeSession) -> bytes:
         agenda = "\n".join(
             f"{item.position}. {item.application.display_reference} — {item.application.title}" for item in items
         )
-        description = _("Ordre du jour :\n%(agenda)s\n\nEn cas d'empêchement, prévenez %(association)s (%(email)s).") % {
+        description = _(
+            "Ordre du jour :\n%(agenda)s\n\nEn cas d'empêchement, prévenez %(association)s (%(email)s)."
+        ) % {
             "agenda": agenda or _("à compléter"),
             "association": association.name,
             "email": association.contact_email,

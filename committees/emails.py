@@ -1,4 +1,5 @@
-"""E-mails of the committees: convocations (with a calendar invitation for members) and notification letters. Sent after the transaction commits.
+"""E-mails of the committees: convocations (with a calendar invitation for members) and notification letters.
+Sent after the transaction commits.
 
 Templates live in templates/committees/emails/ (`<name>_subject.txt`, `<name>_body.txt`), sent by
 `core.emails.send_templated`.

@@ -150,9 +150,7 @@ def build(pk: int) -> GeneratedDocument | None:
     except Exception as error:  # the page says what failed instead of staying "en préparation"
         logger.exception("Generated document %s could not be built", pk)
         document.status, document.finished_at = Status.FAILED, timezone.now()
-        document.error = (_("Le document n'a pas pu être préparé (%(error)s).") % {"error": type(error).__name__})[
-            :500
-        ]
+        document.error = (_("Le document n'a pas pu être préparé (%(error)s).") % {"error": type(error).__name__})[:500]
         document.save(update_fields=["status", "finished_at", "error"])
         return document
     document.file.save(filename, ContentFile(content), save=False)

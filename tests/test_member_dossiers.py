@@ -98,7 +98,13 @@ def test_member_reads_the_dossier_without_rib_notes_or_instruction(agenda, commi
     response = client_for(committee_member).get(dossier_url(board, item))
     assert response.status_code == 200
     text = page_text(response)
-    for shown in ("Repair café de l'Épeule", "Outils et pièces détachées", "450,00 €", "devis-outils.pdf", "statuts.pdf"):
+    for shown in (
+        "Repair café de l'Épeule",
+        "Outils et pièces détachées",
+        "450,00 €",
+        "devis-outils.pdf",
+        "statuts.pdf",
+    ):
         assert shown in text, shown
     for hidden in (RIB_NAME, NOTE, CHECK_COMMENT, MESSAGE, PHONE, "Relevé d'identité bancaire"):
         assert hidden not in text, hidden

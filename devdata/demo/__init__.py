@@ -5,8 +5,8 @@ are made through the real services (rules, workflow, audit); a request is identi
 
 The modules, each importing only those before it: `common`, `people` (accounts), `funds` (co-funders,
 associations, funds, committees), `filing` (a request through the form's steps), `current` (this year's
-requests), `upcoming` (this year's next session and its agenda), `history` (the 2025 year through a closed session), `bilans` (the 2025 bilans), then
-`seed_demo()` here, which calls them in that order.
+requests), `upcoming` (this year's next session and its agenda), `history` (the 2025 year through a closed
+session), `bilans` (the 2025 bilans), then `seed_demo()` here, which calls them in that order.
 """
 
 import datetime

@@ -3,7 +3,8 @@ request's dossier (never the RIB) and downloads its quote, gets the session pack
 ready) and reads it back; the staff download the printable convocation letters of the members without e-mail.
 
 Runs on the demo's next session of this year's Hommelet fund (devdata/demo/upcoming.py): two requests on its
-agenda, Fatou Diallo (comite@demo.example.org) sits on the committee.
+agenda, Fatou Diallo (comite@demo.example.org) sits on the committee and declared a link with the association
+that files the first one (devdata/demo/current.py): its dossier is marked "vous ne prenez pas part au vote".
 """
 
 import io
@@ -65,6 +66,8 @@ def test_member_reads_dossiers_and_staff_print_convocations(page, tmp_path):
     click_and_wait(page, page.get_by_role("link", name=f"Lire le dossier {first.reference}"))
     check_page(page, "dossier")
     expect(page.get_by_role("heading", level=1)).to_contain_text(first.title)
+    # In the demo, Fatou Diallo declared a link with this association: she reads it, marked as not voting.
+    expect(page.locator("#deport")).to_contain_text("Vous ne prenez pas part au vote sur cette demande.")
     main = main_text(page)
     assert "Ingrédients et boissons" in main and "Budget prévisionnel" in main
     assert "devis-location-cuisine.pdf" in main and "statuts.pdf" in main
