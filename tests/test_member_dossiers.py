@@ -421,3 +421,38 @@ def test_member_convocations_carry_a_calendar_invitation(agenda, staff, django_c
     assert attached and attached[0][2] == "text/calendar"
     assert "Le fichier joint (.ics) ajoute la séance à votre agenda." in sent[0].body
     assert CommitteeSession.objects.get(pk=session.pk).convocations_sent_at is not None
+
+
+def test_ics_escapes_text_and_folds_long_lines_between_characters():
+    from core import ics
+
+    start = datetime.datetime(2025, 12, 1, 18, 0, tzinfo=datetime.UTC)
+    summary = "Séance; comité, « Hommelet » \\ " + "é" * 120 + "\nfin"
+    content = ics.event_calendar(
+        uid="seance-1@example.org", start=start, end=start + datetime.timedelta(hours=2), summary=summary
+    )
+    for raw in content.split(b"\r\n")[:-1]:
+        assert len(raw) <= 75
+        raw.decode("utf-8")  # never cut inside a character
+    _physical, fields = parse_ics(content)
+    assert fields["SUMMARY"][1] == summary
+    assert "\\;" in content.decode() and "\\," in content.decode() and "\\\\" in content.decode()
+
+
+def test_a_build_lost_by_a_dead_worker_is_queued_again(db, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    generated_documents.register_document(
+        "tests.slow", build=lambda key: b"%PDF-1.4", fingerprint=lambda key: "v1", filename=lambda key: "s.pdf"
+    )
+    user = f.UserFactory()
+    with django_capture_on_commit_callbacks(execute=False):
+        lost = generated_documents.request_document(kind="tests.slow", key=1, user=user)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert generated_documents.request_document(kind="tests.slow", key=1, user=user).pk == lost.pk
+    GeneratedDocument.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = generated_documents.request_document(kind="tests.slow", key=1, user=user)
+    fresh.refresh_from_db()
+    assert fresh.pk != lost.pk and fresh.status == "ready" and fresh.file.read() == b"%PDF-1.4"
+    assert not GeneratedDocument.objects.filter(pk=lost.pk).exists()  # the lost row is cleared once one is ready
