@@ -71,6 +71,16 @@ def check_call_open(*, fund: Fund, today: datetime.date) -> Errors:
     errors: Errors = {}
     if not fund.is_published:
         add_error(errors, NON_FIELD_ERRORS, _("Ce fonds n'accepte pas de demandes : choisissez un appel ouvert."))
+    elif fund.scheme == Fund.Scheme.FIFTY_FIFTY:
+        # A fifty/fifty has no grant request nor committee: an idea, the commune's support, a convention.
+        add_error(
+            errors,
+            NON_FIELD_ERRORS,
+            _(
+                "Ce dispositif ne reçoit pas de demandes de subvention : "
+                "proposez votre idée de fifty/fifty à la mairie."
+            ),
+        )
     elif today < fund.call_opens_on:
         add_error(
             errors,

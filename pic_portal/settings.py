@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "accounts",
     "funds",
     "applications",
+    # Loos-en-Gohelle's fifty/fifty: beside the requests (funds and accounts below, nothing of the PIC path).
+    "fiftyfifty",
     "committees",
     "reports",
     # Data leaving the portal: webhooks and dossier bundles (above every business app).

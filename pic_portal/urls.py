@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("reports.annual_urls")),
     path("equipe/", include("applications.staff_urls")),
     path("comites/", include("committees.urls")),
+    path("fifty-fifty/", include("fiftyfifty.urls")),
     path("webhooks/", include("webhooks.urls")),
     path("dossiers/", include("bundles.urls")),
     path("", include("opendata.urls")),

@@ -97,3 +97,18 @@ def test_demo_data_names_no_real_person_from_the_seeds(db):
     demo_names = {u.last_name for u in User.objects.all()}
     assert real_last_names, "the pattern should find the named contacts of seed 002"
     assert not demo_names & real_last_names
+
+
+def test_seed_demo_holds_loos_en_gohelles_fifty_fifty(db, client):
+    from fiftyfifty.models import Builder, Initiative, Project
+
+    call_command("seed_demo", verbosity=0)
+    done = Project.objects.get(title="Peinture de la cour de l'école")
+    assert done.status == "done" and done.fund.association.city == "Loos-en-Gohelle"
+    assert done.convention.signatures.count() == 2 and done.convention.signed_on is not None
+    assert Project.objects.filter(status="agreed").exists() and Project.objects.filter(status="idea").exists()
+    assert Initiative.objects.filter(status="validated").count() == 2
+    assert Initiative.objects.filter(status="declared").count() == 1
+    assert Builder.objects.filter(projects=done).exists()
+    showcase = client.get("/fifty-fifty/").content.decode()
+    assert "Peinture de la cour de l" in showcase and "Ramassage de déchets au pied du terril" in showcase

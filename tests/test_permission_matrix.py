@@ -158,6 +158,7 @@ def matrix_world(
 
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
     endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
+    fifty = _fifty_fifty(world, resident, staff)
     objects = {
         "application:resident": application.pk,
         "application:draft": draft.pk,
@@ -182,6 +183,7 @@ def matrix_world(
         "delivery:hommelet": delivery.pk,
         "bundle:staff": bundle.pk,
         "bundle_token:staff": download_token(bundle),
+        **fifty,
     }
     personas = {
         "anonymous": None,
@@ -223,6 +225,41 @@ def _webhook_and_bundle(world, staff):
     )
     bundle.file.save("dossier.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     return endpoint, delivery, bundle
+
+
+def _fifty_fifty(world, resident, staff) -> dict:
+    """Hommelet's fifty/fifty: the resident's idea with its convention to sign, another signed on paper, and the
+    resident's initiative waiting for validation."""
+    from fiftyfifty import services
+    from fiftyfifty.models import Signature
+    from tests.fifty_helpers import agreed, fifty_fund, signed_copy
+
+    fund = fifty_fund(world)
+    to_sign = agreed(fund, resident, staff)
+    signed = agreed(fund, resident, staff)
+    parties = {Signature.Party.RESIDENTS: ("Amina Habitante", "habitante"), Signature.Party.COMMUNE: ("C", "maire")}
+    services.record_paper_signatures(
+        actor=staff, project=signed, signed_on=timezone.localdate(), signed_copy=signed_copy(), parties=parties
+    )
+    initiative = services.declare_initiative(
+        actor=resident,
+        fund=fund,
+        data={
+            "title": "Ramassage",
+            "description": "Au bord du canal.",
+            "carried_by": "Amina",
+            "happened_on": datetime.date(2025, 3, 1),
+            "place": "",
+            "residents_involved": 3,
+        },
+    )
+    return {
+        "fund:fifty": fund.slug,
+        "fifty:agreed": to_sign.pk,
+        "fifty:signed": signed.pk,
+        "initiative:declared": initiative.pk,
+        "town:hommelet": world.hommelet.slug,
+    }
 
 
 def resolve_args(args: list, objects: dict) -> list:

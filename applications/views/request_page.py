@@ -22,6 +22,8 @@ from funds.models import Fund
 def start_application(request, fund_slug: str):
     """GET: what the request asks for; POST: a new draft in this fund, then its first step."""
     fund = get_object_or_404(Fund.objects.select_related("association"), slug=fund_slug, is_published=True)
+    if fund.scheme == Fund.Scheme.FIFTY_FIFTY:
+        return redirect("fiftyfifty:propose", fund_slug=fund.slug)  # its own path: an idea, not a request
     errors = rules.check_call_open(fund=fund, today=timezone.localdate())
     if request.method == "POST" and not errors:
         try:

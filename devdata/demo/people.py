@@ -30,6 +30,13 @@ DEMO_ACCOUNTS = (
     DemoAccount("committee", "comite@demo.example.org", "Fatou", "Diallo", "Membre du comité d'attribution (Hommelet)"),
     DemoAccount("region", "region@demo.example.org", "Claire", "Petit", "Agente de la Région Hauts-de-France"),
     DemoAccount("city", "ville-roubaix@demo.example.org", "Marc", "Fontaine", "Agent de la Ville de Roubaix"),
+    DemoAccount(
+        "town",
+        "mairie@loos.demo.example.org",
+        "Pauline",
+        "Garnier",
+        "Agente de la mairie de Loos-en-Gohelle (fifty/fifty)",
+    ),
     DemoAccount("admin", "admin@demo.example.org", "Admin", "Portail", "Administrateur du site"),
 )
 

@@ -12,6 +12,7 @@ from applications.models import Application, Attachment, Holder
 from applications.workflow import Status
 from committees.models import CommitteeMember
 from core.services import record_audit
+from fiftyfifty.models import Builder, Project
 from funds.models import AssociationStaff, FunderStaff
 from portal.privacy.common import delete_files_on_commit
 
@@ -127,6 +128,11 @@ def _give_up_roles(locked: User) -> int:
     roles = list(AssociationStaff.objects.filter(user=locked)) + list(FunderStaff.objects.filter(user=locked))
     for link in roles:
         link.delete()
+    # A bâtisseur entry lives on consent: closing the account withdraws it. The ideas stay (the town's records)
+    # without the proposer's own contact details.
+    for builder in Builder.objects.filter(user=locked):
+        builder.delete()
+    Project.objects.filter(proposer=locked).update(contact_email="", contact_phone="")
     seats = list(CommitteeMember.objects.filter(user=locked))
     for seat in seats:
         seat.user = None

@@ -147,6 +147,20 @@ def _application_export(application: Application, *, user: User) -> dict[str, An
     return data
 
 
+def _fifty_fifty_export(user: User) -> dict[str, Any]:
+    """The fifty/fifty ideas the user proposed, the initiatives they declared, their bâtisseur entries."""
+    from fiftyfifty.models import Builder, Initiative, Project
+
+    project_fields = ("title", "idea", "place", "carried_by", "contact_email", "contact_phone", "status")
+    initiative_fields = ("title", "description", "carried_by", "happened_on", "place", "status")
+    builder_fields = ("name", "email", "phone", "wishes", "contact_consent", "consent_at")
+    return {
+        "projects": [pick(p, project_fields) for p in Project.objects.filter(proposer=user).order_by("pk")],
+        "initiatives": [pick(i, initiative_fields) for i in Initiative.objects.filter(declared_by=user).order_by("pk")],
+        "builders": [pick(b, builder_fields) for b in Builder.objects.filter(user=user).order_by("pk")],
+    }
+
+
 def export_user_data(*, user: User) -> dict[str, Any]:
     """Everything the portal holds about `user`, in the documented structure above. Records the export."""
     if not getattr(user, "is_authenticated", False):
@@ -174,6 +188,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
             }
             for message in messages
         ],
+        "fifty_fifty": _fifty_fifty_export(user),
     }
     with transaction.atomic():
         record_audit(
