@@ -141,7 +141,7 @@ def test_letter_greets_by_name_thanks_the_cofunders_and_is_signed(sitting):
     text = letter(sitting["reduced"])
     assert "Bonjour Nadia Référente," in text
     assert "Madame, Monsieur," not in text
-    assert "avec le soutien de la Région Hauts-de-France et de la Ville de Roubaix." in text
+    assert "Ce fonds est mis en œuvre avec le soutien de la Région Hauts-de-France et de la Ville de Roubaix." in text
     assert "Fatima Exemple présidente du comité" in text
     assert text.index("Pour le comité d'attribution") < text.index("Fatima Exemple")
 
