@@ -53,7 +53,7 @@ class AgendaItemInline(ReadOnlyInline):
 
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    fields = ["member", "present", "arrived_at"]
+    fields = ["member", "present", "excused", "arrived_at"]
 
 
 @admin.register(CommitteeSession)

@@ -128,14 +128,23 @@ class AttendanceForm(forms.Form):
             self.fields[f"member_{member.pk}"] = forms.BooleanField(
                 label=member.full_name, required=False, initial=bool(record and record.present)
             )
+            self.fields[f"excused_{member.pk}"] = forms.BooleanField(
+                label=_("%(member)s est excusé·e") % {"member": member.full_name},
+                required=False,
+                initial=bool(record and record.excused),
+            )
 
     def rows(self):
-        """(member, bound field) for each member, in the register's order."""
-        return [(member, self[f"member_{member.pk}"]) for member in self.members]
+        """(member, bound field "present", bound field "excused") for each member, in the register's order."""
+        return [(member, self[f"member_{member.pk}"], self[f"excused_{member.pk}"]) for member in self.members]
 
     def presence(self) -> dict:
         """{member: present} as ticked."""
         return {member: self.cleaned_data[f"member_{member.pk}"] for member in self.members}
+
+    def excused(self) -> set:
+        """The members ticked "excusé·e" (absent with apologies; ignored for a member ticked present)."""
+        return {member for member in self.members if self.cleaned_data[f"excused_{member.pk}"]}
 
 
 class RecusalForm(forms.Form):
@@ -208,6 +217,12 @@ class VoteCorrectionForm(forms.Form):
         choices=Vote.Choice.choices,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez le vote corrigé : pour, contre ou abstention.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif de la correction (facultatif)"),
+        required=False,
+        max_length=300,
+        help_text=_("Par exemple : le membre avait levé la main contre. Le motif figure au procès-verbal."),
     )
 
     def __init__(self, *args, item, votes, **kwargs):
@@ -325,3 +340,58 @@ class PaymentForm(forms.Form):
 
     def chosen_application(self):
         return self.lines.get(self.cleaned_data.get("application"))
+
+
+class CommitteeSettingsForm(forms.Form):
+    """Who signs the decision letters and the minutes, and what the letters say about an appeal."""
+
+    signatory_name = forms.CharField(
+        label=_("Nom et prénom de la personne qui signe les courriers"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : Fatima Exemple. Laissez vide : les courriers sont signés au nom de l'association."),
+    )
+    signatory_role = forms.CharField(
+        label=_("Sa fonction"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : présidente du comité."),
+    )
+    chair = forms.TypedChoiceField(
+        label=_("Président ou présidente du comité"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        help_text=_("Un membre votant du comité. Il ou elle signe le procès-verbal."),
+        error_messages={"invalid_choice": _("Choisissez le président ou la présidente dans la liste des membres.")},
+    )
+    secretary_name = forms.CharField(
+        label=_("Nom et prénom du ou de la secrétaire de séance"),
+        max_length=200,
+        required=False,
+        help_text=_("Il ou elle signe le procès-verbal avec le président ou la présidente."),
+    )
+    secretary_role = forms.CharField(
+        label=_("Fonction du ou de la secrétaire de séance"),
+        max_length=200,
+        required=False,
+        help_text=_("Par exemple : chargée de mission de l'association."),
+    )
+    appeal_text = forms.CharField(
+        label=_("Voie de recours écrite dans les courriers de refus ou de montant réduit"),
+        max_length=2000,
+        required=False,
+        widget=_text_area(4),
+        help_text=_(
+            "À qui écrire et dans quel délai pour demander un nouvel examen. Laissez vide pour le texte habituel : "
+            "un délai de deux mois, à l'adresse de l'association."
+        ),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = {member.pk: member for member in members}
+        self.fields["chair"].choices = [("", _("— Aucun·e —"))] + [(member.pk, member.full_name) for member in members]
+
+    def chosen_chair(self):
+        return self.members.get(self.cleaned_data.get("chair"))

@@ -5,7 +5,7 @@
 A service that needs several locks takes them in this order (it may skip a level, never go back up), so
 two sessions deciding at the same moment wait for each other instead of overspending the envelope, and no
 two transactions ever wait for each other in a circle. The committees never lock a bilan. A committee
-member's row is locked alone (correcting a member takes no other lock).
+member's row is locked alone (correcting a member takes no other lock), and so is a committee's (its settings).
 
 Call these inside `transaction.atomic()`; each returns a fresh copy of the row, read under the lock.
 """
@@ -14,13 +14,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
 from applications.models import Application
-from committees.models import AgendaItem, CommitteeMember, CommitteeSession, Decision
+from committees.models import AgendaItem, Committee, CommitteeMember, CommitteeSession, Decision
 from funds.models import Fund
 
 
 def lock_fund(fund: Fund) -> Fund:
     """First in the order: the envelope's row, so grants of one fund are checked one at a time."""
     return Fund.objects.select_for_update().get(pk=fund.pk)
+
+
+def lock_committee(committee: Committee) -> Committee:
+    """A committee's own row, locked alone (its settings: signatory, chair, secretary, appeal route)."""
+    return Committee.objects.select_for_update(of=("self",)).select_related("fund__association").get(pk=committee.pk)
 
 
 def lock_session(session: CommitteeSession) -> CommitteeSession:

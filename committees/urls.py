@@ -9,6 +9,7 @@ app_name = "committees"
 urlpatterns = [
     path("", committees.committee_list, name="committee_list"),
     path("<id:pk>/", committees.committee_detail, name="committee_detail"),
+    path("<id:pk>/reglages/", committees.committee_settings, name="committee_settings"),
     path("<id:pk>/membres/ajouter/", committees.member_add, name="member_add"),
     path("membres/<id:pk>/modifier/", committees.member_edit, name="member_edit"),
     path("membres/<id:pk>/liens/ajouter/", committees.member_link_add, name="member_link_add"),

@@ -297,6 +297,7 @@ def fuzz_world(world, resident, other_resident, staff, committee_member):
         "member_add": itself("staff", "committees:member_add", pk=world.committee.pk),
         "member_edit": itself("staff", "committees:member_edit", pk=member.pk),
         "member_link_add": itself("staff", "committees:member_link_add", pk=member.pk),
+        "committee_settings": itself("staff", "committees:committee_settings", pk=world.committee.pk),
         "add_item": staff_on(planned_page, "committees:add_item", pk=planned.pk),
         "attendance": staff_on(session_page, "committees:record_attendance", pk=session.pk),
         "recusal": staff_on(session_page, "committees:declare_recusal", pk=session.pk, item_pk=item.pk),

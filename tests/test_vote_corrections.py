@@ -1,6 +1,8 @@
 """Issue 14, rule 6: a mis-clicked vote is corrected until the decision (audit log, minutes); a tie follows the
 committee's tie rule, which the decision form states."""
 
+import re
+
 import pytest
 
 from committees.models import Committee, Decision, Vote, VoteCorrection
@@ -82,7 +84,8 @@ def test_staff_correct_a_mis_clicked_vote_until_the_decision(world, staff, board
 
     assert desk.post(page_url("close_session", session.pk)).status_code == 302
     words = pdf_words(desk.get(page_url("minutes_pdf", session.pk)).content)
-    assert "Votant·e Alice : vote corrigé : pour → contre." in words
+    # The minutes date the correction (issue 16): "vote corrigé le 24/05/2025 à 19:31 : pour → contre".
+    assert re.search(r"Votant·e Alice : vote corrigé le 24/05/2025 à \d\d:\d\d : pour → contre\.", words)
 
 
 def _tied(world, staff, board, *, rule, chair_choice=FOR):

@@ -26,6 +26,12 @@ def render_minutes_pdf(*, session: CommitteeSession) -> bytes:
             "fund": detail.fund,
             "absent_unrecorded": [member for member in detail.absent if member.pk not in recorded],
             "generated_on": timezone.localdate(),
+            # "Fait à … le …": the association's town, the day the session closed (today for a draft).
+            "signed_on": timezone.localdate(detail.session.closed_at)
+            if detail.session.closed_at
+            else timezone.localdate(),
+            "signed_at": detail.fund.association.city,
+            "chair": detail.committee.chair,
             "footer": footer,
         },
     )

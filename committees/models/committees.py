@@ -69,6 +69,40 @@ class Committee(models.Model):
         related_name="+",
         help_text=_("Un membre votant du comité : sa voix est prépondérante si la règle d'égalité le prévoit."),
     )
+    signatory_name = models.CharField(
+        _("signataire des courriers : nom et prénom"),
+        max_length=200,
+        blank=True,
+        help_text=_("La personne qui signe les courriers de décision, par exemple « Fatima Exemple »."),
+    )
+    signatory_role = models.CharField(
+        _("signataire des courriers : fonction"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple « présidente du comité » ou « directeur de l'association »."),
+    )
+    secretary_name = models.CharField(
+        _("secrétaire de séance : nom et prénom"),
+        max_length=200,
+        blank=True,
+        help_text=_("La personne qui rédige et signe le procès-verbal avec le président ou la présidente."),
+    )
+    secretary_role = models.CharField(
+        _("secrétaire de séance : fonction"),
+        max_length=200,
+        blank=True,
+        help_text=_("Par exemple « chargée de mission de l'association »."),
+    )
+    appeal_text = models.TextField(
+        _("voie de recours"),
+        blank=True,
+        max_length=2000,
+        help_text=_(
+            "Ce que dit le courrier en cas de refus ou de montant réduit : à qui écrire et dans quel délai pour "
+            "demander un nouvel examen. Laissez vide pour le texte habituel (délai de deux mois, adresse de "
+            "l'association)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("comité d'attribution")
@@ -91,6 +125,14 @@ class Committee(models.Model):
             )
         if self.chair_id is not None and (self.chair.committee_id != self.pk or not self.chair.has_vote):
             raise ValidationError({"chair": _("Choisissez comme président·e un membre votant de ce comité.")})
+        if self.signatory_role.strip() and not self.signatory_name.strip():
+            raise ValidationError(
+                {"signatory_name": _("Indiquez le nom de la personne qui signe, ou effacez sa fonction.")}
+            )
+        if self.secretary_role.strip() and not self.secretary_name.strip():
+            raise ValidationError(
+                {"secretary_name": _("Indiquez le nom du ou de la secrétaire de séance, ou effacez sa fonction.")}
+            )
         if self.tie_rule == self.TieRule.CASTING_VOTE and self.chair_id is None:
             raise ValidationError(
                 {"chair": _("La voix prépondérante est celle du président ou de la présidente : désignez-le ou la.")}

@@ -140,6 +140,9 @@ class Attendance(models.Model):
         CommitteeMember, verbose_name=_("membre"), on_delete=models.PROTECT, related_name="attendances"
     )
     present = models.BooleanField(_("présent·e"), default=True)
+    excused = models.BooleanField(
+        _("excusé·e"), default=False, help_text=_("Absent·e qui a prévenu de son absence avant la séance.")
+    )
     arrived_at = models.TimeField(_("arrivé·e à"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("noté le"), auto_now=True)
 
@@ -147,10 +150,19 @@ class Attendance(models.Model):
         verbose_name = _("présence")
         verbose_name_plural = _("présences")
         ordering = ["session", "member__full_name"]
-        constraints = [models.UniqueConstraint(fields=["session", "member"], name="unique_session_attendance")]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "member"], name="unique_session_attendance"),
+            models.CheckConstraint(condition=Q(present=False) | Q(excused=False), name="attendance_excused_if_absent"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.member} — {_('présent·e') if self.present else _('absent·e')}"
+        return f"{self.member} — {self.presence_label}"
+
+    @property
+    def presence_label(self) -> str:
+        if self.present:
+            return str(_("présent·e"))
+        return str(_("excusé·e") if self.excused else _("absent·e"))
 
 
 class Recusal(models.Model):
@@ -216,6 +228,12 @@ class VoteCorrection(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("corrigé par"), on_delete=models.PROTECT, related_name="+"
     )
     corrected_at = models.DateTimeField(_("le"), auto_now_add=True)
+    reason = models.CharField(
+        _("motif de la correction"),
+        max_length=300,
+        blank=True,
+        help_text=_("Par exemple : le membre avait levé la main contre, le vote a été mal noté."),
+    )
 
     class Meta:
         verbose_name = _("correction de vote")

@@ -55,6 +55,14 @@ def committee_page(*, committee: Committee) -> CommitteePage:
     return CommitteePage(committee=committee, members=members, sessions=sessions)
 
 
+def chair_choices(*, committee: Committee) -> list[CommitteeMember]:
+    """Who may chair the committee: its voting members in mandate today, and the current chair (one query)."""
+    today = timezone.localdate()
+    in_mandate = Q(mandate_start__lte=today) & (Q(mandate_end__isnull=True) | Q(mandate_end__gte=today))
+    current = Q(pk=committee.chair_id) if committee.chair_id else Q(pk__in=[])
+    return list(committee.members.voting().filter(in_mandate | current).order_by("full_name", "pk"))
+
+
 def link_holder_choices(*, committee: Committee) -> QuerySet[Holder]:
     """Holders a member may be linked to: those with a filed request in the committee's fund."""
     return (

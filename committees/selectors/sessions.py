@@ -56,11 +56,13 @@ class SessionDetail:
     fund: Fund
     attendances: list[Attendance]
     present: list[CommitteeMember]
-    absent: list[CommitteeMember]  # members with a mandate on that day, absent or not recorded
+    absent: list[CommitteeMember]  # members with a mandate on that day, absent (not excused) or not recorded
     quorum: Quorum
     items: list[ItemDetail]
     granted_in_session: Decimal
     money: FundMoneySummary
+    # Members noted absent who had sent their apologies (*excusés*), not among `absent`.
+    excused: list[CommitteeMember] = dataclasses.field(default_factory=list)
 
 
 def withdrawal_dates(items: list[AgendaItem]) -> dict[int, datetime.datetime]:
@@ -84,7 +86,9 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
     present_ids = {a.member_id for a in attendances if a.present}
     members = list(committee.members.active_on(session.date).order_by("full_name"))
     present = [a.member for a in attendances if a.present]
-    absent = [m for m in members if m.pk not in present_ids]
+    excused_ids = {a.member_id for a in attendances if not a.present and a.excused}
+    excused = [a.member for a in attendances if not a.present and a.excused]
+    absent = [m for m in members if m.pk not in present_ids and m.pk not in excused_ids]
     items = list(
         AgendaItem.objects.filter(session=session)
         .select_related("application__holder", "application__created_by", "decision__decided_by")
@@ -133,4 +137,5 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
         items=details,
         granted_in_session=granted_in_session,
         money=fund_money_summary(fund=committee.fund),
+        excused=excused,
     )

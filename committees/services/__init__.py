@@ -11,6 +11,7 @@ One module per job; the names are re-exported here so callers write `services.de
 from committees.services.agenda import add_agenda_item, build_agenda, remove_agenda_item
 from committees.services.amendments import amend_decision
 from committees.services.attendance import record_attendance, record_attendances
+from committees.services.committee_settings import update_committee_settings
 from committees.services.decisions import DECISION_TRANSITIONS, decide
 from committees.services.members import add_member, add_member_link, update_member
 from committees.services.payments import record_payment
@@ -45,5 +46,6 @@ __all__ = [
     "remove_agenda_item",
     "send_convocations",
     "start_vote",
+    "update_committee_settings",
     "update_member",
 ]

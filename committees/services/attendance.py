@@ -18,8 +18,9 @@ def record_attendance(
     member: CommitteeMember,
     present: bool = True,
     arrived_at: datetime.time | None = None,
+    excused: bool = False,
 ) -> Attendance:
-    """Note a member present (with the time of arrival) or absent."""
+    """Note a member present (with the time of arrival), absent, or absent and excused (apologies sent)."""
     check_runs(user, session.committee)
     with transaction.atomic():
         session = lock_session(session)
@@ -30,15 +31,17 @@ def record_attendance(
         )
         attendance.present = bool(present)
         attendance.arrived_at = arrived_at if present else None
+        attendance.excused = bool(excused) and not present
         full_save(attendance)
         record_audit(
             actor=user,
             action="committees.record_attendance",
             target=session,
-            summary=f"{member.full_name}: {'present' if present else 'absent'}",
+            summary=f"{member.full_name}: {'present' if present else 'excused' if attendance.excused else 'absent'}",
             data={
                 "member": member.pk,
                 "present": bool(present),
+                "excused": attendance.excused,
                 "arrived_at": arrived_at.isoformat() if arrived_at else None,
             },
         )
@@ -46,16 +49,34 @@ def record_attendance(
 
 
 def record_attendances(
-    *, user, session: CommitteeSession, presence: dict[CommitteeMember, bool], arrived_at: datetime.time | None = None
+    *,
+    user,
+    session: CommitteeSession,
+    presence: dict[CommitteeMember, bool],
+    arrived_at: datetime.time | None = None,
+    excused: set[CommitteeMember] | None = None,
 ) -> list[Attendance]:
-    """The whole attendance form at once, all or nothing: each member whose presence changed, at `arrived_at`."""
+    """The whole attendance form at once, all or nothing: each member whose presence changed, at `arrived_at`.
+
+    A member in `excused` who is not ticked present is noted absent and excused (a tick "excusé·e" beside a
+    member ticked present is ignored: they came)."""
     check_runs(user, session.committee)
+    excused_ids = {member.pk for member in excused or ()}
     with transaction.atomic():
-        recorded = {row.member_id: row.present for row in Attendance.objects.filter(session=session)}
-        return [
-            record_attendance(
-                user=user, session=session, member=member, present=present, arrived_at=arrived_at if present else None
+        recorded = {row.member_id: (row.present, row.excused) for row in Attendance.objects.filter(session=session)}
+        changed = []
+        for member, present in presence.items():
+            apologised = member.pk in excused_ids and not present
+            if recorded.get(member.pk) == (present, apologised):
+                continue
+            changed.append(
+                record_attendance(
+                    user=user,
+                    session=session,
+                    member=member,
+                    present=present,
+                    arrived_at=arrived_at if present else None,
+                    excused=apologised,
+                )
             )
-            for member, present in presence.items()
-            if recorded.get(member.pk) != present
-        ]
+        return changed

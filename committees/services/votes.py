@@ -196,8 +196,9 @@ def record_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str)
     return vote
 
 
-def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str) -> VoteCorrection:
-    """Correct a member's recorded vote (a mis-click), until the decision: kept in the audit log and the minutes."""
+def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str, reason: str = "") -> VoteCorrection:
+    """Correct a member's recorded vote (a mis-click), until the decision: kept, with its reason if given, in the
+    audit log and the minutes."""
     check_choice(user=user, item=item, choice=choice)
     with transaction.atomic():
         _session, item = lock_undecided(
@@ -216,7 +217,9 @@ def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str
                 % {"member": member.full_name, "choice": vote.get_choice_display()},
                 "choice",
             )
-        correction = VoteCorrection(vote=vote, before=vote.choice, after=choice, corrected_by=user)
+        correction = VoteCorrection(
+            vote=vote, before=vote.choice, after=choice, corrected_by=user, reason=(reason or "").strip()
+        )
         full_save(correction)
         vote.choice = choice
         full_save(vote)
@@ -225,7 +228,13 @@ def correct_vote(*, user, item: AgendaItem, member: CommitteeMember, choice: str
             action="committees.correct_vote",
             target=item,
             summary=f"{member.full_name}: {correction.before} → {choice}",
-            data={"member": member.pk, "vote": vote.pk, "before": correction.before, "after": choice},
+            data={
+                "member": member.pk,
+                "vote": vote.pk,
+                "before": correction.before,
+                "after": choice,
+                "reason": correction.reason,
+            },
         )
     return correction
 

@@ -109,3 +109,39 @@ def member_link_add(request, pk: int):
         return redirect("committees:committee_detail", pk=committee.pk)
     context = {"committee": committee, "member": member, "form": form, "errors": form_errors(form)}
     return render(request, "committees/member_link_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+def committee_settings(request, pk: int):
+    """The committee's signatory, chair, secretary and appeal route: what its letters and minutes print."""
+    committee = get_committee_for_user(request.user, pk, to_run=True).committee
+    members = selectors.chair_choices(committee=committee)
+    initial = {
+        "signatory_name": committee.signatory_name,
+        "signatory_role": committee.signatory_role,
+        "chair": committee.chair_id,
+        "secretary_name": committee.secretary_name,
+        "secretary_role": committee.secretary_role,
+        "appeal_text": committee.appeal_text,
+    }
+    form = forms.CommitteeSettingsForm(request.POST or None, initial=initial, members=members)
+
+    def save(data):
+        return services.update_committee_settings(
+            user=request.user,
+            committee=committee,
+            signatory_name=data["signatory_name"],
+            signatory_role=data["signatory_role"],
+            chair=form.chosen_chair(),
+            secretary_name=data["secretary_name"],
+            secretary_role=data["secretary_role"],
+            appeal_text=data["appeal_text"],
+        )
+
+    if request.method == "POST" and run_service(form, save).done:
+        messages.success(
+            request, _("Les réglages du comité sont enregistrés : les prochains courriers les reprennent.")
+        )
+        return redirect("committees:committee_detail", pk=committee.pk)
+    context = {"committee": committee, "form": form, "errors": form_errors(form)}
+    return render(request, "committees/committee_settings.html", context, status=400 if form.errors else 200)

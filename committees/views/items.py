@@ -110,7 +110,11 @@ def correct_vote(request, pk: int, item_pk: int):
     if form.is_valid():
         try:
             correction = services.correct_vote(
-                user=request.user, item=item, member=form.chosen_member(), choice=form.cleaned_data["choice"]
+                user=request.user,
+                item=item,
+                member=form.chosen_member(),
+                choice=form.cleaned_data["choice"],
+                reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
             apply_errors(form, error)

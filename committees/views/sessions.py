@@ -150,7 +150,7 @@ def record_attendance(request, pk: int):
     if run_service(
         form,
         lambda data: services.record_attendances(
-            user=request.user, session=session, presence=form.presence(), arrived_at=now
+            user=request.user, session=session, presence=form.presence(), arrived_at=now, excused=form.excused()
         ),
     ).done:
         messages.success(request, _("Les présences sont enregistrées."))

@@ -190,4 +190,12 @@ def _committee(*, fund: Fund, users: dict) -> Committee:
                 "mandate_start": datetime.date(2025, 1, 1),
             },
         )
+    # Who signs the letters and the minutes (fictional people; see the committee's settings page).
+    committee.chair = committee.members.get(full_name="Fatou Diallo")
+    committee.signatory_name = "Fatou Diallo"
+    committee.signatory_role = "présidente du comité d'attribution"
+    committee.secretary_name = "Camille Exemple"
+    committee.secretary_role = "chargée de mission du centre social"
+    committee.full_clean()
+    committee.save()
     return committee

@@ -173,7 +173,11 @@ def _hold_session(committee, holders: dict, staff, applications: list):
     committee_services.open_session(user=staff, session=session)
     members = list(committee.members.order_by("full_name"))
     for member in members:
-        committee_services.record_attendance(user=staff, session=session, member=member, present=True)
+        # The elected member (no vote) sent apologies: the minutes list them as excused.
+        excused = member.college == CommitteeMember.College.EX_OFFICIO
+        committee_services.record_attendance(
+            user=staff, session=session, member=member, present=not excused, excused=excused
+        )
     # The member who belongs to the amicale steps out of its vote (automatic recusal).
     linked = next(m for m in members if m.college == CommitteeMember.College.RESIDENT and m.user_id is None)
     CommitteeMemberLink.objects.get_or_create(

@@ -3,10 +3,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reports.models import CERTIFICATION_TEXT
+
 
 class SubmitForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("Je certifie que les informations de ce bilan sont exactes."),
+        label=CERTIFICATION_TEXT,
         error_messages={"required": _("Cochez la case pour certifier que le bilan est exact.")},
     )
 

@@ -10,6 +10,7 @@ Every model and constant is importable from `reports.models`, as before the pack
 """
 
 from reports.models.base import (  # noqa: F401
+    CERTIFICATION_TEXT,
     MAX_AMOUNT,
     MAX_OBJECTIVES,
     MIN_OBJECTIVES,

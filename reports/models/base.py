@@ -13,6 +13,9 @@ from reports.workflow import BILAN_EDITABLE, BilanStatus
 
 MAX_AMOUNT = Decimal("10000000")
 
+# The box the holder ticks to file a bilan; stored with the bilan as it reads on the day it was ticked.
+CERTIFICATION_TEXT = _("Je certifie que les informations de ce bilan sont exactes.")
+
 
 MIN_OBJECTIVES = 2
 
@@ -49,6 +52,13 @@ class BaseBilan(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("commencé par"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
+    certification_text = models.CharField(
+        _("certification cochée au dépôt"),
+        max_length=300,
+        blank=True,
+        help_text=_("Le texte exact que le porteur a certifié en cochant la case au dépôt du bilan."),
+    )
+    certified_at = models.DateTimeField(_("certifié le"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("étudié par"),

@@ -71,6 +71,7 @@ def _common_detail(bilan: Bilan | CvsBilan) -> dict:
     return {
         "bilan": bilan,
         "application": application,
+        "holder": application.holder,
         "fund": application.fund,
         "association": application.fund.association,
         "funders": fund_funders(fund=application.fund),

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from applications.services import apply_transition
@@ -13,7 +13,7 @@ from core.services import record_audit
 from core.validation import copy_fields, raise_if
 from reports import workflow
 from reports.locks import lock_bilan
-from reports.models import Bilan, BilanStatus, CvsBilan
+from reports.models import CERTIFICATION_TEXT, Bilan, BilanStatus, CvsBilan
 from reports.services.checks import check_editable, check_holder
 from reports.services.notices import notify
 from reports.workflow import filing_transition
@@ -41,6 +41,10 @@ def apply_bilan_transition(*, user, bilan: Bilan | CvsBilan, transition: str, ro
     bilan.status = step.target
     if step.target == BilanStatus.SUBMITTED:
         bilan.submitted_at = now
+        # Filing is ticking the certification box (reports.forms.SubmitForm): keep its words and when.
+        with translation.override("fr"):
+            bilan.certification_text = str(CERTIFICATION_TEXT)
+        bilan.certified_at = now
     else:
         bilan.reviewed_by, bilan.reviewed_at = user, now
     if step.target == BilanStatus.RETURNED:
@@ -57,7 +61,7 @@ def submit_checked(*, user, bilan: Bilan | CvsBilan, errors_of: Callable[..., di
         check_editable(locked)
         raise_if(errors_of(bilan=locked))
         file_bilan(user=user, bilan=locked)
-    copy_fields(bilan, locked, ("status", "submitted_at", "updated_at"))
+    copy_fields(bilan, locked, ("status", "submitted_at", "certification_text", "certified_at", "updated_at"))
     return locked
 
 
