@@ -31,4 +31,5 @@ urlpatterns = [
     path("seances/<id:pk>/points/<id:item_pk>/notification.pdf", items.letter_pdf, name="letter_pdf"),
     path("fonds/<slug:slug>/versements/", payments.payments, name="payments"),
     path("fonds/<slug:slug>/versements.csv", payments.payments_csv, name="payments_csv"),
+    path("fonds/<slug:slug>/versements.xlsx", payments.payments_xlsx, name="payments_xlsx"),
 ]
