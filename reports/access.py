@@ -73,9 +73,11 @@ def get_staff_bilan_funds(user, slug: str = "") -> tuple[list[Fund], Fund | None
     return funds, fund
 
 
-def get_report_fund_for_user(user, slug: str, year: int) -> Fund:
-    """The fund of an annual report if the user may read it; 404 otherwise, and for any year but the fund's."""
-    return get_or_404_for(user, permissions.readable_funds(user).select_related("association"), slug=slug, year=year)
+def get_report_fund_for_user(user, slug: str, year: int, *, may: Callable[..., bool] | None = None) -> Fund:
+    """The fund of an annual report if the user may read it (and, with `may`, if `may(user, fund)` allows what the
+    view is about to do, e.g. write its texts); 404 otherwise, and for any year but the fund's."""
+    funds = permissions.readable_funds(user).select_related("association")
+    return get_or_404_for(user, funds, may=may, slug=slug, year=year)
 
 
 def get_dashboard_funds_for_user(user) -> QuerySet[Fund]:

@@ -24,6 +24,7 @@ from reports.forms.cvs_budget import (  # noqa: F401
     budget_line_choices,
     budget_rows,
 )
+from reports.forms.annual import AnnualNarrativeForm  # noqa: F401
 from reports.forms.effects import EffectForm, EffectsGrid  # noqa: F401
 from reports.forms.fields import (  # noqa: F401
     DATETIME_FORMAT,
