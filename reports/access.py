@@ -16,7 +16,7 @@ from applications.models import Application
 from core.access import get_or_404_for
 from funds.models import Fund
 from funds.permissions import is_any_association_staff
-from reports import permissions, selectors, showcase
+from reports import consolidated, permissions, selectors, showcase
 from reports.models import Bilan, BilanAttachment, CvsBilan
 
 
@@ -85,6 +85,12 @@ def get_dashboard_funds_for_user(user) -> QuerySet[Fund]:
     if not permissions.may_use_dashboard(user):
         raise Http404
     return permissions.readable_funds(user)
+
+
+def get_consolidated_funder_for_user(user, chosen: str | None):
+    """The funder of a consolidated report (`chosen` id, or the user's first) and the funders the user may choose;
+    404 for a carrier association's staff, a resident, and for a funder that is not the user's."""
+    return consolidated.choose_funder(user, chosen)
 
 
 def get_showcase_project(pk: int) -> showcase.ShowcaseProject:
