@@ -91,9 +91,7 @@ def years_of(funder: Funder) -> list[int]:
 def consolidated_report(*, user, funder: Funder, year: int) -> ConsolidatedReport:
     """Every fund `funder` co-funds in `year` that the user may read, compared (constant number of queries)."""
     funds = list(
-        Fund.objects.filter(
-            pk__in=readable_funds(user).filter(year=year, cofunders__funder=funder).values("pk")
-        )
+        Fund.objects.filter(pk__in=readable_funds(user).filter(year=year, cofunders__funder=funder).values("pk"))
         .select_related("association")
         .order_by("name", "pk")
     )

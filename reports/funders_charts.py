@@ -33,10 +33,7 @@ def themes_of(fund_ids: list[int], filters: Filters | None = None) -> list[Amoun
         request_q=filters.request_q if filters is not None and filters.restricts_requests else None,
     )
     total = sum((row.amount for row in rows), ZERO)
-    return [
-        AmountRow(row.label, row.code, row.projects, row.amount, share_percent(row.amount, total))
-        for row in rows
-    ]
+    return [AmountRow(row.label, row.code, row.projects, row.amount, share_percent(row.amount, total)) for row in rows]
 
 
 def money_chart(rows: list[FundRow], *, chart_id: str) -> str:
@@ -44,7 +41,8 @@ def money_chart(rows: list[FundRow], *, chart_id: str) -> str:
         charts.Bar(
             row.fund.name,
             row.granted,
-            _("%(granted)s sur %(envelope)s") % {"granted": format_money(row.granted), "envelope": format_money(row.envelope)},
+            _("%(granted)s sur %(envelope)s")
+            % {"granted": format_money(row.granted), "envelope": format_money(row.envelope)},
         )
         for row in rows
     ]
@@ -79,7 +77,9 @@ def participation_chart(rows: list[FundRow], *, chart_id: str) -> str:
         women=sum(row.participants_women for row in rows), men=sum(row.participants_men for row in rows)
     )
     label = _("Participant·es")
-    women = charts.Series(_("Femmes"), charts.WOMEN_COLOUR, [people.women], [people_text(people.women, people.women_share)])
+    women = charts.Series(
+        _("Femmes"), charts.WOMEN_COLOUR, [people.women], [people_text(people.women, people.women_share)]
+    )
     men = charts.Series(_("Hommes"), charts.MEN_COLOUR, [people.men], [people_text(people.men, people.men_share)])
     return charts.grouped_bar_chart(
         chart_id=chart_id,
@@ -101,5 +101,8 @@ def dashboard_charts(rows: list[FundRow], filters: Filters | None = None) -> lis
             _("Projets accordés par thématique"),
             theme_chart(themes_of([row.fund.pk for row in rows], filters), chart_id="graphique-tableau-thematiques"),
         ),
-        (_("Participation des femmes et des hommes"), participation_chart(rows, chart_id="graphique-tableau-participation")),
+        (
+            _("Participation des femmes et des hommes"),
+            participation_chart(rows, chart_id="graphique-tableau-participation"),
+        ),
     ]

@@ -27,9 +27,9 @@ def test_payments_transitions_and_votes_read_in_french():
     assert action_label("committees.record_payment.advance") == "Acompte versé"
     assert action_label("committees.record_payment.balance") == "Solde versé"
     assert action_label("application.pay_advance") == "Acompte versé"
-    assert summary_text(entry("application.pay_advance", "granted → advance_paid", {"from": "granted", "to": "advance_paid"})) == (
-        "Accordée → Acompte versé"
-    )
+    assert summary_text(
+        entry("application.pay_advance", "granted → advance_paid", {"from": "granted", "to": "advance_paid"})
+    ) == ("Accordée → Acompte versé")
     decided = entry(
         "committees.decide.granted",
         "PIC-2025-0001: granted 800.00",
@@ -37,13 +37,22 @@ def test_payments_transitions_and_votes_read_in_french():
     )
     assert action_label(decided.action) == "Décision : subvention accordée"
     text = summary_text(decided)
-    assert text.startswith("PIC-2025-0001 : Accordée, 800,00") and text.endswith("votes : 5 pour, 1 contre, 2 abstention")
-    assert summary_text(entry("committees.record_vote", "Awa Diop: against", {"choice": "against"})) == "Awa Diop : contre"
-    assert summary_text(
-        entry("committees.correct_vote", "Awa Diop: for → abstain", {"before": "for", "after": "abstain"})
-    ) == "Awa Diop : pour → abstention"
+    assert text.startswith("PIC-2025-0001 : Accordée, 800,00") and text.endswith(
+        "votes : 5 pour, 1 contre, 2 abstention"
+    )
+    assert (
+        summary_text(entry("committees.record_vote", "Awa Diop: against", {"choice": "against"})) == "Awa Diop : contre"
+    )
+    assert (
+        summary_text(entry("committees.correct_vote", "Awa Diop: for → abstain", {"before": "for", "after": "abstain"}))
+        == "Awa Diop : pour → abstention"
+    )
     paid = summary_text(
-        entry("committees.record_payment.advance", "PIC-2025-0001: 480.00", {"kind": "advance", "amount": "480.00", "method": "transfer"})
+        entry(
+            "committees.record_payment.advance",
+            "PIC-2025-0001: 480.00",
+            {"kind": "advance", "amount": "480.00", "method": "transfer"},
+        )
     )
     assert paid.startswith("PIC-2025-0001 : Acompte de 480,00") and paid.endswith("par virement")
 
@@ -51,7 +60,11 @@ def test_payments_transitions_and_votes_read_in_french():
 def test_a_comment_is_kept_whole_and_an_unknown_code_is_shown_as_is():
     long_comment = "Il manque le devis de la salle. " * 20
     text = summary_text(
-        entry("application.request_completion", "x", {"from": "under_review", "to": "completion_requested", "comment": long_comment})
+        entry(
+            "application.request_completion",
+            "x",
+            {"from": "under_review", "to": "completion_requested", "comment": long_comment},
+        )
     )
     assert text == f"En cours d'instruction → Complément demandé — commentaire : {long_comment}"
     assert action_label("something.new") == "something.new"
@@ -72,10 +85,20 @@ def test_every_transition_and_object_type_has_a_french_label():
 def test_the_page_reads_in_french_with_the_summary_whole(client, admin_user, world):
     fund = world.fund
     long_summary = "Versement enregistré après vérification du RIB et de la facture. " * 6
-    record_audit(actor=admin_user, action="committees.record_payment.advance", target=fund, summary=long_summary[:400],
-                 data={"kind": "advance", "amount": "480.00", "method": "cheque"})
-    record_audit(actor=admin_user, action="application.pay_advance", target=fund, summary="granted → advance_paid",
-                 data={"from": "granted", "to": "advance_paid", "role": "staff", "comment": ""})
+    record_audit(
+        actor=admin_user,
+        action="committees.record_payment.advance",
+        target=fund,
+        summary=long_summary[:400],
+        data={"kind": "advance", "amount": "480.00", "method": "cheque"},
+    )
+    record_audit(
+        actor=admin_user,
+        action="application.pay_advance",
+        target=fund,
+        summary="granted → advance_paid",
+        data={"from": "granted", "to": "advance_paid", "role": "staff", "comment": ""},
+    )
     client.force_login(admin_user)
     text = page_text(client)
     assert "Acompte versé" in text

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from applications.workflow import Status
 from committees import forms, selectors, services
-from committees.documents import payments_export
 from committees.access import (
     get_fund_for_user,
 )
+from committees.documents import payments_export
 from committees.models import Payment
 from committees.views.common import form_errors
 from core.forms import run_service

@@ -18,7 +18,9 @@ def _of_funds(path: str, fund: Fund | list[int]) -> dict:
 
 def granted_decisions(fund: Fund | list[int]) -> QuerySet[Decision]:
     # Scoped as committees.selectors.granted_total, so the rows add up to the fund's total granted.
-    return Decision.objects.filter(**_of_funds("item__session__committee__fund", fund), outcome=Decision.Outcome.GRANTED)
+    return Decision.objects.filter(
+        **_of_funds("item__session__committee__fund", fund), outcome=Decision.Outcome.GRANTED
+    )
 
 
 def granted_amendments(fund: Fund | list[int]) -> QuerySet[Amendment]:

@@ -1,7 +1,7 @@
 """The annual report's tables as an Excel workbook: one sheet per part, numbers as numbers, dates as dates.
 
-Sheets (French names, for the association's and funders' staff): Synthèse, Mot de l'association, Cofinanceurs, Thématiques,
-Quartiers, Participation, Effets, Projets, Difficultés et perspectives. Amounts are number cells in euros
+Sheets (French names, for the association's and funders' staff): Synthèse, Mot de l'association, Cofinanceurs,
+Thématiques, Quartiers, Participation, Effets, Projets, Difficultés et perspectives. Amounts are number cells in euros
 (`#,##0.00 "€"`), shares are percentage cells (0.5909 shown as 59 %), dates are date cells. Text typed by
 residents that a spreadsheet would run as a formula is neutralised (see docs/exports.md).
 """

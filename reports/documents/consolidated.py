@@ -22,7 +22,9 @@ def _row(attribute: str):
 FUND_COLUMNS: list[Column] = [
     Column("fund_slug", _("Identifiant du fonds."), lambda r: r.fund.slug, label=_("Identifiant du fonds")),
     Column("fund", _("Nom du fonds."), lambda r: r.fund.name, label=_("Fonds")),
-    Column("association", _("Association porteuse."), lambda r: r.fund.association.name, label=_("Association porteuse")),
+    Column(
+        "association", _("Association porteuse."), lambda r: r.fund.association.name, label=_("Association porteuse")
+    ),
     Column(
         "scheme",
         _("Dispositif."),
@@ -30,14 +32,24 @@ FUND_COLUMNS: list[Column] = [
         label=_("Dispositif"),
         display=tabular.choice_label(Fund.Scheme),
     ),
-    Column("contribution", _("Apport du financeur, en euros."), lambda r: r.contribution, label=_("Apport du financeur (€)")),
+    Column(
+        "contribution",
+        _("Apport du financeur, en euros."),
+        lambda r: r.contribution,
+        label=_("Apport du financeur (€)"),
+    ),
     Column("envelope", _("Enveloppe du fonds, en euros."), _row("envelope"), label=_("Enveloppe (€)")),
     Column("requests", _("Demandes déposées."), _row("requests"), label=_("Demandes déposées")),
     Column("granted_count", _("Demandes accordées."), _row("granted_count"), label=_("Demandes accordées")),
     Column("granted", _("Montant accordé, en euros."), _row("granted"), label=_("Accordé (€)")),
     Column("paid", _("Montant versé, en euros."), _row("paid"), label=_("Versé (€)")),
     Column("remaining", _("Reste non accordé, en euros."), _row("remaining"), label=_("Reste non accordé (€)")),
-    Column("participants_women", _("Participantes (femmes)."), _row("participants_women"), label=_("Participantes (femmes)")),
+    Column(
+        "participants_women",
+        _("Participantes (femmes)."),
+        _row("participants_women"),
+        label=_("Participantes (femmes)"),
+    ),
     Column("participants_men", _("Participants (hommes)."), _row("participants_men"), label=_("Participants (hommes)")),
 ]
 

@@ -5,7 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.models import NARRATIVE_FIELDS, NARRATIVE_MAX_LENGTH
 
-TOO_LONG = _("Ce texte est trop long : %(limit_value)d caractères au plus (il en compte %(show_value)d). Raccourcissez-le.")
+TOO_LONG = _(
+    "Ce texte est trop long : %(limit_value)d caractères au plus (il en compte %(show_value)d). Raccourcissez-le."
+)
 
 
 def _text(label: str, help_text: str) -> forms.CharField:

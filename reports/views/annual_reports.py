@@ -36,7 +36,9 @@ def annual_narrative(request, slug: str, year: int):
         form, lambda data: services.save_annual_narrative(user=request.user, fund=fund, **data)
     )
     if done:
-        messages.success(request, _("Les textes du rapport annuel sont enregistrés : le PDF et le fichier XLSX les reprennent."))
+        messages.success(
+            request, _("Les textes du rapport annuel sont enregistrés : le PDF et le fichier XLSX les reprennent.")
+        )
         return redirect(reverse("annual:report", args=[fund.slug, fund.year]) + "#rapport-textes")
     return _report_page(request, fund, form=form, status=400)
 
