@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import check_page, click_and_wait, click_to, login, logout, visit
+from tests.e2e.conftest import click_to, login, logout, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -110,5 +110,9 @@ def test_funder_reports(page):
     login(page, ADMIN_EMAIL)
     visit(page, "/administration/journal/?action=annual_report.save_narrative", "journal-francais")
     expect(page.locator("main")).to_contain_text("Textes du rapport annuel enregistrés")
-    expect(page.locator("td.audit-summary").first).to_contain_text("Textes du rapport annuel 2025")
-    click_and_wait(page, page.get_by_role("link", name="Tout afficher"))
+    expect(page.locator(".audit-summary").first).to_contain_text("Textes du rapport annuel 2025")
+    visit(page, "/administration/journal/?action=application.pay_advance", "journal-acomptes")
+    expect(page.locator(".audit-summary").first).to_contain_text("Accordée → Acompte versé")
+    visit(page, "/administration/journal/?action=committees.record_payment.advance", "journal-versements")
+    expect(page.locator("main")).to_contain_text("Acompte versé")
+    expect(page.locator(".audit-summary").first).to_contain_text("Acompte de")
