@@ -68,7 +68,10 @@ def test_pdf_reads_back_with_the_comparison(client, region_staff, scenario):
     assert len(reader.pages) <= 3  # one row per fund: short
     text = plain(" ".join(page.extract_text() for page in reader.pages))
     for expected in (
-        "Rapport consolidé 2025 — Région Hauts-de-France",
+        "Rapport consolidé 2025",
+        "Financeur : Région Hauts-de-France",
+        "Région Hauts-de-France — rapport consolidé 2025",  # every page's footer
+        "Page 1 sur",
         "PIC Hommelet 2025",
         "PIC Lille Sud 2025",
         "2 200,00 €",

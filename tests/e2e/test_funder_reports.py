@@ -97,7 +97,7 @@ def test_funder_reports(page):
     name, content = download(page, "Télécharger le rapport consolidé (PDF)")
     assert name.endswith(".pdf")
     text = pdf_text(content)
-    assert "Rapport consolidé 2025 — Région Hauts-de-France" in text and "PIC Hommelet 2025" in text
+    assert "Financeur : Région Hauts-de-France" in text and "PIC Hommelet 2025" in text
     name, content = download(page, "Télécharger les tableaux (XLSX)")
     assert name.endswith(".xlsx")
     funds = load_workbook(io.BytesIO(content))["Fonds"]
