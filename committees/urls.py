@@ -46,4 +46,5 @@ urlpatterns = [
     ),
     path("fonds/<slug:slug>/versements/", payments.payments, name="payments"),
     path("fonds/<slug:slug>/versements.csv", payments.payments_csv, name="payments_csv"),
+    path("fonds/<slug:slug>/versements.xlsx", payments.payments_xlsx, name="payments_xlsx"),
 ]

@@ -4,6 +4,12 @@ Text that a spreadsheet would run as a formula (=, +, -, @, tab, carriage return
 leading apostrophe. CSV is UTF-8 with a byte order mark and `;` separators (French Excel opens it as is);
 XLSX is written in write-only mode (memory stays flat whatever the number of rows), numbers as numbers and
 dates as dates.
+
+One column declaration serves both readers (issue 17, "words for people"): the CSV, for scripts, carries the
+stable code header and the raw value (a status code, a payment kind); the XLSX, for people, carries the French
+`label` as header and, for a coded value, its French `display` (a label), numbers and dates staying typed cells.
+A column with `for_people=False` (e.g. a code's French label, already shown in its own column) is left out of
+the XLSX.
 """
 
 import csv
@@ -27,11 +33,52 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 class Column(NamedTuple):
     """One column of an export: its stable header (documented in docs/exports.md), what it holds, how it is read
-    from a row (a typed value: text, number, decimal, date, date-time or None)."""
+    from a row (a typed value: text, number, decimal, date, date-time or None); for the XLSX read by people, its
+    French header (`label`, the stable header when not given) and how a coded value reads in French (`display`,
+    given the raw value: e.g. a status code's label)."""
 
     header: str
     description: str
     value: Callable[[Any], Any]
+    label: Any = None
+    display: Callable[[Any], Any] | None = None
+    for_people: bool = True
+
+    @property
+    def people_header(self) -> str:
+        return str(self.label) if self.label is not None else self.header
+
+    def people_value(self, row: Any) -> Any:
+        value = self.value(row)
+        if self.display is not None and value is not None and value != "":
+            return self.display(value)
+        return value
+
+
+def choice_label(choices) -> Callable[[Any], str]:
+    """`display` for a code of Django `choices` (a TextChoices class or a list of pairs): its French label."""
+    labels = dict(choices.choices if hasattr(choices, "choices") else choices)
+    return lambda code: str(labels.get(code, code))
+
+
+def code_headers(columns: Sequence[Column]) -> list[str]:
+    """The CSV's header row: the stable codes."""
+    return [column.header for column in columns]
+
+
+def code_row(columns: Sequence[Column], row: Any) -> list[Any]:
+    """A CSV row: the raw typed values (codes stay codes)."""
+    return [column.value(row) for column in columns]
+
+
+def people_headers(columns: Sequence[Column]) -> list[str]:
+    """The XLSX's header row: the French headers of the columns meant for people."""
+    return [column.people_header for column in columns if column.for_people]
+
+
+def people_row(columns: Sequence[Column], row: Any) -> list[Any]:
+    """An XLSX row: typed values, codes replaced by their French labels."""
+    return [column.people_value(row) for column in columns if column.for_people]
 
 
 def neutralise_formula(text: str) -> str:
@@ -118,14 +165,46 @@ def append_header(sheet, headers: Sequence[str]) -> None:
     sheet.append(cells)
 
 
-def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet, a bold frozen header row, typed cells (write-only: low memory)."""
-    workbook = Workbook(write_only=True)
+def _write_sheet(workbook, *, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths=None) -> None:
     sheet = workbook.create_sheet(title=str(title)[:31])
+    if widths:
+        from openpyxl.utils import get_column_letter
+
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     append_header(sheet, headers)
     for row in rows:
         sheet.append([xlsx_cell(sheet, value) for value in row])
+
+
+def xlsx_bytes(*, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet, a bold frozen header row, typed cells (write-only: low memory)."""
+    return xlsx_workbook_bytes(sheets=[(title, headers, rows)])
+
+
+def people_widths(headers: Sequence[str]) -> list[int]:
+    """Column widths for a sheet read by people: room for the French header (at least 12, at most 50)."""
+    return [min(max(12, len(str(header)) + 2), 50) for header in headers]
+
+
+def xlsx_workbook_bytes(*, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]], widths=False) -> bytes:
+    """Several sheets `(title, headers, rows)`, each with a bold frozen header row and typed cells (write-only).
+    `widths=True` sizes each column to its header (sheets read by people)."""
+    workbook = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        _write_sheet(
+            workbook, title=title, headers=headers, rows=rows, widths=people_widths(headers) if widths else None
+        )
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+def people_xlsx_bytes(*, title: str, columns: Sequence[Column], rows: Iterable[Any]) -> bytes:
+    """The XLSX for people of one column declaration: French headers, French labels for codes, typed cells."""
+    headers = people_headers(columns)
+    return xlsx_workbook_bytes(
+        sheets=[(title, headers, (people_row(columns, row) for row in rows))],
+        widths=True,
+    )

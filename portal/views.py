@@ -105,13 +105,17 @@ def _audit_log_filter_form(data, entries):
     from django import forms
     from django.utils.translation import gettext_lazy as _
 
-    def choices(field: str):
+    from portal.audit_labels import action_choices, target_choices
+
+    def choices(field: str, labelled):
         values = entries.order_by(field).values_list(field, flat=True).distinct()
-        return [("", _("Toutes"))] + [(value, value) for value in values]
+        return [("", _("Toutes"))] + labelled(values)
 
     class AuditLogFilterForm(forms.Form):
-        action = forms.ChoiceField(label=_("Action"), required=False, choices=choices("action"))
-        target_type = forms.ChoiceField(label=_("Type d'objet"), required=False, choices=choices("target_type"))
+        action = forms.ChoiceField(label=_("Action"), required=False, choices=choices("action", action_choices))
+        target_type = forms.ChoiceField(
+            label=_("Type d'objet"), required=False, choices=choices("target_type", target_choices)
+        )
         actor = forms.CharField(
             label=_("Auteur (adresse e-mail)"),
             required=False,
@@ -171,8 +175,14 @@ def audit_log(request):
         entries = entries.none()
     page = Paginator(entries.select_related("actor"), AUDIT_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
+    from portal.audit_labels import action_label, summary_text, target_label
+
     for entry in page.object_list:
         entry.data_json = json.dumps(entry.data, ensure_ascii=False, indent=2, sort_keys=True) if entry.data else ""
+        # Read in French (issue 17): the codes stay in the log and are shown beside their labels.
+        entry.action_label = action_label(entry.action)
+        entry.target_label = target_label(entry.target_type)
+        entry.summary_text = summary_text(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

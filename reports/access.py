@@ -16,7 +16,7 @@ from applications.models import Application
 from core.access import get_or_404_for
 from funds.models import Fund
 from funds.permissions import is_any_association_staff
-from reports import permissions, selectors, showcase
+from reports import consolidated, permissions, selectors, showcase
 from reports.models import Bilan, BilanAttachment, CvsBilan
 
 
@@ -73,9 +73,11 @@ def get_staff_bilan_funds(user, slug: str = "") -> tuple[list[Fund], Fund | None
     return funds, fund
 
 
-def get_report_fund_for_user(user, slug: str, year: int) -> Fund:
-    """The fund of an annual report if the user may read it; 404 otherwise, and for any year but the fund's."""
-    return get_or_404_for(user, permissions.readable_funds(user).select_related("association"), slug=slug, year=year)
+def get_report_fund_for_user(user, slug: str, year: int, *, may: Callable[..., bool] | None = None) -> Fund:
+    """The fund of an annual report if the user may read it (and, with `may`, if `may(user, fund)` allows what the
+    view is about to do, e.g. write its texts); 404 otherwise, and for any year but the fund's."""
+    funds = permissions.readable_funds(user).select_related("association")
+    return get_or_404_for(user, funds, may=may, slug=slug, year=year)
 
 
 def get_dashboard_funds_for_user(user) -> QuerySet[Fund]:
@@ -83,6 +85,12 @@ def get_dashboard_funds_for_user(user) -> QuerySet[Fund]:
     if not permissions.may_use_dashboard(user):
         raise Http404
     return permissions.readable_funds(user)
+
+
+def get_consolidated_funder_for_user(user, chosen: str | None):
+    """The funder of a consolidated report (`chosen` id, or the user's first) and the funders the user may choose;
+    404 for a carrier association's staff, a resident, and for a funder that is not the user's."""
+    return consolidated.choose_funder(user, chosen)
 
 
 def get_showcase_project(pk: int) -> showcase.ShowcaseProject:

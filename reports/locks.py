@@ -7,7 +7,13 @@ opposite orders.
 """
 
 from applications.models import Application
+from funds.models import Fund
 from reports.models import Bilan, CvsBilan
+
+
+def lock_fund(fund: Fund) -> Fund:
+    """Re-read a fund with its row locked (first in the lock order): e.g. its annual report's text, written once."""
+    return Fund.objects.select_for_update(of=("self",)).select_related("association").get(pk=fund.pk)
 
 
 def lock_application(application: Application) -> Application:

@@ -18,7 +18,7 @@ from applications.conflicts import is_conflicted
 from applications.models import Application
 from applications.permissions import is_cofunder_staff
 from funds.models import Fund
-from funds.permissions import is_association_staff
+from funds.permissions import is_any_funder_staff, is_association_staff
 from reports.models import BilanAttachment
 from reports.workflow import BilanStatus
 
@@ -89,3 +89,17 @@ def may_use_dashboard(user) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or user.funder_links.exists() or user.association_links.exists()
+
+
+def can_write_annual_narrative(user, fund: Fund) -> bool:
+    """The association's own words in the annual report: its staff (and the administrator) write them; the
+    co-funders read them in the report and never edit them."""
+    return is_association_staff(user, fund.association)
+
+
+def may_read_consolidated_report(user) -> bool:
+    """The consolidated report across the funds a funder co-funds: the funders' staff (the Région's, a City's…)
+    and the administrator; never a carrier association's staff as such, never a resident."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or is_any_funder_staff(user)

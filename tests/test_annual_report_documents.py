@@ -153,6 +153,7 @@ def test_xlsx_reads_back_with_the_same_figures(client, world, staff, scenario):
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "Synthèse",
+        "Mot de l'association",
         "Cofinanceurs",
         "Thématiques",
         "Quartiers",

@@ -122,3 +122,41 @@ def test_payments_csv_columns(world, staff, granted_requests):
     # A granted request not paid yet; a title starting with "=" is not run as a formula.
     assert rows[2] == [second.reference, "'=Fête du square", second.holder.name, "400.00", "", "", "", "", "", ""]
     assert len(rows) == 3
+
+
+def test_payments_xlsx_is_for_people_beside_the_csv(world, staff, region_staff, granted_requests):
+
+    from openpyxl import load_workbook
+
+    first, second = granted_requests
+    services.record_payment(
+        user=staff, application=first, kind="advance", paid_on=PAID_ON, method="cheque", reference="CHQ 0042"
+    )
+    page = client_for(staff).get(page_url("payments", world.fund.slug)).content.decode()
+    assert page_url("payments_xlsx", world.fund.slug) in page and page_url("payments_csv", world.fund.slug) in page
+    response = client_for(region_staff).get(page_url("payments_xlsx", world.fund.slug))
+    assert response.status_code == 200
+    assert f'filename="versements-{world.fund.slug}-2025-05-24.xlsx"' in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content))["Versements"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [
+        "Référence",
+        "Projet",
+        "Porteur de projet",
+        "Montant accordé (€)",
+        "Versement",
+        "Versé le",
+        "Montant versé (€)",
+        "Mode de paiement",
+        "Référence du paiement",
+        "Enregistré par",
+    ]
+    row = dict(zip(rows[0], rows[1], strict=True))
+    assert (row["Versement"], row["Mode de paiement"]) == ("Acompte", "Chèque")
+    assert row["Montant versé (€)"] == 480 and sheet["G2"].data_type == "n"
+    assert row["Versé le"] == datetime.datetime(2025, 5, 24) and sheet["F2"].is_date
+    assert rows[2][4] is None and rows[2][1] == "'=Fête du square"
+
+
+def test_payments_xlsx_refused_to_who_may_not_read_the_fund(world, resident, granted_requests):
+    assert client_for(resident).get(page_url("payments_xlsx", world.fund.slug)).status_code == 404

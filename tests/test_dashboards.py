@@ -285,22 +285,39 @@ def test_csv_export_follows_the_filters(client, region_staff, world, scenario):
     assert slugs == ["pic-lille-sud-2025"]
 
 
-def test_xlsx_export_reads_back(client, region_staff, scenario):
+def test_xlsx_export_is_for_people_french_headers_labels_and_typed_cells(client, region_staff, scenario):
     client.force_login(region_staff)
     response = client.get(reverse("annual:dashboard_xlsx"))
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content))["Fonds"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS + ["report_url"]
+    assert list(rows[0]) == [
+        "Identifiant du fonds",
+        "Fonds",
+        "Association porteuse",
+        "Dispositif",
+        "Année",
+        "Enveloppe (€)",
+        "Accordé (€)",
+        "Versé (€)",
+        "Reste non accordé (€)",
+        "Demandes déposées",
+        "Demandes accordées",
+        "Participantes (femmes)",
+        "Participants (hommes)",
+        "Rapport annuel (adresse)",
+    ]
     hommelet = dict(zip(rows[0], rows[1], strict=True))
-    assert hommelet["fund_slug"] == "pic-hommelet-2025"
-    assert hommelet["envelope"] == 20000
-    assert hommelet["granted"] == 2200
-    assert hommelet["paid"] == 1520
-    assert hommelet["remaining"] == 17800
-    assert (hommelet["requests"], hommelet["granted_count"]) == (7, 3)
-    assert (hommelet["participants_women"], hommelet["participants_men"]) == (71, 58)
+    assert hommelet["Identifiant du fonds"] == "pic-hommelet-2025"
+    assert hommelet["Dispositif"] == "PIC — Projet d'initiative citoyenne"
+    assert hommelet["Enveloppe (€)"] == 20000
+    assert hommelet["Accordé (€)"] == 2200
+    assert hommelet["Versé (€)"] == 1520
+    assert hommelet["Reste non accordé (€)"] == 17800
+    assert (hommelet["Demandes déposées"], hommelet["Demandes accordées"]) == (7, 3)
+    assert (hommelet["Participantes (femmes)"], hommelet["Participants (hommes)"]) == (71, 58)
     assert sheet["F2"].number_format == "#,##0.00"
+    assert sheet["F2"].data_type == "n"
 
 
 def test_export_neutralises_formulas_in_names(client, region_staff, world, scenario):

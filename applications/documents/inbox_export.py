@@ -4,6 +4,7 @@ The columns are defined once, below, and documented in docs/exports.md: headers 
 English snake_case names that spreadsheets and scripts can rely on; renaming one is a breaking change.
 Accessors return typed values (text, integers, decimals, dates, date-times in Paris time, or None);
 `core.tabular` writes them in each format and neutralises text a spreadsheet would read as a formula.
+The CSV (for scripts) keeps the codes; the XLSX (for people) has French headers and French labels for codes.
 """
 
 import datetime
@@ -13,9 +14,10 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application
+from applications.models import Application, Holder
+from applications.workflow import Status
 from core import tabular
-from core.tabular import Column
+from core.tabular import Column, choice_label
 
 
 def _local_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -39,39 +41,91 @@ def _neighbourhood(attribute: str) -> Callable[[Application], Any]:
 
 
 COLUMNS: list[Column] = [
-    Column("reference", _("Référence de la demande (par exemple PIC-2025-0001)."), lambda a: a.reference),
-    Column("title", _("Titre du projet."), lambda a: a.title),
-    Column("fund", _("Nom du fonds."), lambda a: a.fund.name),
-    Column("association", _("Association porteuse du fonds."), lambda a: a.fund.association.name),
     Column(
-        "holder_name", _("Nom du collectif d'habitant·es ou de l'association qui porte le projet."), _holder("name")
+        "reference",
+        _("Référence de la demande (par exemple PIC-2025-0001)."),
+        lambda a: a.reference,
+        label=_("Référence"),
     ),
-    Column("holder_kind", _("Type de porteur : « group » (collectif) ou « association »."), _holder("kind")),
-    Column("theme", _("Thématique choisie."), _theme),
+    Column("title", _("Titre du projet."), lambda a: a.title, label=_("Projet")),
+    Column("fund", _("Nom du fonds."), lambda a: a.fund.name, label=_("Fonds")),
     Column(
-        "neighbourhood_code", _("Code du quartier prioritaire (QPV), par exemple QN05980M."), _neighbourhood("code")
+        "association",
+        _("Association porteuse du fonds."),
+        lambda a: a.fund.association.name,
+        label=_("Association porteuse"),
     ),
-    Column("neighbourhood", _("Nom du quartier prioritaire."), _neighbourhood("name")),
-    Column("status", _("Code du statut (stable, en anglais), par exemple « under_review »."), lambda a: a.status),
-    Column("status_label", _("Libellé du statut en français."), lambda a: str(a.get_status_display())),
+    Column(
+        "holder_name",
+        _("Nom du collectif d'habitant·es ou de l'association qui porte le projet."),
+        _holder("name"),
+        label=_("Porteur de projet"),
+    ),
+    Column(
+        "holder_kind",
+        _("Type de porteur : « group » (collectif) ou « association »."),
+        _holder("kind"),
+        label=_("Type de porteur"),
+        display=choice_label(Holder.Kind),
+    ),
+    Column("theme", _("Thématique choisie."), _theme, label=_("Thématique")),
+    Column(
+        "neighbourhood_code",
+        _("Code du quartier prioritaire (QPV), par exemple QN05980M."),
+        _neighbourhood("code"),
+        label=_("Code QPV"),
+    ),
+    Column("neighbourhood", _("Nom du quartier prioritaire."), _neighbourhood("name"), label=_("Quartier")),
+    Column(
+        "status",
+        _("Code du statut (stable, en anglais), par exemple « under_review »."),
+        lambda a: a.status,
+        label=_("Statut"),
+        display=choice_label(Status),
+    ),
+    # In the XLSX the status column already reads in French: its label column is for the CSV only.
+    Column(
+        "status_label",
+        _("Libellé du statut en français."),
+        lambda a: str(a.get_status_display()),
+        for_people=False,
+    ),
     Column(
         "submitted_at",
         _("Date et heure du dépôt, heure de Paris (CSV : ISO 8601 avec décalage horaire)."),
         lambda a: _local_datetime(a.submitted_at),
+        label=_("Déposée le"),
     ),
     Column(
         "amount_requested",
         _("Montant demandé au fonds, en euros (CSV : nombre avec un point décimal, par exemple 250.00)."),
         lambda a: a.amount_requested,
+        label=_("Montant demandé (€)"),
     ),
-    Column("starts_on", _("Date de début du projet (CSV : AAAA-MM-JJ)."), lambda a: _local_date(a.starts_at)),
-    Column("ends_on", _("Date de fin du projet (CSV : AAAA-MM-JJ)."), lambda a: _local_date(a.ends_at)),
-    Column("expected_women", _("Nombre de femmes attendues."), lambda a: a.expected_women),
-    Column("expected_men", _("Nombre d'hommes attendus."), lambda a: a.expected_men),
+    Column(
+        "starts_on",
+        _("Date de début du projet (CSV : AAAA-MM-JJ)."),
+        lambda a: _local_date(a.starts_at),
+        label=_("Début du projet"),
+    ),
+    Column(
+        "ends_on",
+        _("Date de fin du projet (CSV : AAAA-MM-JJ)."),
+        lambda a: _local_date(a.ends_at),
+        label=_("Fin du projet"),
+    ),
+    Column(
+        "expected_women",
+        _("Nombre de femmes attendues."),
+        lambda a: a.expected_women,
+        label=_("Femmes attendues"),
+    ),
+    Column("expected_men", _("Nombre d'hommes attendus."), lambda a: a.expected_men, label=_("Hommes attendus")),
     Column(
         "residents_mobilised",
         _("Nombre d'habitant·es mobilisé·es pour organiser le projet."),
         lambda a: a.residents_mobilised,
+        label=_("Habitant·es mobilisé·es"),
     ),
 ]
 
@@ -79,13 +133,15 @@ HEADERS = [column.header for column in COLUMNS]
 
 
 def rows(applications: Iterable[Application]) -> Iterable[list[Any]]:
+    """The CSV's rows: stable codes, typed values."""
     for application in applications:
-        yield [column.value(application) for column in COLUMNS]
+        yield tabular.code_row(COLUMNS, application)
 
 
 def xlsx_bytes(applications: Iterable[Application]) -> bytes:
-    """One sheet, a bold header row, numbers as numbers and dates as dates (write-only: low memory)."""
-    return tabular.xlsx_bytes(title=str(_("Demandes")), headers=HEADERS, rows=rows(applications))
+    """For people: one sheet, French headers, statuses and kinds in French, numbers as numbers and dates as dates
+    (write-only: low memory)."""
+    return tabular.people_xlsx_bytes(title=str(_("Demandes")), columns=COLUMNS, rows=applications)
 
 
 def export_filename(extension: str) -> str:

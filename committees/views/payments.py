@@ -14,25 +14,16 @@ from committees import forms, selectors, services
 from committees.access import (
     get_fund_for_user,
 )
+from committees.documents import payments_export
 from committees.models import Payment
 from committees.views.common import form_errors
 from core.forms import run_service
-from core.tabular import CSV_CONTENT_TYPE, write_csv
+from core.tabular import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, write_csv
 from core.templatetags.portal_format import format_money
 from funds.models import Fund
 
-PAYMENT_CSV_HEADERS = [
-    "reference",
-    "title",
-    "holder",
-    "amount_granted",
-    "kind",
-    "paid_on",
-    "amount",
-    "method",
-    "payment_reference",
-    "recorded_by",
-]
+# The stable CSV headers (docs/exports.md), declared once with their French XLSX headers in payments_export.
+PAYMENT_CSV_HEADERS = payments_export.HEADERS
 
 
 def payment_initial(request, fund: Fund, statement) -> dict:
@@ -107,8 +98,17 @@ def payments_csv(request, slug: str):
     fund = get_fund_for_user(request.user, slug).fund
     rows = selectors.payment_export_rows(statement=selectors.payments_statement(fund=fund))
     stream = io.StringIO()
-    write_csv(stream, headers=PAYMENT_CSV_HEADERS, rows=([row[h] for h in PAYMENT_CSV_HEADERS] for row in rows))
+    write_csv(stream, headers=PAYMENT_CSV_HEADERS, rows=payments_export.csv_rows(rows))
     response = HttpResponse(stream.getvalue(), content_type=CSV_CONTENT_TYPE)
-    filename = f"versements-{fund.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{payments_export.filename(fund.slug, "csv")}"'
+    return response
+
+
+@login_required
+def payments_xlsx(request, slug: str):
+    """The statement for people: French headers, kinds and methods in French, number and date cells."""
+    fund = get_fund_for_user(request.user, slug).fund
+    rows = selectors.payment_export_rows(statement=selectors.payments_statement(fund=fund))
+    response = HttpResponse(payments_export.xlsx_bytes(rows), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{payments_export.filename(fund.slug, "xlsx")}"'
     return response

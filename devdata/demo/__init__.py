@@ -6,8 +6,8 @@ are made through the real services (rules, workflow, audit); a request is identi
 The modules, each importing only those before it: `common`, `people` (accounts), `funds` (co-funders,
 associations, funds, committees), `filing` (a request through the form's steps), `current` (this year's
 requests), `upcoming` (this year's next session and its agenda), `history` (the 2025 year through a closed
-session), `bilans` (the 2025 bilans), `fifty` (Loos-en-Gohelle's fifty/fifty), then `seed_demo()` here, which calls
-them in that order.
+session), `bilans` (the 2025 bilans), `annual` (the association's words in the 2025 annual report), `fifty`
+(Loos-en-Gohelle's fifty/fifty), then `seed_demo()` here, which calls them in that order.
 """
 
 import datetime
@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from applications.models import Holder
+from devdata.demo.annual import seed_annual_narrative
 from devdata.demo.bilans import seed_bilans
 from devdata.demo.current import seed_current
 from devdata.demo.fifty import seed_fifty_fifty
@@ -47,6 +48,7 @@ def _seed(*, today: datetime.date) -> dict:
     history = funds["hommelet_2025"]
     requests["history"] = seed_history(fund=history, committee=committee, holders=holders, users=users)
     requests["bilans"] = seed_bilans(fund=history, staff=users["staff"])
+    seed_annual_narrative(fund=history, staff=users["staff"])
     fifty = seed_fifty_fifty(users=users, today=today)
     return {"users": users, "funds": funds, "committee": committee, "requests": requests, "fifty": fifty}
 

@@ -1,8 +1,9 @@
 """The annual report's money: what was granted, by theme or neighbourhood, amendments included."""
 
+from collections.abc import Callable
 from decimal import Decimal
 
-from django.db.models import Count, F, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from committees.models import Amendment, Decision
 from core.money import CENT, ZERO
@@ -10,32 +11,51 @@ from funds.models import Fund
 from reports.annual.values import AmountRow, share_percent
 
 
-def granted_decisions(fund: Fund) -> QuerySet[Decision]:
+def _of_funds(path: str, fund: Fund | list[int]) -> dict:
+    """The lookup of one fund, or of several (a list of ids: the funders' dashboard and consolidated report)."""
+    return {f"{path}__in": fund} if isinstance(fund, list | tuple) else {path: fund}
+
+
+def granted_decisions(fund: Fund | list[int]) -> QuerySet[Decision]:
     # Scoped as committees.selectors.granted_total, so the rows add up to the fund's total granted.
-    return Decision.objects.filter(item__session__committee__fund=fund, outcome=Decision.Outcome.GRANTED)
-
-
-def granted_amendments(fund: Fund) -> QuerySet[Amendment]:
-    return Amendment.objects.filter(
-        decision__item__session__committee__fund=fund, decision__outcome=Decision.Outcome.GRANTED
+    return Decision.objects.filter(
+        **_of_funds("item__session__committee__fund", fund), outcome=Decision.Outcome.GRANTED
     )
 
 
-def granted_by(fund: Fund, *, key: str, label: str, code: str | None, missing: str, total: Decimal):
-    """Effective amount granted grouped by one field of the request (two grouped queries)."""
+def granted_amendments(fund: Fund | list[int]) -> QuerySet[Amendment]:
+    return Amendment.objects.filter(
+        **_of_funds("decision__item__session__committee__fund", fund), decision__outcome=Decision.Outcome.GRANTED
+    )
+
+
+def granted_by(
+    fund: Fund | list[int],
+    *,
+    key: str,
+    label: str,
+    code: str | None,
+    missing: str,
+    total: Decimal,
+    request_q: Callable[[str], Q] | None = None,
+):
+    """Effective amount granted grouped by one field of the request (two grouped queries), for one fund or the
+    funds of a list of ids; `request_q(prefix)` restricts the requests (the dashboard's filters)."""
     fields = {"key": F(f"item__application__{key}"), "name": F(f"item__application__{label}")}
     if code:
         fields["code"] = F(f"item__application__{code}")
+    decisions, amendments = granted_decisions(fund), granted_amendments(fund)
+    if request_q is not None:
+        decisions = decisions.filter(request_q("item__application__"))
+        amendments = amendments.filter(request_q("decision__item__application__"))
     rows = (
-        granted_decisions(fund)
-        .values(**fields)
+        decisions.values(**fields)
         .annotate(amount=Sum("amount_granted"), projects=Count("item__application", distinct=True))
         .order_by()
     )
     deltas = {
         row["key"]: row["delta"] or ZERO
-        for row in granted_amendments(fund)
-        .values(key=F(f"decision__item__application__{key}"))
+        for row in amendments.values(key=F(f"decision__item__application__{key}"))
         .annotate(delta=Sum("amount_delta"))
         .order_by()
     }

@@ -10,6 +10,7 @@ from reports.annual.bilans import effects_of, participation_of, quotes_of
 from reports.annual.money import granted_by
 from reports.annual.report_charts import participation_chart, theme_chart
 from reports.annual.values import AnnualReport
+from reports.models import AnnualNarrative
 
 
 def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
@@ -50,4 +51,5 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
         generated_at=timezone.now(),
         theme_chart=theme_chart(fund, by_theme),
         participation_chart=participation_chart(fund, participation),
+        narrative=AnnualNarrative.objects.filter(fund=fund).first(),
     )

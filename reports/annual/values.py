@@ -167,6 +167,20 @@ class AnnualReport:
     generated_at: datetime.datetime
     theme_chart: str
     participation_chart: str
+    narrative: object = None  # the association's own words (`reports.models.AnnualNarrative`), or None
+
+    @property
+    def narrative_parts(self) -> list[tuple[str, str]]:
+        """The association's words, part by part (title, text; the text "" when not written yet)."""
+        from django.utils.translation import gettext as _
+
+        narrative = self.narrative
+        return [
+            (_("Synthèse de l'année"), narrative.summary if narrative else ""),
+            (_("Temps forts"), narrative.highlights if narrative else ""),
+            (_("Difficultés rencontrées"), narrative.difficulties if narrative else ""),
+            (_("Perspectives"), narrative.perspectives if narrative else ""),
+        ]
 
     @property
     def association(self):

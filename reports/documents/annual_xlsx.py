@@ -1,7 +1,7 @@
 """The annual report's tables as an Excel workbook: one sheet per part, numbers as numbers, dates as dates.
 
-Sheets (French names, for the association's and funders' staff): Synthèse, Cofinanceurs, Thématiques,
-Quartiers, Participation, Effets, Projets, Difficultés et perspectives. Amounts are number cells in euros
+Sheets (French names, for the association's and funders' staff): Synthèse, Mot de l'association, Cofinanceurs,
+Thématiques, Quartiers, Participation, Effets, Projets, Difficultés et perspectives. Amounts are number cells in euros
 (`#,##0.00 "€"`), shares are percentage cells (0.5909 shown as 59 %), dates are date cells. Text typed by
 residents that a spreadsheet would run as a formula is neutralised (see docs/exports.md).
 """
@@ -238,8 +238,18 @@ def _quotes_sheet(report: AnnualReport) -> tuple:
     )
 
 
+def _narrative_sheet(report: AnnualReport) -> tuple:
+    """The association's own words (issue 17): one row per part, "" when not written."""
+    return (
+        _("Mot de l'association"),
+        [_("Partie"), _("Texte")],
+        [[title, text or _("Non renseigné par l'association.")] for title, text in report.narrative_parts],
+    )
+
+
 SHEETS = (
     _summary_sheet,
+    _narrative_sheet,
     _cofunders_sheet,
     _themes_sheet,
     _neighbourhoods_sheet,

@@ -1,7 +1,8 @@
 """The funders' dashboard as CSV and XLSX: one column list, written through `core.tabular`.
 
-CSV: UTF-8 with a byte order mark, `;` separators, CRLF line ends (French Excel opens it as is). XLSX: one
-sheet "Fonds", a bold header row, amounts as number cells. Text that a spreadsheet would run as a formula is
+CSV (for scripts): UTF-8 with a byte order mark, `;` separators, CRLF line ends, the stable code headers and
+codes. XLSX (for people): one sheet "Fonds", French headers and labels, a bold header row, amounts as number
+cells. Text that a spreadsheet would run as a formula is
 neutralised. The columns are documented in docs/exports.md.
 """
 
@@ -10,39 +11,75 @@ from collections.abc import Callable, Iterable
 from django.utils.translation import gettext_lazy as _
 
 from core import tabular
-from core.tabular import Column
+from core.tabular import Column, choice_label
+from funds.models import Fund
 from reports.dashboards import FundRow
 
 COLUMNS: list[Column] = [
-    Column("fund_slug", _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."), lambda r: r.fund.slug),
-    Column("fund", _("Nom du fonds."), lambda r: r.fund.name),
-    Column("association", _("Association porteuse du fonds."), lambda r: r.fund.association.name),
-    Column("scheme", _("Code du dispositif : pic, fph, fifty_fifty ou cvs."), lambda r: r.fund.scheme),
-    Column("year", _("Année du fonds."), lambda r: r.fund.year),
-    Column("envelope", _("Enveloppe du fonds, en euros."), lambda r: r.envelope),
-    Column("granted", _("Montant accordé (décisions et rectifications), en euros."), lambda r: r.granted),
-    Column("paid", _("Montant versé, en euros."), lambda r: r.paid),
-    Column("remaining", _("Reste de l'enveloppe non accordé (fonds entier), en euros."), lambda r: r.remaining),
-    Column("requests", _("Nombre de demandes déposées."), lambda r: r.requests),
-    Column("granted_count", _("Nombre de demandes accordées."), lambda r: r.granted_count),
+    Column(
+        "fund_slug",
+        _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."),
+        lambda r: r.fund.slug,
+        label=_("Identifiant du fonds"),
+    ),
+    Column("fund", _("Nom du fonds."), lambda r: r.fund.name, label=_("Fonds")),
+    Column(
+        "association",
+        _("Association porteuse du fonds."),
+        lambda r: r.fund.association.name,
+        label=_("Association porteuse"),
+    ),
+    Column(
+        "scheme",
+        _("Code du dispositif : pic, fph, fifty_fifty ou cvs."),
+        lambda r: r.fund.scheme,
+        label=_("Dispositif"),
+        display=choice_label(Fund.Scheme),
+    ),
+    Column("year", _("Année du fonds."), lambda r: r.fund.year, label=_("Année")),
+    Column("envelope", _("Enveloppe du fonds, en euros."), lambda r: r.envelope, label=_("Enveloppe (€)")),
+    Column(
+        "granted",
+        _("Montant accordé (décisions et rectifications), en euros."),
+        lambda r: r.granted,
+        label=_("Accordé (€)"),
+    ),
+    Column("paid", _("Montant versé, en euros."), lambda r: r.paid, label=_("Versé (€)")),
+    Column(
+        "remaining",
+        _("Reste de l'enveloppe non accordé (fonds entier), en euros."),
+        lambda r: r.remaining,
+        label=_("Reste non accordé (€)"),
+    ),
+    Column("requests", _("Nombre de demandes déposées."), lambda r: r.requests, label=_("Demandes déposées")),
+    Column(
+        "granted_count",
+        _("Nombre de demandes accordées."),
+        lambda r: r.granted_count,
+        label=_("Demandes accordées"),
+    ),
     Column(
         "participants_women",
         _("Participantes (femmes) d'après les bilans déposés ou acceptés."),
         lambda r: r.participants_women,
+        label=_("Participantes (femmes)"),
     ),
     Column(
         "participants_men",
         _("Participants (hommes) d'après les bilans déposés ou acceptés."),
         lambda r: r.participants_men,
+        label=_("Participants (hommes)"),
     ),
 ]
 
 HEADERS = [column.header for column in COLUMNS]
+URL_LABEL = _("Rapport annuel (adresse)")
 
 
 def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
+    """The CSV's rows: stable codes (`scheme` stays `pic`…), typed values, then the report's address."""
     for row in rows:
-        values = [column.value(row) for column in COLUMNS]
+        values = tabular.code_row(COLUMNS, row)
         if absolute_url is not None:
             values.append(absolute_url(row.report_path))
         yield values
@@ -52,10 +89,23 @@ def headers(*, with_url: bool) -> list[str]:
     return HEADERS + (["report_url"] if with_url else [])
 
 
+def people_headers(*, with_url: bool) -> list[str]:
+    return tabular.people_headers(COLUMNS) + ([str(URL_LABEL)] if with_url else [])
+
+
+def people_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
+    """The XLSX's rows: the scheme in French, amounts and counts as number cells, then the report's address."""
+    for row in rows:
+        values = tabular.people_row(COLUMNS, row)
+        if absolute_url is not None:
+            values.append(absolute_url(row.report_path))
+        yield values
+
+
 def xlsx_bytes(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> bytes:
-    """One sheet "Fonds", a bold frozen header row, amounts as number cells."""
-    return tabular.xlsx_bytes(
-        title=str(_("Fonds")),
-        headers=headers(with_url=absolute_url is not None),
-        rows=export_rows(rows, absolute_url=absolute_url),
+    """For people: one sheet "Fonds", French headers, the scheme in French, amounts as number cells."""
+    with_url = absolute_url is not None
+    return tabular.xlsx_workbook_bytes(
+        sheets=[(str(_("Fonds")), people_headers(with_url=with_url), people_rows(rows, absolute_url=absolute_url))],
+        widths=True,
     )

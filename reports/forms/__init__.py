@@ -4,6 +4,7 @@ Nothing here saves: views hand `cleaned_data` (or the lists built by the formset
 `from reports import forms; forms.PicActionForm` keeps working: the public names are re-exported.
 """
 
+from reports.forms.annual import AnnualNarrativeForm  # noqa: F401
 from reports.forms.cvs import (  # noqa: F401
     CvsAppraisalForm,
     CvsCoordinationForm,

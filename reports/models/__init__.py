@@ -5,10 +5,12 @@
 - `CvsBilan`: the annex 3 bilan of the Contrat de ville et des solidarités, with its operational
   objectives, partners and budget table.
 - `BilanReminder`: one row per reminder e-mail sent, so none is ever sent twice.
+- `AnnualNarrative`: the association's own words in a fund's annual report.
 
 Every model and constant is importable from `reports.models`, as before the package.
 """
 
+from reports.models.annual import NARRATIVE_FIELDS, NARRATIVE_MAX_LENGTH, AnnualNarrative  # noqa: F401
 from reports.models.base import (  # noqa: F401
     CERTIFICATION_TEXT,
     MAX_AMOUNT,

@@ -10,6 +10,7 @@ sends e-mails only once the transaction has committed. A bilan's status changes 
 """
 
 from reports import emails  # noqa: F401  (tests replace services.emails.to_holder)
+from reports.services.annual import save_annual_narrative  # noqa: F401
 from reports.services.attachments import MAX_ATTACHMENTS, add_bilan_attachment, delete_bilan_attachment  # noqa: F401
 from reports.services.cvs_bilans import (  # noqa: F401
     CVS_FIELDS,

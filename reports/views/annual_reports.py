@@ -1,14 +1,20 @@
 """A fund's annual report: the page, its PDF and its workbook (readers: `reports.permissions.readable_funds`)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import error_summary, run_service
 from core.tabular import XLSX_CONTENT_TYPE
-from reports import access, annual
+from reports import access, annual, services
 from reports.documents import annual_pdf, annual_xlsx
+from reports.forms import AnnualNarrativeForm
+from reports.permissions import can_write_annual_narrative
 
 ANNUAL_PROJECTS_PER_PAGE = 100
 
@@ -17,7 +23,30 @@ ANNUAL_PROJECTS_PER_PAGE = 100
 @require_GET
 def annual_report(request, slug: str, year: int):
     fund = access.get_report_fund_for_user(request.user, slug, year)
+    return _report_page(request, fund)
+
+
+@login_required
+@require_POST
+def annual_narrative(request, slug: str, year: int):
+    """The association's staff save the report's texts (summary, highlights, difficulties, perspectives)."""
+    fund = access.get_report_fund_for_user(request.user, slug, year, may=can_write_annual_narrative)
+    form = AnnualNarrativeForm(request.POST)
+    done, _narrative = run_service(
+        form, lambda data: services.save_annual_narrative(user=request.user, fund=fund, **data)
+    )
+    if done:
+        messages.success(
+            request, _("Les textes du rapport annuel sont enregistrés : le PDF et le fichier XLSX les reprennent.")
+        )
+        return redirect(reverse("annual:report", args=[fund.slug, fund.year]) + "#rapport-textes")
+    return _report_page(request, fund, form=form, status=400)
+
+
+def _report_page(request, fund, *, form: AnnualNarrativeForm | None = None, status: int = 200):
     report = annual.annual_report(fund=fund, with_projects=False)
+    if form is None and can_write_annual_narrative(request.user, fund):
+        form = AnnualNarrativeForm(initial=AnnualNarrativeForm.initial_from(report.narrative))
     # The page lists the projects 100 at a time, and builds only those (every figure is an aggregate over
     # them all); the PDF and XLSX list them all.
     # The page's ids from a narrow query (filter and order only), then the rows of those 100 ids with their
@@ -30,8 +59,10 @@ def annual_report(request, slug: str, year: int):
         "report": report,
         "projects_page": projects_page,
         "projects_page_range": projects_page.paginator.get_elided_page_range(projects_page.number, on_ends=1),
+        "narrative_form": form,
+        "errors": error_summary(form) if form is not None and form.is_bound else [],
     }
-    return render(request, "reports/annual/report.html", context)
+    return render(request, "reports/annual/report.html", context, status=status)
 
 
 @login_required

@@ -3,17 +3,29 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from core import tabular
 from core.tabular import XLSX_CONTENT_TYPE
-from reports import access, dashboards
+from reports import access, dashboards, funders_charts
 from reports.documents import dashboard_export
+from reports.permissions import may_read_consolidated_report
 
 
 def _filters(request):
     form = dashboards.DashboardFilterForm(request.GET, funds=access.get_dashboard_funds_for_user(request.user))
     return form, dashboards.filters_from(form)
+
+
+def _consolidated_year(user, filters, rows) -> int | None:
+    """The year of the consolidated report the page links to (funders' staff only): the filtered year, or the
+    newest year listed, or this year."""
+    if not may_read_consolidated_report(user):
+        return None
+    if filters is not None and filters.year:
+        return filters.year
+    return max((row.fund.year for row in rows), default=timezone.localdate().year)
 
 
 def _dashboard(request):
@@ -29,14 +41,18 @@ def dashboard(request):
     page = dashboards.dashboard_page(user=request.user, filters=filters, number=request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    rows = page.object_list
     context = {
         "form": form,
         "filters": filters,
-        "rows": page.object_list,
+        "rows": rows,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-        "totals": dashboards.totals(page.object_list),
+        "totals": dashboards.totals(rows),
         "query": query.urlencode(),
+        # The charts of the page's funds only (issue 20: a page costs what it shows).
+        "charts": funders_charts.dashboard_charts(rows, filters),
+        "consolidated_year": _consolidated_year(request.user, filters, rows),
     }
     return render(request, "reports/dashboard/dashboard.html", context)
 

@@ -176,6 +176,10 @@ def read_xlsx(response) -> list[list]:
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     sheet = workbook.active
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0] == DOCUMENTED_HEADERS
+    # The XLSX is for people: French headers (the CSV keeps the documented codes).
+    from applications.documents.inbox_export import COLUMNS
+    from core.tabular import people_headers
+
+    assert table[0] == people_headers(COLUMNS)
     assert all(cell.font.bold for cell in sheet[1])
     return table

@@ -83,24 +83,47 @@ def test_export_links_keep_the_current_filters(client, staff, requests_):
     assert "Exporter en XLSX" in html
 
 
-def test_xlsx_keeps_numbers_as_numbers_and_dates_as_dates(client, world, staff, requests_):
+PEOPLE_HEADERS = [
+    "Référence",
+    "Projet",
+    "Fonds",
+    "Association porteuse",
+    "Porteur de projet",
+    "Type de porteur",
+    "Thématique",
+    "Code QPV",
+    "Quartier",
+    "Statut",
+    "Déposée le",
+    "Montant demandé (€)",
+    "Début du projet",
+    "Fin du projet",
+    "Femmes attendues",
+    "Hommes attendus",
+    "Habitant·es mobilisé·es",
+]
+
+
+def test_xlsx_is_for_people_french_headers_labels_and_typed_cells(client, world, staff, requests_):
     client.force_login(staff)
     response = client.get(reverse("staff:inbox_xlsx"), {"q": "Repair"})
     table = read_xlsx(response)
     assert len(table) == 2
-    row = dict(zip(DOCUMENTED_HEADERS, table[1], strict=True))
-    assert row["reference"] == "PIC-2025-0002"
-    assert row["status_label"] == "En cours d'instruction"
-    assert row["amount_requested"] == 800
-    assert isinstance(row["amount_requested"], int | float)
-    assert row["submitted_at"] == datetime.datetime(2025, 3, 15, 23, 30)  # Paris wall time
-    assert row["starts_on"] == datetime.datetime(2025, 6, 14)
-    assert row["expected_women"] == 30
+    assert list(table[0]) == PEOPLE_HEADERS
+    row = dict(zip(PEOPLE_HEADERS, table[1], strict=True))
+    assert row["Référence"] == "PIC-2025-0002"
+    assert row["Statut"] == "En cours d'instruction"  # the code's French label, not "under_review"
+    assert row["Type de porteur"] in {"Collectif d'habitant·es", "Association"}
+    assert row["Montant demandé (€)"] == 800
+    assert isinstance(row["Montant demandé (€)"], int | float)
+    assert row["Déposée le"] == datetime.datetime(2025, 3, 15, 23, 30)  # Paris wall time
+    assert row["Début du projet"] == datetime.datetime(2025, 6, 14)
+    assert row["Femmes attendues"] == 30
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    amount_cell = sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("amount_requested") + 1)
+    amount_cell = sheet.cell(row=2, column=PEOPLE_HEADERS.index("Montant demandé (€)") + 1)
     assert amount_cell.data_type == "n"
     assert amount_cell.number_format == "#,##0.00"
-    assert sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("starts_on") + 1).is_date
+    assert sheet.cell(row=2, column=PEOPLE_HEADERS.index("Début du projet") + 1).is_date
 
 
 @pytest.mark.parametrize("payload", ['=HYPERLINK("http://exemple.test","clic")', "+33 6 00", "-2+3", "@SUM(A1)"])
@@ -112,7 +135,7 @@ def test_formula_injection_is_neutralised_in_both_formats(client, world, staff, 
     assert row["holder_name"] == "'" + payload
     response = client.get(reverse("staff:inbox_xlsx"))
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    title_cell = sheet.cell(row=2, column=DOCUMENTED_HEADERS.index("title") + 1)
+    title_cell = sheet.cell(row=2, column=PEOPLE_HEADERS.index("Projet") + 1)
     assert title_cell.value == "'" + payload
     assert title_cell.data_type == "s"
 
