@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications import forms, selectors, services
+from applications import deferrals, forms, selectors, services
 from applications.access import get_instructed_for_user
 from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
@@ -140,6 +140,7 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         **detail,
         **instruction,
         "thread_count": len(thread),
+        "deferral": deferrals.deferral_changes(application),
         "actions": actions,
         "grid_editable": grid_editable,
         "note_form": note_form,
