@@ -271,6 +271,17 @@ def test_a_request_still_incomplete_is_not_sent_back(deferred, resident):
     assert not AuditEntry.objects.filter(action="application.deferral_changes").exists()
 
 
+def test_the_summary_says_what_to_complete_before_sending_back(deferred, resident):
+    Attachment.objects.filter(application=deferred).delete()
+    page = _words(client_of(resident).get(_step(deferred, "summary")))
+    assert "Avant de renvoyer, complétez" in page
+    assert "Renvoyer ma demande" not in page  # no button until it is complete
+    response = client_of(resident).post(_step(deferred, "summary"), {"comment": "Voilà"})
+    assert response.status_code == 200
+    deferred.refresh_from_db()
+    assert deferred.status == Status.DEFERRED
+
+
 def test_an_invalid_upload_after_a_deferral_saves_nothing(deferred, resident):
     client = client_of(resident)
     response = client.post(
