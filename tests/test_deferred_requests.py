@@ -99,6 +99,19 @@ def test_the_deferral_keeps_the_request_as_it_was_and_what_the_committee_asks(de
     assert revision.sent_back_at is None
 
 
+def test_a_rectified_deferral_reason_is_what_the_holder_reads(client, deferred, resident, staff):
+    decision = deferred.agenda_items.get().decision
+    committee_services.amend_decision(
+        user=staff,
+        decision=decision,
+        reason="Erreur de saisie",
+        decision_reason="Devis du transport en car à fournir.",
+    )
+    assert DeferralRevision.objects.get(application=deferred).reason == "Devis du transport en car à fournir."
+    client.force_login(resident)
+    assert "Devis du transport en car à fournir." in _text(client.get(_detail(deferred)))
+
+
 def test_the_holder_reads_what_the_committee_asks_with_a_button_for_each_step(client, deferred, resident):
     client.force_login(resident)
     page = _text(client.get(_detail(deferred)))

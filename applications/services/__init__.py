@@ -24,7 +24,7 @@ from applications.services.criteria import (
     record_criterion_check,
     unmet_required_criteria,
 )
-from applications.services.deferrals import record_deferral, send_back_application
+from applications.services.deferrals import correct_deferral_reason, record_deferral, send_back_application
 from applications.services.drafts import STEP_FIELDS, save_step, start_draft
 from applications.services.guards import EDIT_CONFLICT_MESSAGE, EditConflict
 from applications.services.holders import (
@@ -57,6 +57,7 @@ __all__ = [
     "add_attachment",
     "add_staff_note",
     "apply_transition",
+    "correct_deferral_reason",
     "create_holder",
     "declare_eligible",
     "declare_ineligible",

@@ -32,6 +32,21 @@ def record_deferral(*, application: Application, reason: str) -> DeferralRevisio
     return revision
 
 
+def correct_deferral_reason(*, application: Application, decided_at, reason: str) -> int:
+    """The committee's request as a rectified deferral now states it (inside the caller's transaction): on the
+    deferral recorded with the decision taken at `decided_at`. Returns the number of deferrals corrected."""
+    revision = (
+        DeferralRevision.objects.filter(application=application, deferred_at__gte=decided_at)
+        .order_by("deferred_at", "pk")
+        .first()
+    )
+    if revision is None:
+        return 0
+    revision.reason = (reason or "").strip()
+    full_save(revision)
+    return 1
+
+
 def _latest_revision(application: Application) -> DeferralRevision | None:
     return DeferralRevision.objects.filter(application=application).order_by("-deferred_at", "-pk").first()
 
