@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from applications import conflicts, permissions
-from applications.models import PAGE_RELATED, Application, Attachment
+from applications.models import PAGE_RELATED, Application, Attachment, Message
 from applications.workflow import Status
 from core.access import get_or_404_for
 
@@ -37,6 +37,18 @@ def get_attachment_for_user(
     return get_or_404_for(user, attachments, may=may, pk=attachment_pk, application_id=pk)
 
 
+def get_message_attachment_for_user(user, pk: int, message_pk: int) -> Message:
+    """A message of request `pk` that carries a file, for whoever may read the thread; 404 otherwise."""
+    messages = Message.objects.select_related("application__fund__association").exclude(attachment="")
+    return get_or_404_for(
+        user,
+        messages,
+        may=lambda user, message: permissions.can_read_messages(user, message.application),
+        pk=message_pk,
+        application_id=pk,
+    )
+
+
 @dataclass(frozen=True)
 class Abilities:
     """What `user` may do with one request, for its page's buttons (each view still checks its own action)."""
@@ -44,6 +56,7 @@ class Abilities:
     is_owner: bool
     can_edit: bool
     can_resubmit: bool
+    can_send_back: bool
     can_withdraw: bool
     can_post_message: bool
     can_instruct: bool  # opens the staff's instruction page
@@ -56,6 +69,7 @@ def abilities(user, application: Application) -> Abilities:
         is_owner=is_owner,
         can_edit=permissions.can_edit_application(user, application),
         can_resubmit=permissions.can_resubmit(user, application),
+        can_send_back=permissions.can_send_back(user, application),
         can_withdraw=permissions.can_withdraw(user, application),
         can_post_message=permissions.can_post_message(user, application),
         can_instruct=not is_owner and permissions.can_view_instruction(user, application),

@@ -104,6 +104,18 @@ def can_resubmit(user, application: Application) -> bool:
     return is_owner(user, application) and application.status == Status.COMPLETION_REQUESTED
 
 
+def can_send_back(user, application: Application) -> bool:
+    """The owner sends back a request the committee deferred (after adding or changing what it asked for)."""
+    return is_owner(user, application) and may_take(
+        get_transition("send_back"), status=application.status, role=Role.HOLDER
+    )
+
+
+def can_read_messages(user, application: Application) -> bool:
+    """Who reads the request's message thread (and downloads its messages' files): whoever reads the request."""
+    return can_view_application(user, application)
+
+
 def has_receipt(application: Application) -> bool:
     """A filed request has a PDF receipt (a draft has no reference yet)."""
     return application.status != Status.DRAFT and bool(application.reference)

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications import forms, selectors, services
+from applications import deferrals, forms, selectors, services
 from applications.access import get_instructed_for_user
 from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox
 from applications.models import Application, EligibilityCriterion
-from applications.workflow import IN_INSTRUCTION, Role, transitions_from
+from applications.workflow import AGENDA_SOURCES, IN_INSTRUCTION, Role, transitions_from
 from core import public_cache, tabular
 from core.forms import error_summary, run_service
 from core.pagination import paginate_by_ids
@@ -140,6 +140,8 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         **detail,
         **instruction,
         "thread_count": len(thread),
+        "deferral": deferrals.deferral_changes(application),
+        "may_go_on_agenda": application.status in AGENDA_SOURCES,
         "actions": actions,
         "grid_editable": grid_editable,
         "note_form": note_form,

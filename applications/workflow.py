@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     ON_AGENDA = "on_agenda", _("Inscrite à l'ordre du jour d'un comité")
     GRANTED = "granted", _("Accordée")
     DEFERRED = "deferred", _("Ajournée")
+    SENT_BACK = "sent_back", _("Renvoyée après ajournement")
     REFUSED = "refused", _("Refusée")
     ADVANCE_PAID = "advance_paid", _("Acompte versé")
     BILAN_DUE = "bilan_due", _("Bilan attendu")
@@ -59,6 +60,7 @@ BEFORE_DECISION = (
     S.ELIGIBLE,
     S.ON_AGENDA,
     S.DEFERRED,
+    S.SENT_BACK,
 )
 
 TRANSITIONS: tuple[Transition, ...] = (
@@ -66,6 +68,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", (S.DRAFT,), S.SUBMITTED, _("Déposer la demande"), (R.HOLDER,)),
     Transition("resubmit", (S.COMPLETION_REQUESTED,), S.RESUBMITTED, _("Redéposer la demande complétée"), (R.HOLDER,)),
     Transition("withdraw", BEFORE_DECISION, S.WITHDRAWN, _("Retirer la demande"), (R.HOLDER,)),
+    # After a deferral, the holder adds what the committee asked for and sends the request back.
+    Transition("send_back", (S.DEFERRED,), S.SENT_BACK, _("Renvoyer la demande"), (R.HOLDER,)),
     # Instruction by the carrier association's staff.
     Transition("start_review", (S.SUBMITTED, S.RESUBMITTED), S.UNDER_REVIEW, _("Commencer l'instruction"), (R.STAFF,)),
     Transition(
@@ -85,7 +89,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         (R.STAFF,),
         comment_required=True,
     ),
-    Transition("put_on_agenda", (S.ELIGIBLE, S.DEFERRED), S.ON_AGENDA, _("Inscrire à l'ordre du jour"), (R.STAFF,)),
+    Transition(
+        "put_on_agenda", (S.ELIGIBLE, S.DEFERRED, S.SENT_BACK), S.ON_AGENDA, _("Inscrire à l'ordre du jour"), (R.STAFF,)
+    ),
     Transition("remove_from_agenda", (S.ON_AGENDA,), S.ELIGIBLE, _("Retirer de l'ordre du jour"), (R.STAFF,)),
     # Decisions of the attribution committee (recorded by staff during the session).
     Transition("grant", (S.ON_AGENDA,), S.GRANTED, _("Accorder"), (R.COMMITTEE,)),
@@ -120,13 +126,13 @@ _BY_SLUG = {t.slug: t for t in TRANSITIONS}
 
 # --- Status groups: declared here only; every other module reads them from here. ---------------------------
 
-# States in which the holder may edit the request's content.
-HOLDER_EDITABLE = frozenset({S.DRAFT, S.COMPLETION_REQUESTED})
+# States in which the holder may edit the request's content (after a deferral: what the committee asked for).
+HOLDER_EDITABLE = frozenset({S.DRAFT, S.COMPLETION_REQUESTED, S.DEFERRED})
 # Not (or no longer) filed: a draft, or a request its holder withdrew. Every other state counts as filed.
 NOT_FILED = (S.DRAFT, S.WITHDRAWN)
 # Being instructed: the eligibility checklist can be filled in.
 IN_INSTRUCTION = (S.SUBMITTED, S.UNDER_REVIEW, S.COMPLETION_REQUESTED, S.RESUBMITTED)
-# May be put on a committee's agenda: eligible, or deferred by an earlier session.
+# May be put on a committee's agenda: eligible, or deferred by an earlier session (sent back by its holder or not).
 AGENDA_SOURCES = _BY_SLUG["put_on_agenda"].sources
 # Granted and not yet reported on: the holder owes a bilan.
 BILAN_OWING = (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE)
@@ -138,6 +144,7 @@ ELIGIBLE_OR_LATER = (
     S.ON_AGENDA,
     S.GRANTED,
     S.DEFERRED,
+    S.SENT_BACK,
     S.REFUSED,
     S.ADVANCE_PAID,
     S.BILAN_DUE,
@@ -172,7 +179,10 @@ NEXT_STEP_FOR_HOLDER = {
     S.INELIGIBLE: _("Votre demande n'a pas été retenue : lisez le motif dans l'historique."),
     S.ON_AGENDA: _("Venez présenter votre projet au comité d'attribution."),
     S.GRANTED: _("Votre subvention est accordée : l'acompte va être versé."),
-    S.DEFERRED: _("Le comité a ajourné sa décision : votre demande sera présentée à nouveau."),
+    S.DEFERRED: _(
+        "Le comité a ajourné sa décision : ajoutez ou modifiez ce qu'il demande, puis renvoyez votre demande."
+    ),
+    S.SENT_BACK: _("Votre demande est renvoyée : elle sera présentée à un prochain comité d'attribution."),
     S.REFUSED: _("Le comité a refusé votre demande : lisez le motif dans l'historique."),
     S.ADVANCE_PAID: _("Réalisez votre projet, puis déposez votre bilan."),
     S.BILAN_DUE: _("Déposez le bilan de votre projet."),

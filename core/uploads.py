@@ -66,11 +66,13 @@ def original_name(uploaded_file) -> str:
     return os.path.basename(uploaded_file.name or "")[:255] or _("document")
 
 
-def save_row_with_file(row, *, name: str, content, then: Callable[[], object]) -> None:
-    """Store `content` as the row's `file` under `name`, then save the row (after `full_clean`) and run `then()`
-    (its audit entry). The file is written before the row: if the row cannot be saved, it is removed again."""
-    row.file.save(name, content, save=False)
-    storage, stored_path = row.file.storage, row.file.name
+def save_row_with_file(row, *, name: str, content, then: Callable[[], object], field: str = "file") -> None:
+    """Store `content` as the row's `field` (its `file` by default) under `name`, then save the row (after
+    `full_clean`) and run `then()` (its audit entry). The file is written before the row: if the row cannot be
+    saved, it is removed again."""
+    field_file = getattr(row, field)
+    field_file.save(name, content, save=False)
+    storage, stored_path = field_file.storage, field_file.name
     try:
         row.full_clean()
         row.save()

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -107,6 +108,14 @@ def matrix_world(
     rib = f.AttachmentFactory(application=application, kind=Attachment.Kind.BANK_DETAILS)
     quote = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
     f.MessageFactory(application=application)
+    message_file = f.MessageFactory(
+        application=application,
+        author=resident,
+        attachment=SimpleUploadedFile("devis-car.pdf", f.MINIMAL_PDF),
+        attachment_name="devis-car.pdf",
+        attachment_content_type="application/pdf",
+        attachment_size=len(f.MINIMAL_PDF),
+    )
     f.StaffNoteFactory(application=application, author=staff)
     criterion = f.EligibilityCriterionFactory(fund=world.fund)
 
@@ -168,6 +177,7 @@ def matrix_world(
         "attachment:resident_quote": quote.pk,
         "attachment:lille_rib": lille_rib.pk,
         "bilan_attachment:photo": photo.pk,
+        "message:resident_file": message_file.pk,
         "criterion:hommelet": criterion.pk,
         "committee:hommelet": world.committee.pk,
         "committee:lille": lille_committee.pk,

@@ -91,6 +91,7 @@ def test_export_downloads_a_json_file_of_everything_about_the_resident(client, r
             "application": "PIC-2025-0042",
             "body": "Bonjour, le devis est joint.",
             "created_at": data["messages"][0]["created_at"],
+            "attachment": None,
         }
     ]
     assert AuditEntry.objects.filter(action="privacy.data_exported", actor=resident).count() == 1

@@ -61,17 +61,43 @@ class SubmitForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, sending_back: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sending_back:
+            self.fields["comment"].label = _("Votre réponse au comité (facultatif)")
+            self.fields["comment"].help_text = _(
+                "Par exemple : « Le devis du transport est ajouté, le budget est corrigé. »"
+            )
+
 
 class MessageForm(forms.ModelForm):
     class Meta:
         model = Message
-        fields = ["body"]
-        labels = {"body": _("Votre message")}
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        fields = ["body", "attachment"]
+        labels = {"body": _("Votre message"), "attachment": _("Joindre un fichier (facultatif)")}
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 4}),
+            "attachment": forms.FileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["body"].error_messages["required"] = _("Écrivez votre message avant de l'envoyer.")
+        max_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)
+        self.fields["attachment"].help_text = _(
+            "Un devis, une photo, un document : PDF, JPEG ou PNG, %(max)s Mo maximum."
+        ) % {"max": max_mb}
+
+    def clean_attachment(self):
+        uploaded = self.cleaned_data.get("attachment")
+        if uploaded:
+            try:
+                check_uploaded_file(uploaded_file=uploaded)
+            except ValidationError as error:
+                raise ValidationError(error.message_dict["file"]) from None
+        return uploaded
 
 
 class WithdrawForm(forms.Form):

@@ -1,6 +1,7 @@
 """The requests' tables: holders, requests and budget (requests.py); documents, history, messages and
 instruction (documents.py)."""
 
+from applications.models.deferrals import DeferralRevision
 from applications.models.documents import (
     Attachment,
     CriterionCheck,
@@ -10,6 +11,7 @@ from applications.models.documents import (
     StaffNote,
     StatusChange,
     attachment_path,
+    message_attachment_path,
 )
 from applications.models.requests import (
     APPLICATION_PROJECT_FIELDS,
@@ -37,6 +39,8 @@ __all__ = [
     "Attachment",
     "StatusChange",
     "Message",
+    "message_attachment_path",
+    "DeferralRevision",
     "EligibilityCriterion",
     "CriterionCheck",
     "StaffNote",

@@ -69,14 +69,25 @@ class StatusChange(models.Model):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
+def message_attachment_path(instance, filename: str) -> str:
+    return f"private/applications/{instance.application_id}/messages/{filename}"
+
+
 class Message(models.Model):
-    """A message between the holder and the carrier association's staff about one request."""
+    """A message between the holder and the carrier association's staff about one request, with at most one
+    attached file (never served by URL: a view checks who may read the thread)."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("auteur"), on_delete=models.PROTECT, related_name="+"
     )
     body = models.TextField(_("message"), max_length=5000, validators=[MaxLengthValidator(5000)])
+    attachment = models.FileField(
+        _("pièce jointe"), upload_to=message_attachment_path, max_length=255, blank=True, default=""
+    )
+    attachment_name = models.CharField(_("nom du fichier joint"), max_length=255, blank=True, default="")
+    attachment_content_type = models.CharField(_("type du fichier joint"), max_length=100, blank=True, default="")
+    attachment_size = models.PositiveIntegerField(_("taille du fichier joint (octets)"), null=True, blank=True)
     created_at = models.DateTimeField(_("envoyé le"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -7,6 +7,7 @@ entry, and sends e-mails only once the transaction has committed. One job per mo
 - `holders`: the groups and associations a resident files for;
 - `drafts`, `budget`, `attachments`: the draft, step by step;
 - `submission`: filing, filing again after a completion request, withdrawing;
+- `deferrals`: what a request said when the committee deferred it; the holder sending it back;
 - `criteria`, `instruction`: the staff's eligibility grid, notes and decisions on eligibility;
 - `messages`: the thread between the holder and the staff;
 - `transitions`: `apply_transition`, the only way a status changes;
@@ -23,6 +24,7 @@ from applications.services.criteria import (
     record_criterion_check,
     unmet_required_criteria,
 )
+from applications.services.deferrals import correct_deferral_reason, record_deferral, send_back_application
 from applications.services.drafts import STEP_FIELDS, save_step, start_draft
 from applications.services.guards import EDIT_CONFLICT_MESSAGE, EditConflict
 from applications.services.holders import (
@@ -55,6 +57,7 @@ __all__ = [
     "add_attachment",
     "add_staff_note",
     "apply_transition",
+    "correct_deferral_reason",
     "create_holder",
     "declare_eligible",
     "declare_ineligible",
@@ -62,11 +65,13 @@ __all__ = [
     "ensure_default_criteria",
     "post_message",
     "record_criterion_check",
+    "record_deferral",
     "request_completion",
     "resubmit_application",
     "save_budget",
     "save_holder_for_application",
     "save_step",
+    "send_back_application",
     "send_holder_notice",
     "send_staff_notice",
     "send_submission_acknowledgement",

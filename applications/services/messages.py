@@ -1,43 +1,87 @@
-"""Messages between the holder and the association's staff about a filed request."""
+"""Messages between the holder and the association's staff about a filed request, each with at most one file."""
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from applications import uploads
 from applications.models import Application, Message
 from applications.permissions import can_post_message, is_owner
 from applications.services.guards import refused
 from applications.services.notices import send_holder_notice, send_staff_notice
 from core.services import record_audit
+from core.uploads import ALLOWED_CONTENT_TYPES, check_uploaded_file, original_name, save_row_with_file
 from core.validation import Errors, raise_if
 
 
-def post_message(*, user, application: Application, body: str) -> Message:
-    """A message between the holder and the association's staff; the other side is told by e-mail."""
+def _check_file(uploaded_file) -> str:
+    """The file's sniffed content type; its refusal is said on the form's file field (`attachment`)."""
+    try:
+        return check_uploaded_file(uploaded_file=uploaded_file)
+    except ValidationError as error:
+        raise ValidationError({"attachment": error.message_dict["file"]}) from None
+
+
+def post_message(*, user, application: Application, body: str, uploaded_file=None) -> Message:
+    """A message between the holder and the association's staff, with an optional file (checked like the
+    request's documents: type read from its content, size limit, images stripped of their metadata); the other
+    side is told by e-mail, which names the file without attaching it. An invalid file saves nothing."""
     if not can_post_message(user, application):
         raise refused(_("Vous ne pouvez pas écrire au sujet de cette demande."))
     message = Message(application=application, author=user, body=(body or "").strip())
     errors: Errors = {}
+    content_type = ""
+    if uploaded_file:
+        try:
+            content_type = _check_file(uploaded_file)
+        except ValidationError as error:
+            errors.update(error.message_dict)
     if not message.body:
         errors["body"] = [_("Écrivez votre message avant de l'envoyer.")]
     else:
         try:
-            message.full_clean()
+            message.full_clean(exclude=["attachment"])
         except ValidationError as error:
-            errors = error.message_dict
+            errors.update(error.message_dict)
     raise_if(errors)
     from_holder = is_owner(user, application)
-    with transaction.atomic():
-        message.save()
+
+    def then() -> None:
         record_audit(
             actor=user,
             action="application.post_message",
             target=application,
             summary=message.body[:100],
-            data={"message": message.pk, "from_holder": from_holder},
+            data={
+                "message": message.pk,
+                "from_holder": from_holder,
+                "attachment": {"name": message.attachment_name, "size": message.attachment_size}
+                if message.attachment
+                else None,
+            },
         )
         if from_holder:
             send_staff_notice(application_id=application.pk, name="message_to_staff", message=message)
         else:
             send_holder_notice(application_id=application.pk, name="message_to_holder", message=message)
+
+    with transaction.atomic():
+        if uploaded_file:
+            stored = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
+            message.attachment_name = original_name(uploaded_file)
+            message.attachment_content_type = content_type
+            message.attachment_size = stored.size
+            stored.seek(0)
+            save_row_with_file(
+                message,
+                name=f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}",
+                content=stored,
+                then=then,
+                field="attachment",
+            )
+        else:
+            message.save()
+            then()
     return message

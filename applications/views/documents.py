@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import access, permissions, services
-from applications.access import get_application_for_user, get_attachment_for_user
+from applications.access import get_application_for_user, get_attachment_for_user, get_message_attachment_for_user
 from applications.documents.receipt import receipt_filename, render_receipt_pdf
 from applications.views.common import Step, step_url
 
@@ -32,6 +32,19 @@ def download_attachment(request, pk: int, attachment_pk: int):
         raise Http404 from None
     return FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+@login_required
+def download_message_attachment(request, pk: int, message_pk: int):
+    """The file of a message, for whoever may read the request's thread (404 otherwise)."""
+    message = get_message_attachment_for_user(request.user, pk, message_pk)
+    try:
+        handle = message.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=message.attachment_name, content_type=message.attachment_content_type
     )
 
 

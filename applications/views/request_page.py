@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import access, forms, permissions, rules, selectors, services
+from applications import access, deferrals, forms, permissions, rules, selectors, services
 from applications.access import get_application_for_user
 from applications.models import Application
 from applications.views.common import Step, detail_context, detail_url, step_url
@@ -52,6 +52,8 @@ def _render_detail(request, application: Application, *, message_form=None):
         "next_step": selectors.next_step_for_holder(application) if may.is_owner else "",
         "can_edit": may.can_edit,
         "can_resubmit": may.can_resubmit,
+        "can_send_back": may.can_send_back,
+        "deferral": deferrals.deferral_changes(application),
         "can_withdraw": may.can_withdraw,
         "has_receipt": may.has_receipt,
         "can_post_message": may.can_post_message,
@@ -75,9 +77,12 @@ def post_message(request, pk: int):
     application = get_application_for_user(request.user, pk)
     if not permissions.can_post_message(request.user, application):
         raise Http404
-    form = forms.MessageForm(request.POST)
+    form = forms.MessageForm(request.POST, request.FILES)
     if run_service(
-        form, lambda data: services.post_message(user=request.user, application=application, body=data["body"])
+        form,
+        lambda data: services.post_message(
+            user=request.user, application=application, body=data["body"], uploaded_file=data.get("attachment")
+        ),
     ).done:
         messages.success(request, _("Votre message est envoyé."))
         return redirect(detail_url(application) + "#messages")

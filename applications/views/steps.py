@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import forms, permissions, rules, services
+from applications import deferrals, forms, permissions, rules, services
 from applications.access import get_application_for_user
 from applications.models import Application, Attachment
 from applications.views.common import STEPS, Step, detail_context, detail_url, step_url
@@ -135,15 +135,24 @@ def _attachments_step(request, application: Application, step: str):
 
 def _summary_step(request, application: Application, step: str):
     resubmitting = application.status == Status.COMPLETION_REQUESTED
+    sending_back = application.status == Status.DEFERRED
     form = forms.SubmitForm(
         request.POST if request.method == "POST" else None,
         initial={"showcase_consent": application.showcase_consent},
+        sending_back=sending_back,
     )
     other_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         consent = form.cleaned_data["showcase_consent"]
         try:
-            if resubmitting:
+            if sending_back:
+                services.send_back_application(
+                    user=request.user,
+                    application=application,
+                    comment=form.cleaned_data["comment"],
+                    expected_version=seen_version(request, application),
+                )
+            elif resubmitting:
                 services.resubmit_application(
                     user=request.user,
                     application=application,
@@ -157,7 +166,15 @@ def _summary_step(request, application: Application, step: str):
             errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
             other_errors = [m for key, ms in errors.items() if key not in Step.values for m in ms]
         else:
-            if resubmitting:
+            if sending_back:
+                messages.success(
+                    request,
+                    _(
+                        "Votre demande est renvoyée : l'association porteuse a reçu un e-mail et la présentera à un "
+                        "prochain comité d'attribution."
+                    ),
+                )
+            elif resubmitting:
                 messages.success(
                     request, _("Votre demande complétée est redéposée : l'association porteuse va l'étudier.")
                 )
@@ -188,6 +205,8 @@ def _summary_step(request, application: Application, step: str):
             "to_fix": to_fix,
             "other_errors": other_errors,
             "resubmitting": resubmitting,
+            "sending_back": sending_back,
+            "deferral": deferrals.deferral_changes(application) if sending_back else None,
         },
     )
 

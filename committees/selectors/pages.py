@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from applications.deferrals import DeferralChanges, deferral_changes_for
 from applications.models import Application, Holder
 from committees.models import (
     AgendaItem,
@@ -79,6 +80,8 @@ class ItemRow:
     detail: ItemDetail
     voters: list[CommitteeMember]  # voting members present, with a mandate that day, not recused
     recusable: list[CommitteeMember]  # voting members with a mandate that day, not recused, no vote yet
+    # What its holder changed since an earlier deferral (before this line was put on the agenda), if any.
+    deferral: DeferralChanges | None = None
 
     @property
     def item(self) -> AgendaItem:
@@ -110,6 +113,7 @@ def session_page(*, session: CommitteeSession, with_candidates: bool = False) ->
     attendance = {attendance.member_id: attendance for attendance in detail.attendances}
     voting = [member for member in members if member.has_vote]
     present_voting = [member for member in voting if member.pk in attendance and attendance[member.pk].present]
+    changes = deferral_changes_for({row.item.application_id: row.item.added_at for row in detail.items})
     rows = []
     for item_detail in detail.items:
         recused = {recusal.member_id for recusal in item_detail.recusals}
@@ -119,6 +123,7 @@ def session_page(*, session: CommitteeSession, with_candidates: bool = False) ->
                 detail=item_detail,
                 voters=[member for member in present_voting if member.pk not in recused],
                 recusable=[member for member in voting if member.pk not in recused and member.pk not in voted],
+                deferral=changes.get(item_detail.item.application_id),
             )
         )
     candidates = []

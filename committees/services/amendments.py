@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications import conflicts
 from applications.models import Application
+from applications.services import correct_deferral_reason
 from committees import selectors
 from committees.locks import lock_application, lock_decision, lock_fund
 from committees.models import Amendment, CommitteeSession, Decision
@@ -53,6 +54,11 @@ def amend_decision(
             raise invalid(_("Rien n'est modifié : indiquez le nouveau montant, les conditions ou le motif."))
         amendment = Amendment(decision=decision, changes=changes, amount_delta=delta, reason=reason, created_by=user)
         full_save(amendment)
+        if decision.outcome == Decision.Outcome.DEFERRED and "reason" in changes:
+            # What the holder reads the committee asks for follows the rectified reason.
+            correct_deferral_reason(
+                application=application, decided_at=decision.decided_at, reason=changes["reason"]["after"]
+            )
         record_audit(
             actor=user,
             action="committees.amend_decision",

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from applications import conflicts
 from applications.models import Application
-from applications.services import apply_transition
+from applications.services import apply_transition, record_deferral
 from applications.workflow import Role, Status
 from committees import selectors
 from committees.locks import lock_application, lock_fund, lock_item, lock_session
@@ -188,6 +188,8 @@ def write_decision(*, user, decision: Decision, application: Application) -> Non
         role=Role.COMMITTEE,
         comment=decision.reason or decision.conditions,
     )
+    if decision.outcome == Decision.Outcome.DEFERRED:
+        record_deferral(application=application, reason=decision.reason)
     record_audit(
         actor=user,
         action=f"committees.decide.{decision.outcome}",

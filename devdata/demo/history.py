@@ -7,13 +7,14 @@ timeline) are then moved back to 2025 so reports read true dates.
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
 from applications import services as app_services
-from applications.models import Application, Holder, StatusChange
+from applications.models import Application, DeferralRevision, Holder, StatusChange
 from committees import services as committee_services
 from committees.models import AgendaItem, CommitteeMember, CommitteeMemberLink, Decision, Vote
-from devdata.demo.common import at
+from devdata.demo.common import DEMO_PDF, at
 from devdata.demo.filing import demo_holder, file_request, staff_step, theme
 
 FILING_DAY = datetime.date(2025, 3, 3)
@@ -86,7 +87,23 @@ def seed_history(*, fund, committee, holders: dict, users: dict) -> list:
                 reference=f"VIR-{application.reference}",
             )
     _move_back_to_2025(session, applications)
+    _ask_for_the_quote(users["staff"], applications)
     return applications
+
+
+def _ask_for_the_quote(staff, applications: list) -> None:
+    """The deferred request: staff write to its holder, with a model quote attached (a message with a file)."""
+    deferred = next(a for a in applications if a.status == "deferred")
+    app_services.post_message(
+        user=staff,
+        application=deferred,
+        body=(
+            "Bonjour, le comité a ajourné votre demande : il attend le devis du transport. Ajoutez-le depuis la "
+            "page de votre demande (« Ajouter un document »), puis renvoyez-la. Un modèle de devis est joint."
+        ),
+        uploaded_file=SimpleUploadedFile("modele-de-devis.pdf", DEMO_PDF, content_type="application/pdf"),
+    )
+    DeferralRevision.objects.filter(application=deferred).update(deferred_at=at(SESSION_DAY, 19))
 
 
 def _more_holders(users: dict) -> dict:
@@ -228,5 +245,6 @@ def _move_back_to_2025(session, applications: list) -> None:
     changes = StatusChange.objects.filter(application_id__in=ids)
     changes.filter(transition__in=["submit", "start_review", "declare_eligible"]).update(created_at=at(FILING_DAY, 10))
     changes.filter(transition="put_on_agenda").update(created_at=at(SESSION_DAY - datetime.timedelta(days=7), 9))
+    AgendaItem.objects.filter(session=session).update(added_at=at(SESSION_DAY - datetime.timedelta(days=7), 9))
     changes.filter(transition__in=["grant", "defer", "refuse"]).update(created_at=at(SESSION_DAY, 19))
     changes.filter(Q(transition="pay_advance")).update(created_at=at(ADVANCE_DAY, 9))

@@ -21,12 +21,15 @@ gets a new version number:
                         budget_lines [{side, category, grant_source, label, amount}],
                         status_changes [{transition, from_status, to_status, comment, created_at, by_me}],
                         attachments [{kind, original_name, content_type, size, uploaded_at}] (never the files),
+                        deferrals [{reason, deferred_at, sent_back_at, changes [{field, old, new}],
+                                    attachments_added [{id, kind, name, removed?}]}],
                         decisions [{outcome, amount_granted, conditions, reason, decided_at}],
                         payments [{kind, amount, paid_on, method}],
                         bilan (null or every field of the bilan form, with expenses, effects and attachments'
                                metadata), cvs_bilan (null or every field of the annex 3, with objectives, partners
                                and budget_lines)}]
-    messages          messages the person wrote: [{application, body, created_at}]
+    messages          messages the person wrote: [{application, body, created_at,
+                                                   attachment (null or {name, content_type, size}: never the file)}]
 
 Dates are ISO 8601 strings, amounts decimal strings ("250.00"). Other people's data (staff notes,
 committee votes, messages written by others, who took each step) is not part of it.
@@ -36,13 +39,13 @@ request too, roles are given up; filed requests stay for the carrier association
 account is anonymised ("Compte fermé", `closed-<id>@invalid`, no phone, no password) and deactivated.
 
 `purge_personal_data(dry_run=...)`: requests closed, refused, ineligible or withdrawn for longer than
-settings.PERSONAL_DATA_RETENTION_DAYS (counted from their last status change) lose their personal data:
-holder identity (when none of its requests is still running), messages, comments, staff notes, attachments
-and their files, bilan reminders (e-mail addresses), bilan receipts and photos, and the free texts of the
-bilans that no report reads. Kept, because the annual reports and the public showcase are made of them:
-amounts, counts, themes, neighbourhoods, dates, statuses, decisions, effects, the request's title and
-description, and the bilans' difficulties, ideas, positive points and results. Running it again changes
-nothing.
+settings.PERSONAL_DATA_RETENTION_DAYS (counted from their last status change) lose their personal data: holder
+identity (when none of its requests is still running), messages and their files, comments, staff notes,
+attachments and their files, what the request said at each deferral, bilan reminders (e-mail addresses), bilan
+receipts and photos, and the free texts of the bilans that no report reads. Kept, because the annual reports
+and the public showcase are made of them: amounts, counts, themes, neighbourhoods, dates, statuses, decisions,
+effects, the request's title and description, and the bilans' difficulties, ideas, positive points and
+results. Running it again changes nothing.
 """
 
 from portal.privacy.closing import CLOSED_ACCOUNT_FIELDS, CLOSED_ACCOUNT_NAME, ClosedAccount, close_account

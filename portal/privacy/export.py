@@ -134,6 +134,10 @@ def _application_export(application: Application, *, user: User) -> dict[str, An
         for change in application.status_changes.all()
     ]
     data["attachments"] = [pick(attachment, ATTACHMENT_FIELDS) for attachment in application.attachments.all()]
+    data["deferrals"] = [
+        pick(revision, ("reason", "deferred_at", "sent_back_at", "changes", "attachments_added"))
+        for revision in application.deferral_revisions.all()
+    ]
     data["decisions"] = [
         pick(decision, ("outcome", "amount_granted", "conditions", "reason", "decided_at"))
         for decision in Decision.objects.filter(item__application=application).order_by("decided_at", "pk")
@@ -168,7 +172,7 @@ def export_user_data(*, user: User) -> dict[str, Any]:
     applications = (
         Application.objects.filter(created_by=user)
         .select_related("fund", "theme", "ambition__stake", "neighbourhood")
-        .prefetch_related("budget_lines", "status_changes", "attachments")
+        .prefetch_related("budget_lines", "status_changes", "attachments", "deferral_revisions")
         .order_by("created_at", "pk")
     )
     messages = Message.objects.filter(author=user).select_related("application").order_by("created_at", "pk")
@@ -185,6 +189,13 @@ def export_user_data(*, user: User) -> dict[str, Any]:
                 "application": message.application.display_reference,
                 "body": message.body,
                 "created_at": json_value(message.created_at),
+                "attachment": {
+                    "name": message.attachment_name,
+                    "content_type": message.attachment_content_type,
+                    "size": message.attachment_size,
+                }
+                if message.attachment
+                else None,
             }
             for message in messages
         ],

@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from applications.models import Application, Attachment, Holder, Message, StaffNote, StatusChange
+from applications.models import Application, Attachment, DeferralRevision, Holder, Message, StaffNote, StatusChange
 from applications.workflow import ENDED
 from core.services import record_audit
 from portal.privacy.common import delete_files_on_commit, reports_installed
@@ -53,6 +53,8 @@ class PurgeReport:
     comments: int = 0
     staff_notes: int = 0
     attachments: int = 0
+    message_attachments: int = 0
+    deferral_revisions: int = 0
     bilan_reminders: int = 0
     bilans: int = 0
     bilan_attachments: int = 0
@@ -114,6 +116,7 @@ def _purge_application(application: Application, files: list[tuple[Any, str]]) -
         "comments": _replace_texts(StatusChange.objects.filter(application=application), "comment"),
         "staff_notes": _replace_texts(StaffNote.objects.filter(application=application), "body"),
         "attachments": 0,
+        "message_attachments": 0,
         "bilan_reminders": 0,
     }
     for attachment in Attachment.objects.filter(application=application):
@@ -121,6 +124,15 @@ def _purge_application(application: Application, files: list[tuple[Any, str]]) -
             files.append((attachment.file.storage, attachment.file.name))
         attachment.delete()
         counts["attachments"] += 1
+    # The files of the thread's messages: deleted once committed, the message keeps no trace of them.
+    with_files = Message.objects.filter(application=application).exclude(attachment="")
+    for message in with_files.only("pk", "attachment"):
+        files.append((message.attachment.storage, message.attachment.name))
+    counts["message_attachments"] = with_files.update(
+        attachment="", attachment_name="", attachment_content_type="", attachment_size=None
+    )
+    # What the request said at each deferral, and what its holder changed then.
+    counts["deferral_revisions"], _by_model = DeferralRevision.objects.filter(application=application).delete()
     if reports_installed():
         from reports.models import BilanReminder
 
