@@ -112,8 +112,9 @@ def can_send_back(user, application: Application) -> bool:
 
 
 def can_read_messages(user, application: Application) -> bool:
-    """Who reads the request's message thread (and downloads its messages' files): whoever reads the request."""
-    return can_view_application(user, application)
+    """Who downloads the files of the request's messages: the holder and the carrier association's staff only.
+    A resident may send a bank statement or an ID by message: co-funders, who read the request, do not get them."""
+    return is_owner(user, application) or is_fund_staff(user, application)
 
 
 def has_receipt(application: Application) -> bool:

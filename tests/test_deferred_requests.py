@@ -491,3 +491,13 @@ def test_the_orphan_file_finder_knows_the_message_files(settings, deferred, resi
     out = StringIO()
     call_command("find_orphan_files", stdout=out)
     assert str(path) in out.getvalue()
+
+
+def test_cofunders_read_the_request_but_not_the_files_of_its_messages(world, resident, staff, region_staff):
+    from applications import permissions
+    from tests import factories as f
+
+    application = f.ApplicationFactory(fund=world.fund, created_by=resident, filed=True)
+    assert permissions.can_view_application(region_staff, application)
+    assert not permissions.can_read_messages(region_staff, application)
+    assert permissions.can_read_messages(resident, application) and permissions.can_read_messages(staff, application)
