@@ -23,6 +23,11 @@ class CommitteesConfig(AppConfig):
         public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)
+        # The staff inbox's selection can be put on a planned session's agenda.
+        from applications.inbox import register_selection_action
+        from committees.views.selection import selection_action
+
+        register_selection_action(selection_action)
 
 
 def _link_confirmed_account(sender, *, user, **kwargs) -> None:

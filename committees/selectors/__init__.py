@@ -6,6 +6,7 @@ One module per subject; the names are re-exported here so callers write `selecto
 from committees.selectors.agenda import (
     agenda_candidates,
     filing_deadline,
+    sessions_for_selection,
 )
 from committees.selectors.money import (
     MONEY_OUTPUT,
@@ -60,6 +61,7 @@ from committees.selectors.voting import (
 )
 
 __all__ = [
+    "sessions_for_selection",
     "CofunderMoney",
     "CommitteePage",
     "EffectiveDecision",
