@@ -111,6 +111,10 @@ class AddItemForm(forms.Form):
 class AgendaSelectionForm(forms.Form):
     """The inbox's selection, put on the agenda of one planned session (the choices: `sessions_for_selection`)."""
 
+    # Its fields sit in the inbox's one form, beside the other actions: the browser must not require a session
+    # to assign or export (the server says what is missing, in French).
+    use_required_attribute = False
+
     demandes = SelectionIdsField(
         label=_("Demandes cochées"),
         error_messages={"required": _("Cochez au moins une demande dans la liste, puis choisissez l'action.")},

@@ -54,6 +54,8 @@ class InstructorForm(forms.Form):
 class SelectionForm(InstructorForm):
     """The inbox's one form: the checked rows, and the instructor for "Attribuer"."""
 
+    use_required_attribute = False
+
     demandes = SelectionIdsField(
         label=_("Demandes cochées"),
         error_messages={"required": _("Cochez au moins une demande dans la liste, puis choisissez l'action.")},

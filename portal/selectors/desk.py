@@ -24,6 +24,7 @@ from applications.workflow import (
     COMPLETION_RETURNED,
     NOT_FILED,
     TO_INSTRUCT,
+    Status,
 )
 from committees.models import CommitteeSession
 from funds.models import Fund
@@ -97,8 +98,12 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
     to_instruct = [
         DeskLine(
             _label(a),
-            _("%(holder)s — déposée le %(day)s, %(status)s")
-            % {"holder": _holder(a), "day": _day(a.submitted_at), "status": a.get_status_display().lower()},
+            (
+                _("%(holder)s — déposée le %(day)s")
+                if a.status == Status.SUBMITTED
+                else _("%(holder)s — déposée le %(day)s, instruction commencée")
+            )
+            % {"holder": _holder(a), "day": _day(a.submitted_at)},
             staff_page(a),
         )
         for a in _requests(base, Q(status__in=TO_INSTRUCT), ("submitted_at", "pk"))
@@ -115,11 +120,11 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
         DeskLine(
             _label(a),
             ngettext(
-                "%(count)s message non lu de %(holder)s",
-                "%(count)s messages non lus de %(holder)s",
+                "%(count)s message non lu — %(holder)s",
+                "%(count)s messages non lus — %(holder)s",
                 a.staff_unread_messages,
             )
-            % {"count": a.staff_unread_messages, "holder": _holder(a) or _("du porteur")},
+            % {"count": a.staff_unread_messages, "holder": _holder(a)},
             reverse("applications:application_detail", kwargs={"pk": a.pk}) + "#messages",
         )
         for a in _requests(base, Q(staff_unread_messages__gt=0), ("-last_activity_at", "pk"))

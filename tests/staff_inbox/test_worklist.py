@@ -3,6 +3,7 @@ activity, and the bulk actions on a selection (assign, put on a session's agenda
 
 import datetime
 import html
+import re
 
 import pytest
 import time_machine
@@ -274,3 +275,11 @@ def test_every_assign_goes_through_one_transaction(staff, colleague, requests_):
     # Again: nothing changes, nothing is recorded twice.
     assert services.assign_instructor(user=staff, applications=picked, instructor=colleague) == []
     assert AuditEntry.objects.filter(action="application.assign_instructor").count() == 2
+
+
+def test_the_selection_form_lets_the_browser_send_any_action(client, staff, board_with_candidates):
+    """No `required` field in the one form: a session is needed to put on the agenda, not to assign or export."""
+    client.force_login(staff)
+    page = get_inbox(client).content.decode()
+    form = page[page.index('id="selection-demandes"') : page.index("</form>", page.index('id="selection-demandes"'))]
+    assert 'name="seance"' in form and not re.search(r"<(input|select)[^>]*\srequired[\s>=]", form)
