@@ -283,3 +283,23 @@ def test_the_selection_form_lets_the_browser_send_any_action(client, staff, boar
     page = get_inbox(client).content.decode()
     form = page[page.index('id="selection-demandes"') : page.index("</form>", page.index('id="selection-demandes"'))]
     assert 'name="seance"' in form and not re.search(r"<(input|select)[^>]*\srequired[\s>=]", form)
+
+
+def test_bulk_agenda_names_a_request_the_user_may_not_handle_and_saves_nothing(world, staff, board_with_candidates):
+    """Staff linked to one holder (issue 14): that request is named with the reason, the other is not put on."""
+    from committees import services as committee_services
+
+    board, first, second = board_with_candidates
+    linked = f.UserFactory(email="linked.staff@example.org")
+    f.AssociationStaffFactory(user=linked, association=world.hommelet)
+    f.HolderFactory(owner=linked, name=second.holder.name)
+    with (
+        time_machine.travel(datetime.datetime(2025, 5, 10, 9, 0, tzinfo=datetime.UTC), tick=False),
+        pytest.raises(ValidationError) as refused,
+    ):
+        committee_services.add_agenda_items(user=linked, session=board.session, applications=[first, second])
+    messages = refused.value.messages
+    assert messages[0].startswith("Aucune demande n'a été inscrite à l'ordre du jour.")
+    assert messages[1].startswith(f"Demande {second.reference} : ")
+    assert len(messages) == 2
+    assert not AgendaItem.objects.exists()
