@@ -3,6 +3,25 @@
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import F, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
+
+
+def backfill_last_activity(apps, schema_editor):
+    """Filed requests get their latest status change, message or document as their last activity (one UPDATE)."""
+    Application = apps.get_model("applications", "Application")
+
+    def latest(model_name: str, field: str):
+        model = apps.get_model("applications", model_name)
+        rows = model.objects.filter(application=OuterRef("pk")).order_by(f"-{field}").values(field)[:1]
+        # Greatest is NULL on SQLite when one value is: fall back on the filing date, then the creation.
+        return Coalesce(Subquery(rows), F("submitted_at"), F("created_at"))
+
+    Application.objects.exclude(status="draft").update(
+        last_activity_at=Greatest(
+            latest("StatusChange", "created_at"), latest("Message", "created_at"), latest("Attachment", "uploaded_at")
+        )
+    )
 
 
 class Migration(migrations.Migration):
@@ -28,4 +47,5 @@ class Migration(migrations.Migration):
             name='staff_unread_messages',
             field=models.PositiveIntegerField(default=0, editable=False, verbose_name='messages du porteur non lus'),
         ),
+        migrations.RunPython(backfill_last_activity, migrations.RunPython.noop, elidable=True),
     ]
