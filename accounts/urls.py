@@ -17,7 +17,7 @@ urlpatterns = [
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path(
         "connexion/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

@@ -4,11 +4,13 @@ Sign-up never logs in on the spot (see accounts.services.sign_up): every sign-up
 boîte e-mail", and the confirmation link of a new account confirms the address and logs the person in.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -172,3 +174,14 @@ def _throttled_message() -> str:
         "Plusieurs e-mails de confirmation ont déjà été envoyés récemment : attendez une heure avant d'en "
         "demander un autre, et regardez dans le dossier « Courrier indésirable » ou « Spam »."
     )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; without a `next`, carrier associations' staff land on their desk
+    (`settings.STAFF_LOGIN_REDIRECT_URL`), everyone else on `settings.LOGIN_REDIRECT_URL`."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if user.is_authenticated and user.association_links.exists():
+            return resolve_url(settings.STAFF_LOGIN_REDIRECT_URL)
+        return super().get_default_redirect_url()

@@ -9,8 +9,11 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +34,7 @@ SORTABLE_COLUMNS = {
     "submitted_at": _("Déposée le"),
     "amount_requested": _("Montant demandé"),
     "status": _("Statut"),
+    "last_activity_at": _("Dernière activité"),
 }
 
 # Statuses sort in workflow order (Déposée, En cours d'instruction, ...), not alphabetically by slug.
@@ -51,7 +55,9 @@ def inbox_queryset(*, user, fund_ids: list[int] | None = None) -> QuerySet[Appli
         applications = Application.objects.managed_by(user)
     else:
         applications = Application.objects.filter(fund_id__in=fund_ids).exclude(status=Status.DRAFT)
-    return applications.select_related("fund", "fund__association", "holder", "theme", "neighbourhood", "created_by")
+    return applications.select_related(
+        "fund", "fund__association", "holder", "theme", "neighbourhood", "created_by", "instructor"
+    )
 
 
 def _date_input() -> forms.DateInput:
@@ -80,6 +86,11 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 class InboxFilter(django_filters.FilterSet):
     """The inbox's filters. Choice lists only offer the funds the user manages and their themes and QPV."""
 
+    mine = django_filters.BooleanFilter(
+        method="filter_mine",
+        label=_("Mes dossiers : seulement les demandes qui me sont attribuées"),
+        widget=forms.CheckboxInput,
+    )
     q = django_filters.CharFilter(
         method="filter_text",
         label=_("Rechercher"),
@@ -128,6 +139,7 @@ class InboxFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, user, fund_ids: list[int] | None = None, **kwargs):
         super().__init__(data=data, queryset=queryset, **kwargs)
+        self.user = user
         if fund_ids is None:
             fund_ids = list(Fund.objects.managed_by(user).values_list("pk", flat=True))
         self.filters["fund"].queryset = Fund.objects.filter(pk__in=fund_ids).order_by("-year", "name")
@@ -137,6 +149,9 @@ class InboxFilter(django_filters.FilterSet):
         self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
         ).order_by("name")
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(instructor=self.user) if value else queryset
 
     def filter_text(self, queryset, name, value):
         value = value.strip()
@@ -211,7 +226,11 @@ class Inbox:
 
     @property
     def is_filtered(self) -> bool:
-        return any(value not in (None, "", []) for value in self.filterset.form.cleaned_data.values())
+        return any(value not in (None, "", [], False) for value in self.filterset.form.cleaned_data.values())
+
+    @property
+    def is_mine(self) -> bool:
+        return bool(self.filterset.form.cleaned_data.get("mine"))
 
     @property
     def is_status_filtered(self) -> bool:
@@ -268,3 +287,43 @@ def inbox(*, user, params) -> Inbox:
         sort_descending=descending,
         columns=_columns(sort_key, descending),
     )
+
+
+# --- The selection's bulk actions -----------------------------------------------------------------------
+# A higher app adds its own action to the inbox's one selection form through this registry (from its
+# `apps.py`): committees adds "put on a session's agenda". A provider takes the user and returns the
+# template to include in the form and its context, or None when it has nothing to offer.
+SelectionAction = tuple[str, dict]
+_selection_actions: list = []
+
+
+def register_selection_action(provider) -> None:
+    if provider not in _selection_actions:
+        _selection_actions.append(provider)
+
+
+def selection_actions(*, user) -> list[SelectionAction]:
+    return [action for action in (provider(user=user) for provider in _selection_actions) if action is not None]
+
+
+def selected_applications(*, user, ids: list[int]) -> list[Application]:
+    """The requests of a selection the user may see in the inbox (ids of others are ignored), in id order."""
+    return list(inbox_queryset(user=user).filter(pk__in=ids).order_by("pk"))
+
+
+def instructor_choices(*, user):
+    """The people who may be given requests: the staff of the associations whose funds the user manages."""
+    associations = Fund.objects.managed_by(user).values("association")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, association_links__association__in=associations)
+        .distinct()
+        .order_by("last_name", "first_name", "email")
+    )
+
+
+def inbox_return_url(query: str) -> str:
+    """The inbox as it was (filters, sort, page): `query` is re-encoded, so it can only be a query string."""
+    query = QueryDict(query or "").urlencode()
+    url = reverse("staff:inbox")
+    return f"{url}?{query}" if query else url

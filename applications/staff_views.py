@@ -3,7 +3,7 @@ where staff instruct one request (checklist, private notes, completion, eligibil
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 from applications import deferrals, forms, selectors, services
 from applications.access import get_instructed_for_user
 from applications.documents import inbox_export
-from applications.inbox import SORT_PARAM, Inbox, inbox
+from applications.inbox import SORT_PARAM, Inbox, inbox, inbox_return_url, selected_applications, selection_actions
 from applications.models import Application, EligibilityCriterion
 from applications.workflow import AGENDA_SOURCES, IN_INSTRUCTION, Role, transitions_from
 from core import public_cache, tabular
-from core.forms import error_summary, run_service
+from core.forms import error_summary, flash_errors, run_action, run_service
 from core.pagination import paginate_by_ids
 from funds.permissions import is_any_association_staff
 
@@ -43,8 +43,58 @@ def inbox_page(request):
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "sort_param": SORT_PARAM,
         "filters_version": public_cache.current_version(),
+        "selection_form": forms.SelectionForm(user=request.user, initial={"instructeur": request.user.pk}),
+        "selection_actions": selection_actions(user=request.user),
+        "return_query": request.GET.urlencode(),
     }
     return render(request, "applications/staff/inbox.html", context)
+
+
+def _xlsx_response(applications) -> HttpResponse:
+    response = HttpResponse(inbox_export.xlsx_bytes(applications), content_type=tabular.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{inbox_export.export_filename("xlsx")}"'
+    return response
+
+
+@login_required
+@require_POST
+def inbox_selection(request):
+    """The inbox's selection form: "Attribuer" (one service call), or export the checked rows (CSV, XLSX).
+
+    Putting the selection on a session's agenda posts the same form to the committees' view
+    (`committees:agenda_selection`)."""
+    if not is_any_association_staff(request.user):
+        raise PermissionDenied
+    back = inbox_return_url(request.POST.get("retour", ""))
+    form = forms.SelectionForm(request.POST, user=request.user)
+    if not form.is_valid():
+        flash_errors(request, ValidationError(form.errors))
+        return redirect(back)
+    chosen = selected_applications(user=request.user, ids=form.cleaned_data["demandes"])
+    action = request.POST.get("action", "")
+    if action == "csv":
+        return tabular.streaming_csv_response(
+            filename=inbox_export.export_filename("csv"), headers=inbox_export.HEADERS, rows=inbox_export.rows(chosen)
+        )
+    if action == "xlsx":
+        return _xlsx_response(chosen)
+    if action != "assign":
+        messages.error(request, _("Choisissez une action : attribuer, inscrire à une séance ou exporter."))
+        return redirect(back)
+    instructor = form.cleaned_data["instructeur"]
+    if instructor is None:
+        success = _("Attribution retirée pour %(count)s demande(s).") % {"count": len(chosen)}
+    else:
+        success = _("%(count)s demande(s) attribuée(s) à %(name)s.") % {
+            "count": len(chosen),
+            "name": instructor.get_full_name() or instructor.email,
+        }
+    run_action(
+        request,
+        lambda: services.assign_instructor(user=request.user, applications=chosen, instructor=instructor),
+        success=success,
+    )
+    return redirect(back)
 
 
 @login_required
@@ -146,8 +196,18 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         "grid_editable": grid_editable,
         "note_form": note_form,
         "error_summary": error_summary(*bound.values()),
+        **_instructor_context(request.user, application),
     }
     return render(request, "applications/staff/application.html", context)
+
+
+def _instructor_context(user, application: Application) -> dict:
+    """Who instructs the request, and the form to change it."""
+    instructor = application.instructor if application.instructor_id else None
+    return {
+        "instructor_form": forms.InstructorForm(user=user, initial={"instructeur": application.instructor_id}),
+        "instructor_name": (instructor.get_full_name() or instructor.email) if instructor else "",
+    }
 
 
 @login_required
@@ -237,3 +297,29 @@ def default_criteria(request, pk: int):
         _("La grille de recevabilité par défaut est créée pour le fonds « %(fund)s ».") % {"fund": application.fund},
     )
     return redirect(_page_url(application, "grille"))
+
+
+@login_required
+@require_POST
+def assign_instructor(request, pk: int):
+    """Who instructs this request (the staff page's small form, or its "Me l'attribuer" button)."""
+    application = get_instructed_for_user(request.user, pk)
+    form = forms.InstructorForm(request.POST, user=request.user)
+    if not form.is_valid():
+        flash_errors(request, ValidationError(form.errors))
+        return redirect(_page_url(application, "instructeur"))
+    instructor = form.cleaned_data["instructeur"]
+    if instructor is None:
+        success = _("Plus personne n'est désigné·e pour instruire cette demande.")
+    elif instructor == request.user:
+        success = _("Cette demande vous est attribuée : elle apparaît dans « Mes dossiers ».")
+    else:
+        success = _("Cette demande est attribuée à %(name)s.") % {
+            "name": instructor.get_full_name() or instructor.email
+        }
+    run_action(
+        request,
+        lambda: services.assign_instructor(user=request.user, applications=[application], instructor=instructor),
+        success=success,
+    )
+    return redirect(_page_url(application, "instructeur"))

@@ -155,6 +155,16 @@ ELIGIBLE_OR_LATER = (
 # Requests whose story is over: the purge may anonymise them once the retention period has passed.
 ENDED = (S.CLOSED, S.REFUSED, S.INELIGIBLE, S.WITHDRAWN)
 
+# The staff's desk: what waits for the association's staff, by kind of work.
+# Filed and waiting for an instructor to start or finish the instruction.
+TO_INSTRUCT = (S.SUBMITTED, S.UNDER_REVIEW)
+# The holder sent back the completion the staff asked for: to read again.
+COMPLETION_RETURNED = (S.RESUBMITTED,)
+# Granted: the advance is the next payment.
+AWAITING_ADVANCE = (S.GRANTED,)
+# Bilan accepted: the balance is the next payment.
+AWAITING_BALANCE = (S.BILAN_ACCEPTED,)
+
 
 def get_transition(slug: str) -> Transition:
     return _BY_SLUG[slug]

@@ -35,6 +35,11 @@ class CommitteesConfig(AppConfig):
             fingerprint=session_pack.session_pack_fingerprint,
             filename=session_pack.session_pack_filename,
         )
+        # The staff inbox's selection can be put on a planned session's agenda.
+        from applications.inbox import register_selection_action
+        from committees.views.selection import selection_action
+
+        register_selection_action(selection_action)
 
 
 def _link_confirmed_account(sender, *, user, **kwargs) -> None:

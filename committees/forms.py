@@ -7,7 +7,7 @@ already loaded, so that rendering a page with many forms runs no query.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.forms import money_field
+from applications.forms import SelectionIdsField, money_field
 from committees.models import CommitteeMember, Decision, Payment, Vote
 
 
@@ -115,6 +115,45 @@ class AddItemForm(forms.Form):
 
     def chosen_application(self):
         return self.candidates.get(self.cleaned_data.get("application"))
+
+
+class AgendaSelectionForm(forms.Form):
+    """The inbox's selection, put on the agenda of one planned session (the choices: `sessions_for_selection`)."""
+
+    # Its fields sit in the inbox's one form, beside the other actions: the browser must not require a session
+    # to assign or export (the server says what is missing, in French).
+    use_required_attribute = False
+
+    demandes = SelectionIdsField(
+        label=_("Demandes cochées"),
+        error_messages={"required": _("Cochez au moins une demande dans la liste, puis choisissez l'action.")},
+    )
+    seance = forms.TypedChoiceField(
+        label=_("Séance du comité"),
+        coerce=int,
+        error_messages={
+            "required": _("Choisissez la séance à laquelle inscrire les demandes cochées."),
+            "invalid_choice": _("Cette séance n'est plus prévue : rechargez la page et choisissez-en une autre."),
+        },
+    )
+    invited_to_present = forms.BooleanField(
+        label=_("Inviter les porteurs à venir présenter leur projet"), required=False, initial=True
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sessions = {session.pk: session for session in sessions}
+        self.fields["seance"].choices = [("", "—")] + [(session.pk, session_label(session)) for session in sessions]
+
+    def chosen_session(self):
+        return self.sessions.get(self.cleaned_data.get("seance"))
+
+
+def session_label(session) -> str:
+    return _("%(committee)s — séance du %(date)s") % {
+        "committee": session.committee.name,
+        "date": session.date.strftime("%d/%m/%Y"),
+    }
 
 
 class AttendanceForm(forms.Form):

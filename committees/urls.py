@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from committees.views import committees, dossiers, items, payments, sessions
+from committees.views import committees, dossiers, items, payments, selection, sessions
 
 app_name = "committees"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("membres/<id:pk>/liens/ajouter/", committees.member_link_add, name="member_link_add"),
     path("<id:pk>/seances/nouvelle/", sessions.session_create, name="session_create"),
     path("seances/<id:pk>/", sessions.session_detail, name="session_detail"),
+    path("seances/inscrire-la-selection/", selection.agenda_selection, name="agenda_selection"),
     path("seances/<id:pk>/ordre-du-jour/preparer/", sessions.build_agenda, name="build_agenda"),
     path("seances/<id:pk>/ordre-du-jour/ajouter/", sessions.add_item, name="add_item"),
     path("seances/<id:pk>/convocations/", sessions.send_convocations, name="send_convocations"),

@@ -145,6 +145,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
+# Carrier associations' staff land on their desk (what waits for them) after logging in.
+STAFF_LOGIN_REDIRECT_URL = "portal:desk"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from portal import outbox_views, views
+from portal import desk_views, outbox_views, views
 
 app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("equipe/bureau/", desk_views.desk, name="desk"),
     path("administration/journal/", views.audit_log, name="audit_log"),
     path("administration/e-mails/", outbox_views.outbox_page, name="outbox"),
     path("e-mails/<id:pk>/renvoyer/", outbox_views.resend_message, name="outbox_resend"),

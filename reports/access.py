@@ -57,6 +57,11 @@ def get_bilan_attachment_for_user(
     return get_or_404_for(user, attachments, may=may, pk=attachment_pk, bilan__application_id=pk)
 
 
+def get_remindable_for_user(user, pk: int) -> Application:
+    """A request whose holder the user may chase for the bilan (its fund's staff, not linked to its holder)."""
+    return get_application_for_user(user, pk, may=permissions.can_review_bilan)
+
+
 def get_staff_bilan_funds(user, slug: str = "") -> tuple[list[Fund], Fund | None]:
     """The funds whose bilans the user's association follows, and the one chosen by `slug` ("" for all).
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("demandes/<id:pk>/bilan/bilan.pdf", bilan.bilan_pdf, name="bilan_pdf"),
     path("demandes/<id:pk>/bilan/accepter/", review.accept_bilan, name="accept_bilan"),
     path("demandes/<id:pk>/bilan/renvoyer/", review.return_bilan, name="return_bilan"),
+    path("demandes/<id:pk>/bilan/relancer/", lists.remind_holder, name="remind_holder"),
     path("demandes/<id:pk>/bilan/cloturer/", review.close_application, name="close_application"),
     path("demandes/<id:pk>/bilan/pieces/<id:attachment_pk>/", bilan.download_attachment, name="download_attachment"),
     path(

@@ -27,6 +27,7 @@ from applications.forms.instruction import (
     met_to_choice,
 )
 from applications.forms.steps import PeopleForm, ProjectForm, WhenWhereForm
+from applications.forms.worklist import InstructorForm, SelectionForm, SelectionIdsField
 from core.forms import add_errors  # kept importable from here (committees.views)
 
 __all__ = [
@@ -48,6 +49,9 @@ __all__ = [
     "ExpenseLineForm",
     "HolderChoiceForm",
     "HolderForm",
+    "InstructorForm",
+    "SelectionForm",
+    "SelectionIdsField",
     "MessageForm",
     "PeopleForm",
     "ProjectForm",

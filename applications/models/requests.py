@@ -242,6 +242,21 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
+    # The staff's worklist (the inbox and the desk): who instructs it, when it last moved, what is unread.
+    instructor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("instructeur·rice"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="instructed_applications",
+        help_text=_("La personne de l'équipe de l'association porteuse qui suit cette demande."),
+    )
+    # Latest status change, message or attachment (written by the services that make them).
+    last_activity_at = models.DateTimeField(_("dernière activité le"), null=True, blank=True, db_index=True)
+    # Messages from the holder that no staff member has opened yet (reset when staff open the thread).
+    staff_unread_messages = models.PositiveIntegerField(_("messages du porteur non lus"), default=0, editable=False)
+
     objects = ApplicationQuerySet.as_manager()
 
     class Meta:
@@ -265,6 +280,11 @@ class Application(models.Model):
     @property
     def display_reference(self) -> str:
         return self.reference or str(_("Brouillon n° %(id)s") % {"id": self.pk})
+
+    @property
+    def last_activity(self):
+        """The latest activity; a request filed before the column existed falls back on its filing."""
+        return self.last_activity_at or self.submitted_at
 
     def get_status_display(self) -> str:
         """The status's French label. Django's generic version hashes every lazy label of the 17 choices on

@@ -9,7 +9,8 @@ entry, and sends e-mails only once the transaction has committed. One job per mo
 - `submission`: filing, filing again after a completion request, withdrawing;
 - `deferrals`: what a request said when the committee deferred it; the holder sending it back;
 - `criteria`, `instruction`: the staff's eligibility grid, notes and decisions on eligibility;
-- `messages`: the thread between the holder and the staff;
+- `messages`: the thread between the holder and the staff (and what the staff have not read yet);
+- `worklist`: who instructs each request (the inbox's selection);
 - `transitions`: `apply_transition`, the only way a status changes;
 - `notices`: the e-mails, sent after commit.
 
@@ -41,16 +42,18 @@ from applications.services.instruction import (
     request_completion,
     start_review,
 )
-from applications.services.messages import post_message
+from applications.services.messages import mark_messages_read_by_staff, post_message
 from applications.services.notices import send_holder_notice, send_staff_notice, send_submission_acknowledgement
 from applications.services.submission import resubmit_application, submit_application, withdraw_application
 from applications.services.transitions import apply_transition
+from applications.services.worklist import MAX_SELECTION, assign_instructor
 
 __all__ = [
     "DEFAULT_CRITERIA",
     "EDIT_CONFLICT_MESSAGE",
     "HOLDER_FIELDS",
     "MAX_ATTACHMENTS",
+    "MAX_SELECTION",
     "STEP_FIELDS",
     "EditConflict",
     "StepRefused",
@@ -58,11 +61,13 @@ __all__ = [
     "add_staff_note",
     "apply_transition",
     "correct_deferral_reason",
+    "assign_instructor",
     "create_holder",
     "declare_eligible",
     "declare_ineligible",
     "delete_attachment",
     "ensure_default_criteria",
+    "mark_messages_read_by_staff",
     "post_message",
     "record_criterion_check",
     "record_deferral",

@@ -4,6 +4,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import uploads
@@ -64,6 +65,8 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
                 data={"attachment": attachment.pk, "kind": kind, "size": attachment.size},
             ),
         )
+        # The staff's worklist shows when a request last moved (status, message or document).
+        Application.objects.filter(pk=locked.pk).update(last_activity_at=timezone.now())
     return attachment
 
 

@@ -4,11 +4,12 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from applications import uploads
 from applications.models import Application, Message
-from applications.permissions import can_post_message, is_owner
+from applications.permissions import can_post_message, is_fund_staff, is_owner
 from applications.services.guards import refused
 from applications.services.notices import send_holder_notice, send_staff_notice
 from core.services import record_audit
@@ -49,6 +50,11 @@ def post_message(*, user, application: Application, body: str, uploaded_file=Non
     from_holder = is_owner(user, application)
 
     def then() -> None:
+        # The staff's worklist: the request moved; a holder's message waits to be read.
+        Application.objects.filter(pk=application.pk).update(
+            last_activity_at=message.created_at,
+            staff_unread_messages=F("staff_unread_messages") + (1 if from_holder else 0),
+        )
         record_audit(
             actor=user,
             action="application.post_message",
@@ -85,3 +91,14 @@ def post_message(*, user, application: Application, body: str, uploaded_file=Non
             message.save()
             then()
     return message
+
+
+def mark_messages_read_by_staff(*, user, application: Application) -> bool:
+    """The association's staff opened the thread: the holder's messages are read (True if some were unread).
+
+    One conditional UPDATE: no write at all when nothing was unread (the common case of a page view)."""
+    if not is_fund_staff(user, application) or is_owner(user, application):
+        return False
+    return bool(
+        Application.objects.filter(pk=application.pk, staff_unread_messages__gt=0).update(staff_unread_messages=0)
+    )

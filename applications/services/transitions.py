@@ -2,6 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.locks import lock_application
@@ -37,8 +38,9 @@ def _record_change(*, user, locked: Application, step: Transition, role: str, co
     from_status = locked.status
     locked.status = step.target
     locked.version += 1
-    locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by"])
-    locked.save(update_fields=["status", "version", "updated_at"])
+    locked.last_activity_at = timezone.now()
+    locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by", "instructor"])
+    locked.save(update_fields=["status", "version", "updated_at", "last_activity_at"])
     change = StatusChange(
         application=locked,
         transition=step.slug,

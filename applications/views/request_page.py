@@ -68,6 +68,9 @@ def _render_detail(request, application: Application, *, message_form=None):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
+    if application.staff_unread_messages and not permissions.is_owner(request.user, application):
+        # The association's staff read the thread here: the holder's messages are no longer "non lus".
+        services.mark_messages_read_by_staff(user=request.user, application=application)
     return _render_detail(request, application)
 
 

@@ -6,6 +6,7 @@ One module per subject; the names are re-exported here so callers write `selecto
 from committees.selectors.agenda import (
     agenda_candidates,
     filing_deadline,
+    sessions_for_selection,
 )
 from committees.selectors.dossiers import (
     DOSSIER_ATTACHMENT_KINDS,
@@ -74,6 +75,7 @@ __all__ = [
     "item_dossier",
     "session_dossiers",
     "session_pack_fingerprint",
+    "sessions_for_selection",
     "CofunderMoney",
     "CommitteePage",
     "EffectiveDecision",

@@ -10,6 +10,7 @@ from applications.workflow import AGENDA_SOURCES
 from committees.models import (
     CommitteeSession,
 )
+from funds.models import Fund
 
 
 def filing_deadline(*, session: CommitteeSession) -> datetime.datetime:
@@ -31,4 +32,15 @@ def agenda_candidates(*, session: CommitteeSession) -> QuerySet[Application]:
         .exclude(agenda_items__session=session)
         .select_related("holder", "created_by")
         .order_by("submitted_at", "pk")
+    )
+
+
+def sessions_for_selection(*, user) -> list[CommitteeSession]:
+    """The planned sessions a selection of the inbox can join: those of the funds the user manages (one query)."""
+    return list(
+        CommitteeSession.objects.filter(
+            status=CommitteeSession.Status.PLANNED, committee__fund__in=Fund.objects.managed_by(user)
+        )
+        .select_related("committee__fund")
+        .order_by("date", "time", "pk")[:50]
     )

@@ -8,7 +8,7 @@ sends e-mails only once the transaction has committed. Every status change of a 
 One module per job; the names are re-exported here so callers write `services.decide(...)`.
 """
 
-from committees.services.agenda import add_agenda_item, build_agenda, remove_agenda_item
+from committees.services.agenda import add_agenda_item, add_agenda_items, build_agenda, remove_agenda_item
 from committees.services.amendments import amend_decision
 from committees.services.attendance import record_attendance, record_attendances
 from committees.services.committee_settings import update_committee_settings
@@ -28,6 +28,7 @@ __all__ = [
     "DECISION_TRANSITIONS",
     "ConvocationReport",
     "add_agenda_item",
+    "add_agenda_items",
     "add_member",
     "add_member_link",
     "amend_decision",

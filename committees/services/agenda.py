@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -107,6 +108,55 @@ def add_agenda_item(
             data={"application": item.application_id, "position": item.position},
         )
     return item
+
+
+def add_agenda_items(
+    *, user, session: CommitteeSession, applications: list[Application], invited_to_present: bool = True
+) -> list[AgendaItem]:
+    """Put a selection of requests on the agenda, all or none (the inbox's bulk action).
+
+    One transaction, in the portal's lock order: the session, then each request in id order (taken by
+    `append_item`). Every request that cannot go (not eligible, filed too late, another fund, already on
+    it, a conflict) is named in one French error, and nothing is saved.
+    """
+    check_runs(user, session.committee)
+    if not applications:
+        raise invalid(_("Cochez au moins une demande dans la liste."))
+    problems: list[str] = []
+    with transaction.atomic():
+        session = lock_session(session)
+        require_not_closed(session)
+        items = []
+        for application in sorted({a.pk: a for a in applications}.values(), key=lambda a: a.pk):
+            try:
+                # A savepoint per request: a refused one is rolled back alone while the others are checked.
+                with transaction.atomic():
+                    items.append(
+                        append_item(
+                            user=user, session=session, application=application, invited_to_present=invited_to_present
+                        )
+                    )
+            except ValidationError as error:
+                problems.extend(message for messages in error.message_dict.values() for message in messages)
+            except PermissionDenied as error:
+                problems.append(
+                    _("Demande %(ref)s : %(reason)s")
+                    % {"ref": application.display_reference, "reason": str(error) or _("action refusée.")}
+                )
+        if problems:
+            intro = _(
+                "Aucune demande n'a été inscrite à l'ordre du jour. Retirez de la sélection les demandes "
+                "ci-dessous (ou terminez leur instruction), puis recommencez :"
+            )
+            raise ValidationError({NON_FIELD_ERRORS: [intro, *problems]})
+        record_audit(
+            actor=user,
+            action="committees.add_agenda_items",
+            target=session,
+            summary=", ".join(item.application.display_reference for item in items)[:200],
+            data={"applications": [item.application_id for item in items]},
+        )
+    return items
 
 
 def remove_agenda_item(*, user, item: AgendaItem, reason: str = "") -> None:

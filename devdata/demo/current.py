@@ -52,12 +52,25 @@ def seed_current(*, fund, holders: dict, users: dict, today: datetime.date) -> l
         created.append(application)
         if target != "draft":
             _advance(user, staff, application, target, today)
+            _worklist(user, staff, application, target)
     member_2 = CommitteeMember.objects.filter(committee__fund=fund).order_by("full_name").first()
     if member_2 is not None:
         CommitteeMemberLink.objects.get_or_create(
             member=member_2, holder=association, defaults={"reason": "Adhérente de l'association"}
         )
     return created
+
+
+def _worklist(user, staff, application, target: str) -> None:
+    """What the staff's desk and inbox show: a holder's message not read yet, a request the staff follows."""
+    if application.title == "Fête des voisins de la rue de la Paix":
+        app_services.post_message(
+            user=user,
+            application=application,
+            body="Bonjour, pouvons-nous ajouter une animation musicale au budget ? Merci, Nadia.",
+        )
+    if target in ("eligible", "completion"):
+        app_services.assign_instructor(user=staff, applications=[application], instructor=staff)
 
 
 def _advance(user, staff, application, target: str, today: datetime.date) -> None:

@@ -66,5 +66,5 @@ from reports.models.pic import (  # noqa: F401
     BilanExpense,
     bilan_attachment_path,
 )
-from reports.models.reminders import REMINDER_OFFSETS, BilanReminder  # noqa: F401
+from reports.models.reminders import MANUAL_REMINDER_GAP, REMINDER_OFFSETS, BilanReminder  # noqa: F401
 from reports.workflow import BILAN_EDITABLE, BilanStatus  # noqa: F401

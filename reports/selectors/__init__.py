@@ -32,6 +32,7 @@ from reports.selectors.staff_tracking import (  # noqa: F401
     staff_bilan_queryset,
     state_counts,
     tracked,
+    with_contact,
     with_rows,
 )
 from reports.selectors.statistics import effect_statistics  # noqa: F401

@@ -3,12 +3,12 @@ filtered, sorted and paginated there: a page of 50 rows costs the same whatever 
 
 import datetime
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from applications.models import Application
 from funds.models import Fund
-from reports.models import BilanStatus
+from reports.models import BilanReminder, BilanStatus
 from reports.selectors.bilans import bilan_due_date
 from reports.selectors.tracking import TRACKING_ORDER, TrackedBilan, TrackingState, _attached_bilan
 from reports.workflow import FILED_STATUSES, OWING_STATUSES
@@ -97,6 +97,12 @@ def tracked(application: Application, *, today: datetime.date) -> TrackedBilan:
 def with_rows(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """What a row of the list shows, loaded with the page's rows only."""
     return queryset.select_related("fund__association", "holder", "created_by", "bilan", "cvs_bilan")
+
+
+def with_contact(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """With the latest reminder sent to the holder (`last_reminded_at`, scheduled or by the staff): one subquery."""
+    latest = BilanReminder.objects.filter(application=OuterRef("pk")).order_by("-sent_at").values("sent_at")[:1]
+    return queryset.annotate(last_reminded_at=Subquery(latest))
 
 
 def bilans_for_staff(*, user, today: datetime.date, fund: Fund | None = None) -> list[TrackedBilan]:

@@ -39,6 +39,6 @@ from reports.services.pic_bilans import (  # noqa: F401
     start_bilan,
     submit_bilan,
 )
-from reports.services.reminders import send_bilan_reminder  # noqa: F401
+from reports.services.reminders import remind_holder, send_bilan_reminder  # noqa: F401
 from reports.services.review import accept_bilan, close_after_bilan, return_bilan  # noqa: F401
 from reports.services.transitions import apply_bilan_transition  # noqa: F401

@@ -1,11 +1,20 @@
 """Reminders to holders whose bilan is due or late."""
 
+import datetime
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 from core.services import record_audit
 from reports import emails
-from reports.models import BilanReminder
+from reports.locks import lock_application
+from reports.models import MANUAL_REMINDER_GAP, BilanReminder
+from reports.permissions import can_review_bilan
+from reports.selectors.bilans import bilan_due_date
+from reports.workflow import OWING_STATUSES
 
 
 def send_bilan_reminder(*, application: Application, kind: str, due_date, today) -> bool:
@@ -39,3 +48,83 @@ def send_bilan_reminder(*, application: Application, kind: str, due_date, today)
     except IntegrityError:
         return False
     return True
+
+
+def remind_holder(*, user, application: Application, today: datetime.date) -> BilanReminder:
+    """A staff member's "Relancer": one e-mail to the holder whose bilan is expected, recorded.
+
+    Refused (in French) when the bilan is no longer expected, or when the holder already got a reminder
+    (scheduled or by the staff) less than `MANUAL_REMINDER_GAP` ago: a double click sends one e-mail. The
+    request's row is locked first, so two clicks at the same moment are counted one after the other.
+    """
+    if not can_review_bilan(user, application):
+        raise PermissionDenied(_("Seule l'équipe de l'association porteuse du fonds peut relancer ce porteur."))
+    with transaction.atomic():
+        locked = lock_application(application)
+        if locked.status not in OWING_STATUSES:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Le bilan de la demande %(ref)s n'est plus attendu (statut : %(status)s) : pas de relance.")
+                        % {"ref": locked.display_reference, "status": locked.get_status_display()}
+                    ]
+                }
+            )
+        due_date = bilan_due_date(locked)
+        if due_date is None:
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "La demande %(ref)s n'a pas de date de fin de projet : la date limite du bilan est "
+                            "inconnue. Écrivez au porteur depuis la page de la demande."
+                        )
+                        % {"ref": locked.display_reference}
+                    ]
+                }
+            )
+        now = timezone.now()
+        last = (
+            BilanReminder.objects.filter(application=locked, sent_at__gt=now - MANUAL_REMINDER_GAP)
+            .order_by("-sent_at")
+            .first()
+        )
+        if last is not None:
+            sent = timezone.localtime(last.sent_at)
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        _(
+                            "Le porteur de la demande %(ref)s a déjà été relancé le %(day)s à %(time)s : attendez "
+                            "24 heures avant de le relancer à nouveau, ou écrivez-lui depuis la page de la demande."
+                        )
+                        % {"ref": locked.display_reference, "day": f"{sent:%d/%m/%Y}", "time": f"{sent:%H:%M}"}
+                    ]
+                }
+            )
+        reminder = BilanReminder(
+            application=locked,
+            kind=BilanReminder.Kind.MANUAL,
+            due_date=due_date,
+            recipient=locked.created_by.email,
+            sent_by=user,
+            sent_at=now,
+        )
+        reminder.full_clean(validate_constraints=False)
+        reminder.save()
+        record_audit(
+            actor=user,
+            action="bilan.manual_reminder",
+            target=locked,
+            summary=_("Relance envoyée à %(email)s") % {"email": reminder.recipient},
+            data={"reminder": reminder.pk, "due_date": due_date.isoformat(), "recipient": reminder.recipient},
+        )
+        emails.to_holder(
+            application=locked,
+            name="bilan_reminder",
+            kind=BilanReminder.Kind.MANUAL,
+            due_date=due_date,
+            overdue=due_date < today,
+            days_late=(today - due_date).days,
+        )
+    return reminder

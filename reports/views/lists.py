@@ -1,11 +1,15 @@
 """Lists of bilans: the staff's (expected, late, received, accepted) and the holder's."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core.forms import run_action
 from core.pagination import paginate_by_ids
-from reports import access, selectors
+from reports import access, selectors, services
 
 STAFF_BILANS_PAGE_SIZE = 50  # rows per page of the staff's list of bilans
 
@@ -21,7 +25,11 @@ def staff_bilans(request):
     if state in selectors.TrackingState.values:
         rows = rows.filter(tracking=state)
     # States, counts, filter and order are computed by the database; only the page's 50 rows are loaded.
-    page = paginate_by_ids(selectors.with_rows(rows), per_page=STAFF_BILANS_PAGE_SIZE, number=request.GET.get("page"))
+    page = paginate_by_ids(
+        selectors.with_contact(selectors.with_rows(rows)),
+        per_page=STAFF_BILANS_PAGE_SIZE,
+        number=request.GET.get("page"),
+    )
     page.object_list = [selectors.tracked(application, today=today) for application in page.object_list]
     return render(
         request,
@@ -36,6 +44,25 @@ def staff_bilans(request):
             "states": [(value, label, counts[value]) for value, label in selectors.TrackingState.choices],
         },
     )
+
+
+def _list_url(query: str) -> str:
+    """The staff's list of bilans, with the filters and page it was on (a query string only, never a host)."""
+    url = reverse("reports:staff_bilans")
+    return f"{url}?{query}" if query and "\n" not in query and "\\" not in query else url
+
+
+@login_required
+@require_POST
+def remind_holder(request, pk: int):
+    """ "Relancer": one reminder e-mail to the holder whose bilan is expected, recorded on the row."""
+    application = access.get_remindable_for_user(request.user, pk)
+    run_action(
+        request,
+        lambda: services.remind_holder(user=request.user, application=application, today=timezone.localdate()),
+        success=_("Le porteur de la demande %(ref)s est relancé par e-mail.") % {"ref": application.display_reference},
+    )
+    return redirect(_list_url(request.POST.get("retour", "")) + f"#bilan-{application.pk}")
 
 
 @login_required

@@ -1,0 +1,54 @@
+"""Migration applications 0007 (desk): filed requests get their last activity from what already happened."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from applications.models import Application, Message, StatusChange
+from applications.workflow import Status
+from tests import factories as f
+
+BEFORE = ("applications", "0006_deferred_revisions_message_files")
+AFTER = ("applications", "0007_desk_worklist")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_fills_the_last_activity_of_filed_requests(world, resident):
+    filed = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=resident,
+        status=Status.SUBMITTED,
+        reference="PIC-2025-0001",
+        budget=False,
+        submitted_at=datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC),
+    )
+    quiet = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=resident,
+        status=Status.SUBMITTED,
+        reference="PIC-2025-0002",
+        budget=False,
+        submitted_at=datetime.datetime(2025, 3, 2, 10, tzinfo=datetime.UTC),
+    )
+    draft = f.ApplicationFactory(fund=world.fund, created_by=resident, budget=False)
+    change = StatusChange.objects.create(
+        application=filed, transition="submit", from_status="draft", to_status="submitted"
+    )
+    message = Message.objects.create(application=filed, author=resident, body="Bonjour")
+    StatusChange.objects.filter(pk=change.pk).update(created_at=datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC))
+    Message.objects.filter(pk=message.pk).update(created_at=datetime.datetime(2025, 4, 5, 8, tzinfo=datetime.UTC))
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE])
+    executor = MigrationExecutor(connection)
+    executor.migrate([AFTER])
+
+    assert Application.objects.get(pk=filed.pk).last_activity_at == datetime.datetime(
+        2025, 4, 5, 8, tzinfo=datetime.UTC
+    )
+    assert Application.objects.get(pk=quiet.pk).last_activity_at == datetime.datetime(
+        2025, 3, 2, 10, tzinfo=datetime.UTC
+    )
+    assert Application.objects.get(pk=draft.pk).last_activity_at is None
