@@ -23,6 +23,11 @@ class CommitteesConfig(AppConfig):
         public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)
+        # The staff request page links to the sessions a request can join, and to the payments.
+        from applications import next_steps
+        from committees.next_steps import links
+
+        next_steps.register(links)
 
 
 def _link_confirmed_account(sender, *, user, **kwargs) -> None:

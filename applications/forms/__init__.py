@@ -26,6 +26,13 @@ from applications.forms.instruction import (
     StartReviewForm,
     met_to_choice,
 )
+from applications.forms.on_behalf import (
+    GridForm,
+    HolderAgreementForm,
+    InviteHolderForm,
+    StartOnBehalfForm,
+    TakeOverForm,
+)
 from applications.forms.steps import PeopleForm, ProjectForm, WhenWhereForm
 from core.forms import add_errors  # kept importable from here (committees.views)
 
@@ -46,6 +53,8 @@ __all__ = [
     "DeclareIneligibleForm",
     "ExpenseFormSet",
     "ExpenseLineForm",
+    "GridForm",
+    "HolderAgreementForm",
     "HolderChoiceForm",
     "HolderForm",
     "MessageForm",
@@ -53,9 +62,12 @@ __all__ = [
     "ProjectForm",
     "ResourceFormSet",
     "ResourceLineForm",
+    "InviteHolderForm",
     "StaffNoteForm",
+    "StartOnBehalfForm",
     "StartReviewForm",
     "SubmitForm",
+    "TakeOverForm",
     "VersionForm",
     "VersionedForm",
     "WhenWhereForm",

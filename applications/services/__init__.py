@@ -20,7 +20,9 @@ from applications.services.budget import save_budget
 from applications.services.criteria import (
     DEFAULT_CRITERIA,
     ensure_default_criteria,
+    grid_field,
     record_criterion_check,
+    record_grid,
     unmet_required_criteria,
 )
 from applications.services.drafts import STEP_FIELDS, save_step, start_draft
@@ -41,6 +43,15 @@ from applications.services.instruction import (
 )
 from applications.services.messages import post_message
 from applications.services.notices import send_holder_notice, send_staff_notice, send_submission_acknowledgement
+from applications.services.on_behalf import (
+    application_for_token,
+    invite_holder_to_take_over,
+    on_behalf_label,
+    record_holder_agreement,
+    start_draft_on_behalf,
+    take_over_application,
+    takeover_url,
+)
 from applications.services.submission import resubmit_application, submit_application, withdraw_application
 from applications.services.transitions import apply_transition
 
@@ -59,7 +70,16 @@ __all__ = [
     "declare_eligible",
     "declare_ineligible",
     "delete_attachment",
+    "application_for_token",
     "ensure_default_criteria",
+    "grid_field",
+    "invite_holder_to_take_over",
+    "on_behalf_label",
+    "record_grid",
+    "record_holder_agreement",
+    "start_draft_on_behalf",
+    "take_over_application",
+    "takeover_url",
     "post_message",
     "record_criterion_check",
     "request_completion",
