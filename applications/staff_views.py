@@ -324,7 +324,7 @@ def _managed_funds(user):
 def start_on_behalf(request):
     """Staff open a request for a holder without an account (or with little digital practice)."""
     funds = _managed_funds(request.user)
-    form = forms.StartOnBehalfForm(request.POST or None, funds=funds)
+    form = forms.StartOnBehalfForm(request.POST if request.method == "POST" else None, funds=funds)
     if request.method == "POST":
         done, application = run_service(
             form,

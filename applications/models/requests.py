@@ -277,6 +277,8 @@ class Application(models.Model):
         _("forme de l'accord du porteur"), max_length=20, choices=AgreementMethod.choices, blank=True
     )
     takeover_invited_at = models.DateTimeField(_("porteur invité à reprendre la demande le"), null=True, blank=True)
+    # Signed into the invitation link; a new invitation draws a new one, so an older link stops working.
+    takeover_nonce = models.CharField(max_length=32, blank=True, editable=False)
     taken_over_at = models.DateTimeField(_("reprise par le porteur le"), null=True, blank=True)
     late_entry_reason = models.TextField(
         _("motif de la saisie hors appel"),

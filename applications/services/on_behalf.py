@@ -12,6 +12,7 @@ the audit log and on the request.
 """
 
 import datetime
+import secrets
 
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -182,8 +183,7 @@ def record_holder_agreement(
 
 def takeover_token(application: Application) -> str:
     """The signed link's token: the request and the time of the latest invitation (an older link stops working)."""
-    stamp = application.takeover_invited_at.isoformat() if application.takeover_invited_at else ""
-    return signing.dumps({"a": application.pk, "t": stamp}, salt=TAKEOVER_SALT)
+    return signing.dumps({"a": application.pk, "n": application.takeover_nonce}, salt=TAKEOVER_SALT)
 
 
 def takeover_url(application: Application) -> str:
@@ -222,8 +222,9 @@ def invite_holder_to_take_over(
             )
         raise_if(errors)
         locked.takeover_invited_at = timezone.now()
+        locked.takeover_nonce = secrets.token_hex(16)
         locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by"])
-        locked.save(update_fields=["holder_email", "takeover_invited_at", "updated_at"])
+        locked.save(update_fields=["holder_email", "takeover_invited_at", "takeover_nonce", "updated_at"])
         emails.send(
             name="takeover_invitation",
             to=[locked.holder_email],
@@ -239,7 +240,7 @@ def invite_holder_to_take_over(
             target=locked,
             summary=_("Porteur invité à reprendre la demande (%(email)s)") % {"email": locked.holder_email},
         )
-    copy_fields(application, locked, ("holder_email", "takeover_invited_at", "updated_at"))
+    copy_fields(application, locked, ("holder_email", "takeover_invited_at", "takeover_nonce", "updated_at"))
     return locked
 
 
@@ -265,9 +266,9 @@ def application_for_token(token: str) -> Application | None:
     if not isinstance(payload, dict) or not isinstance(payload.get("a"), int):
         return None
     application = Application.objects.for_pages().filter(pk=payload["a"]).first()
-    if application is None or not application.is_on_behalf_pending or application.takeover_invited_at is None:
+    if application is None or not application.is_on_behalf_pending or not application.takeover_nonce:
         return None
-    if application.takeover_invited_at.isoformat() != payload.get("t"):
+    if not secrets.compare_digest(application.takeover_nonce, str(payload.get("n", ""))):
         return None
     return application
 
@@ -292,13 +293,14 @@ def take_over_application(*, user, token: str) -> Application:
         )
     with transaction.atomic():
         locked = lock_application(application)
-        if not locked.is_on_behalf_pending or locked.takeover_invited_at != application.takeover_invited_at:
+        if not locked.is_on_behalf_pending or locked.takeover_nonce != application.takeover_nonce:
             raise _invalid_link()
         staff = locked.created_by
         locked.created_by = user
         locked.taken_over_at = timezone.now()
+        locked.takeover_nonce = ""  # the link has served
         locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund"])
-        locked.save(update_fields=["created_by", "taken_over_at", "updated_at"])
+        locked.save(update_fields=["created_by", "taken_over_at", "takeover_nonce", "updated_at"])
         if locked.holder_id:
             holder = lock_holder(locked.holder)
             if holder.owner_id == staff.pk and holder.entered_by_staff:

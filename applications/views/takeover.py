@@ -14,7 +14,7 @@ from core.forms import error_summary, run_service
 def take_over(request, token: str):
     """GET: what the request is and a button; POST: the request moves to the logged-in account."""
     application = services.application_for_token(token)
-    form = forms.TakeOverForm(request.POST or None)
+    form = forms.TakeOverForm(request.POST if request.method == "POST" else None)
     if application is not None and request.method == "POST":
         done, taken = run_service(form, lambda data: services.take_over_application(user=request.user, token=token))
         if done:
