@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
+from applications.services.on_behalf import takeover_token
 from bundles.services import download_token
 from tests import factories as f
 
@@ -144,6 +145,23 @@ def matrix_world(
         mandate_end=datetime.date(2024, 12, 31),
     )
 
+    # Issue 17: a draft the Hommelet staff fill in for a holder without an account, and a request they filed for
+    # one, whose holder was invited to take it over (the link's token).
+    typed_holder = f.HolderFactory(owner=staff, entered_by_staff=True, name="Les jardiniers du square")
+    on_behalf_draft = f.ApplicationFactory(
+        fund=world.fund, created_by=staff, filed_on_behalf_by=staff, holder=typed_holder
+    )
+    on_behalf_filed = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=staff,
+        filed_on_behalf_by=staff,
+        holder=typed_holder,
+        filed=True,
+        reference="PIC-2025-0103",
+        number=103,
+        takeover_nonce="0123456789abcdef",
+    )
+
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
     endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
     objects = {
@@ -168,6 +186,8 @@ def matrix_world(
         "delivery:hommelet": delivery.pk,
         "bundle:staff": bundle.pk,
         "bundle_token:staff": download_token(bundle),
+        "application:on_behalf_draft": on_behalf_draft.pk,
+        "takeover_token:on_behalf": takeover_token(on_behalf_filed),
     }
     personas = {
         "anonymous": None,
