@@ -137,7 +137,8 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     assert application.status == "eligible", application.status
     suite = page.locator("#suite").locator("..")
     expect(suite).to_contain_text("Séance du")
-    expect(page.get_by_role("link", name=f"Séance du {session.date:%d/%m/%Y} — {session.committee.name}")).to_be_visible()
+    session_link = f"Séance du {session.date:%d/%m/%Y} — {session.committee.name}"
+    expect(page.get_by_role("link", name=session_link)).to_be_visible()
 
     # Invite the holder to take the request over.
     click_and_wait(page, page.get_by_role("button", name="Envoyer l'invitation"))
