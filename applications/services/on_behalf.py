@@ -30,7 +30,7 @@ from applications.services.guards import check_version, refused
 from applications.workflow import Status
 from core.services import record_audit
 from core.validation import Errors, add_error, copy_fields, raise_if
-from funds.models import Fund
+from funds.models import AssociationStaff, Fund
 from funds.permissions import can_manage_fund
 
 TAKEOVER_SALT = "applications.takeover"
@@ -75,6 +75,9 @@ def start_draft_on_behalf(
                 ]
             }
         )
+    if call_errors and not AssociationStaff.objects.filter(user=user, association_id=fund.association_id).exists():
+        # The bypass is the association's own decision: its staff only (not the site administrator).
+        raise refused(_("Seule l'équipe de l'association porteuse du fonds peut enregistrer une demande hors appel."))
     application = Application(
         fund=fund,
         created_by=user,

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -334,3 +335,18 @@ def test_who_may_not_invite_the_holder(request, world, confirmed_staff, persona)
     assert response.status_code == 404
     application.refresh_from_db()
     assert application.takeover_invited_at is None
+
+
+def test_only_the_association_staff_bypass_a_closed_call(world, admin_user):
+    closed = f.FundFactory(
+        association=world.hommelet,
+        slug="pic-hommelet-2024",
+        year=2024,
+        call_opens_on=datetime.date(2024, 1, 1),
+        call_closes_on=datetime.date(2024, 12, 31),
+    )
+    with pytest.raises(PermissionDenied) as caught:
+        services.start_draft_on_behalf(user=admin_user, fund=closed, late_entry_reason="Archives")
+    assert "hors appel" in str(caught.value)
+    # The administrator may still help a resident while the call is open.
+    assert services.start_draft_on_behalf(user=admin_user, fund=world.fund).filed_on_behalf_by == admin_user
