@@ -72,7 +72,8 @@ def abilities(user, application: Application) -> Abilities:
         can_send_back=permissions.can_send_back(user, application),
         can_withdraw=permissions.can_withdraw(user, application),
         can_post_message=permissions.can_post_message(user, application),
-        can_instruct=not is_owner and permissions.can_view_instruction(user, application),
+        can_instruct=(not is_owner or permissions.files_on_behalf(user, application))
+        and permissions.can_view_instruction(user, application),
         has_receipt=permissions.has_receipt(application),
     )
 

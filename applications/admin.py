@@ -115,7 +115,7 @@ class ReferenceCounterAdmin(admin.ModelAdmin):
 class EligibilityCriterionInline(admin.TabularInline):
     model = EligibilityCriterion
     extra = 0
-    fields = ("position", "label", "help_text", "is_required")
+    fields = ("position", "label", "help_text", "is_required", "auto_check")
     ordering = ("position", "id")
 
 

@@ -28,6 +28,7 @@ def _holder_matches(holder: Holder, *, prefix: str = "") -> Q:
     name = (holder.name or "").strip()
     if name:
         match |= Q(**{f"{prefix}holder_name__iexact": name})
+        match |= Q(**{f"{prefix}holder__name__iexact": name})  # another record of the same group (e.g. staff-entered)
     return match
 
 
@@ -35,20 +36,28 @@ def is_conflicted(user, application: Application) -> bool:
     """The user holds the request or is linked to its holder (see the module's docstring)."""
     if not user.is_authenticated:
         return False
-    if application.created_by_id == user.pk:
+    # Staff who file a request on behalf of its holder keep it (`created_by`) until the holder takes it over:
+    # they are not its holder, and may instruct it unless they are linked to the holder.
+    on_behalf = application.is_on_behalf_pending and application.filed_on_behalf_by_id == user.pk
+    if application.created_by_id == user.pk and not on_behalf:
         return True
     if application.holder_id is None:
         return False
     holder = application.holder
-    if holder.owner_id == user.pk:
+    if holder.owner_id == user.pk and not holder.entered_by_staff:
         return True
     same = Q(name__iexact=(holder.name or "").strip())
     if holder.siret:
         same |= Q(siret=holder.siret)
     if holder.rna:
         same |= Q(rna=holder.rna)
-    if Holder.objects.filter(owner=user).filter(same).exists():
+    if Holder.objects.filter(owner=user, entered_by_staff=False).filter(same).exists():
         return True
+    return is_linked_to_holder(user, holder)
+
+
+def is_linked_to_holder(user, holder: Holder) -> bool:
+    """The user declared a link to `holder` (as staff, or as a committee member)."""
     if HolderLink.objects.filter(user=user).filter(_holder_matches(holder)).exists():
         return True
     return user.committee_memberships.filter(_holder_matches(holder, prefix="links__")).exists()

@@ -16,6 +16,13 @@ def is_owner(user, application: Application) -> bool:
     return bool(user.is_authenticated and application.created_by_id == user.pk)
 
 
+def files_on_behalf(user, application: Application) -> bool:
+    """The staff member who filed the request for its holder, until the holder takes it over."""
+    return bool(
+        user.is_authenticated and application.is_on_behalf_pending and application.filed_on_behalf_by_id == user.pk
+    )
+
+
 def is_fund_staff(user, application: Application) -> bool:
     """Staff of the carrier association running the request's fund, or the site administrator."""
     return is_association_staff(user, application.fund.association)
@@ -84,7 +91,11 @@ def can_instruct(user, application: Application) -> bool:
     Never the request's own holder, even one who works for the association: they would read the private
     notes, and nobody instructs their own request; nor anyone linked to its holder (`applications.conflicts`).
     """
-    return not is_owner(user, application) and is_fund_staff(user, application) and not is_conflicted(user, application)
+    return (
+        (not is_owner(user, application) or files_on_behalf(user, application))
+        and is_fund_staff(user, application)
+        and not is_conflicted(user, application)
+    )
 
 
 def can_view_instruction(user, application: Application) -> bool:

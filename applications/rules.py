@@ -128,6 +128,9 @@ def is_second_request(*, fund: Fund, user, application: Application | None = Non
         status__in=NOT_FILED
     )
     same_porteur = Q(created_by=user)
+    if application is not None and application.is_on_behalf_pending:
+        # Staff filing for a resident are not the porteur: only the holder's own requests count.
+        same_porteur = Q(pk__in=[])
     if application is not None and application.holder_id:
         same_porteur |= Q(holder_id=application.holder_id)
     others = others.filter(same_porteur)
@@ -322,6 +325,8 @@ def required_attachment_kinds(*, application: Application) -> list[str]:
     kinds = [Attachment.Kind.BANK_DETAILS]
     if application.holder is not None and application.holder.kind == Holder.Kind.ASSOCIATION:
         kinds.append(Attachment.Kind.STATUTES)
+    if application.is_on_behalf_pending:
+        kinds.append(Attachment.Kind.SIGNED_FORM)  # the holder's agreement, kept when staff file for them
     return kinds
 
 
@@ -420,6 +425,18 @@ def _budget_errors(application: Application, fund: Fund) -> list[str]:
     return [*_flatten(amount), *_flatten(categories), *_flatten(balance)]
 
 
+def _agreement_errors(application: Application) -> list[str]:
+    """A request filed by staff on behalf of its holder: the holder's agreement is recorded first."""
+    if not application.is_on_behalf_pending or (application.holder_agreed_on and application.holder_agreement_method):
+        return []
+    return [
+        _(
+            "Enregistrez l'accord du porteur (date et formulaire papier signé) sur la page « Accord du porteur » "
+            "avant de déposer la demande pour son compte."
+        )
+    ]
+
+
 def submission_errors(*, application: Application, today: datetime.date, check_call: bool) -> dict[str, list[str]]:
     """Everything to fix before (re)submitting, by step slug. `check_call`: the call must be open (first filing)."""
     Step = Application.Step
@@ -431,7 +448,14 @@ def submission_errors(*, application: Application, today: datetime.date, check_c
         Step.PEOPLE: _people_errors(application),
         Step.BUDGET: _budget_errors(application, fund),
         Step.ATTACHMENTS: _flatten(check_required_attachments(application=application)),
-        Step.SUMMARY: _flatten(check_call_open(fund=fund, today=today)) if check_call else [],
+        Step.SUMMARY: [
+            *(
+                _flatten(check_call_open(fund=fund, today=today))
+                if check_call and not application.late_entry_reason
+                else []
+            ),
+            *_agreement_errors(application),
+        ],
     }
     return {str(step): [str(m) for m in messages] for step, messages in steps.items() if messages}
 

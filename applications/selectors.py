@@ -4,7 +4,9 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from applications import rules
 from applications.models import (
     Application,
     Attachment,
@@ -16,6 +18,7 @@ from applications.models import (
     StatusChange,
 )
 from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+from core.templatetags.portal_format import format_money
 
 
 def applications_for_holder(*, user) -> QuerySet[Application]:
@@ -116,3 +119,103 @@ def step_url(application: Application, step: str) -> str:
 def resume_url(application: Application) -> str:
     """The page of the step where a draft is taken up again."""
     return step_url(application, resume_step(application))
+
+
+# --- What the portal already knows of a request, for the instructor to confirm ---------------------------
+
+
+def automatic_checks(*, application: Application, lines: list[BudgetLine], attachments: list[Attachment]) -> dict:
+    """The checks of `applications.rules` the portal runs itself, by `EligibilityCriterion.auto_check` key:
+    {key: {"label", "ok", "note"}}. Two queries (the fund's neighbourhoods, the second-request rule) whatever the
+    request; `lines` and `attachments` are the ones the page already loaded."""
+    fund = application.fund
+    checks: dict = {}
+
+    def put(key: str, label: str, problems: list[str], ok_note: str) -> None:
+        checks[key] = {"label": label, "ok": not problems, "note": " ".join(str(p) for p in problems) or ok_note}
+
+    if application.neighbourhood_id is None:
+        put("neighbourhood", _("Quartier couvert par le fonds"), [_("aucun quartier indiqué.")], "")
+    else:
+        served = fund.neighbourhoods.filter(pk=application.neighbourhood_id).exists()
+        put(
+            "neighbourhood",
+            _("Quartier couvert par le fonds"),
+            [] if served else [_("le quartier « %(n)s » n'est pas couvert.") % {"n": application.neighbourhood}],
+            _("le quartier « %(n)s » est couvert par le fonds.") % {"n": application.neighbourhood},
+        )
+    dates = rules.check_dates(fund=fund, starts_at=application.starts_at, ends_at=application.ends_at)
+    missing_dates = [_("dates non indiquées.")] if not (application.starts_at and application.ends_at) else []
+    put(
+        "dates",
+        _("Dates dans l'année du fonds"),
+        missing_dates + [m for ms in dates.values() for m in ms],
+        _("le projet a lieu en %(year)s.") % {"year": fund.year},
+    )
+    amount = rules.check_amount(
+        fund=fund, user=application.created_by, amount=application.amount_requested, application=application
+    )
+    put(
+        "amount",
+        _("Montant dans le plafond"),
+        [m for ms in amount.values() for m in ms],
+        _("%(amount)s demandés, dans le plafond.") % {"amount": format_money(application.amount_requested)},
+    )
+    expenses = [line.amount for line in lines if line.side == BudgetLine.Side.EXPENSE]
+    resources = [line.amount for line in lines if line.side == BudgetLine.Side.RESOURCE]
+    budget = rules.check_budget(expenses=expenses, resources=resources, amount_requested=application.amount_requested)
+    put(
+        "budget",
+        _("Budget équilibré"),
+        [m for ms in budget.values() for m in ms],
+        _("dépenses et ressources font %(total)s.") % {"total": format_money(sum(expenses, Decimal("0")))},
+    )
+    present = {attachment.kind for attachment in attachments}
+    missing = [
+        Attachment.Kind(kind).label
+        for kind in rules.required_attachment_kinds(application=application)
+        if kind not in present
+    ]
+    put(
+        "attachments",
+        _("Pièces obligatoires jointes"),
+        [_("manque : %(kinds)s.") % {"kinds": ", ".join(str(k) for k in missing)}] if missing else [],
+        _("RIB joint%(more)s.") % {"more": _(" et autres pièces obligatoires") if len(present) > 1 else ""},
+    )
+    return checks
+
+
+def staff_timeline(*, timeline: list[StatusChange], messages: list[Message], attachments: list[Attachment]) -> list:
+    """Status changes, messages and documents of a request in date order, from the lists the page already loaded
+    (no query): [{"at", "kind", "who", "title", "body"}]."""
+    events = [
+        {
+            "at": change.created_at,
+            "kind": "status",
+            "who": change.actor,
+            "title": Status(change.to_status).label if change.to_status in Status.values else change.to_status,
+            "body": change.comment,
+        }
+        for change in timeline
+    ]
+    events += [
+        {
+            "at": message.created_at,
+            "kind": "message",
+            "who": message.author,
+            "title": _("Message"),
+            "body": message.body,
+        }
+        for message in messages
+    ]
+    events += [
+        {
+            "at": attachment.uploaded_at,
+            "kind": "document",
+            "who": attachment.uploaded_by,
+            "title": _("Document ajouté : %(kind)s") % {"kind": attachment.get_kind_display()},
+            "body": attachment.original_name,
+        }
+        for attachment in attachments
+    ]
+    return sorted(events, key=lambda event: event["at"])

@@ -20,4 +20,9 @@ urlpatterns = [
     path("demandes/<id:pk>/grille/", staff_views.default_criteria, name="default_criteria"),
     path("demandes/<id:pk>/grille/<id:criterion_pk>/", staff_views.record_check, name="record_check"),
     path("demandes/<id:pk>/notes/", staff_views.add_note, name="add_note"),
+    path("demandes/<id:pk>/grille/enregistrer/", staff_views.record_grid, name="record_grid"),
+    path("demandes/<id:pk>/messages/", staff_views.post_staff_message, name="post_message"),
+    path("demandes/pour-un-porteur/", staff_views.start_on_behalf, name="start_on_behalf"),
+    path("demandes/<id:pk>/accord-du-porteur/", staff_views.holder_agreement, name="holder_agreement"),
+    path("demandes/<id:pk>/inviter-le-porteur/", staff_views.invite_holder, name="invite_holder"),
 ]

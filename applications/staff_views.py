@@ -11,15 +11,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from applications import deferrals, forms, selectors, services
-from applications.access import get_instructed_for_user
+from applications import deferrals, forms, next_steps, permissions, selectors, services
+from applications.access import get_application_for_user, get_instructed_for_user
 from applications.documents import inbox_export
 from applications.inbox import SORT_PARAM, Inbox, inbox, inbox_return_url, selected_applications, selection_actions
-from applications.models import Application, EligibilityCriterion
-from applications.workflow import AGENDA_SOURCES, IN_INSTRUCTION, Role, transitions_from
+from applications.models import Application, Attachment, EligibilityCriterion
+from applications.selectors import step_url
+from applications.workflow import AGENDA_SOURCES, IN_INSTRUCTION, Role, Status, transitions_from
 from core import public_cache, tabular
 from core.forms import error_summary, flash_errors, run_action, run_service
 from core.pagination import paginate_by_ids
+from funds.models import AssociationStaff, Fund
 from funds.permissions import is_any_association_staff
 
 PER_PAGE = 25
@@ -165,19 +167,32 @@ def _check_form(
     return forms.CriterionCheckForm(data, prefix=f"critere-{criterion.pk}", criterion=criterion, initial=initial)
 
 
+GRID = "grille"
+INVITE_PREFIX = "invitation"
+MESSAGE_PREFIX = "message"
+
+
 def _render_page(request, application: Application, *, bound: dict | None = None):
-    """The page; `bound` holds the posted form that was refused, by action slug, "note" or criterion id."""
+    """The one staff page of a request: timeline, messages, the eligibility grid (one form, pre-filled with what
+    the portal already knows), the actions, and where to go next. `bound` holds the posted form that was refused,
+    by action slug, "note", "grille", "invitation", "message" or criterion id."""
     bound = bound or {}
     detail = selectors.application_detail(application=application)
     thread = detail.pop("messages")
     instruction = selectors.instruction_detail(application=application)
     grid_editable = application.status in IN_INSTRUCTION
     for row in instruction["checklist"]:
-        criterion = row["criterion"]
-        row["form"] = (
-            (bound.get(criterion.pk) or _check_form(criterion, row["check"], version=application.version))
-            if grid_editable
-            else None
+        row["form"] = None
+    grid_form = None
+    automatic = {}
+    if grid_editable and instruction["checklist"]:
+        automatic = selectors.automatic_checks(
+            application=application,
+            lines=[*detail["expenses"], *detail["resources"]],
+            attachments=detail["attachments"],
+        )
+        grid_form = bound.get(GRID) or forms.GridForm(
+            rows=instruction["checklist"], automatic=automatic, initial={"version": application.version}
         )
     possible = {transition.slug for transition in transitions_from(application.status, Role.STAFF)}
     actions = {
@@ -186,15 +201,33 @@ def _render_page(request, application: Application, *, bound: dict | None = None
         if slug in possible
     }
     note_form = bound.get(NOTE_PREFIX) or forms.StaffNoteForm(prefix=NOTE_PREFIX)
+    invite_form = None
+    if application.is_on_behalf_pending:
+        invite_form = bound.get(INVITE_PREFIX) or forms.InviteHolderForm(
+            prefix=INVITE_PREFIX, initial={"version": application.version, "holder_email": application.holder_email}
+        )
+    can_message = permissions.can_post_message(request.user, application)
     context = {
         **detail,
         **instruction,
+        "thread": thread,
         "thread_count": len(thread),
         "deferral": deferrals.deferral_changes(application),
         "may_go_on_agenda": application.status in AGENDA_SOURCES,
+        "events": selectors.staff_timeline(
+            timeline=detail["timeline"], messages=thread, attachments=detail["attachments"]
+        ),
         "actions": actions,
         "grid_editable": grid_editable,
+        "grid_form": grid_form,
+        "automatic": automatic,
         "note_form": note_form,
+        "invite_form": invite_form,
+        "message_form": (bound.get(MESSAGE_PREFIX) or forms.MessageForm(prefix=MESSAGE_PREFIX))
+        if can_message
+        else None,
+        "on_behalf_label": services.on_behalf_label(application) if application.filed_on_behalf_by_id else "",
+        "next_links": next_steps.links_for(application),
         "error_summary": error_summary(*bound.values()),
         **_instructor_context(request.user, application),
     }
@@ -323,3 +356,158 @@ def assign_instructor(request, pk: int):
         success=success,
     )
     return redirect(_page_url(application, "instructeur"))
+
+
+@login_required
+@require_POST
+def record_grid(request, pk: int):
+    """The whole eligibility grid, saved in one click."""
+    application = get_instructed_for_user(request.user, pk)
+    instruction = selectors.instruction_detail(application=application)
+    form = forms.GridForm(request.POST, rows=instruction["checklist"])
+    if run_service(
+        form,
+        lambda data: services.record_grid(
+            user=request.user,
+            application=application,
+            answers=form.answers(),
+            expected_version=form.seen_version(),
+        ),
+    ).done:
+        messages.success(request, _("Grille de recevabilité enregistrée."))
+        return redirect(_page_url(application, "grille"))
+    return _render_page(request, application, bound={GRID: form})
+
+
+@login_required
+@require_POST
+def post_staff_message(request, pk: int):
+    """A message to the holder, from the staff page (the same thread as the holder's page)."""
+    application = get_instructed_for_user(request.user, pk)
+    if not permissions.can_post_message(request.user, application):
+        raise PermissionDenied
+    form = forms.MessageForm(request.POST, prefix=MESSAGE_PREFIX)
+    if run_service(
+        form, lambda data: services.post_message(user=request.user, application=application, body=data["body"])
+    ).done:
+        messages.success(request, _("Votre message est envoyé au porteur."))
+        return redirect(_page_url(application, "messages"))
+    return _render_page(request, application, bound={MESSAGE_PREFIX: form})
+
+
+# --- Filing on behalf of a resident ---------------------------------------------------------------------
+
+
+def _managed_funds(user):
+    """The funds whose association the user works for (the administrator: all), newest year first."""
+    if not is_any_association_staff(user):
+        raise PermissionDenied
+    funds = Fund.objects.select_related("association").order_by("-year", "name")
+    if user.is_superuser:
+        return funds
+    return funds.filter(association__in=AssociationStaff.objects.filter(user=user).values("association"))
+
+
+@login_required
+def start_on_behalf(request):
+    """Staff open a request for a holder without an account (or with little digital practice)."""
+    funds = _managed_funds(request.user)
+    form = forms.StartOnBehalfForm(request.POST if request.method == "POST" else None, funds=funds)
+    if request.method == "POST":
+        done, application = run_service(
+            form,
+            lambda data: services.start_draft_on_behalf(
+                user=request.user,
+                fund=data["fund"],
+                holder_email=data["holder_email"],
+                late_entry_reason=data["late_entry_reason"],
+            ),
+        )
+        if done:
+            messages.success(
+                request,
+                _(
+                    "Le brouillon est créé pour le compte du porteur. Remplissez les étapes avec lui, notez son accord "
+                    "(formulaire papier signé), puis déposez la demande."
+                ),
+            )
+            return redirect(step_url(application, Application.Step.HOLDER))
+    return render(
+        request,
+        "applications/staff/start_on_behalf.html",
+        {"form": form, "error_summary": error_summary(form)},
+    )
+
+
+@login_required
+def holder_agreement(request, pk: int):
+    """The holder's agreement to the request filed for them: date, how, the signed paper form."""
+    application = get_application_for_user(request.user, pk, may=permissions.files_on_behalf)
+    if application.status != Status.DRAFT:
+        messages.info(request, _("La demande est déposée : l'accord du porteur est déjà enregistré."))
+        return redirect(_page_url(application))
+    initial = {
+        "version": application.version,
+        "agreed_on": application.holder_agreed_on,
+        "method": application.holder_agreement_method or Application.AgreementMethod.PAPER_FORM,
+        "holder_email": application.holder_email,
+    }
+    posted = request.method == "POST"
+    form = forms.HolderAgreementForm(
+        request.POST if posted else None, request.FILES if posted else None, initial=initial
+    )
+    if (
+        posted
+        and run_service(
+            form,
+            lambda data: services.record_holder_agreement(
+                user=request.user,
+                application=application,
+                agreed_on=data["agreed_on"],
+                method=data["method"],
+                holder_email=data["holder_email"],
+                signed_form=data["signed_form"],
+                expected_version=form.seen_version(),
+            ),
+        ).done
+    ):
+        messages.success(
+            request, _("L'accord du porteur est enregistré. Vérifiez le récapitulatif, puis déposez la demande.")
+        )
+        return redirect(step_url(application, Application.Step.SUMMARY))
+    signed_forms = [a for a in application.attachments.all() if a.kind == Attachment.Kind.SIGNED_FORM]
+    return render(
+        request,
+        "applications/staff/holder_agreement.html",
+        {
+            "application": application,
+            "form": form,
+            "signed_forms": signed_forms,
+            "error_summary": error_summary(form),
+            "summary_url": step_url(application, Application.Step.SUMMARY),
+        },
+    )
+
+
+@login_required
+@require_POST
+def invite_holder(request, pk: int):
+    """E-mail the holder the link to take the request over with their own account."""
+    application = get_instructed_for_user(request.user, pk)
+    form = forms.InviteHolderForm(request.POST, prefix=INVITE_PREFIX)
+    if run_service(
+        form,
+        lambda data: services.invite_holder_to_take_over(
+            user=request.user,
+            application=application,
+            holder_email=data["holder_email"],
+            expected_version=form.seen_version(),
+        ),
+    ).done:
+        messages.success(
+            request,
+            _("L'invitation est envoyée à %(email)s : le porteur reprendra la demande avec son compte.")
+            % {"email": application.holder_email},
+        )
+        return redirect(_page_url(application, "pour-le-compte"))
+    return _render_page(request, application, bound={INVITE_PREFIX: form})

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from applications.views import documents, drafts, request_page, steps
+from applications.views import documents, drafts, request_page, steps, takeover
 
 app_name = "applications"
 
 urlpatterns = [
     path("demandes/nouvelle/<slug:fund_slug>/", request_page.start_application, name="start_application"),
+    path("demandes/reprendre/<str:token>/", takeover.take_over, name="take_over"),
     path("demandes/<id:pk>/", request_page.application_detail, name="application_detail"),
     path("demandes/<id:pk>/etape/<slug:step>/", steps.application_step, name="application_step"),
     path("demandes/<id:pk>/recepisse.pdf", documents.receipt_pdf, name="receipt_pdf"),

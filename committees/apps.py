@@ -40,6 +40,11 @@ class CommitteesConfig(AppConfig):
         from committees.views.selection import selection_action
 
         register_selection_action(selection_action)
+        # The staff request page links to the sessions a request can join, and to the payments.
+        from applications import next_steps
+        from committees.next_steps import links
+
+        next_steps.register(links)
 
 
 def _link_confirmed_account(sender, *, user, **kwargs) -> None:

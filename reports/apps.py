@@ -7,8 +7,13 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Bilans et rapports")
 
     def ready(self):
+        from applications import next_steps
         from core import public_cache
         from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
+        from reports.next_steps import links
+
+        # The staff request page links to the bilan to review.
+        next_steps.register(links)
 
         # The showcase and the home page show accepted bilans' figures and their consented photos: a bilan
         # being written (or studied) moves nothing.

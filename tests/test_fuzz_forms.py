@@ -211,7 +211,7 @@ def fuzz_world(world, resident, other_resident, staff, committee_member):
     filed = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=draft.holder)
     f.AttachmentFactory(application=filed)
     services.submit_application(user=resident, application=filed, today=NOW.date())
-    criterion = f.EligibilityCriterionFactory(fund=world.fund)
+    f.EligibilityCriterionFactory(fund=world.fund)  # the staff page shows the grid form
     services.start_review(user=staff, application=filed)
     f.ApplicationFactory(fund=world.other_fund, created_by=other_resident, filed=True)
 
@@ -290,7 +290,10 @@ def fuzz_world(world, resident, other_resident, staff, committee_member):
         "request_completion": staff_on(staff_page, "staff:request_completion", pk=filed.pk),
         "declare_eligible": staff_on(staff_page, "staff:declare_eligible", pk=filed.pk),
         "declare_ineligible": staff_on(staff_page, "staff:declare_ineligible", pk=filed.pk),
-        "record_check": staff_on(staff_page, "staff:record_check", pk=filed.pk, criterion_pk=criterion.pk),
+        # The grid is one form (issue 17); `staff:record_check` stays for one criterion (tests/instruction).
+        "record_grid": staff_on(staff_page, "staff:record_grid", pk=filed.pk),
+        "staff_message": staff_on(staff_page, "staff:post_message", pk=filed.pk),
+        "start_on_behalf": itself("staff", "staff:start_on_behalf"),
         "staff_note": staff_on(staff_page, "staff:add_note", pk=filed.pk),
         # committees
         "session_create": itself("staff", "committees:session_create", pk=world.committee.pk),

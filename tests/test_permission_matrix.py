@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from applications.models import Attachment
+from applications.services.on_behalf import takeover_token
 from bundles.services import download_token
 from tests import factories as f
 
@@ -164,6 +165,22 @@ def matrix_world(
     )
     planned_quote = f.AttachmentFactory(application=on_agenda, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
     planned_item = f.AgendaItemFactory(session=planned, application=on_agenda, position=1)
+    # Issue 17: a draft the Hommelet staff fill in for a holder without an account, and a request they filed for
+    # one, whose holder was invited to take it over (the link's token).
+    typed_holder = f.HolderFactory(owner=staff, entered_by_staff=True, name="Les jardiniers du square")
+    on_behalf_draft = f.ApplicationFactory(
+        fund=world.fund, created_by=staff, filed_on_behalf_by=staff, holder=typed_holder
+    )
+    on_behalf_filed = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=staff,
+        filed_on_behalf_by=staff,
+        holder=typed_holder,
+        filed=True,
+        reference="PIC-2025-0104",
+        number=104,
+        takeover_nonce="0123456789abcdef",
+    )
 
     member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
     endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
@@ -194,6 +211,8 @@ def matrix_world(
         "bundle:staff": bundle.pk,
         "bundle_token:staff": download_token(bundle),
         **fifty,
+        "application:on_behalf_draft": on_behalf_draft.pk,
+        "takeover_token:on_behalf": takeover_token(on_behalf_filed),
     }
     personas = {
         "anonymous": None,

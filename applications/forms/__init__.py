@@ -26,6 +26,13 @@ from applications.forms.instruction import (
     StartReviewForm,
     met_to_choice,
 )
+from applications.forms.on_behalf import (
+    GridForm,
+    HolderAgreementForm,
+    InviteHolderForm,
+    StartOnBehalfForm,
+    TakeOverForm,
+)
 from applications.forms.steps import PeopleForm, ProjectForm, WhenWhereForm
 from applications.forms.worklist import InstructorForm, SelectionForm, SelectionIdsField
 from core.forms import add_errors  # kept importable from here (committees.views)
@@ -47,6 +54,8 @@ __all__ = [
     "DeclareIneligibleForm",
     "ExpenseFormSet",
     "ExpenseLineForm",
+    "GridForm",
+    "HolderAgreementForm",
     "HolderChoiceForm",
     "HolderForm",
     "InstructorForm",
@@ -57,9 +66,12 @@ __all__ = [
     "ProjectForm",
     "ResourceFormSet",
     "ResourceLineForm",
+    "InviteHolderForm",
     "StaffNoteForm",
+    "StartOnBehalfForm",
     "StartReviewForm",
     "SubmitForm",
+    "TakeOverForm",
     "VersionForm",
     "VersionedForm",
     "WhenWhereForm",

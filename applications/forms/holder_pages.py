@@ -20,9 +20,11 @@ class AttachmentForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, on_behalf: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [("", _("— Choisissez le type —")), *Attachment.Kind.choices]
+        # The signed paper form is kept only for a request filed by staff on behalf of its holder.
+        kinds = [(k, label) for k, label in Attachment.Kind.choices if on_behalf or k != Attachment.Kind.SIGNED_FORM]
+        self.fields["kind"].choices = [("", _("— Choisissez le type —")), *kinds]
         self.fields["kind"].error_messages["required"] = _("Choisissez le type du document.")
         self.fields["file"].required = False
         max_mb = settings.MAX_UPLOAD_SIZE // (1024 * 1024)

@@ -21,6 +21,7 @@ class Attachment(models.Model):
         BANK_DETAILS = "bank_details", _("Relevé d'identité bancaire (RIB)")
         STATUTES = "statutes", _("Statuts de l'association")
         OTHER = "other", _("Autre document")
+        SIGNED_FORM = "signed_form", _("Formulaire papier signé par le porteur")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("type de document"), max_length=20, choices=Kind.choices)
@@ -113,6 +114,19 @@ class EligibilityCriterion(models.Model):
         _("aide pour l'instruction"), blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
     )
     position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    auto_check = models.CharField(
+        _("vérification automatique"),
+        max_length=20,
+        blank=True,
+        choices=[
+            ("neighbourhood", _("Quartier couvert par le fonds")),
+            ("dates", _("Dates dans l'année du fonds")),
+            ("amount", _("Montant dans le plafond")),
+            ("budget", _("Budget équilibré")),
+            ("attachments", _("Pièces obligatoires jointes (RIB…)")),
+        ],
+        help_text=_("Ce que le portail vérifie déjà : la grille est pré-remplie pour que l'équipe confirme."),
+    )
     is_required = models.BooleanField(
         _("obligatoire"),
         default=True,

@@ -81,6 +81,13 @@ class Holder(models.Model):
     republican_commitment_accepted_at = models.DateTimeField(
         _("contrat d'engagement républicain accepté le"), null=True, blank=True
     )
+    entered_by_staff = models.BooleanField(
+        _("saisi par l'équipe pour le compte d'un·e habitant·e"),
+        default=False,
+        help_text=_(
+            "Enregistré par l'équipe de l'association pour un porteur sans compte, jusqu'à ce qu'il le reprenne."
+        ),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -132,11 +139,22 @@ class ApplicationQuerySet(models.QuerySet):
 
 
 # What `ApplicationQuerySet.for_pages` loads with each request.
-PAGE_RELATED = ("fund__association", "holder", "created_by", "theme", "ambition__stake", "neighbourhood")
+PAGE_RELATED = (
+    "fund__association",
+    "holder",
+    "created_by",
+    "theme",
+    "ambition__stake",
+    "neighbourhood",
+    "filed_on_behalf_by",
+)
 
 
 class Application(models.Model):
     """A *demande*: a request for a micro-grant, from first draft to closure."""
+
+    class AgreementMethod(models.TextChoices):
+        PAPER_FORM = "paper_form", _("Formulaire papier signé")
 
     class Step(models.TextChoices):
         HOLDER = "holder", _("Porteur")
@@ -239,6 +257,36 @@ class Application(models.Model):
         blank=True,
         help_text=_("Le porteur a partagé son brouillon avec l'équipe pour obtenir de l'aide (révocable)."),
     )
+    # Filed by staff on behalf of a holder without an account (`applications.services.on_behalf`): the staff
+    # member is `created_by` until the holder takes the request over with their own account.
+    filed_on_behalf_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saisie par (pour le compte du porteur)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    holder_email = models.EmailField(
+        _("adresse e-mail du porteur"),
+        blank=True,
+        help_text=_("Facultatif : pour inviter le porteur à reprendre la demande avec son propre compte."),
+    )
+    holder_agreed_on = models.DateField(_("accord du porteur donné le"), null=True, blank=True)
+    holder_agreement_method = models.CharField(
+        _("forme de l'accord du porteur"), max_length=20, choices=AgreementMethod.choices, blank=True
+    )
+    takeover_invited_at = models.DateTimeField(_("porteur invité à reprendre la demande le"), null=True, blank=True)
+    # Signed into the invitation link; a new invitation draws a new one, so an older link stops working.
+    takeover_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    taken_over_at = models.DateTimeField(_("reprise par le porteur le"), null=True, blank=True)
+    late_entry_reason = models.TextField(
+        _("motif de la saisie hors appel"),
+        blank=True,
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
+        help_text=_("Appel clos ou projet déjà réalisé : pourquoi l'équipe enregistre cette demande."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -285,6 +333,11 @@ class Application(models.Model):
     def last_activity(self):
         """The latest activity; a request filed before the column existed falls back on its filing."""
         return self.last_activity_at or self.submitted_at
+
+    @property
+    def is_on_behalf_pending(self) -> bool:
+        """Filed by staff for a holder who has not taken it over yet (the staff member is still `created_by`)."""
+        return self.filed_on_behalf_by_id is not None and self.taken_over_at is None
 
     def get_status_display(self) -> str:
         """The status's French label. Django's generic version hashes every lazy label of the 17 choices on

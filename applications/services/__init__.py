@@ -22,7 +22,9 @@ from applications.services.budget import save_budget
 from applications.services.criteria import (
     DEFAULT_CRITERIA,
     ensure_default_criteria,
+    grid_field,
     record_criterion_check,
+    record_grid,
     unmet_required_criteria,
 )
 from applications.services.deferrals import correct_deferral_reason, record_deferral, send_back_application
@@ -44,6 +46,15 @@ from applications.services.instruction import (
 )
 from applications.services.messages import mark_messages_read_by_staff, post_message
 from applications.services.notices import send_holder_notice, send_staff_notice, send_submission_acknowledgement
+from applications.services.on_behalf import (
+    application_for_token,
+    invite_holder_to_take_over,
+    on_behalf_label,
+    record_holder_agreement,
+    start_draft_on_behalf,
+    take_over_application,
+    takeover_url,
+)
 from applications.services.submission import resubmit_application, submit_application, withdraw_application
 from applications.services.transitions import apply_transition
 from applications.services.worklist import MAX_SELECTION, assign_instructor
@@ -66,8 +77,17 @@ __all__ = [
     "declare_eligible",
     "declare_ineligible",
     "delete_attachment",
+    "application_for_token",
     "ensure_default_criteria",
     "mark_messages_read_by_staff",
+    "grid_field",
+    "invite_holder_to_take_over",
+    "on_behalf_label",
+    "record_grid",
+    "record_holder_agreement",
+    "start_draft_on_behalf",
+    "take_over_application",
+    "takeover_url",
     "post_message",
     "record_criterion_check",
     "record_deferral",

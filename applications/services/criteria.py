@@ -39,6 +39,14 @@ DEFAULT_CRITERIA: tuple[tuple[str, str], ...] = (
 )
 
 
+# Which default criteria the portal can pre-fill (`EligibilityCriterion.auto_check`, `selectors.automatic_checks`).
+DEFAULT_AUTO_CHECKS: dict[str, str] = {
+    "Le projet se déroule dans un quartier prioritaire": "neighbourhood",
+    "Le budget est équilibré": "budget",
+    "Les pièces obligatoires sont jointes": "attachments",
+}
+
+
 def ensure_default_criteria(*, fund: Fund, user=None) -> list[EligibilityCriterion]:
     """The fund's eligibility grid; a fund that has none gets DEFAULT_CRITERIA. Idempotent.
 
@@ -54,7 +62,14 @@ def ensure_default_criteria(*, fund: Fund, user=None) -> list[EligibilityCriteri
         if criteria:
             return criteria
         new = [
-            EligibilityCriterion(fund_id=fund.pk, label=label, help_text=help_text, position=position, is_required=True)
+            EligibilityCriterion(
+                fund_id=fund.pk,
+                label=label,
+                help_text=help_text,
+                position=position,
+                is_required=True,
+                auto_check=DEFAULT_AUTO_CHECKS.get(label, ""),
+            )
             for position, (label, help_text) in enumerate(DEFAULT_CRITERIA, start=1)
         ]
         for criterion in new:
@@ -139,6 +154,73 @@ def record_criterion_check(
         )
     copy_fields(application, locked, ("version", "updated_at"))
     return check
+
+
+def grid_field(criterion_pk: int, name: str) -> str:
+    """The name of one criterion's field in the one-form grid (`forms.GridForm`), used for its errors."""
+    return f"c{criterion_pk}_{name}"
+
+
+def record_grid(
+    *,
+    user,
+    application: Application,
+    answers: dict[int, tuple[bool | None, str]],
+    expected_version: int | None = None,
+) -> list[CriterionCheck]:
+    """Staff save the whole eligibility grid in one click: {criterion id: (met, comment)}. All or nothing; only
+    the answers that changed are written (and audited)."""
+    check_instructs(user, application, _("Seule l'équipe de l'association porteuse du fonds peut remplir sa grille."))
+    criteria = {c.pk: c for c in EligibilityCriterion.objects.filter(fund_id=application.fund_id)}
+    errors: Errors = {}
+    cleaned: dict[int, tuple[bool | None, str]] = {}
+    for pk, (met, comment) in answers.items():
+        criterion = criteria.get(pk)
+        if criterion is None:
+            errors.setdefault(NON_FIELD_ERRORS, []).append(
+                _("Un critère n'est pas dans la grille du fonds de cette demande : rechargez la page.")
+            )
+            continue
+        comment = (comment or "").strip()
+        for field, messages in _answer_errors(
+            application=application, criterion=criterion, met=met, comment=comment
+        ).items():
+            errors.setdefault(grid_field(pk, field), []).extend(messages)
+        cleaned[pk] = (met, comment)
+    raise_if(errors)
+    saved: list[CriterionCheck] = []
+    with transaction.atomic():
+        locked = lock_application(application)
+        check_version(locked, expected_version)
+        if locked.status not in IN_INSTRUCTION:
+            raise _grid_closed(locked.status)
+        existing = {
+            check.criterion_id: check
+            for check in CriterionCheck.objects.select_for_update().filter(application=locked, criterion__in=cleaned)
+        }
+        now = timezone.now()
+        changed = []
+        for pk, (met, comment) in cleaned.items():
+            check = existing.get(pk) or CriterionCheck(application=locked, criterion=criteria[pk])
+            if check.pk and check.met == met and check.comment == comment:
+                continue
+            check.met, check.comment, check.checked_by, check.checked_at = met, comment, user, now
+            check.full_clean()
+            check.save()
+            saved.append(check)
+            changed.append({"criterion": pk, "met": met})
+        if changed:
+            locked.version += 1
+            locked.save(update_fields=["version", "updated_at"])
+            record_audit(
+                actor=user,
+                action="application.record_grid",
+                target=locked,
+                summary=_("Grille de recevabilité : %(count)s critère(s) enregistré(s)") % {"count": len(changed)},
+                data={"checks": changed},
+            )
+    copy_fields(application, locked, ("version", "updated_at"))
+    return saved
 
 
 def unmet_required_criteria(*, application: Application) -> Errors:

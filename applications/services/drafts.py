@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import rules
+from applications import conflicts, rules
 from applications.locks import lock_application
 from applications.models import Application
 from applications.services.guards import check_editable, check_version, refused
@@ -47,6 +47,13 @@ def _check_step_data(*, user, application: Application, step: str, data: dict) -
             errors["holder"] = [_("Choisissez ou créez le porteur du projet.")]
         elif holder.owner_id != user.pk:
             errors["holder"] = [_("Choisissez un porteur que vous avez vous-même enregistré.")]
+        elif application.is_on_behalf_pending and conflicts.is_linked_to_holder(user, holder):
+            errors["holder"] = [
+                _(
+                    "Vous avez déclaré un lien avec ce porteur : vous ne pouvez pas déposer de demande pour son "
+                    "compte. Demandez à un·e autre membre de l'équipe de le faire."
+                )
+            ]
     elif step == Application.Step.PROJECT:
         theme = data.get("theme")
         if theme is not None and not fund.themes.filter(pk=theme.pk).exists():

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from applications import conflicts
 from applications.models import Application
-from applications.permissions import can_instruct, is_fund_staff, is_owner
+from applications.permissions import can_instruct, files_on_behalf, is_fund_staff, is_owner
 from applications.workflow import HOLDER_EDITABLE, Status
 
 
@@ -45,7 +45,7 @@ def check_editable(*, user, application: Application) -> None:
 
 def check_instructs(user, application: Application, message: str) -> None:
     """Only the fund's association staff (or the administrator) instruct, and never their own request."""
-    if is_owner(user, application) and is_fund_staff(user, application):
+    if is_owner(user, application) and is_fund_staff(user, application) and not files_on_behalf(user, application):
         raise refused(_("Vous avez déposé cette demande : une autre personne de l'équipe doit l'instruire."))
     if is_fund_staff(user, application):
         conflicts.ensure_not_conflicted(user, application, action=_("l'instruire"))

@@ -47,11 +47,12 @@ def _save_holder(*, holder: Holder) -> None:
     holder.save()
 
 
-def create_holder(*, user, data: dict) -> Holder:
-    """Register a group of residents or an association the user files requests for."""
+def create_holder(*, user, data: dict, entered_by_staff: bool = False) -> Holder:
+    """Register a group of residents or an association the user files requests for (`entered_by_staff`: staff
+    type it in for a resident without an account, see `applications.services.on_behalf`)."""
     if not user.is_authenticated:
         raise refused(_("Connectez-vous pour enregistrer un porteur de projet."))
-    holder = Holder(owner=user)
+    holder = Holder(owner=user, entered_by_staff=entered_by_staff)
     _fill_holder(holder=holder, data=data)
     with transaction.atomic():
         _save_holder(holder=holder)
@@ -86,7 +87,7 @@ def save_holder_for_application(
     """
     with transaction.atomic():
         if holder is None:
-            saved = create_holder(user=user, data=data)
+            saved = create_holder(user=user, data=data, entered_by_staff=application.is_on_behalf_pending)
         else:
             saved = update_holder(user=user, holder=holder, data=data)
         try:

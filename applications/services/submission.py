@@ -13,6 +13,7 @@ from applications.models import Application
 from applications.permissions import is_owner
 from applications.services.guards import refused
 from applications.services.notices import send_staff_notice, send_submission_acknowledgement
+from applications.services.on_behalf import on_behalf_label
 from applications.services.transitions import apply_transition
 from applications.workflow import Role, Status, get_transition, may_take
 from core.services import record_audit
@@ -85,6 +86,14 @@ def submit_application(
         apply_transition(user=user, application=locked, transition="submit", role=Role.HOLDER)
         if consent_changed:
             _record_showcase_consent(user=user, application=locked)
+        if locked.is_on_behalf_pending:
+            record_audit(
+                actor=user,
+                action="application.submit_on_behalf",
+                target=locked,
+                summary=_("Demande %(ref)s %(label)s") % {"ref": locked.reference, "label": on_behalf_label(locked)},
+                data={"filed_on_behalf_by": user.pk, "holder": locked.holder_id},
+            )
         send_submission_acknowledgement(application_id=locked.pk)
     copy_fields(
         application,

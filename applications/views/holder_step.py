@@ -92,7 +92,8 @@ def _edit_form(data, to_edit: Holder | None, *, editing: bool):
 
 def holder_step(request, application: Application, step: str):
     """Choose one of the user's holders, create a new one, or fix one (« Modifier ce porteur »)."""
-    holders = {str(h.pk): h for h in request.user.holders.all()}
+    # Staff filing for a resident choose among the holders they typed in for residents, never their own.
+    holders = {str(h.pk): h for h in request.user.holders.filter(entered_by_staff=application.is_on_behalf_pending)}
     if application.holder_id:
         initial = str(application.holder_id)
     else:

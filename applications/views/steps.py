@@ -97,7 +97,12 @@ def _budget_step(request, application: Application, step: str):
 
 def _attachments_step(request, application: Application, step: str):
     posted = request.method == "POST"
-    form = forms.AttachmentForm(request.POST if posted else None, request.FILES if posted else None, prefix="piece")
+    form = forms.AttachmentForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        prefix="piece",
+        on_behalf=application.is_on_behalf_pending,
+    )
     action = request.POST.get("action", "next")
     if posted:
         wants_upload = action == "upload" or form.has_file()

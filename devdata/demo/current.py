@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from applications import services as app_services
+from applications.models import Application
 from committees.models import CommitteeMember, CommitteeMemberLink
-from devdata.demo.filing import file_request, staff_step, theme
+from devdata.demo.common import DEMO_PDF
+from devdata.demo.filing import file_request, fill_draft, staff_step, theme
 
 BUDGET_SMALL = [
     ("60", "Goûter, boissons et petit matériel", "380.00"),
@@ -53,6 +57,9 @@ def seed_current(*, fund, holders: dict, users: dict, today: datetime.date) -> l
         if target != "draft":
             _advance(user, staff, application, target, today)
             _worklist(user, staff, application, target)
+    on_behalf = _file_on_behalf(fund=fund, staff=staff, day=day, today=today)
+    if on_behalf is not None:
+        created.append(on_behalf)
     member_2 = CommitteeMember.objects.filter(committee__fund=fund).order_by("full_name").first()
     if member_2 is not None:
         CommitteeMemberLink.objects.get_or_create(
@@ -84,3 +91,50 @@ def _advance(user, staff, application, target: str, today: datetime.date) -> Non
             application=application,
             message="Merci de joindre un devis pour la location des tables.",
         )
+
+
+ON_BEHALF_TITLE = "Potager partagé de la cité des Tilleuls"
+
+
+def _file_on_behalf(*, fund, staff, day: datetime.date, today: datetime.date):
+    """Issue 17: a request the staff filed for a resident who came with the paper form (fictional people), its
+    holder not yet invited to take it over. None if it exists already."""
+    if Application.objects.filter(fund=fund, title=ON_BEHALF_TITLE).exists():
+        return None
+    application = app_services.start_draft_on_behalf(
+        user=staff, fund=fund, holder_email="jardinieres.tilleuls@example.org", today=today
+    )
+    holder = app_services.create_holder(
+        user=staff,
+        data={
+            "kind": "group",
+            "name": "Les jardinières des Tilleuls",
+            "referent_name": "Fatou Exemple",
+            "referent_phone": "06 00 00 00 00",
+            "co_holders_count": 2,
+            "co_holders_first_names": "Rose, Malik",
+        },
+        entered_by_staff=True,
+    )
+    fill_draft(
+        user=staff,
+        application=application,
+        holder=holder,
+        title=ON_BEHALF_TITLE,
+        theme=theme("transition-energetique-et-ecologique"),
+        day=day,
+        place="Pied de l'immeuble B, cité des Tilleuls",
+        amount="300.00",
+        expenses=[("60", "Graines, terreau et outils", "350.00")],
+        other_resources=[("70", "", "Participation des familles", "50.00")],
+        people=(12, 8, 4),
+    )
+    app_services.record_holder_agreement(
+        user=staff,
+        application=application,
+        agreed_on=today,
+        method="paper_form",
+        signed_form=SimpleUploadedFile("formulaire-signe.pdf", DEMO_PDF, "application/pdf"),
+    )
+    app_services.submit_application(user=staff, application=application, today=today)
+    return application

@@ -28,6 +28,25 @@ def file_request(*, user, fund, holder, title, theme, day, place, amount, expens
     if existing is not None:
         return existing, False
     application = app_services.start_draft(user=user, fund=fund, today=today)
+    fill_draft(
+        user=user,
+        application=application,
+        holder=holder,
+        title=title,
+        theme=theme,
+        day=day,
+        place=place,
+        amount=amount,
+        expenses=expenses,
+        other_resources=other_resources,
+        people=people,
+    )
+    return application, True
+
+
+def fill_draft(*, user, application, holder, title, theme, day, place, amount, expenses, other_resources, people):
+    """Every step of an open draft, as the form saves them."""
+    fund = application.fund
     app_services.save_step(user=user, application=application, step="holder", data={"holder": holder})
     app_services.save_step(
         user=user,
@@ -54,7 +73,6 @@ def file_request(*, user, fund, holder, title, theme, day, place, amount, expens
     )
     _people_and_budget(user, application, people, amount, expenses, other_resources)
     _attachments(user, application, holder)
-    return application, True
 
 
 def _people_and_budget(user, application, people, amount, expenses, other_resources) -> None:

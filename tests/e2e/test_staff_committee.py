@@ -181,14 +181,15 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     # The fund's eligibility grid: every criterion checked « Oui, rempli ».
     criteria = list(fund.eligibility_criteria.order_by("position", "pk"))
     assert criteria, "starting the instruction gives the fund its default grid"
+    # One form for the whole grid (issue 17): every answer, then one click.
     for number, criterion in enumerate(criteria, start=1):
         block = page.locator(f"#critere-{criterion.pk}")
         block.get_by_label("Oui, rempli").check()
         if number == 1:
             block.get_by_label("Commentaire interne").fill("Quartier prioritaire vérifié sur la carte.")
-        click_and_wait(page, block.get_by_role("button", name="Enregistrer"))
-        if number in (1, len(criteria)):  # the same page each time: checked after the first and the last
-            check(page, f"critere-{number}")
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer la grille"))
+    check(page, "grille")
+    for criterion in criteria:
         expect(page.locator(f"#critere-{criterion.pk}")).to_contain_text("Rempli")
     total = len(criteria)
     expect(page.locator("main")).to_contain_text(f"Critères obligatoires remplis : {total} sur {total}.")
