@@ -1,9 +1,11 @@
 """Reads about requests, with their related rows loaded up front (no query in a loop)."""
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.models import (
     Application,
@@ -16,6 +18,7 @@ from applications.models import (
     StatusChange,
 )
 from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+from funds import calendar
 
 
 def applications_for_holder(*, user) -> QuerySet[Application]:
@@ -116,3 +119,28 @@ def step_url(application: Application, step: str) -> str:
 def resume_url(application: Application) -> str:
     """The page of the step where a draft is taken up again."""
     return step_url(application, resume_step(application))
+
+
+def project_start_day(application: Application) -> datetime.date | None:
+    return timezone.localdate(application.starts_at) if application.starts_at else None
+
+
+def fund_committee_calendar(*, fund_id: int, today: datetime.date) -> calendar.FundCalendar:
+    """The fund's next committee sessions (one query)."""
+    return calendar.calendars(fund_ids=[fund_id], today=today)[fund_id]
+
+
+def committee_dates(*, application: Application, today: datetime.date) -> dict:
+    """The fund's next committee sessions for the request form, and whether the project starts too early.
+
+    `starts_too_early`: the project's start falls before the first session a request filed today still
+    reaches (the committee could only decide after the project). One query, whatever the number of sessions.
+    """
+    fund_calendar = fund_committee_calendar(fund_id=application.fund_id, today=today)
+    start = project_start_day(application)
+    return {
+        "committee_calendar": fund_calendar,
+        "first_reachable_session": fund_calendar.first_reachable,
+        "project_start_day": start,
+        "starts_too_early": fund_calendar.starts_too_early(start),
+    }

@@ -10,9 +10,11 @@ class CommitteesConfig(AppConfig):
         from accounts.signals import email_confirmed
         from applications.models import Application
         from committees.emails import build_decision_letter
-        from committees.models import Amendment, CommitteeMember, Decision
+        from committees.models import Amendment, CommitteeMember, CommitteeSession, Decision
+        from committees.selectors.calendar import upcoming_sessions_by_fund
         from core import public_cache, signals
         from core.outbox import register_attachment
+        from funds import calendar
 
         signals.watch_committee_seats(CommitteeMember)
         # A seat saved with an address that had no account is linked once that address is confirmed.
@@ -20,6 +22,9 @@ class CommitteesConfig(AppConfig):
         # The showcase shows granted amounts, and the public fields of granted requests: saving a draft (or any
         # request no committee granted) leaves the cached public pages alone.
         public_cache.watch(Decision, Amendment)
+        # The open calls show each fund's next sessions and their last filing day (read through funds.calendar).
+        public_cache.watch(CommitteeSession)
+        calendar.register_provider(upcoming_sessions_by_fund)
         public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)

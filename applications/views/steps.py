@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import forms, permissions, rules, services
+from applications import forms, permissions, rules, selectors, services
 from applications.access import get_application_for_user
 from applications.models import Application, Attachment
 from applications.views.common import STEPS, Step, detail_context, detail_url, step_url
@@ -56,6 +56,25 @@ def _model_form_step(form_class, template: str, *, with_fund: bool = False):
         return render_step(request, application, step, template, {"form": form}, form)
 
     return view
+
+
+_when_where_form_step = _model_form_step(forms.WhenWhereForm, "step_when_where.html", with_fund=True)
+
+
+def _when_where_step(request, application: Application, step: str):
+    """The dates step. When a newly typed start falls before the first committee the request can still reach,
+    the step comes back once with the warning (whom to call); the next click goes on."""
+    before = selectors.project_start_day(application)
+    response = _when_where_form_step(request, application, step)
+    if (
+        request.method == "POST"
+        and response.status_code == 302
+        and request.POST.get("action", "next") == "next"
+        and selectors.project_start_day(application) != before
+        and selectors.committee_dates(application=application, today=timezone.localdate())["starts_too_early"]
+    ):
+        return redirect(f"{step_url(application, step)}#date-avant-comite")
+    return response
 
 
 def _budget_step(request, application: Application, step: str):
@@ -195,7 +214,7 @@ def _summary_step(request, application: Application, step: str):
 STEP_VIEWS = {
     Step.HOLDER: holder_step,
     Step.PROJECT: _model_form_step(forms.ProjectForm, "step_project.html", with_fund=True),
-    Step.WHEN_WHERE: _model_form_step(forms.WhenWhereForm, "step_when_where.html", with_fund=True),
+    Step.WHEN_WHERE: _when_where_step,
     Step.PEOPLE: _model_form_step(forms.PeopleForm, "step_people.html"),
     Step.BUDGET: _budget_step,
     Step.ATTACHMENTS: _attachments_step,
