@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import (
     Application,
@@ -18,6 +19,7 @@ from applications.models import (
     StatusChange,
 )
 from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+from core.validation import french_day
 from funds import calendar
 
 
@@ -143,4 +145,22 @@ def committee_dates(*, application: Application, today: datetime.date) -> dict:
         "first_reachable_session": fund_calendar.first_reachable,
         "project_start_day": start,
         "starts_too_early": fund_calendar.starts_too_early(start),
+    }
+
+
+def too_early_message(*, application: Application, dates: dict) -> str:
+    """What the resident reads when the project starts before the first session the request can still reach."""
+    association = application.fund.association
+    contact = ", ".join(filter(None, [association.contact_phone, association.contact_email]))
+    session = dates["first_reachable_session"]
+    return _(
+        "Attention : votre projet commence le %(start)s, avant le comité du %(day)s, le premier que votre demande "
+        "peut encore atteindre (dépôt au plus tard le %(last)s). Avant de déposer, appelez ou écrivez à "
+        "%(association)s (%(contact)s), ou choisissez une date après le comité."
+    ) % {
+        "start": french_day(dates["project_start_day"]),
+        "day": french_day(session.date),
+        "last": french_day(session.last_filing_day),
+        "association": association.name,
+        "contact": contact,
     }

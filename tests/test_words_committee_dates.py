@@ -95,57 +95,68 @@ def test_the_first_step_and_the_summary_show_the_next_sessions(world, resident, 
     assert "Prochains comités" not in client.get(step_url(draft, "people")).content.decode()
 
 
+def _dates(world, day: str, **extra) -> dict:
+    return {
+        "start_date": day,
+        "start_time": "14:00",
+        "end_date": day,
+        "end_time": "18:00",
+        "place": "Square de la Paix",
+        "neighbourhood": world.neighbourhood.pk,
+        "action": "next",
+        **extra,
+    }
+
+
 def test_a_project_before_the_first_reachable_session_is_warned_on_the_dates_step_with_whom_to_call(
     world, resident, draft, sessions
 ):
     world.hommelet.contact_phone = "03 20 00 00 00"
     world.hommelet.save()
     client = client_of(resident)
-    response = client.post(
-        step_url(draft, "when_where"),
-        {
-            "start_date": "2025-04-12",
-            "start_time": "14:00",
-            "end_date": "2025-04-12",
-            "end_time": "18:00",
-            "place": "Square de la Paix",
-            "neighbourhood": world.neighbourhood.pk,
-            "action": "next",
-        },
-    )
-    # Saved, and the step comes back once with the warning instead of moving on.
-    assert response.status_code == 302
-    assert response["Location"] == step_url(draft, "when_where") + "#date-avant-comite"
+    # The dates step carries the warning, hidden until a start date before 24/04/2025 is typed (committee_date.js).
+    html = client.get(step_url(draft, "when_where")).content.decode()
+    assert 'data-first-committee="2025-04-24"' in html
+    assert 'id="date-avant-comite" hidden' in html
+    assert html.index('id="id_start_date"') < html.index("date-avant-comite") < html.index('id="id_end_date"')
+    assert "js/committee_date.js" in html
+
+    response = client.post(step_url(draft, "when_where"), _dates(world, "2025-04-12"), follow=True)
+    # Saved, and said at once on the next page (without JavaScript too), with whom to call.
+    assert response.redirect_chain[-1][0] == step_url(draft, "people")
     draft.refresh_from_db()
     assert draft.starts_at.date() == datetime.date(2025, 4, 12)
-    html = client.get(response["Location"]).content.decode()
-    assert "Attention : votre projet commence avant le comité" in html
     assert (
-        "Votre projet commence le 12/04/2025. Déposée aujourd'hui, votre demande passera au plus tôt au comité "
-        "du 24/04/2025 (dépôt au plus tard le 09/04/2025)"
+        "Attention : votre projet commence le 12/04/2025, avant le comité du 24/04/2025, le premier que votre "
+        "demande peut encore atteindre (dépôt au plus tard le 09/04/2025). Avant de déposer, appelez ou écrivez à "
+        "Centre social de l&#x27;Hommelet (03 20 00 00 00, " + world.hommelet.contact_email + ")"
+    ) in response.content.decode()
+
+    # Back on the dates step, the warning shows.
+    html = client.get(step_url(draft, "when_where")).content.decode()
+    assert "Attention : votre projet commence avant le comité" in html
+    assert 'id="date-avant-comite" hidden' not in html
+    assert (
+        "Votre projet commence le <span data-project-start>12/04/2025</span>. Déposée aujourd'hui, votre demande "
+        "passera au plus tôt au comité du 24/04/2025 (dépôt au plus tard le 09/04/2025)"
     ) in html
     assert 'href="tel:0320000000"' in html
     assert world.hommelet.contact_email in html
-    # The next click with the same date goes on to the next step.
-    again = client.post(
-        step_url(draft, "when_where"),
-        {
-            "start_date": "2025-04-12",
-            "start_time": "14:00",
-            "end_date": "2025-04-12",
-            "end_time": "18:00",
-            "place": "Square de la Paix",
-            "neighbourhood": world.neighbourhood.pk,
-            "action": "next",
-            "version": draft.version,
-        },
-    )
-    assert again["Location"] == step_url(draft, "people")
+
+    # Saving the same date again says nothing more.
+    again = client.post(step_url(draft, "when_where"), _dates(world, "2025-04-12", version=draft.version), follow=True)
+    assert "Attention : votre projet commence le" not in again.content.decode()
+
     # The summary says it too, before the submit button, with a link back to the dates.
     summary = client.get(step_url(draft, "summary")).content.decode()
     assert "Attention : votre projet commence avant le comité" in summary
     assert summary.index("date-avant-comite") < summary.index("Déposer ma demande")
     assert step_url(draft, "when_where") in summary
+
+    # A date after the committee: no warning any more.
+    later = client.post(step_url(draft, "when_where"), _dates(world, "2025-05-02", version=draft.version + 1))
+    assert later.status_code == 302
+    assert "Attention : votre projet commence avant" not in client.get(step_url(draft, "summary")).content.decode()
 
 
 def test_a_project_after_the_first_reachable_session_is_not_warned(world, resident, draft, sessions):

@@ -62,18 +62,14 @@ _when_where_form_step = _model_form_step(forms.WhenWhereForm, "step_when_where.h
 
 
 def _when_where_step(request, application: Application, step: str):
-    """The dates step. When a newly typed start falls before the first committee the request can still reach,
-    the step comes back once with the warning (whom to call); the next click goes on."""
+    """The dates step. A newly typed start before the first committee the request can still reach is saved, and
+    said at once on the next page (whom to call); the dates step and the summary keep saying it."""
     before = selectors.project_start_day(application)
     response = _when_where_form_step(request, application, step)
-    if (
-        request.method == "POST"
-        and response.status_code == 302
-        and request.POST.get("action", "next") == "next"
-        and selectors.project_start_day(application) != before
-        and selectors.committee_dates(application=application, today=timezone.localdate())["starts_too_early"]
-    ):
-        return redirect(f"{step_url(application, step)}#date-avant-comite")
+    if request.method == "POST" and response.status_code == 302 and selectors.project_start_day(application) != before:
+        dates = selectors.committee_dates(application=application, today=timezone.localdate())
+        if dates["starts_too_early"]:
+            messages.warning(request, selectors.too_early_message(application=application, dates=dates))
     return response
 
 
