@@ -1,7 +1,9 @@
 """The French catalogue: committed compiled, in step with its .po, with every plural's two forms, so that counts
 read right ("0 message", "1 abstention", "2 messages") and sizes say "Ko"."""
 
+import ast
 import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.template import Context, Template
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
+from django.utils.translation.template import templatize
 
 from committees.selectors.voting import VoteCount
 from core.catalogue import PLURAL_FORMS, fill_plurals, parse
@@ -123,3 +126,56 @@ def test_sizes_say_ko_and_mo():
         assert filesizeformat(2048) == "2,0\xa0Ko"
         assert filesizeformat(5 * 1024 * 1024) == "5,0\xa0Mo"
         assert filesizeformat(193) == "193\xa0octets"
+
+
+SOURCE_DIRS = (
+    "accounts",
+    "api",
+    "applications",
+    "bundles",
+    "committees",
+    "core",
+    "devdata",
+    "funds",
+    "opendata",
+    "pic_portal",
+    "portal",
+    "reports",
+    "webhooks",
+)
+PLURAL_CALLS = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
+TEMPLATE_PLURAL = re.compile(r"\bn(?:p)?gettext\(u?('(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")")
+
+
+def _plurals_in_python() -> set[str]:
+    found = set()
+    for folder in SOURCE_DIRS:
+        for path in (Path(settings.BASE_DIR) / folder).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not isinstance(node, ast.Call):
+                    continue
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name in PLURAL_CALLS and node.args:
+                    first = node.args[1 if name.startswith("np") else 0]
+                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                        found.add(first.value)
+    return found
+
+
+def _plurals_in_templates() -> set[str]:
+    found = set()
+    for path in (Path(settings.BASE_DIR) / "templates").rglob("*"):
+        if path.suffix in {".html", ".txt"}:
+            source = templatize(path.read_text(encoding="utf-8"), origin=str(path))
+            found.update(ast.literal_eval(m.group(1)) for m in TEMPLATE_PLURAL.finditer(source))
+    return found
+
+
+def test_every_plural_of_the_code_is_in_the_catalogue():
+    """A count added without `make messages` would read "0 messages" (gettext's English rule) until it is."""
+    in_catalogue = {e.text("msgid") for e in parse(PO.read_text(encoding="utf-8")) if e.is_plural}
+    used = _plurals_in_python() | _plurals_in_templates()
+    assert "%(count)s abstention" in used and "Fil de messages avec le porteur (%(counter)s message)" in used
+    assert sorted(used - in_catalogue) == [], "run `make messages` and commit locale/fr"
