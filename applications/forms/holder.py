@@ -51,7 +51,7 @@ def _prefixed(errors: dict, field: str) -> dict:
 
 
 # The kind is asked first, in plain words; the page then shows only that kind's fields (holder_kind.js hides
-# the other ones; without JavaScript both show, under « Si vous êtes… », and only the chosen kind's are read).
+# the other ones; without JavaScript both show, under « Si vous déposez pour… », and only the chosen kind's are read).
 KIND_CHOICES = [
     (Holder.Kind.GROUP.value, _("Un groupe d'habitants")),
     (Holder.Kind.ASSOCIATION.value, _("Une association")),
