@@ -65,8 +65,13 @@ check: setup
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 
+# The French catalogue: gather the messages, give the plurals their two forms (core/catalogue.py), compile the .mo
+# (GNU gettext's msgfmt needed here; the .mo is committed, so a fresh clone needs no msgfmt).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --ignore=staticfiles --ignore=test-artifacts
 messages: setup
-	$(DEV_ENV) $(BIN)/python manage.py makemessages -l fr --ignore=.venv
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l fr $(MESSAGES_IGNORE)
+	$(DEV_ENV) $(BIN)/python manage.py fill_plurals
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages -l fr $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -14,7 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.budget import NON_ELIGIBLE_EXPENSE_CATEGORIES, ExpenseCategory, ResourceCategory
+from applications.budget import (
+    NON_ELIGIBLE_EXPENSE_CATEGORIES,
+    ExpenseCategory,
+    ResourceCategory,
+    plain_expense_label,
+)
 from applications.models import Application, Attachment, BudgetLine, Holder
 from applications.workflow import NOT_FILED, Status
 from core.money import CENT
@@ -224,7 +229,7 @@ def check_expense_categories(*, categories: Iterable[str]) -> Errors:
                 "Les dépenses « %(category)s » ne sont pas éligibles : le fonds ne finance que des frais de "
                 "fonctionnement. Retirez cette ligne ou classez la dépense dans la bonne catégorie."
             )
-            % {"category": ExpenseCategory(category).label},
+            % {"category": plain_expense_label(category)},
         )
     return errors
 

@@ -1,9 +1,11 @@
 """Reads about requests, with their related rows loaded up front (no query in a loop)."""
 
+import datetime
 from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import rules
@@ -19,6 +21,8 @@ from applications.models import (
 )
 from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
 from core.templatetags.portal_format import format_money
+from core.validation import french_day
+from funds import calendar
 
 
 def applications_for_holder(*, user) -> QuerySet[Application]:
@@ -219,3 +223,46 @@ def staff_timeline(*, timeline: list[StatusChange], messages: list[Message], att
         for attachment in attachments
     ]
     return sorted(events, key=lambda event: event["at"])
+
+
+def project_start_day(application: Application) -> datetime.date | None:
+    return timezone.localdate(application.starts_at) if application.starts_at else None
+
+
+def fund_committee_calendar(*, fund_id: int, today: datetime.date) -> calendar.FundCalendar:
+    """The fund's next committee sessions (one query)."""
+    return calendar.calendars(fund_ids=[fund_id], today=today)[fund_id]
+
+
+def committee_dates(*, application: Application, today: datetime.date) -> dict:
+    """The fund's next committee sessions for the request form, and whether the project starts too early.
+
+    `starts_too_early`: the project's start falls before the first session a request filed today still
+    reaches (the committee could only decide after the project). One query, whatever the number of sessions.
+    """
+    fund_calendar = fund_committee_calendar(fund_id=application.fund_id, today=today)
+    start = project_start_day(application)
+    return {
+        "committee_calendar": fund_calendar,
+        "first_reachable_session": fund_calendar.first_reachable,
+        "project_start_day": start,
+        "starts_too_early": fund_calendar.starts_too_early(start),
+    }
+
+
+def too_early_message(*, application: Application, dates: dict) -> str:
+    """What the resident reads when the project starts before the first session the request can still reach."""
+    association = application.fund.association
+    contact = ", ".join(filter(None, [association.contact_phone, association.contact_email]))
+    session = dates["first_reachable_session"]
+    return _(
+        "Attention : votre projet commence le %(start)s, avant le comité du %(day)s, le premier que votre demande "
+        "peut encore atteindre (dépôt au plus tard le %(last)s). Avant de déposer, appelez ou écrivez à "
+        "%(association)s (%(contact)s), ou choisissez une date après le comité."
+    ) % {
+        "start": french_day(dates["project_start_day"]),
+        "day": french_day(session.date),
+        "last": french_day(session.last_filing_day),
+        "association": association.name,
+        "contact": contact,
+    }

@@ -12,10 +12,12 @@ class CommitteesConfig(AppConfig):
         from committees.calendar import SESSION_ICS, build_session_ics
         from committees.documents import session_pack
         from committees.emails import build_decision_letter
-        from committees.models import Amendment, CommitteeMember, Decision
+        from committees.models import Amendment, CommitteeMember, CommitteeSession, Decision
+        from committees.selectors.calendar import upcoming_sessions_by_fund
         from core import public_cache, signals
         from core.generated_documents import register_document
         from core.outbox import register_attachment
+        from funds import calendar
 
         signals.watch_committee_seats(CommitteeMember)
         # A seat saved with an address that had no account is linked once that address is confirmed.
@@ -23,6 +25,9 @@ class CommitteesConfig(AppConfig):
         # The showcase shows granted amounts, and the public fields of granted requests: saving a draft (or any
         # request no committee granted) leaves the cached public pages alone.
         public_cache.watch(Decision, Amendment)
+        # The open calls show each fund's next sessions and their last filing day (read through funds.calendar).
+        public_cache.watch(CommitteeSession)
+        calendar.register_provider(upcoming_sessions_by_fund)
         public_cache.watch_if(Application, shown=_granted)
         # The decision letters' PDFs are built by the worker that delivers the e-mail.
         register_attachment("committees.decision_letter", build_decision_letter)

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from funds import calendar
 from funds.models import Fund, FundCoFunder
 
 
@@ -19,6 +20,13 @@ def open_funds(*, on_date) -> QuerySet[Fund]:
         .prefetch_related("themes", "neighbourhoods")
         .order_by("call_closes_on", "name")
     )
+
+
+def open_calls(*, on_date) -> list[dict]:
+    """The open calls, each with its committee calendar (next sessions, last filing days): a fixed query count."""
+    funds = list(open_funds(on_date=on_date))
+    calendars = calendar.calendars(fund_ids=[fund.pk for fund in funds], today=on_date)
+    return [{"fund": fund, "calendar": calendars[fund.pk]} for fund in funds]
 
 
 def fund_detail(*, fund: Fund) -> dict:

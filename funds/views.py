@@ -16,8 +16,8 @@ def get_fund_for_back_office(request, slug: str) -> Fund:
 
 @public_page
 def open_calls(request):
-    funds = selectors.open_funds(on_date=timezone.localdate())
-    return render(request, "funds/open_calls.html", {"funds": funds})
+    calls = selectors.open_calls(on_date=timezone.localdate())
+    return render(request, "funds/open_calls.html", {"calls": calls})
 
 
 @login_required

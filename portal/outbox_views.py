@@ -16,7 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from committees.permissions import can_run_session
@@ -136,5 +136,13 @@ def resend_failures(request):
     if target is not None and not _may_resend(request.user, target_type, target):
         raise Http404
     count = outbox.resend_failures(actor=request.user, target=target)
-    messages.success(request, _("%(count)s e-mail(s) remis en file : envoi en cours.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s e-mail remis en file : envoi en cours.",
+            "%(count)s e-mails remis en file : envoi en cours.",
+            count,
+        )
+        % {"count": count},
+    )
     return _back(request, "portal:outbox")

@@ -189,7 +189,7 @@ def test_a_budget_without_expenses_is_refused():
 
 def test_depreciation_is_not_a_running_cost():
     errors = rules.check_expense_categories(categories=["60", "68"])
-    assert "68 — Dotation aux amortissements" in errors["category"][0]
+    assert "Amortissements : achats qui durent plusieurs années (compte 68)" in errors["category"][0]
     assert "frais de fonctionnement" in errors["category"][0]
     assert rules.check_expense_categories(categories=["60", "61", "86"]) == {}
 
@@ -386,5 +386,5 @@ def test_unbalanced_budget_and_ineligible_lines_block_submission(world, resident
     f.AttachmentFactory(application=application)
     f.BudgetLineFactory(application=application, category="68", label="Amortissement barnum", amount=Decimal("40"))
     budget = rules.validate_for_submission(application=application, today=TODAY)["budget"]
-    assert any("68 — Dotation aux amortissements" in m for m in budget)
+    assert any("Amortissements : achats qui durent plusieurs années (compte 68)" in m for m in budget)
     assert any("il manque 40,00\u00a0€ de ressources" in m for m in budget)

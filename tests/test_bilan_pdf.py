@@ -173,7 +173,7 @@ def test_pic_bilan_pdf_holds_every_value_in_seed_000s_order(seed_like_bilan):
             "La cour est plus accueillante.",
             # The money.
             "Dépenses réalisées",
-            "60 — Achats",
+            "Achats : matériel, nourriture, boissons, petites fournitures (compte 60)",
             "Barbecue et boissons",
             "1 000,00 €",
             "934,50 €",

@@ -87,13 +87,13 @@ def test_minutes_hold_attendance_quorum_votes_and_decisions_in_french_format(wor
     granted, refused, deferred = sitting["granted"], sitting["refused"], sitting["deferred"]
     assert f"{granted.application.reference} — Repair café de l'Épeule" in flat
     assert "Votant·e Driss (Secrétaire du collectif, automatique)" in flat
-    assert "Votes : 2 pour, 0 contre, 1 abstention(s)." in flat
+    assert "Votes : 2 pour, 0 contre, 1 abstention." in flat
     assert "Décision : Accordée — montant accordé : 1 234,50 €" in flat
     assert plain(format_money(Decimal("1234.50"))) == "1 234,50 €"
     assert "Conditions : Présenter les factures avant le solde" in flat
 
     assert refused.application.reference in flat
-    assert "Votes : 1 pour, 2 contre, 1 abstention(s)." in flat
+    assert "Votes : 1 pour, 2 contre, 1 abstention." in flat
     assert "Décision : Refusée" in flat and "Motif : Projet hors du quartier prioritaire" in flat
     assert deferred.application.reference in flat
     assert "Décision : Ajournée" in flat and "Motif : Autorisation de la mairie attendue" in flat

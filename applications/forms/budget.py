@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications import rules
-from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
+from applications.budget import GrantSource, plain_choices
 from applications.forms.common import money_field
 from applications.models import BudgetLine
 from core.forms import add_errors
@@ -20,7 +20,7 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["category", "grant_source", "label", "amount"]
-        labels = {"category": _("Catégorie"), "grant_source": _("Financeur"), "label": _("Libellé")}
+        labels = {"category": _("Type de ligne"), "grant_source": _("Financeur"), "label": _("En quelques mots")}
 
     side = None
     category_choices: list = []
@@ -28,6 +28,8 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = self.category_choices
+        self.fields["category"].label = self.category_label
+        self.fields["label"].label = self.label_label
         self.fields["amount"].widget.attrs["data-budget-amount"] = self.side
         self.fields["label"].widget.attrs["placeholder"] = self.label_placeholder
         # Required-ness is checked by rules.check_budget_line, with its own words (a blank line is ignored).
@@ -58,13 +60,17 @@ class BudgetLineForm(forms.ModelForm):
 
 class ExpenseLineForm(BudgetLineForm):
     side = BudgetLine.Side.EXPENSE
-    category_choices = ExpenseCategory.choices
+    category_choices = plain_choices(BudgetLine.Side.EXPENSE)
+    category_label = _("Type de dépense")
+    label_label = _("Ce que vous payez")
     label_placeholder = _("Par exemple : goûter, location de salle")
 
 
 class ResourceLineForm(BudgetLineForm):
     side = BudgetLine.Side.RESOURCE
-    category_choices = ResourceCategory.choices
+    category_choices = plain_choices(BudgetLine.Side.RESOURCE)
+    category_label = _("Type de ressource")
+    label_label = _("D'où vient l'argent")
     label_placeholder = _("Par exemple : buvette, aide de la mairie")
 
 

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import rules
-from applications.models import HOLDER_FIELDS, Holder
+from applications.models import ASSOCIATION_ONLY_FIELDS, GROUP_ONLY_FIELDS, HOLDER_FIELDS, Holder
 from core.forms import add_errors
 
 NEW_HOLDER = "new"
@@ -25,7 +25,7 @@ class HolderChoiceForm(forms.Form):
         self.holders = {str(h.pk): h for h in holders}
         self.fields["holder"].choices = [
             *((pk, f"{h.name} ({h.get_kind_display()})") for pk, h in self.holders.items()),
-            (NEW_HOLDER, _("Un nouveau collectif ou une nouvelle association")),
+            (NEW_HOLDER, _("Un nouveau groupe d'habitants ou une nouvelle association")),
         ]
 
     @property
@@ -50,8 +50,20 @@ def _prefixed(errors: dict, field: str) -> dict:
     return {field: [m for messages in errors.values() for m in messages]} if errors else {}
 
 
+# The kind is asked first, in plain words; the page then shows only that kind's fields (holder_kind.js hides
+# the other ones; without JavaScript both show, under « Si vous déposez pour… », and only the chosen kind's are read).
+KIND_CHOICES = [
+    (Holder.Kind.GROUP.value, _("Un groupe d'habitants")),
+    (Holder.Kind.ASSOCIATION.value, _("Une association")),
+]
+FIELDS_OF_OTHER_KIND = {
+    Holder.Kind.GROUP: (*ASSOCIATION_ONLY_FIELDS, "republican_commitment"),
+    Holder.Kind.ASSOCIATION: GROUP_ONLY_FIELDS,
+}
+
+
 class HolderForm(forms.ModelForm):
-    """A new holder: the group fields or the association fields, by kind."""
+    """A new holder: the group fields or the association fields, by kind (only the chosen kind's are read)."""
 
     republican_commitment = forms.BooleanField(
         label=_("Notre association s'engage à respecter le contrat d'engagement républicain."),
@@ -62,7 +74,7 @@ class HolderForm(forms.ModelForm):
         model = Holder
         fields = list(HOLDER_FIELDS)
         labels = {
-            "kind": _("Vous êtes"),
+            "kind": _("Vous déposez pour : un groupe d'habitants ou une association ?"),
             "name": _("Nom du collectif ou de l'association"),
             "referent_name": _("Nom et prénom de la personne référente"),
             "referent_phone": _("Téléphone de la personne référente (facultatif)"),
@@ -94,16 +106,22 @@ class HolderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and "republican_commitment" not in self.initial:
             self.initial["republican_commitment"] = self.instance.republican_commitment_accepted_at is not None
-        self.fields["kind"].choices = Holder.Kind.choices
+        self.fields["kind"].choices = KIND_CHOICES
         # Asked of groups only: rules.check_holder says so when it is missing.
         self.fields["co_holders_count"].required = False
         self.fields["co_holders_count"].widget.attrs.update({"inputmode": "numeric", "min": 0})
-        self.fields["kind"].error_messages["required"] = _("Indiquez si vous êtes un collectif ou une association.")
+        self.fields["kind"].error_messages["required"] = _(
+            "Indiquez pour qui vous déposez : un groupe d'habitants ou une association."
+        )
         self.fields["name"].error_messages["required"] = _("Écrivez le nom du collectif ou de l'association.")
         self.fields["referent_name"].error_messages["required"] = _("Écrivez le nom de la personne référente.")
 
     def clean(self):
         cleaned = super().clean()
+        # What was typed for the other kind is neither checked nor kept.
+        for name in FIELDS_OF_OTHER_KIND.get(cleaned.get("kind"), ()):
+            self._errors.pop(name, None)
+            cleaned[name] = {"co_holders_count": 0, "republican_commitment": False}.get(name, "")
         candidate = Holder(
             **{name: value for name, value in cleaned.items() if name in self._meta.fields},
             republican_commitment_accepted_at=timezone.now() if cleaned.get("republican_commitment") else None,

@@ -20,7 +20,7 @@ class ProjectForm(forms.ModelForm):
             "theme": _("Thématique"),
             "ambition": _("Ambition du contrat de ville"),
             "objectives": _("Objectifs : à quoi va servir le projet ?"),
-            "description": _("Description : que allez-vous faire, avec qui, comment ?"),
+            "description": _("Description : qu'allez-vous faire, avec qui, comment ?"),
         }
         help_texts = {
             "title": _(

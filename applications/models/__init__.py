@@ -15,6 +15,8 @@ from applications.models.documents import (
 )
 from applications.models.requests import (
     APPLICATION_PROJECT_FIELDS,
+    ASSOCIATION_ONLY_FIELDS,
+    GROUP_ONLY_FIELDS,
     HOLDER_FIELDS,
     MAX_PEOPLE,
     PAGE_RELATED,
@@ -28,6 +30,8 @@ from applications.models.requests import (
 __all__ = [
     "MAX_PEOPLE",
     "HOLDER_FIELDS",
+    "GROUP_ONLY_FIELDS",
+    "ASSOCIATION_ONLY_FIELDS",
     "APPLICATION_PROJECT_FIELDS",
     "Holder",
     "ApplicationQuerySet",

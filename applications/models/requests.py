@@ -6,7 +6,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from applications.budget import ExpenseCategory, GrantSource, ResourceCategory
+from applications.budget import (
+    ExpenseCategory,
+    GrantSource,
+    ResourceCategory,
+    plain_expense_label,
+    plain_resource_label,
+)
 from applications.workflow import Status
 from funds.models import MONEY, AssociationStaff, CvsAmbition, Fund, FundCoFunder, Neighbourhood, Theme
 from funds.validators import validate_rna, validate_siret
@@ -26,6 +32,9 @@ HOLDER_FIELDS = (
     "postcode",
     "city",
 )
+# The fields that belong to one kind of holder only: a group's are blank for an association, and the reverse.
+GROUP_ONLY_FIELDS = ("co_holders_count", "co_holders_first_names")
+ASSOCIATION_ONLY_FIELDS = ("siret", "rna", "address", "postcode", "city")
 # What a request says of its project, once filled in (the read API and the personal-data export show them).
 APPLICATION_PROJECT_FIELDS = (
     "objectives",
@@ -390,3 +399,10 @@ class BudgetLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.label}"
+
+    @property
+    def plain_category(self):
+        """The category in everyday words, its account beside it: « Achats : matériel, nourriture… (compte 60) »."""
+        if self.side == self.Side.EXPENSE:
+            return plain_expense_label(self.category)
+        return plain_resource_label(self.category)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from applications import rules
 from applications.locks import lock_holder
-from applications.models import HOLDER_FIELDS, Application, Holder
+from applications.models import ASSOCIATION_ONLY_FIELDS, GROUP_ONLY_FIELDS, HOLDER_FIELDS, Application, Holder
 from applications.services import drafts
 from applications.services.guards import refused
 from core.services import record_audit
@@ -24,6 +24,11 @@ def _fill_holder(*, holder: Holder, data: dict) -> None:
             elif isinstance(value, str):
                 value = value.strip()
             setattr(holder, field, "" if value is None and field != "co_holders_count" else value)
+    # Only the chosen kind's fields are kept: what was typed for the other kind is dropped, never checked.
+    for field in {Holder.Kind.GROUP: ASSOCIATION_ONLY_FIELDS, Holder.Kind.ASSOCIATION: GROUP_ONLY_FIELDS}.get(
+        holder.kind, ()
+    ):
+        setattr(holder, field, 0 if field == "co_holders_count" else "")
     if holder.co_holders_count is None:
         holder.co_holders_count = 0
     if holder.kind == Holder.Kind.ASSOCIATION:

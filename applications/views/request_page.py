@@ -39,7 +39,11 @@ def start_application(request, fund_slug: str):
     return render(
         request,
         "applications/start.html",
-        {"fund": fund, "errors": [m for messages_ in errors.values() for m in messages_]},
+        {
+            "fund": fund,
+            "errors": [m for messages_ in errors.values() for m in messages_],
+            "committee_calendar": selectors.fund_committee_calendar(fund_id=fund.pk, today=timezone.localdate()),
+        },
     )
 
 

@@ -2,9 +2,10 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import forms
+from applications import forms, selectors
 from applications.models import Application
 from applications.views.common import STEPS, Step, step_url
 from core.forms import error_summary
@@ -20,8 +21,18 @@ def seen_version(request, application: Application) -> int | None:
     return version_form(request, application).seen_version()
 
 
+# The steps that show the fund's next committees: the first one, the one where the dates are typed, the summary.
+COMMITTEE_DATES_STEPS = (Step.HOLDER, Step.WHEN_WHERE, Step.SUMMARY)
+
+
 def render_step(request, application: Application, step: str, template: str, context: dict, *error_forms):
     index = STEPS.index(step)
+    if step in COMMITTEE_DATES_STEPS:
+        context = {
+            "show_committee_dates": True,
+            **selectors.committee_dates(application=application, today=timezone.localdate()),
+            **context,
+        }
     context = {
         "version_form": version_form(request, application),
         "application": application,

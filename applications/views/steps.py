@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications import deferrals, forms, permissions, rules, services
+from applications import deferrals, forms, permissions, rules, selectors, services
 from applications.access import get_application_for_user
 from applications.models import Application, Attachment
 from applications.views.common import STEPS, Step, detail_context, detail_url, step_url
@@ -56,6 +56,21 @@ def _model_form_step(form_class, template: str, *, with_fund: bool = False):
         return render_step(request, application, step, template, {"form": form}, form)
 
     return view
+
+
+_when_where_form_step = _model_form_step(forms.WhenWhereForm, "step_when_where.html", with_fund=True)
+
+
+def _when_where_step(request, application: Application, step: str):
+    """The dates step. A newly typed start before the first committee the request can still reach is saved, and
+    said at once on the next page (whom to call); the dates step and the summary keep saying it."""
+    before = selectors.project_start_day(application)
+    response = _when_where_form_step(request, application, step)
+    if request.method == "POST" and response.status_code == 302 and selectors.project_start_day(application) != before:
+        dates = selectors.committee_dates(application=application, today=timezone.localdate())
+        if dates["starts_too_early"]:
+            messages.warning(request, selectors.too_early_message(application=application, dates=dates))
+    return response
 
 
 def _budget_step(request, application: Application, step: str):
@@ -219,7 +234,7 @@ def _summary_step(request, application: Application, step: str):
 STEP_VIEWS = {
     Step.HOLDER: holder_step,
     Step.PROJECT: _model_form_step(forms.ProjectForm, "step_project.html", with_fund=True),
-    Step.WHEN_WHERE: _model_form_step(forms.WhenWhereForm, "step_when_where.html", with_fund=True),
+    Step.WHEN_WHERE: _when_where_step,
     Step.PEOPLE: _model_form_step(forms.PeopleForm, "step_people.html"),
     Step.BUDGET: _budget_step,
     Step.ATTACHMENTS: _attachments_step,

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committees.models import (
     AgendaItem,
@@ -63,6 +65,20 @@ class VoteCount:
     @property
     def total(self) -> int:
         return self.votes_for + self.votes_against + self.abstentions
+
+    @property
+    def phrase(self) -> str:
+        """« 2 pour, 1 contre, 1 abstention »: the abstentions' noun follows the count (0 and 1 are singular)."""
+        return votes_phrase(votes_for=self.votes_for, votes_against=self.votes_against, abstentions=self.abstentions)
+
+
+def votes_phrase(*, votes_for: int, votes_against: int, abstentions: int) -> str:
+    """« 2 pour, 1 contre, 0 abstention » (pour and contre never take a plural in French)."""
+    return _("%(for)s pour, %(against)s contre, %(abstentions)s") % {
+        "for": votes_for,
+        "against": votes_against,
+        "abstentions": ngettext("%(count)s abstention", "%(count)s abstentions", abstentions) % {"count": abstentions},
+    }
 
 
 def vote_count(*, item: AgendaItem) -> VoteCount:

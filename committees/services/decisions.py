@@ -120,23 +120,23 @@ def check_tie(*, committee: Committee, item: AgendaItem, outcome: str, tally: di
         return
     if committee.tie_rule == Committee.TieRule.REFUSED:
         message = _(
-            "Les votes n'accordent pas la subvention (%(for)s pour, %(against)s contre, %(abstain)s "
-            "abstention(s)) : une égalité n'accorde pas. Enregistrez un refus ou un ajournement."
+            "Les votes n'accordent pas la subvention (%(votes)s) : une égalité n'accorde pas. "
+            "Enregistrez un refus ou un ajournement."
         )
     elif committee.tie_rule == Committee.TieRule.DEFERRED:
         message = _(
-            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : selon la règle "
+            "Égalité des voix (%(votes)s) : selon la règle "
             "du comité, l'égalité ajourne la demande. Enregistrez un ajournement avec son motif."
         )
     elif allowed == ("deferred",):
         message = _(
-            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : la voix du "
+            "Égalité des voix (%(votes)s) : la voix du "
             "président ou de la présidente est prépondérante, mais il ou elle n'a voté ni pour ni contre. "
             "Enregistrez un ajournement, ou corrigez son vote s'il a été mal saisi."
         )
     else:
         message = _(
-            "Égalité des voix (%(for)s pour, %(against)s contre, %(abstain)s abstention(s)) : la voix du "
+            "Égalité des voix (%(votes)s) : la voix du "
             "président ou de la présidente est prépondérante et tranche pour « %(outcome)s ». Enregistrez "
             "cette décision ou un ajournement."
         )
@@ -150,15 +150,15 @@ def check_votes(*, committee: Committee, item: AgendaItem, outcome: str) -> sele
     count = selectors.vote_count(item=item)
     eligible = selectors.eligible_voters(item=item).count()
     grants = selectors.votes_grant(committee=committee, count=count, eligible=eligible)
-    tally = {"for": count.votes_for, "against": count.votes_against, "abstain": count.abstentions}
+    tally = {"votes": count.phrase, "for": count.votes_for, "against": count.votes_against}
     if selectors.is_tie(committee=committee, count=count, eligible=eligible):
         check_tie(committee=committee, item=item, outcome=outcome, tally=tally)
         return count
     if outcome == Decision.Outcome.GRANTED and not grants:
         raise invalid(
             _(
-                "Les votes n'accordent pas la subvention (%(for)s pour, %(against)s contre, %(abstain)s "
-                "abstention(s)) : une égalité n'accorde pas. Enregistrez un refus ou un ajournement."
+                "Les votes n'accordent pas la subvention (%(votes)s) : une égalité n'accorde pas. "
+                "Enregistrez un refus ou un ajournement."
             )
             % tally,
             "outcome",

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.models import Application
 from applications.rules import applicable_cap
@@ -60,10 +61,14 @@ def require_quorum(session: CommitteeSession) -> selectors.Quorum:
     quorum = selectors.session_quorum(session=session)
     if not quorum.met:
         raise invalid(
-            _(
-                "Le quorum n'est pas atteint : %(present)s membre(s) votant(s) présent(s) sur %(required)s requis. "
+            ngettext(
+                "Le quorum n'est pas atteint : %(present)s membre votant présent sur %(required)s requis. "
                 "Aucun vote n'est possible : notez l'arrivée des membres votants présents ou reportez la séance. "
-                "Les membres de droit ne comptent pas dans le quorum."
+                "Les membres de droit ne comptent pas dans le quorum.",
+                "Le quorum n'est pas atteint : %(present)s membres votants présents sur %(required)s requis. "
+                "Aucun vote n'est possible : notez l'arrivée des membres votants présents ou reportez la séance. "
+                "Les membres de droit ne comptent pas dans le quorum.",
+                quorum.present_voting,
             )
             % {"present": quorum.present_voting, "required": quorum.required}
         )

@@ -1,7 +1,7 @@
 """The session page: agenda lines with the forms the user may still send, attendance, quorum and errors."""
 
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from committees import forms, selectors
 from committees.models import CommitteeSession
@@ -9,10 +9,14 @@ from committees.views.common import form_errors, item_anchor
 
 
 def quorum_reason(quorum) -> str:
-    return _(
-        "Le quorum n'est pas atteint : %(present)s membre(s) votant(s) présent(s) sur %(required)s requis. "
+    return ngettext(
+        "Le quorum n'est pas atteint : %(present)s membre votant présent sur %(required)s requis. "
         "Aucun vote ni décision n'est possible : notez la présence des membres votants arrivés. "
-        "Les membres de droit ne comptent pas dans le quorum."
+        "Les membres de droit ne comptent pas dans le quorum.",
+        "Le quorum n'est pas atteint : %(present)s membres votants présents sur %(required)s requis. "
+        "Aucun vote ni décision n'est possible : notez la présence des membres votants arrivés. "
+        "Les membres de droit ne comptent pas dans le quorum.",
+        quorum.present_voting,
     ) % {"present": quorum.present_voting, "required": quorum.required}
 
 

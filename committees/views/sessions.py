@@ -112,11 +112,17 @@ def send_convocations(request, pk: int):
     if done:
         messages.success(
             request,
-            _(
-                "Convocations en cours d'envoi : %(members)s membre(s) et %(holders)s porteur(s) invité(s) à "
-                "présenter. Leur état d'envoi s'affiche sur cette page."
-            )
-            % {"members": len(report.members_convened), "holders": len(report.holders_invited)},
+            _("Convocations en cours d'envoi : %(members)s et %(holders)s. Leur état d'envoi s'affiche sur cette page.")
+            % {
+                "members": ngettext("%(count)s membre", "%(count)s membres", len(report.members_convened))
+                % {"count": len(report.members_convened)},
+                "holders": ngettext(
+                    "%(count)s porteur invité à présenter",
+                    "%(count)s porteurs invités à présenter",
+                    len(report.holders_invited),
+                )
+                % {"count": len(report.holders_invited)},
+            },
         )
         if report.members_without_email:
             messages.warning(

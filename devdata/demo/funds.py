@@ -3,7 +3,8 @@
 import datetime
 from decimal import Decimal
 
-from committees.models import Committee, CommitteeMember
+from committees import services as committee_services
+from committees.models import Committee, CommitteeMember, CommitteeSession
 from funds.models import (
     AssociationStaff,
     CarrierAssociation,
@@ -77,8 +78,28 @@ def seed_funds(*, users: dict, today: datetime.date) -> tuple[dict, Committee]:
         )
     committee = _committee(fund=funds["hommelet_2025"], users=users)
     if "hommelet_current" in funds:
-        _committee(fund=funds["hommelet_current"], users=users)
+        current = _committee(fund=funds["hommelet_current"], users=users)
+        _planned_sessions(committee=current, staff=users["staff"], today=today)
     return funds, committee
+
+
+def _planned_sessions(*, committee: Committee, staff, today: datetime.date) -> None:
+    """The next sessions of this year's committee, so the open calls and the request form show their dates and
+    last filing days: one whose filing day has passed, then two still open (kept in the fund's year). Made
+    only when none is planned from today on (a second run the same day changes nothing)."""
+    if CommitteeSession.objects.filter(committee=committee, date__gte=today).exists():
+        return
+    last = datetime.date(today.year, 12, 30)
+    days = sorted({min(today + datetime.timedelta(days=n), last) for n in (7, 16, 45)})
+    for day in days:
+        if day >= today:
+            committee_services.create_session(
+                user=staff,
+                committee=committee,
+                date=day,
+                time=datetime.time(18, 0),
+                place="Salle du centre social, 76 rue de la Paix, Roubaix",
+            )
 
 
 def _associations() -> tuple[CarrierAssociation, CarrierAssociation]:

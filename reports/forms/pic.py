@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from applications.budget import ExpenseCategory
+from applications.budget import plain_choices
 from reports.forms.fields import (
     DATETIME_FORMAT,
     DateTimeLocalInput,
@@ -95,8 +95,8 @@ class PicAppraisalForm(forms.ModelForm):
 
 class ExpenseLineForm(forms.Form):
     category = forms.ChoiceField(
-        label=_("Catégorie"),
-        choices=[("", _("Choisissez…")), *ExpenseCategory.choices],
+        label=_("Type de dépense"),
+        choices=[("", _("Choisissez…")), *plain_choices("expense")],
         required=False,
     )
     label = forms.CharField(label=_("Libellé"), max_length=200, required=False)

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from applications.budget import ExpenseCategory
+from applications.budget import ExpenseCategory, plain_expense_label
 from applications.models import Application
 from reports.models.base import BaseBilan, money_field, people_field
 
@@ -107,6 +107,11 @@ class BilanExpense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.label}"
+
+    @property
+    def plain_category(self):
+        """The category in everyday words, its account beside it: « Achats : matériel, nourriture… (compte 60) »."""
+        return plain_expense_label(self.category)
 
 
 def bilan_attachment_path(instance, filename: str) -> str:

@@ -72,7 +72,7 @@ def _start_a_request_and_leave(page, fund_name: str) -> None:
     visit(page, "/appels-a-projets/", "appels-ouverts")
     click_to(page, page.get_by_role("link", name=f"Faire une demande au fonds {fund_name}"), "nouvelle-demande")
     click_to(page, page.get_by_role("button", name="Commencer ma demande"), "etape-porteur")
-    page.get_by_label("Collectif d'habitant·es").check()
+    page.get_by_label("Un groupe d'habitants", exact=True).check()
     fill_fields(
         page,
         {
@@ -86,7 +86,7 @@ def _start_a_request_and_leave(page, fund_name: str) -> None:
     page.get_by_label("Titre du projet").fill("Goûter partagé du square")
     page.get_by_label("Thématique").select_option(index=1)
     page.get_by_label("Objectifs : à quoi va servir le projet ?").fill("Faire se rencontrer les voisin·es.")
-    page.get_by_label("Description : que allez-vous faire, avec qui, comment ?").fill(
+    page.get_by_label("Description : qu'allez-vous faire, avec qui, comment ?").fill(
         "Un goûter ouvert à tout le quartier, préparé par les familles du square."
     )
     # Leave: everything is saved.

@@ -154,10 +154,10 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     )
     continue_with_keyboard(page, "etape-budget", "/etape/budget/")
 
-    # The budget: an option is picked by typing its first characters; one line is added with its button,
-    # which moves the focus into the new line.
+    # The budget: an option is picked by typing the first letters of its everyday words (« Ach » for « Achats :
+    # matériel, nourriture… (compte 60) »); one line is added with its button, which moves the focus into it.
     tab_to(page, "#id_expense-0-category")
-    page.keyboard.type("60")
+    page.keyboard.type("Ach")
     assert focused_value(page) == "60", focused_value(page)
     type_into(page, "#id_expense-0-label", "Jeux de société")
     type_into(page, "#id_expense-0-amount", "200")
@@ -165,13 +165,13 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     page.keyboard.press("Enter")
     added = int(page.locator("input[name='expense-TOTAL_FORMS']").input_value()) - 1
     assert page.evaluate("document.activeElement.id") == f"id_expense-{added}-category"
-    page.keyboard.type("61")
+    page.keyboard.type("Loc")
     assert focused_value(page) == "61", focused_value(page)
     type_into(page, f"#id_expense-{added}-label", "Location de tables")
     type_into(page, f"#id_expense-{added}-amount", "100")
     type_into(page, "input[name$='amount_requested']", "250", limit=120)
     tab_to(page, "#id_resource-0-category")
-    page.keyboard.type("70")
+    page.keyboard.type("Rec")
     assert focused_value(page) == "70", focused_value(page)
     type_into(page, "#id_resource-0-label", "Buvette")
     type_into(page, "#id_resource-0-amount", "50")

@@ -267,7 +267,7 @@ def test_staff_instruct_and_hold_committee(page, viewport):
 
     click_and_wait(page, page.get_by_role("button", name="Envoyer les convocations"))
     check(page, "convocations")
-    expect(page.locator("main")).to_contain_text("Convocations en cours d'envoi : 2 membre(s) et 1 porteur(s)")
+    expect(page.locator("main")).to_contain_text("Convocations en cours d'envoi : 2 membres et 1 porteur invité")
     expect(page.locator("main")).to_contain_text("Sans adresse e-mail, à convoquer autrement")
     convened = {address for message in mail.outbox for address in message.to}
     assert f"denis.parcours.{viewport}@example.org" in convened, convened
@@ -283,7 +283,7 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     check(page, "presences")
     # Four voting members, three present (the ex officio member does not count): quorum 3 is reached.
     expect(page.locator("#quorum-etat")).to_contain_text("Quorum atteint")
-    expect(page.locator("#quorum-etat")).to_contain_text("3 membre(s) votant(s) présent(s) sur 4 ; quorum : 3.")
+    expect(page.locator("#quorum-etat")).to_contain_text("3 membres votants présents sur 4 ; quorum : 3.")
 
     # --- Vote and decision --------------------------------------------------------------------------------
     item = session.items.get()
@@ -298,7 +298,7 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     click_and_wait(page, votes.get_by_role("button", name="Enregistrer les votes"))
     check(page, "votes")
     expect(page.locator("main")).to_contain_text("2 votes enregistrés.")
-    expect(card).to_contain_text("2 pour, 0 contre, 0 abstention(s)")
+    expect(card).to_contain_text("2 pour, 0 contre, 0 abstention")
 
     decision_form = card.locator(f"#form-decision-{item.pk}")
     decision_form.get_by_label("Accordée").check()
