@@ -2,9 +2,12 @@
 
 import datetime
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from applications.models import Application
+from applications.rules import bilan_due_on
+from committees.models import Decision
 from funds.models import Fund
 from reports.models import Bilan, BilanStatus, CvsBilan
 
@@ -23,12 +26,39 @@ def bilan_of(application: Application) -> Bilan | CvsBilan | None:
     return bilan_model(application).objects.filter(application=application).first()
 
 
+def grant_decided_at() -> Subquery:
+    """When the request's latest grant decision was recorded (NULL when none): an annotation."""
+    decisions = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
+    return Subquery(decisions.order_by("-decided_at").values("decided_at")[:1])
+
+
+def with_grant_date(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The requests annotated with `grant_decided_at`, so that `bilan_due_date` needs no query per row."""
+    return queryset.annotate(grant_decided_at=grant_decided_at())
+
+
+def _paris_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return None if moment is None else timezone.localtime(moment).date()
+
+
 def bilan_due_date(application: Application) -> datetime.date | None:
-    """The day the bilan is due: the project's last day (Paris time) + the fund's `bilan_due_days`."""
-    if application.ends_at is None:
-        return None
-    last_day = timezone.localtime(application.ends_at).date()
-    return last_day + datetime.timedelta(days=application.fund.bilan_due_days)
+    """The day the bilan is due (`applications.rules.bilan_due_on`): the fund's `bilan_due_days` after the later
+    of the project's last day and the grant decision. Reads the `grant_decided_at` annotation
+    (`with_grant_date`) when there is one, else asks the database (one query)."""
+    if hasattr(application, "grant_decided_at"):
+        decided_at = application.grant_decided_at
+    else:
+        decided_at = (
+            Decision.objects.filter(item__application_id=application.pk, outcome=Decision.Outcome.GRANTED)
+            .order_by("-decided_at")
+            .values_list("decided_at", flat=True)
+            .first()
+        )
+    return bilan_due_on(
+        project_end=_paris_day(application.ends_at),
+        decided_on=_paris_day(decided_at),
+        due_days=application.fund.bilan_due_days,
+    )
 
 
 def bilan_is_accepted(application: Application) -> bool:
