@@ -149,7 +149,7 @@ class CarrierAssociation(models.Model):
         blank=True,
         max_length=1000,
         validators=[MaxLengthValidator(1000)],
-        help_text=_("Affichés sur la page « Besoin d'aide ? » de chaque fonds. Ex. : du lundi au vendredi, 9 h – 12 h."),
+        help_text=_("Affichés sur la page « Besoin d'aide ? » de chaque fonds. Ex. : lundi au vendredi, 9 h – 12 h."),
     )
     neighbourhoods = models.ManyToManyField(
         Neighbourhood, verbose_name=_("quartiers desservis"), related_name="associations", blank=True

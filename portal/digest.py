@@ -59,12 +59,12 @@ def digests(*, now: datetime.datetime) -> list[Digest]:
     )
     bilans_due: Counter = Counter()
     owing = with_grant_date(Application.objects.filter(status__in=BILAN_OWING)).values_list(
-        "fund__association_id", "ends_at", "grant_decided_at", "fund__bilan_due_days"
+        "fund__association_id", "ends_at", "grant_decided_on", "fund__bilan_due_days"
     )
-    for association_id, ends_at, decided_at, due_days in owing:
+    for association_id, ends_at, decided_on, due_days in owing:
         due = bilan_due_on(
             project_end=timezone.localtime(ends_at).date() if ends_at else None,
-            decided_on=timezone.localtime(decided_at).date() if decided_at else None,
+            decided_on=decided_on,
             due_days=due_days,
         )
         if due is not None and due <= today + datetime.timedelta(days=BILAN_SOON_DAYS):

@@ -39,7 +39,7 @@ from applications.services.instruction import (
     request_completion,
     start_review,
 )
-from applications.services.messages import post_message
+from applications.services.messages import mark_messages_read, post_message
 from applications.services.notices import send_holder_notice, send_staff_notice, send_submission_acknowledgement
 from applications.services.submission import resubmit_application, submit_application, withdraw_application
 from applications.services.transitions import apply_transition
@@ -60,6 +60,7 @@ __all__ = [
     "declare_ineligible",
     "delete_attachment",
     "ensure_default_criteria",
+    "mark_messages_read",
     "post_message",
     "record_criterion_check",
     "request_completion",

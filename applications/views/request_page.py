@@ -64,6 +64,8 @@ def _render_detail(request, application: Application, *, message_form=None):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
+    # The holder reads the thread on this page: the "À faire" block stops counting these messages.
+    services.mark_messages_read(user=request.user, application=application)
     return _render_detail(request, application)
 
 

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='carrierassociation',
             name='opening_hours',
-            field=models.TextField(blank=True, help_text="Affichés sur la page « Besoin d'aide ? » de chaque fonds. Ex. : du lundi au vendredi, 9 h – 12 h.", max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name="horaires d'accueil"),
+            field=models.TextField(blank=True, help_text="Affichés sur la page « Besoin d'aide ? » de chaque fonds. Ex. : lundi au vendredi, 9 h – 12 h.", max_length=1000, validators=[django.core.validators.MaxLengthValidator(1000)], verbose_name="horaires d'accueil"),
         ),
     ]

@@ -35,6 +35,7 @@ from reports.selectors.staff_tracking import (  # noqa: F401
     with_rows,
 )
 from reports.selectors.statistics import effect_statistics  # noqa: F401
+from reports.selectors.todo import TodoItem, TodoKind, holder_todo, todo_queryset  # noqa: F401, E402
 from reports.selectors.tracking import (  # noqa: F401
     TRACKING_ORDER,
     TrackedBilan,

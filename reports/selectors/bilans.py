@@ -26,15 +26,19 @@ def bilan_of(application: Application) -> Bilan | CvsBilan | None:
     return bilan_model(application).objects.filter(application=application).first()
 
 
-def grant_decided_at() -> Subquery:
-    """When the request's latest grant decision was recorded (NULL when none): an annotation."""
-    decisions = Decision.objects.filter(item__application=OuterRef("pk"), outcome=Decision.Outcome.GRANTED)
-    return Subquery(decisions.order_by("-decided_at").values("decided_at")[:1])
+def _grants(application_pk):
+    decisions = Decision.objects.filter(item__application=application_pk, outcome=Decision.Outcome.GRANTED)
+    return decisions.order_by("-item__session__date", "-pk").values_list("item__session__date", flat=True)
+
+
+def grant_decided_on() -> Subquery:
+    """The day of the session that granted the request (its latest grant; NULL when none): an annotation."""
+    return Subquery(_grants(OuterRef("pk"))[:1])
 
 
 def with_grant_date(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    """The requests annotated with `grant_decided_at`, so that `bilan_due_date` needs no query per row."""
-    return queryset.annotate(grant_decided_at=grant_decided_at())
+    """The requests annotated with `grant_decided_on`, so that `bilan_due_date` needs no query per row."""
+    return queryset.annotate(grant_decided_on=grant_decided_on())
 
 
 def _paris_day(moment: datetime.datetime | None) -> datetime.date | None:
@@ -43,20 +47,15 @@ def _paris_day(moment: datetime.datetime | None) -> datetime.date | None:
 
 def bilan_due_date(application: Application) -> datetime.date | None:
     """The day the bilan is due (`applications.rules.bilan_due_on`): the fund's `bilan_due_days` after the later
-    of the project's last day and the grant decision. Reads the `grant_decided_at` annotation
-    (`with_grant_date`) when there is one, else asks the database (one query)."""
-    if hasattr(application, "grant_decided_at"):
-        decided_at = application.grant_decided_at
+    of the project's last day and the day of the session that granted it. Reads the `grant_decided_on`
+    annotation (`with_grant_date`) when there is one, else asks the database (one query)."""
+    if hasattr(application, "grant_decided_on"):
+        decided_on = application.grant_decided_on
     else:
-        decided_at = (
-            Decision.objects.filter(item__application_id=application.pk, outcome=Decision.Outcome.GRANTED)
-            .order_by("-decided_at")
-            .values_list("decided_at", flat=True)
-            .first()
-        )
+        decided_on = _grants(application.pk).first()
     return bilan_due_on(
         project_end=_paris_day(application.ends_at),
-        decided_on=_paris_day(decided_at),
+        decided_on=decided_on,
         due_days=application.fund.bilan_due_days,
     )
 

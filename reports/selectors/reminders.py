@@ -44,9 +44,9 @@ def reminders_to_send(*, today: datetime.date) -> list[ReminderToSend]:
     )
     applications = (
         with_grant_date(Application.objects.filter(status__in=OWING_STATUSES))
-        .filter(Q(ends_at__isnull=False) | Q(grant_decided_at__isnull=False))
+        .filter(Q(ends_at__isnull=False) | Q(grant_decided_on__isnull=False))
         .filter(Q(ends_at__lt=horizon) | Q(ends_at__isnull=True))
-        .filter(Q(grant_decided_at__lt=horizon) | Q(grant_decided_at__isnull=True))
+        .filter(Q(grant_decided_on__lt=horizon.date()) | Q(grant_decided_on__isnull=True))
         .select_related("fund__association", "created_by")
         .prefetch_related("bilan_reminders")
         .order_by("pk")

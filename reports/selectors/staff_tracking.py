@@ -3,8 +3,8 @@ filtered, sorted and paginated there: a page of 50 rows costs the same whatever 
 
 import datetime
 
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Case, CharField, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from applications.models import Application
@@ -21,9 +21,9 @@ def _due_days() -> list[int]:
 
 
 def _overdue(today: datetime.date, due_days: list[int]) -> Q:
-    """`bilan_due_date() < today` in SQL (over the `grant_decided_at` annotation): the later of the project's
-    last day and the grant decision (Paris days) + the fund's delay < today, i.e. both (when known) came
-    before midnight (Paris) of `today - delay`, and at least one is known."""
+    """`bilan_due_date() < today` in SQL (over the `grant_decided_on` annotation): the later of the project's
+    last day (Paris) and the granting session's day + the fund's delay < today, i.e. both (when known) came
+    before `today - delay`, and at least one is known."""
     q = Q(pk__in=[])
     for days in due_days:
         last_day = today - datetime.timedelta(days=days)
@@ -31,8 +31,8 @@ def _overdue(today: datetime.date, due_days: list[int]) -> Q:
         q |= (
             Q(fund__bilan_due_days=days)
             & (Q(ends_at__lt=midnight) | Q(ends_at__isnull=True))
-            & (Q(grant_decided_at__lt=midnight) | Q(grant_decided_at__isnull=True))
-            & ~Q(ends_at__isnull=True, grant_decided_at__isnull=True)
+            & (Q(grant_decided_on__lt=last_day) | Q(grant_decided_on__isnull=True))
+            & ~Q(ends_at__isnull=True, grant_decided_on__isnull=True)
         )
     return q
 
@@ -60,7 +60,8 @@ def _state(today: datetime.date, due_days: list[int]) -> Case:
 
 def _due_order(due_days: list[int]) -> Case:
     """The due date as a sortable moment (the later of the project's end and the decision + the fund's delay)."""
-    later = Greatest(Coalesce("ends_at", "grant_decided_at"), Coalesce("grant_decided_at", "ends_at"))
+    decided = Cast("grant_decided_on", DateTimeField())
+    later = Greatest(Coalesce("ends_at", decided), Coalesce(decided, "ends_at"), output_field=DateTimeField())
     return Case(
         *[When(fund__bilan_due_days=days, then=later + datetime.timedelta(days=days)) for days in due_days],
         default=later,
