@@ -54,6 +54,7 @@ def my_applications(request):
         {
             "application": application,
             "next_step": application_selectors.next_step_for_holder(application),
+            "next_action": application_selectors.next_action_for_holder(application),
             "resume_url": application_selectors.resume_url(application)
             if application_permissions.can_edit_application(request.user, application)
             else "",

@@ -186,3 +186,61 @@ def test_the_block_costs_the_same_queries_for_1_or_20_requests(client, world, re
         response = client.get(reverse(name))
     assert _todo_section(response).count("<li") == 60
     assert len(twenty) == len(one), [q["sql"] for q in twenty.captured_queries]
+
+
+# --- Every page that names a next step carries its button -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "target"),
+    [
+        (Status.DRAFT, "Reprendre ma demande", "applications:application_step"),
+        (Status.COMPLETION_REQUESTED, "Compléter ma demande", "applications:application_step"),
+        (Status.REFUSED, "Lire le motif", "applications:application_detail"),
+        (Status.INELIGIBLE, "Lire le motif", "applications:application_detail"),
+        (Status.ON_AGENDA, "Demander la date du comité", "funds:fund_help"),
+        (Status.GRANTED, "Déposer mon bilan", "reports:bilan"),
+        (Status.ADVANCE_PAID, "Déposer mon bilan", "reports:bilan"),
+        (Status.BILAN_DUE, "Déposer mon bilan", "reports:bilan"),
+        (Status.BILAN_RECEIVED, "Voir mon bilan", "reports:bilan"),
+    ],
+)
+def test_the_request_page_carries_the_button_of_its_next_step(client, world, resident, status, label, target):
+    application = _granted(world, resident, status=status)
+    client.force_login(resident)
+    html = client.get(reverse("applications:application_detail", args=[application.pk])).content.decode()
+    alert = html[html.index("Prochaine étape") : html.index("</div>", html.index("Prochaine étape"))]
+    assert label in alert
+    if target == "funds:fund_help":
+        url = reverse(target, args=[world.fund.slug])
+    elif target == "applications:application_step":
+        # The step itself depends on where the draft was left: the request's steps' common prefix.
+        url = reverse(target, args=[application.pk, "holder"]).rsplit("/", 2)[0]
+    else:
+        url = reverse(target, args=[application.pk])
+    assert url in alert
+    # The list of the holder's requests carries the same button.
+    listing = client.get(reverse("portal:my_applications")).content.decode()
+    assert label in listing
+
+
+def test_a_filed_bilan_no_longer_says_a_deposer(client, world, resident):
+    application = _granted(world, resident, status=Status.BILAN_RECEIVED)
+    f.BilanFactory(application=application, status=BilanStatus.SUBMITTED)
+    client.force_login(resident)
+    page = client.get(reverse("reports:bilan", args=[application.pk])).content.decode()
+    assert "à déposer" not in page and "vous n'avez plus rien à faire" in page
+    mine = client.get(reverse("reports:my_bilans")).content.decode()
+    assert "à déposer au plus tard" not in mine and "Déposer mon bilan" not in mine
+
+
+def test_an_owed_bilan_page_leads_to_its_sections(client, world, resident):
+    application = _granted(world, resident)
+    f.BilanFactory(application=application)
+    client.force_login(resident)
+    page = client.get(reverse("reports:bilan", args=[application.pk])).content.decode()
+    assert "à déposer au plus tard le 14/07/2025" in page
+    assert reverse("reports:bilan_section", args=[application.pk, "envoi"]) in page
+    assert "Relire et déposer mon bilan" in page
+    mine = client.get(reverse("reports:my_bilans")).content.decode()
+    assert "Déposer mon bilan" in mine

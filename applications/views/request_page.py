@@ -48,6 +48,7 @@ def _render_detail(request, application: Application, *, message_form=None):
         "application": application,
         "is_owner": may.is_owner,
         "next_step": selectors.next_step_for_holder(application) if may.is_owner else "",
+        "next_action": selectors.next_action_for_holder(application) if may.is_owner else None,
         "can_edit": may.can_edit,
         "can_resubmit": may.can_resubmit,
         "can_withdraw": may.can_withdraw,
