@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Application
 from applications.rules import bilan_due_on
@@ -58,6 +59,44 @@ def bilan_due_date(application: Application) -> datetime.date | None:
         decided_on=decided_on,
         due_days=application.fund.bilan_due_days,
     )
+
+
+# Bilan dates more than this many days away from the request's planned dates ask the holder to confirm them
+# ("more than 6 months off"); so do dates outside the fund's year.
+FAR_FROM_PLANNED_DAYS = 183
+
+
+def bilan_date_warnings(*, held_from, held_until, application: Application) -> list[str]:
+    """Why the dates the holder typed for the project's realisation look wrong, in French (empty if they don't):
+    a day outside the fund's year, or a start or end more than `FAR_FROM_PLANNED_DAYS` from the planned one."""
+    typed = [
+        (_paris_day(held_from), _paris_day(application.starts_at)),
+        (_paris_day(held_until), _paris_day(application.ends_at)),
+    ]
+    days = [day for day, _planned in typed if day is not None]
+    warnings = []
+    year = application.fund.year
+    if any(day.year != year for day in days):
+        warnings.append(
+            _(
+                "Les dates de réalisation que vous avez indiquées ne sont pas en %(year)s, "
+                "l'année du fonds « %(fund)s »."
+            )
+            % {"year": year, "fund": application.fund.name}
+        )
+    if any(day and planned and abs((day - planned).days) > FAR_FROM_PLANNED_DAYS for day, planned in typed):
+        warnings.append(
+            _(
+                "Les dates de réalisation sont à plus de 6 mois des dates prévues dans la demande "
+                "(du %(start)s au %(end)s)."
+            )
+            % {"start": _french(typed[0][1]), "end": _french(typed[1][1])}
+        )
+    return warnings
+
+
+def _french(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 def bilan_is_accepted(application: Application) -> bool:
