@@ -1,0 +1,97 @@
+"""Issue 16: the main menu shows what each role uses, computed in one place (portal.menu), at no query per page
+once the roles are known."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _menu(client) -> dict[str, str]:
+    html = client.get(reverse("funds:open_calls")).content.decode()
+    nav = html[html.index('id="menu-principal"') : html.index("</nav>")]
+    first_list = nav[: nav.index("</ul>")]
+    return dict(
+        (label, href) for href, label in re.findall(r'<a class="nav-link" href="([^"]+)"[^>]*>([^<]+)</a>', first_list)
+    )
+
+
+def test_a_resident_sees_their_requests_not_the_staff_pages(client, resident):
+    client.force_login(resident)
+    menu = _menu(client)
+    assert "Mes demandes" in menu and "Mon espace" in menu
+    assert not {"Demandes à instruire", "Comités", "Tableau de bord des financeurs"} & set(menu)
+
+
+@pytest.mark.parametrize("persona", ["region_staff", "city_staff"])
+def test_funder_staff_see_their_dashboard_and_no_requests(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    menu = _menu(client)
+    assert "Mes demandes" not in menu and menu["Tableau de bord des financeurs"] == reverse("annual:dashboard")
+    assert "Demandes à instruire" not in menu
+
+
+def test_association_staff_see_their_staff_pages(client, staff):
+    client.force_login(staff)
+    menu = _menu(client)
+    assert menu["Demandes à instruire"] == reverse("staff:inbox")
+    assert menu["Bilans"] == reverse("reports:staff_bilans") and "Comités" in menu
+    assert "Mes demandes" not in menu
+
+
+def test_a_committee_member_sees_their_sessions(client, committee_member):
+    client.force_login(committee_member)
+    menu = _menu(client)
+    assert menu["Mon comité et ses séances"] == reverse("committees:committee_list")
+    assert "Demandes à instruire" not in menu
+
+
+def test_a_lapsed_member_no_longer_sees_the_committee(client, world):
+    import datetime
+
+    user = f.UserFactory()
+    f.CommitteeMemberFactory(
+        user=user,
+        committee=world.committee,
+        mandate_start=datetime.date(2023, 1, 1),
+        mandate_end=datetime.date(2024, 12, 31),
+    )
+    client.force_login(user)
+    assert "Mon comité et ses séances" not in _menu(client)
+
+
+def test_anonymous_visitors_see_the_public_links(client, db):
+    assert set(_menu(client)) == {"Appels ouverts", "Projets financés"}
+
+
+def test_a_staff_member_who_files_a_request_gets_my_requests(client, world, staff):
+    client.force_login(staff)
+    assert "Mes demandes" not in _menu(client)
+    f.ApplicationFactory(fund=world.other_fund, created_by=staff)
+    assert "Mes demandes" in _menu(client)
+
+
+def test_a_new_role_shows_at_the_next_page(client, world, resident):
+    client.force_login(resident)
+    assert "Demandes à instruire" not in _menu(client)
+    f.AssociationStaffFactory(user=resident, association=world.hommelet)
+    assert "Demandes à instruire" in _menu(client)
+
+
+def test_the_menu_costs_no_query_once_the_roles_are_known(client, staff):
+    """Measured: the first page reads the roles in one query; the next pages read none for the menu."""
+    client.force_login(staff)
+    url = reverse("funds:open_calls")
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        client.get(url)
+    role_queries = [q["sql"] for q in second.captured_queries if "funds_associationstaff" in q["sql"]]
+    assert role_queries == []
+    assert len(first) == len(second) + 1
