@@ -17,9 +17,8 @@ def _menu(client) -> dict[str, str]:
     html = client.get(reverse("funds:open_calls")).content.decode()
     nav = html[html.index('id="menu-principal"') : html.index("</nav>")]
     first_list = nav[: nav.index("</ul>")]
-    return dict(
-        (label, href) for href, label in re.findall(r'<a class="nav-link" href="([^"]+)"[^>]*>([^<]+)</a>', first_list)
-    )
+    links = re.findall(r'<a class="nav-link" href="([^"]+)"[^>]*>([^<]+)</a>', first_list)
+    return {label: href for href, label in links}
 
 
 def test_a_resident_sees_their_requests_not_the_staff_pages(client, resident):
