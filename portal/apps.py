@@ -10,15 +10,18 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portail")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_delete, post_save
 
         from applications.models import Application
         from committees.models import CommitteeMember
         from funds.models import AssociationStaff, FunderStaff
-        from portal.menu import forget_roles
+        from portal.menu import forget_roles, remember_roles
         from portal.schedules import ensure_periodic_tasks
 
         post_migrate.connect(ensure_periodic_tasks, sender=self, dispatch_uid="portal_periodic_tasks")
+
+        user_logged_in.connect(remember_roles, dispatch_uid="menu-roles-login")
 
         # The menu's roles (portal.menu): a changed staff link, funder link or mandate is seen at the next page.
         def role_changed(sender, instance, **_kwargs):

@@ -2,9 +2,10 @@
 
 Each role sees what it uses: a resident their requests; the staff of a carrier association their staff pages;
 funders' staff (Région, City) their dashboard and never "Mes demandes" (unless they filed a request themselves);
-committee members their committee's sessions. The roles cost one query (four EXISTS in one row), kept in the
-shared cache for the day: a page costs no query for its menu once the roles are known. A change of role (staff
-link, funder link, committee mandate) forgets the user's roles at once (`forget_roles`, connected in apps.py).
+committee members their committee's sessions. The roles cost one query (four EXISTS in one row), read at log-in
+and kept in the shared cache for the day: a page costs no query for its menu. A change of role (staff link,
+funder link, committee mandate, a first request) reads them again at once (`forget_roles`, connected in
+apps.py).
 
 To add a link: append one `MenuItem` in `_items()` under the role that uses it.
 """
@@ -48,11 +49,11 @@ class MenuItem:
     current: bool = False
 
 
-def _read_roles(user, day) -> Roles:
+def _read_roles(user_id, day) -> Roles:
     """The four roles in one query."""
     row = (
         get_user_model()
-        .objects.filter(pk=user.pk)
+        .objects.filter(pk=user_id)
         .annotate(
             association_staff=Exists(AssociationStaff.objects.filter(user=OuterRef("pk"))),
             funder_staff=Exists(FunderStaff.objects.filter(user=OuterRef("pk"))),
@@ -71,25 +72,38 @@ def _read_roles(user, day) -> Roles:
     return Roles(**row)
 
 
-def roles_of(user) -> Roles:
-    """The user's roles today, from the shared cache (no query) or read once (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return Roles()
-    day = timezone.localdate()
-    key = ROLES_KEY.format(user_id=user.pk, day=f"{day:%Y%m%d}")
-    cached = cache.get(key)
-    if cached is not None:
-        return Roles(**cached)
-    roles = _read_roles(user, day)
-    cache.set(key, roles.__dict__, timeout=ROLES_SECONDS)
+def _key(user_id, day) -> str:
+    return ROLES_KEY.format(user_id=user_id, day=f"{day:%Y%m%d}")
+
+
+def _store(user_id, day) -> Roles:
+    roles = _read_roles(user_id, day)
+    cache.set(_key(user_id, day), roles.__dict__, timeout=ROLES_SECONDS)
     return roles
 
 
+def roles_of(user) -> Roles:
+    """The user's roles today, from the shared cache (no query), else read once (one query). They are read at
+    log-in and again when a role changes, so a page seldom reads them."""
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    day = timezone.localdate()
+    cached = cache.get(_key(user.pk, day))
+    if cached is not None:
+        return Roles(**cached)
+    return _store(user.pk, day)
+
+
+def remember_roles(sender, user, **_kwargs) -> None:
+    """`user_logged_in`: read the roles with the log-in, not on the first page."""
+    _store(user.pk, timezone.localdate())
+
+
 def forget_roles(user_id) -> None:
-    """A role of this user changed: read them again at the next page (and render the cached personal pages again)."""
+    """A role of this user changed: read them again now (and render the user's cached personal pages again)."""
     if user_id is None:
         return
-    cache.delete(ROLES_KEY.format(user_id=user_id, day=f"{timezone.localdate():%Y%m%d}"))
+    _store(user_id, timezone.localdate())
     public_cache.invalidate_user(user_id)
 
 

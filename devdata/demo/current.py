@@ -52,6 +52,14 @@ def seed_current(*, fund, holders: dict, users: dict, today: datetime.date) -> l
         created.append(application)
         if target != "draft":
             _advance(user, staff, application, target, today)
+    for application in created:
+        if application.title == "Fête des voisins de la rue de la Paix":
+            # An unread message from the association: the resident's "À faire" block shows it.
+            app_services.post_message(
+                user=staff,
+                application=application,
+                body="Bonjour, à quelle heure pensez-vous terminer la fête ? Merci de nous le dire ici.",
+            )
     member_2 = CommitteeMember.objects.filter(committee__fund=fund).order_by("full_name").first()
     if member_2 is not None:
         CommitteeMemberLink.objects.get_or_create(
