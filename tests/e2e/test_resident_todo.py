@@ -124,7 +124,7 @@ def test_resident_todo_block_bilan_email_and_help(page):
     click_to(page, block.get_by_role("link", name="Lire le message"), "demande-message")
     assert "pensez à déposer votre bilan" in main_text(page)
     open_menu(page)
-    click_to(page, page.get_by_role("link", name="Mon espace"), "mon-espace-message-lu")
+    click_to(page, page.get_by_role("link", name="Mon espace", exact=True), "mon-espace-message-lu")
     text = _todo_block(page).inner_text()
     assert "nouveau message" not in text and "Bilan en retard" in text
 
@@ -142,15 +142,15 @@ def test_resident_todo_block_bilan_email_and_help(page):
 
     # The block has emptied; "Mes demandes" shows no block either.
     open_menu(page)
-    click_to(page, page.get_by_role("link", name="Mon espace"), "mon-espace-rien-a-faire")
+    click_to(page, page.get_by_role("link", name="Mon espace", exact=True), "mon-espace-rien-a-faire")
     assert _todo_block(page).count() == 0
     open_menu(page)
-    click_to(page, page.get_by_role("link", name="Mes demandes"), "mes-demandes")
+    click_to(page, page.get_by_role("link", name="Mes demandes", exact=True), "mes-demandes")
     assert _todo_block(page).count() == 0
 
     # The e-mail address: changed through the link sent to the new one.
     open_menu(page)
-    click_to(page, page.get_by_role("link", name="Mon compte"), "mon-compte")
+    click_to(page, page.get_by_role("link", name="Mon compte", exact=True), "mon-compte")
     click_to(page, page.get_by_role("link", name="Changer mon adresse e-mail"), "changer-adresse")
     page.get_by_label("Nouvelle adresse e-mail").fill(NEW_EMAIL)
     page.get_by_label("Votre mot de passe actuel, pour confirmer").fill(PASSWORD)
@@ -166,7 +166,7 @@ def test_resident_todo_block_bilan_email_and_help(page):
 
     # Help: from "Mon espace", the fund's page with its contact, hours and address.
     open_menu(page)
-    click_and_wait(page, page.get_by_role("link", name="Mon espace"))
+    click_and_wait(page, page.get_by_role("link", name="Mon espace", exact=True))
     click_to(page, page.get_by_role("link", name=f"Contact, horaires et adresse pour le fonds {fund.name}"), "aide")
     help_text = main_text(page)
     assert "03 20 11 22 33" in help_text and "de 9 h à 12 h" in help_text and "12 rue des Trois Ponts" in help_text
