@@ -120,9 +120,9 @@ def _items(request, user, roles: Roles) -> list[MenuItem]:
     if roles.resident:
         items.append(item(_("Mes demandes"), "portal:my_applications"))
     if roles.association_staff or user.is_superuser:
-        items.append(item(_("Demandes à instruire"), "staff:inbox"))
+        items.append(item(_("Instruction"), "staff:inbox"))
         items.append(item(_("Comités"), "committees:committee_list"))
-        items.append(item(_("Bilans"), "reports:staff_bilans"))
+        items.append(item(_("Suivi des bilans"), "reports:staff_bilans"))
     elif roles.committee_member:
         items.append(item(_("Mon comité et ses séances"), "committees:committee_list"))
     if roles.funder_staff:

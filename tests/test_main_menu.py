@@ -25,7 +25,7 @@ def test_a_resident_sees_their_requests_not_the_staff_pages(client, resident):
     client.force_login(resident)
     menu = _menu(client)
     assert "Mes demandes" in menu and "Mon espace" in menu
-    assert not {"Demandes à instruire", "Comités", "Tableau de bord des financeurs"} & set(menu)
+    assert not {"Instruction", "Comités", "Tableau de bord des financeurs"} & set(menu)
 
 
 @pytest.mark.parametrize("persona", ["region_staff", "city_staff"])
@@ -33,14 +33,14 @@ def test_funder_staff_see_their_dashboard_and_no_requests(client, request, perso
     client.force_login(request.getfixturevalue(persona))
     menu = _menu(client)
     assert "Mes demandes" not in menu and menu["Tableau de bord des financeurs"] == reverse("annual:dashboard")
-    assert "Demandes à instruire" not in menu
+    assert "Instruction" not in menu
 
 
 def test_association_staff_see_their_staff_pages(client, staff):
     client.force_login(staff)
     menu = _menu(client)
-    assert menu["Demandes à instruire"] == reverse("staff:inbox")
-    assert menu["Bilans"] == reverse("reports:staff_bilans") and "Comités" in menu
+    assert menu["Instruction"] == reverse("staff:inbox")
+    assert menu["Suivi des bilans"] == reverse("reports:staff_bilans") and "Comités" in menu
     assert "Mes demandes" not in menu
 
 
@@ -48,7 +48,7 @@ def test_a_committee_member_sees_their_sessions(client, committee_member):
     client.force_login(committee_member)
     menu = _menu(client)
     assert menu["Mon comité et ses séances"] == reverse("committees:committee_list")
-    assert "Demandes à instruire" not in menu
+    assert "Instruction" not in menu
 
 
 def test_a_lapsed_member_no_longer_sees_the_committee(client, world):
@@ -78,9 +78,9 @@ def test_a_staff_member_who_files_a_request_gets_my_requests(client, world, staf
 
 def test_a_new_role_shows_at_the_next_page(client, world, resident):
     client.force_login(resident)
-    assert "Demandes à instruire" not in _menu(client)
+    assert "Instruction" not in _menu(client)
     f.AssociationStaffFactory(user=resident, association=world.hommelet)
-    assert "Demandes à instruire" in _menu(client)
+    assert "Instruction" in _menu(client)
 
 
 def test_the_menu_costs_no_query_per_page(client, staff):
