@@ -149,3 +149,21 @@ class CloseAccountForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class EmailChangeForm(forms.Form):
+    """A new address for the account, confirmed with the current password; a link goes to the new address."""
+
+    new_email = forms.EmailField(
+        label=_("Nouvelle adresse e-mail"),
+        max_length=254,
+        error_messages={"invalid": INVALID_EMAIL_MESSAGE, "required": _("Tapez votre nouvelle adresse e-mail.")},
+        help_text=_("Nous y enverrons un lien : votre adresse ne changera que lorsque vous l'aurez ouvert."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Votre mot de passe actuel, pour confirmer"),
+        strip=False,
+        error_messages={"required": _("Tapez votre mot de passe actuel.")},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -234,3 +235,100 @@ def queue_password_reset(*, subject_template_name: str, email_template_name: str
         target=user,
         actor=None,
     )
+
+
+# --- Changing one's e-mail address --------------------------------------------------------------------------
+
+EMAIL_CHANGE_SALT = "accounts.email_change"
+
+
+def email_change_token(*, user: User, new_email: str) -> str:
+    """A signed token naming the account, its current address and the new one (expires: `email_change_max_age`).
+
+    It works once: once the address has changed, the current address it names no longer matches."""
+    return signing.dumps({"u": user.pk, "old": user.email, "new": new_email}, salt=EMAIL_CHANGE_SALT, compress=True)
+
+
+def email_change_max_age() -> int:
+    return settings.PASSWORD_RESET_TIMEOUT
+
+
+def request_email_change(*, request: HttpRequest, user: User, new_email: str, password: str) -> bool:
+    """ "Changer mon adresse e-mail": check the password, then send a confirmation link to the NEW address.
+
+    The address changes only when the link is followed (`confirm_email_change`). An address that already has an
+    account gets the same answer on screen (no account enumeration): its owner receives a notice instead of a
+    link. False when the e-mail was throttled. Raises ValidationError (password, new_email) on a wrong password
+    or the current address.
+    """
+    new_email = normalize_email(new_email)
+    if not user.check_password(password or ""):
+        raise ValidationError(
+            {
+                "password": _(
+                    "Ce n'est pas votre mot de passe actuel : retapez-le, ou utilisez « Mot de passe oublié »."
+                )
+            },
+            code="wrong_password",
+        )
+    if new_email == normalize_email(user.email):
+        raise ValidationError({"new_email": _("C'est déjà votre adresse : tapez la nouvelle adresse.")}, code="same")
+    if not ratelimit.email_allowed(request, address=new_email, scope="confirmation"):
+        return False
+    taken = User.objects.filter(email__iexact=new_email).exists()
+    with transaction.atomic():
+        record_audit(
+            actor=user,
+            action="account.email_change_requested",
+            target=user,
+            summary="E-mail change requested",
+            data={"to_existing_account": taken},
+        )
+        context = {"PORTAL_NAME": settings.PORTAL_NAME, "user": user, "new_email": new_email}
+        if taken:
+            context["login_url"] = request.build_absolute_uri(reverse("login"))
+            emails.send_templated(
+                name="accounts/emails/email_change_taken", to=[new_email], context=context, cause="email_change"
+            )
+        else:
+            token = email_change_token(user=user, new_email=new_email)
+            context["confirm_url"] = request.build_absolute_uri(
+                reverse("email_change_confirm", kwargs={"token": token})
+            )
+            context["valid_days"] = max(1, email_change_max_age() // 86400)
+            emails.send_templated(
+                name="accounts/emails/email_change", to=[new_email], context=context, cause="email_change", target=user
+            )
+    return True
+
+
+def confirm_email_change(*, token: str) -> User | None:
+    """The link sent to the new address was followed: the account's address becomes it (confirmed), and the old
+    address is told. None when the link is wrong, expired, already used, or the address was taken meanwhile."""
+    try:
+        payload = signing.loads(token, salt=EMAIL_CHANGE_SALT, max_age=email_change_max_age())
+        pk, old, new = payload["u"], payload["old"], normalize_email(payload["new"])
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(pk=pk, is_active=True).first()
+        if user is None or user.email != old or User.objects.filter(email__iexact=new).exclude(pk=pk).exists():
+            return None
+        user.email = new
+        user.email_confirmed_at = timezone.now()
+        try:
+            user.full_clean()
+            with transaction.atomic():  # a savepoint: the unique index may still refuse the address
+                user.save(update_fields=["email", "email_confirmed_at"])
+        except (ValidationError, IntegrityError):
+            return None
+        record_audit(actor=user, action="account.email_changed", target=user, summary="E-mail address changed")
+        emails.send_templated(
+            name="accounts/emails/email_changed_notice",
+            to=[old],
+            context={"PORTAL_NAME": settings.PORTAL_NAME, "user": user, "new_email": new},
+            cause="email_changed",
+            target=user,
+            actor=user,
+        )
+    return user

@@ -15,6 +15,8 @@ urlpatterns = [
     path("inscription/verifiez-vos-emails/", views.signup_done, name="signup_done"),
     path("confirmer/renvoyer/", views.resend_confirmation, name="resend_confirmation"),
     path("confirmer/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
+    path("adresse-email/", views.email_change, name="email_change"),
+    path("adresse-email/confirmer/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
     path(
         "connexion/",
         views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

@@ -18,9 +18,9 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from accounts import services
-from accounts.forms import ProfileForm, ResendConfirmationForm, SignupForm
+from accounts.forms import EmailChangeForm, ProfileForm, ResendConfirmationForm, SignupForm
 from core import ratelimit
-from core.forms import apply_errors
+from core.forms import apply_errors, run_service
 
 
 def _safe_next(request) -> str:
@@ -185,3 +185,44 @@ class LoginView(auth_views.LoginView):
         if user.is_authenticated and user.association_links.exists():
             return resolve_url(settings.STAFF_LOGIN_REDIRECT_URL)
         return super().get_default_redirect_url()
+
+
+@sensitive_post_parameters("password")
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_change(request):
+    """ "Changer mon adresse e-mail": a link goes to the new address; the same answer whether or not it is used."""
+    form = EmailChangeForm(request.POST or None)
+    if request.method == "POST":
+        run = run_service(
+            form,
+            lambda data: services.request_email_change(
+                request=request, user=request.user, new_email=data["new_email"], password=data["password"]
+            ),
+        )
+        if run.done:
+            if run.result:
+                messages.success(
+                    request,
+                    _(
+                        "C'est noté. Si cette adresse peut être utilisée, un lien de confirmation vient de partir à "
+                        "%(email)s. Ouvrez-le pour terminer : votre adresse actuelle reste valable jusque-là. "
+                        "Pensez au dossier « Courrier indésirable » ou « Spam »."
+                    )
+                    % {"email": form.cleaned_data["new_email"]},
+                )
+            else:
+                messages.warning(request, _throttled_message())
+            return redirect("account")
+    return render(request, "accounts/email_change.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def email_change_confirm(request, token: str):
+    """The link sent to the new address: the address changes now (the old one receives a notice)."""
+    user = services.confirm_email_change(token=token)
+    if user is not None and request.user.is_authenticated and request.user.pk == user.pk:
+        request.user.email, request.user.email_confirmed_at = user.email, user.email_confirmed_at
+    return render(request, "accounts/email_change_confirm.html", {"changed_to": user.email if user else ""})

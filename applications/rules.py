@@ -472,3 +472,18 @@ def validate_for_submission(*, application: Application, today: datetime.date) -
     completion request.
     """
     return submission_errors(application=application, today=today, check_call=application.status == Status.DRAFT)
+
+
+# --- When the bilan is due -------------------------------------------------------------------------------
+
+
+def bilan_due_on(
+    *, project_end: datetime.date | None, decided_on: datetime.date | None, due_days: int
+) -> datetime.date | None:
+    """The one definition of a bilan's due date: the fund's delay (`bilan_due_days`) counted from the LATER
+    of the project's last day and the grant decision (both Paris days). A grant decided after the project
+    ended is never late on the day it is decided. None when neither day is known."""
+    days = [day for day in (project_end, decided_on) if day is not None]
+    if not days:
+        return None
+    return max(days) + datetime.timedelta(days=due_days)

@@ -19,7 +19,7 @@ from applications.models import (
     StaffNote,
     StatusChange,
 )
-from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+from applications.workflow import BILAN_FILED, BILAN_OWING, NEXT_STEP_FOR_HOLDER, Status
 from core.templatetags.portal_format import format_money
 from core.validation import french_day
 from funds import calendar
@@ -79,6 +79,30 @@ def application_detail(*, application: Application) -> dict:
 def next_step_for_holder(application: Application) -> str:
     """What the holder should do next, in French."""
     return str(NEXT_STEP_FOR_HOLDER.get(Status(application.status), ""))
+
+
+def next_action_for_holder(application: Application) -> dict | None:
+    """The button that does what `next_step_for_holder` says: {"label", "url"}, or None when the next step is
+    the association's. The bilan's page belongs to `reports` (a layer above): it is reached by its URL name."""
+    status = Status(application.status)
+    detail = reverse("applications:application_detail", kwargs={"pk": application.pk})
+    bilan = reverse("reports:bilan", kwargs={"pk": application.pk})
+    if status == Status.DRAFT:
+        return {"label": _("Reprendre ma demande"), "url": resume_url(application)}
+    if status == Status.COMPLETION_REQUESTED:
+        return {"label": _("Compléter ma demande"), "url": step_url(application, Application.Step.HOLDER)}
+    if status in (Status.INELIGIBLE, Status.REFUSED):
+        return {"label": _("Lire le motif"), "url": f"{detail}#historique"}
+    if status in BILAN_OWING:
+        return {"label": _("Déposer mon bilan"), "url": bilan}
+    if status in BILAN_FILED:
+        return {"label": _("Voir mon bilan"), "url": bilan}
+    if status == Status.ON_AGENDA:
+        return {
+            "label": _("Demander la date du comité à l'association"),
+            "url": reverse("funds:fund_help", kwargs={"slug": application.fund.slug}),
+        }
+    return None
 
 
 def instruction_detail(*, application: Application) -> dict:

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -144,6 +144,13 @@ class CarrierAssociation(models.Model):
     contact_email = models.EmailField(_("e-mail de contact"))
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
     website = models.URLField(_("site internet"), blank=True)
+    opening_hours = models.TextField(
+        _("horaires d'accueil"),
+        blank=True,
+        max_length=1000,
+        validators=[MaxLengthValidator(1000)],
+        help_text=_("Affichés sur la page « Besoin d'aide ? » de chaque fonds. Ex. : lundi au vendredi, 9 h – 12 h."),
+    )
     neighbourhoods = models.ManyToManyField(
         Neighbourhood, verbose_name=_("quartiers desservis"), related_name="associations", blank=True
     )

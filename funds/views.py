@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from core.access import get_or_404_for
@@ -24,3 +24,10 @@ def open_calls(request):
 def fund_list(request):
     funds = selectors.funds_for_back_office(user=request.user)
     return render(request, "funds/fund_list.html", {"funds": funds})
+
+
+@public_page
+def fund_help(request, slug: str):
+    """ "Besoin d'aide ?": whom to call or write to about a fund, when and where (public, any published fund)."""
+    fund = get_object_or_404(Fund.objects.select_related("association"), slug=slug, is_published=True)
+    return render(request, "funds/fund_help.html", {"fund": fund, "association": fund.association})

@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from applications.models import Application, Holder
+from applications.rules import bilan_due_on
 from committees.models import Amendment, Decision, Payment
 from core.money import sum_subquery
 from core.tabular import neutralise_formula
@@ -147,7 +148,7 @@ def payment_terms(*, amount: Decimal, payments: Payments, decided_on: datetime.d
     if fully_paid:
         end = payments.last
     else:
-        expected = (ends_on or decided_on) + datetime.timedelta(days=fund.bilan_due_days)
+        expected = bilan_due_on(project_end=ends_on, decided_on=decided_on, due_days=fund.bilan_due_days)
         end = max(start, expected)
     if conditions == SINGLE and fully_paid:
         return conditions, start.isoformat()

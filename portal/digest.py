@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from applications.models import Application, Message
+from applications.rules import bilan_due_on
 from applications.workflow import BILAN_OWING
 from core import emails
 from core.models import OutboxMessage
 from funds.models import AssociationStaff, CarrierAssociation
+from reports.selectors.bilans import with_grant_date
 
 TOPIC = "digest"
 BILAN_SOON_DAYS = 7  # a bilan due within a week (or overdue) is listed
@@ -56,12 +58,16 @@ def digests(*, now: datetime.datetime) -> list[Digest]:
         .annotate(n=Count("pk"))
     )
     bilans_due: Counter = Counter()
-    owing = Application.objects.filter(status__in=BILAN_OWING, ends_at__isnull=False).values_list(
-        "fund__association_id", "ends_at", "fund__bilan_due_days"
+    owing = with_grant_date(Application.objects.filter(status__in=BILAN_OWING)).values_list(
+        "fund__association_id", "ends_at", "grant_decided_on", "fund__bilan_due_days"
     )
-    for association_id, ends_at, due_days in owing:
-        due = timezone.localtime(ends_at).date() + datetime.timedelta(days=due_days)
-        if due <= today + datetime.timedelta(days=BILAN_SOON_DAYS):
+    for association_id, ends_at, decided_on, due_days in owing:
+        due = bilan_due_on(
+            project_end=timezone.localtime(ends_at).date() if ends_at else None,
+            decided_on=decided_on,
+            due_days=due_days,
+        )
+        if due is not None and due <= today + datetime.timedelta(days=BILAN_SOON_DAYS):
             bilans_due[association_id] += 1
     recipients: dict[int, list[str]] = {}
     for association_id, email in AssociationStaff.objects.filter(user__is_active=True).values_list(

@@ -54,14 +54,18 @@ def my_applications(request):
         {
             "application": application,
             "next_step": application_selectors.next_step_for_holder(application),
+            "next_action": application_selectors.next_action_for_holder(application),
             "resume_url": application_selectors.resume_url(application)
             if application_permissions.can_edit_application(request.user, application)
             else "",
         }
         for application in page
     ]
-    funds = fund_selectors.open_funds(on_date=timezone.localdate())
+    today = timezone.localdate()
+    funds = fund_selectors.open_funds(on_date=today)
     context = {
+        "todo": report_selectors.holder_todo(user=request.user, today=today),
+        "help_funds": _help_funds(row["application"] for row in rows),
         "rows": rows,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
@@ -69,6 +73,14 @@ def my_applications(request):
         "has_bilans": report_selectors.holder_has_bilans(user=request.user),
     }
     return render(request, "portal/my_applications.html", context)
+
+
+def _help_funds(applications) -> list:
+    """The funds of the requests a page shows (already loaded with them), once each: their help pages."""
+    funds = {}
+    for application in applications:
+        funds.setdefault(application.fund_id, application.fund)
+    return list(funds.values())
 
 
 @login_required
@@ -84,12 +96,15 @@ def fund_detail(request, slug: str):
 def dashboard(request):
     """The logged-in landing page: what each role can do from here."""
     user = request.user
+    latest = list(application_selectors.applications_for_holder(user=user)[:5])
     context = {
+        "todo": report_selectors.holder_todo(user=user, today=timezone.localdate()),
+        "help_funds": _help_funds(latest),
         "is_association_staff": is_any_association_staff(user),
         "is_funder_staff": is_any_funder_staff(user),
         "is_committee_member": user.committee_memberships.active_on(timezone.localdate()).exists(),
         "funds": fund_selectors.funds_for_back_office(user=user)[:20],
-        "latest_applications": list(application_selectors.applications_for_holder(user=user)[:5]),
+        "latest_applications": latest,
         "has_bilans": report_selectors.holder_has_bilans(user=user),
     }
     return render(request, "portal/dashboard.html", context)

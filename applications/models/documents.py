@@ -100,6 +100,22 @@ class Message(models.Model):
         return f"{self.author}: {self.body[:50]}"
 
 
+class MessageRead(models.Model):
+    """When a user last read a request's messages: messages written after it by someone else are unread."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="message_reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(_("lus le"))
+
+    class Meta:
+        verbose_name = _("lecture des messages")
+        verbose_name_plural = _("lectures des messages")
+        constraints = [models.UniqueConstraint(fields=["application", "user"], name="message_read_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.application_id}: {self.read_at:%Y-%m-%d %H:%M}"
+
+
 # --- Instruction (carrier association's staff only; never shown to the holder) ------------------------
 
 

@@ -44,7 +44,7 @@ from applications.services.instruction import (
     request_completion,
     start_review,
 )
-from applications.services.messages import mark_messages_read_by_staff, post_message
+from applications.services.messages import mark_messages_read, mark_messages_read_by_staff, post_message
 from applications.services.notices import send_holder_notice, send_staff_notice, send_submission_acknowledgement
 from applications.services.on_behalf import (
     application_for_token,
@@ -88,6 +88,7 @@ __all__ = [
     "start_draft_on_behalf",
     "take_over_application",
     "takeover_url",
+    "mark_messages_read",
     "post_message",
     "record_criterion_check",
     "record_deferral",

@@ -4,11 +4,11 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from applications import uploads
-from applications.models import Application, Message
+from applications.models import Application, Message, MessageRead
 from applications.permissions import can_post_message, is_fund_staff, is_owner
 from applications.services.guards import refused
 from applications.services.notices import send_holder_notice, send_staff_notice
@@ -102,3 +102,31 @@ def mark_messages_read_by_staff(*, user, application: Application) -> bool:
     return bool(
         Application.objects.filter(pk=application.pk, staff_unread_messages__gt=0).update(staff_unread_messages=0)
     )
+
+
+def mark_messages_read(*, user, application: Application) -> bool:
+    """The holder opened the request's page: the messages written to them so far are read.
+
+    Writes only when a message came since the last visit (two reads otherwise), so an ordinary visit saves
+    nothing and keeps the holder's cached space. True when something was marked read. Not audited: reading
+    changes nothing of the request.
+    """
+    if not is_owner(user, application):
+        return False
+    latest = (
+        Message.objects.filter(application=application)
+        .exclude(author=user)
+        .aggregate(latest=Max("created_at"))["latest"]
+    )
+    if latest is None:
+        return False
+    with transaction.atomic():
+        read = MessageRead.objects.select_for_update().filter(application=application, user=user).first()
+        if read is not None and read.read_at >= latest:
+            return False
+        if read is None:
+            read = MessageRead(application=application, user=user)
+        read.read_at = latest
+        read.full_clean(validate_constraints=False)
+        read.save()
+    return True

@@ -54,6 +54,7 @@ def _render_detail(request, application: Application, *, message_form=None):
         "application": application,
         "is_owner": may.is_owner,
         "next_step": selectors.next_step_for_holder(application) if may.is_owner else "",
+        "next_action": selectors.next_action_for_holder(application) if may.is_owner else None,
         "can_edit": may.can_edit,
         "can_resubmit": may.can_resubmit,
         "can_send_back": may.can_send_back,
@@ -75,6 +76,8 @@ def application_detail(request, pk: int):
     if application.staff_unread_messages and not permissions.is_owner(request.user, application):
         # The association's staff read the thread here: the holder's messages are no longer "non lus".
         services.mark_messages_read_by_staff(user=request.user, application=application)
+    # The holder reads the thread on this page: the "À faire" block stops counting these messages.
+    services.mark_messages_read(user=request.user, application=application)
     return _render_detail(request, application)
 
 

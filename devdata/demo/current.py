@@ -60,6 +60,14 @@ def seed_current(*, fund, holders: dict, users: dict, today: datetime.date) -> l
     on_behalf = _file_on_behalf(fund=fund, staff=staff, day=day, today=today)
     if on_behalf is not None:
         created.append(on_behalf)
+    for application in created:
+        if application.title == "Fête des voisins de la rue de la Paix":
+            # An unread message from the association: the resident's "À faire" block shows it.
+            app_services.post_message(
+                user=staff,
+                application=application,
+                body="Bonjour, à quelle heure pensez-vous terminer la fête ? Merci de nous le dire ici.",
+            )
     member_2 = CommitteeMember.objects.filter(committee__fund=fund).order_by("full_name").first()
     if member_2 is not None:
         CommitteeMemberLink.objects.get_or_create(

@@ -114,6 +114,8 @@ def _associations() -> tuple[CarrierAssociation, CarrierAssociation]:
             "city": "Roubaix",
             "contact_email": "contact@hommelet.demo.example.org",
             "contact_phone": "03 20 00 00 00",
+            "opening_hours": "Du lundi au vendredi, de 9 h à 12 h et de 14 h à 17 h 30.\n"
+            "Permanence « projets d'habitants » le mercredi de 14 h à 18 h.",
         },
     )
     oliveaux, _ = CarrierAssociation.objects.update_or_create(
@@ -126,6 +128,8 @@ def _associations() -> tuple[CarrierAssociation, CarrierAssociation]:
             "postcode": "59120",
             "city": "Loos",
             "contact_email": "contact@oliveaux.demo.example.org",
+            "contact_phone": "03 20 00 00 01",
+            "opening_hours": "Du mardi au samedi, de 10 h à 12 h 30 et de 14 h à 18 h.",
         },
     )
     for association in (hommelet, oliveaux):

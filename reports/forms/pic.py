@@ -14,6 +14,7 @@ from reports.forms.fields import (
     yes_no_initial,
 )
 from reports.models import PIC_ACTION_FIELDS, PIC_APPRAISAL_FIELDS, Bilan, BilanAttachment
+from reports.selectors.bilans import bilan_date_warnings
 
 
 class PicActionForm(forms.ModelForm):
@@ -33,6 +34,24 @@ class PicActionForm(forms.ModelForm):
         input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
         error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00.")},
     )
+
+    dates_confirmed = forms.BooleanField(
+        label=_("Je confirme ces dates"),
+        required=False,
+        help_text=_("Cochez si les dates sont justes. Sinon, corrigez-les ci-dessus."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The warning (and its checkbox) is shown for the dates saved so far; without one, no checkbox.
+        bilan = self.instance
+        self.date_warnings = (
+            bilan_date_warnings(held_from=bilan.held_from, held_until=bilan.held_until, application=bilan.application)
+            if bilan is not None and bilan.application_id
+            else []
+        )
+        if not self.date_warnings:
+            del self.fields["dates_confirmed"]
 
     def clean(self):
         data = super().clean()

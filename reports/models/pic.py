@@ -16,6 +16,7 @@ PIC_ACTION_FIELDS = (
     "main_objective",
     "held_from",
     "held_until",
+    "dates_confirmed",
     "proceedings",
     "mobilised_women",
     "mobilised_men",
@@ -49,6 +50,11 @@ class Bilan(BaseBilan):
     )
     held_from = models.DateTimeField(_("réalisé du"), null=True, blank=True)
     held_until = models.DateTimeField(_("réalisé jusqu'au"), null=True, blank=True)
+    dates_confirmed = models.BooleanField(
+        _("dates confirmées"),
+        default=False,
+        help_text=_("Le porteur confirme des dates hors de l'année du fonds ou éloignées des dates prévues."),
+    )
     proceedings = models.TextField(_("déroulement de l'action"), blank=True, max_length=10000)
     mobilised_women = people_field(_("habitantes mobilisées pour mettre en œuvre l'action"))
     mobilised_men = people_field(_("habitants mobilisés pour mettre en œuvre l'action"))

@@ -3,7 +3,15 @@
 `from reports import selectors; selectors.bilan_due_date(...)` keeps working: the public names are re-exported.
 """
 
-from reports.selectors.bilans import bilan_due_date, bilan_is_accepted, bilan_model, bilan_of, uses_cvs_bilan  # noqa: F401
+from reports.selectors.bilans import (  # noqa: F401
+    FAR_FROM_PLANNED_DAYS,
+    bilan_date_warnings,
+    bilan_due_date,
+    bilan_is_accepted,
+    bilan_model,
+    bilan_of,
+    uses_cvs_bilan,
+)
 from reports.selectors.cvs_budget import (  # noqa: F401
     CHARGE_DIRECT_ORDER,
     INDIRECT,
@@ -36,6 +44,7 @@ from reports.selectors.staff_tracking import (  # noqa: F401
     with_rows,
 )
 from reports.selectors.statistics import effect_statistics  # noqa: F401
+from reports.selectors.todo import TodoItem, TodoKind, holder_todo, todo_queryset  # noqa: F401, E402
 from reports.selectors.tracking import (  # noqa: F401
     TRACKING_ORDER,
     TrackedBilan,

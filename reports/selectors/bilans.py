@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from applications.models import Application
+from applications.rules import bilan_due_on
+from committees.models import Decision
 from funds.models import Fund
 from reports.models import Bilan, BilanStatus, CvsBilan
 
@@ -23,12 +27,76 @@ def bilan_of(application: Application) -> Bilan | CvsBilan | None:
     return bilan_model(application).objects.filter(application=application).first()
 
 
+def _grants(application_pk):
+    decisions = Decision.objects.filter(item__application=application_pk, outcome=Decision.Outcome.GRANTED)
+    return decisions.order_by("-item__session__date", "-pk").values_list("item__session__date", flat=True)
+
+
+def grant_decided_on() -> Subquery:
+    """The day of the session that granted the request (its latest grant; NULL when none): an annotation."""
+    return Subquery(_grants(OuterRef("pk"))[:1])
+
+
+def with_grant_date(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """The requests annotated with `grant_decided_on`, so that `bilan_due_date` needs no query per row."""
+    return queryset.annotate(grant_decided_on=grant_decided_on())
+
+
+def _paris_day(moment: datetime.datetime | None) -> datetime.date | None:
+    return None if moment is None else timezone.localtime(moment).date()
+
+
 def bilan_due_date(application: Application) -> datetime.date | None:
-    """The day the bilan is due: the project's last day (Paris time) + the fund's `bilan_due_days`."""
-    if application.ends_at is None:
-        return None
-    last_day = timezone.localtime(application.ends_at).date()
-    return last_day + datetime.timedelta(days=application.fund.bilan_due_days)
+    """The day the bilan is due (`applications.rules.bilan_due_on`): the fund's `bilan_due_days` after the later
+    of the project's last day and the day of the session that granted it. Reads the `grant_decided_on`
+    annotation (`with_grant_date`) when there is one, else asks the database (one query)."""
+    if hasattr(application, "grant_decided_on"):
+        decided_on = application.grant_decided_on
+    else:
+        decided_on = _grants(application.pk).first()
+    return bilan_due_on(
+        project_end=_paris_day(application.ends_at),
+        decided_on=decided_on,
+        due_days=application.fund.bilan_due_days,
+    )
+
+
+# Bilan dates more than this many days away from the request's planned dates ask the holder to confirm them
+# ("more than 6 months off"); so do dates outside the fund's year.
+FAR_FROM_PLANNED_DAYS = 183
+
+
+def bilan_date_warnings(*, held_from, held_until, application: Application) -> list[str]:
+    """Why the dates the holder typed for the project's realisation look wrong, in French (empty if they don't):
+    a day outside the fund's year, or a start or end more than `FAR_FROM_PLANNED_DAYS` from the planned one."""
+    typed = [
+        (_paris_day(held_from), _paris_day(application.starts_at)),
+        (_paris_day(held_until), _paris_day(application.ends_at)),
+    ]
+    days = [day for day, _planned in typed if day is not None]
+    warnings = []
+    year = application.fund.year
+    if any(day.year != year for day in days):
+        warnings.append(
+            _(
+                "Les dates de réalisation que vous avez indiquées ne sont pas en %(year)s, "
+                "l'année du fonds « %(fund)s »."
+            )
+            % {"year": year, "fund": application.fund.name}
+        )
+    if any(day and planned and abs((day - planned).days) > FAR_FROM_PLANNED_DAYS for day, planned in typed):
+        warnings.append(
+            _(
+                "Les dates de réalisation sont à plus de 6 mois des dates prévues dans la demande "
+                "(du %(start)s au %(end)s)."
+            )
+            % {"start": _french(typed[0][1]), "end": _french(typed[1][1])}
+        )
+    return warnings
+
+
+def _french(day: datetime.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
 
 
 def bilan_is_accepted(application: Application) -> bool:

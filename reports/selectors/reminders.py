@@ -3,11 +3,12 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from applications.models import Application
 from reports.models import REMINDER_OFFSETS
-from reports.selectors.bilans import bilan_due_date
+from reports.selectors.bilans import bilan_due_date, with_grant_date
 from reports.workflow import OWING_STATUSES
 
 
@@ -37,12 +38,15 @@ class ReminderToSend:
 def reminders_to_send(*, today: datetime.date) -> list[ReminderToSend]:
     """Reminders due today for requests whose bilan is still expected (two queries)."""
     earliest_offset = min(REMINDER_OFFSETS.values())  # -7: the first reminder comes before the due date
-    # Due dates are at least the project's last day, so the last day is at most today + 7.
+    # Due dates are at least the project's last day and the decision's, so both are at most today + 7.
     horizon = timezone.make_aware(
         datetime.datetime.combine(today + datetime.timedelta(days=1 - earliest_offset), datetime.time.min)
     )
     applications = (
-        Application.objects.filter(status__in=OWING_STATUSES, ends_at__isnull=False, ends_at__lt=horizon)
+        with_grant_date(Application.objects.filter(status__in=OWING_STATUSES))
+        .filter(Q(ends_at__isnull=False) | Q(grant_decided_on__isnull=False))
+        .filter(Q(ends_at__lt=horizon) | Q(ends_at__isnull=True))
+        .filter(Q(grant_decided_on__lt=horizon.date()) | Q(grant_decided_on__isnull=True))
         .select_related("fund__association", "created_by")
         .prefetch_related("bilan_reminders")
         .order_by("pk")

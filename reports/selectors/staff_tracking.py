@@ -3,13 +3,27 @@ filtered, sorted and paginated there: a page of 50 rows costs the same whatever 
 
 import datetime
 
-from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest
 from django.utils import timezone
 
 from applications.models import Application
 from funds.models import Fund
 from reports.models import BilanReminder, BilanStatus
-from reports.selectors.bilans import bilan_due_date
+from reports.selectors.bilans import bilan_due_date, with_grant_date
 from reports.selectors.tracking import TRACKING_ORDER, TrackedBilan, TrackingState, _attached_bilan
 from reports.workflow import FILED_STATUSES, OWING_STATUSES
 
@@ -20,13 +34,19 @@ def _due_days() -> list[int]:
 
 
 def _overdue(today: datetime.date, due_days: list[int]) -> Q:
-    """The request's bilan is past due: the project's last day (Paris time) + the fund's delay < today,
-    i.e. it ended before midnight (Paris) of `today - delay`."""
+    """`bilan_due_date() < today` in SQL (over the `grant_decided_on` annotation): the later of the project's
+    last day (Paris) and the granting session's day + the fund's delay < today, i.e. both (when known) came
+    before `today - delay`, and at least one is known."""
     q = Q(pk__in=[])
     for days in due_days:
         last_day = today - datetime.timedelta(days=days)
         midnight = timezone.make_aware(datetime.datetime.combine(last_day, datetime.time()))
-        q |= Q(fund__bilan_due_days=days, ends_at__lt=midnight)
+        q |= (
+            Q(fund__bilan_due_days=days)
+            & (Q(ends_at__lt=midnight) | Q(ends_at__isnull=True))
+            & (Q(grant_decided_on__lt=last_day) | Q(grant_decided_on__isnull=True))
+            & ~Q(ends_at__isnull=True, grant_decided_on__isnull=True)
+        )
     return q
 
 
@@ -52,10 +72,12 @@ def _state(today: datetime.date, due_days: list[int]) -> Case:
 
 
 def _due_order(due_days: list[int]) -> Case:
-    """The due date as a sortable moment (the project's end + the fund's delay)."""
+    """The due date as a sortable moment (the later of the project's end and the decision + the fund's delay)."""
+    decided = Cast("grant_decided_on", DateTimeField())
+    later = Greatest(Coalesce("ends_at", decided), Coalesce(decided, "ends_at"), output_field=DateTimeField())
     return Case(
-        *[When(fund__bilan_due_days=days, then=F("ends_at") + datetime.timedelta(days=days)) for days in due_days],
-        default=F("ends_at"),
+        *[When(fund__bilan_due_days=days, then=later + datetime.timedelta(days=days)) for days in due_days],
+        default=later,
     )
 
 
@@ -63,7 +85,9 @@ def staff_bilan_queryset(*, user, today: datetime.date, fund: Fund | None = None
     """The requests owing or having filed a bilan in the funds the user's association runs, annotated with
     `tracking` (a `TrackingState`) and sorted: late ones first, then those to study, each by due date."""
     due_days = _due_days()
-    applications = Application.objects.managed_by(user).filter(status__in=(*OWING_STATUSES, *FILED_STATUSES))
+    applications = with_grant_date(
+        Application.objects.managed_by(user).filter(status__in=(*OWING_STATUSES, *FILED_STATUSES))
+    )
     if fund is not None:
         applications = applications.filter(fund=fund)
     rank = Case(

@@ -13,16 +13,16 @@ from applications.workflow import Status
 from core.validation import french_day
 from funds.models import Fund
 from reports.models import Bilan, BilanStatus, CvsBilan
-from reports.selectors.bilans import bilan_due_date
+from reports.selectors.bilans import bilan_due_date, with_grant_date
 from reports.workflow import FILED_STATUSES, OWING_STATUSES
 
 
 def _overdue_for_holder(*, user, today: datetime.date) -> list[tuple[Application, datetime.date]]:
     if not user.is_authenticated:
         return []
-    applications = Application.objects.filter(
-        created_by=user, status__in=OWING_STATUSES, ends_at__isnull=False
-    ).select_related("fund")
+    applications = with_grant_date(
+        Application.objects.filter(created_by=user, status__in=OWING_STATUSES).select_related("fund")
+    )
     late = []
     for application in applications:
         due = bilan_due_date(application)
@@ -113,7 +113,7 @@ def bilans_for_holder(*, user, today: datetime.date) -> list[TrackedBilan]:
     """The user's granted requests and where their bilans stand: late ones first (one query)."""
     if not user.is_authenticated:
         return []
-    applications = (
+    applications = with_grant_date(
         _holder_bilan_applications(user)
         .select_related("fund__association", "bilan", "cvs_bilan")
         .order_by("ends_at", "pk")

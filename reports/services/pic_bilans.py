@@ -11,6 +11,7 @@ from applications.models import Application, BudgetLine
 from core.templatetags.portal_format import format_money
 from core.validation import Errors, add_error
 from reports.models import PIC_FIELDS, Bilan, BilanAttachment, BilanExpense
+from reports.selectors.bilans import bilan_date_warnings
 from reports.services.checks import amount_or, check_holder, clean_value, lines_error
 from reports.services.frames import replace_rows, save_fields, start_once
 from reports.services.transitions import submit_checked
@@ -65,14 +66,17 @@ def save_bilan(*, user, bilan: Bilan, data: dict) -> Bilan:
     fields = [field for field in PIC_FIELDS if field in data]
 
     def apply(locked: Bilan) -> Errors:
+        dates_before = (locked.held_from, locked.held_until)
         for field in fields:
             setattr(locked, field, clean_value(data[field]))
+        if (locked.held_from, locked.held_until) != dates_before and "dates_confirmed" not in data:
+            locked.dates_confirmed = False  # new dates: a confirmation given for the old ones no longer holds
         errors: Errors = {}
         if locked.held_from and locked.held_until and locked.held_until < locked.held_from:
             add_error(errors, "held_until", _("La fin de l'action doit venir après son début : corrigez les dates."))
         return errors
 
-    return save_fields(user=user, bilan=bilan, fields=fields, apply=apply)
+    return save_fields(user=user, bilan=bilan, fields=fields, apply=apply, also_copied=("dates_confirmed",))
 
 
 def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanExpense]:
@@ -150,6 +154,17 @@ def pic_submission_errors(*, bilan: Bilan) -> Errors:
     for field, message in PIC_REQUIRED.items():
         if getattr(bilan, field) in (None, ""):
             add_error(errors, field, str(message))
+    if not bilan.dates_confirmed and bilan_date_warnings(
+        held_from=bilan.held_from, held_until=bilan.held_until, application=bilan.application
+    ):
+        add_error(
+            errors,
+            "dates_confirmed",
+            _(
+                "Les dates de réalisation sont inhabituelles : vérifiez-les dans « L'action », puis corrigez-les "
+                "ou cochez « Je confirme ces dates »."
+            ),
+        )
     expenses = list(bilan.expenses.all())
     if not expenses:
         add_error(errors, "expenses", _("Ajoutez au moins une ligne de dépense, avec le montant réellement dépensé."))

@@ -43,7 +43,8 @@ def bilan_page(request, pk: int, *, return_form=None, status: int = 200):
         "cvs": cvs,
         "is_holder": is_holder,
         "is_reviewer": is_reviewer,
-        "due_date": selectors.bilan_due_date(application),
+        # A filed bilan is no longer "à déposer": the due date shows only while the bilan is owed.
+        "due_date": selectors.bilan_due_date(application) if application.status in OWING_STATUSES else None,
         "can_start": is_holder and bilan is None and application.status in OWING_STATUSES,
         "can_edit": is_holder and bilan is not None and bilan.is_editable and application.status in OWING_STATUSES,
         "sections": [

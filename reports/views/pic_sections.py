@@ -14,8 +14,10 @@ from reports.views.navigation import after_save, render_section, section_url
 from reports.views.tables import table_section
 
 
-def model_section(form_class, save, template: str = "section_form.html"):
-    """A section whose fields are the bilan's own: the form works on a copy, the service saves."""
+def model_section(form_class, save, template: str = "section_form.html", stay_if=None):
+    """A section whose fields are the bilan's own: the form works on a copy, the service saves.
+
+    `stay_if(bilan)`: once saved, a French warning that keeps the holder on the section (shown at its top)."""
 
     def view(request, application, bilan, section: str):
         data = request.POST if request.method == "POST" else None
@@ -24,6 +26,10 @@ def model_section(form_class, save, template: str = "section_form.html"):
             data is not None
             and run_service(form, lambda cleaned: save(user=request.user, bilan=bilan, data=cleaned)).done
         ):
+            warning = stay_if(bilan) if stay_if is not None else ""
+            if warning:
+                messages.warning(request, warning)
+                return redirect(section_url(application, section))
             return after_save(request, application, section)
         return render_section(request, application, bilan, section, template, {"form": form}, error_summary(form))
 
@@ -109,4 +115,16 @@ def attachments_section(request, application, bilan: Bilan, section: str):
         "section_attachments.html",
         {"form": form, "attachments": attachments},
         error_summary(form),
+    )
+
+
+def unconfirmed_dates(bilan: Bilan) -> str:
+    """Saved dates that look wrong and are not confirmed yet: the holder sees the warning at once."""
+    if bilan.dates_confirmed or not selectors.bilan_date_warnings(
+        held_from=bilan.held_from, held_until=bilan.held_until, application=bilan.application
+    ):
+        return ""
+    return _(
+        "C'est enregistré. Vérifiez les dates de réalisation : corrigez-les, ou cochez « Je confirme ces dates » "
+        "puis enregistrez. Sans cela, le bilan ne pourra pas être déposé."
     )

@@ -10,7 +10,13 @@ from reports import access, forms, permissions, services
 from reports.models import CvsBilan
 from reports.views.cvs_sections import cvs_budget_section, cvs_partners_section, cvs_progress_section
 from reports.views.navigation import bilan_url
-from reports.views.pic_sections import attachments_section, effects_section, expenses_section, model_section
+from reports.views.pic_sections import (
+    attachments_section,
+    effects_section,
+    expenses_section,
+    model_section,
+    unconfirmed_dates,
+)
 from reports.views.summary import summary_section
 from reports.workflow import OWING_STATUSES
 
@@ -30,7 +36,7 @@ def bilan_section(request, pk: int, section: str):
 
 
 PIC_SECTION_VIEWS = {
-    "action": model_section(forms.PicActionForm, services.save_bilan, "section_action.html"),
+    "action": model_section(forms.PicActionForm, services.save_bilan, "section_action.html", unconfirmed_dates),
     "appreciation": model_section(forms.PicAppraisalForm, services.save_bilan),
     "depenses": expenses_section,
     "effets": effects_section,
