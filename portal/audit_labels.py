@@ -85,6 +85,7 @@ ACTIONS = {
 TRANSITION_DONE = {
     "submit": gettext_lazy("Demande déposée"),
     "resubmit": gettext_lazy("Demande complétée et redéposée"),
+    "send_back": gettext_lazy("Demande renvoyée après ajournement"),
     "withdraw": gettext_lazy("Demande retirée par le porteur"),
     "start_review": gettext_lazy("Instruction commencée"),
     "request_completion": gettext_lazy("Complément demandé"),

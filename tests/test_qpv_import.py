@@ -226,7 +226,7 @@ def test_utf8_file_with_bom(tmp_path):
 def test_command_prints_a_french_summary():
     stdout, stderr = io.StringIO(), io.StringIO()
     call_command("import_qpv", str(MEL_QPV_FILE), stdout=stdout, stderr=stderr)
-    assert stdout.getvalue().strip() == "26 quartiers créés, 0 mis à jour, 0 inchangés"
+    assert stdout.getvalue().strip() == "26 quartiers créés, 0 mis à jour, 0 inchangé"  # French: 0 takes the singular
     assert stderr.getvalue() == ""
 
     stdout = io.StringIO()
