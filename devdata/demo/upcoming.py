@@ -10,7 +10,7 @@ from django.utils import timezone
 from applications import services as app_services
 from applications.models import Application
 from committees import services as committee_services
-from committees.models import Committee, CommitteeMember
+from committees.models import AgendaItem, Committee, CommitteeMember
 from devdata.demo.common import DEMO_PDF
 from devdata.demo.filing import file_request, staff_step, theme
 
@@ -39,9 +39,10 @@ PLAN = [
 
 
 def seed_upcoming(*, fund, holders: dict, users: dict, today: datetime.date):
-    """The planned session and its agenda (once: nothing if the committee already has a session)."""
+    """The next planned session's agenda (once: nothing if a session of the committee already has one). The session
+    is the first planned one still ahead (made with the fund's sessions, devdata/demo/funds.py), else a new one."""
     committee = Committee.objects.filter(fund=fund).first()
-    if committee is None or committee.sessions.exists():
+    if committee is None or AgendaItem.objects.filter(session__committee=committee).exists():
         return None
     CommitteeMember.objects.filter(committee=committee, full_name="Habitante membre n° 2").update(
         postal_address="Résidence des Tilleuls, bâtiment B\n18 rue du Moulin\n59100 Roubaix"
@@ -78,13 +79,15 @@ def seed_upcoming(*, fund, holders: dict, users: dict, today: datetime.date):
         Application.objects.filter(pk=application.pk).update(submitted_at=timezone.now() - datetime.timedelta(days=21))
         application.refresh_from_db()
         applications.append(application)
-    session = committee_services.create_session(
-        user=staff,
-        committee=committee,
-        date=today + datetime.timedelta(days=10),
-        time=datetime.time(18, 30),
-        place=SESSION_PLACE,
-    )
+    session = committee.sessions.filter(status="planned", date__gte=today).order_by("date").first()
+    if session is None:
+        session = committee_services.create_session(
+            user=staff,
+            committee=committee,
+            date=today + datetime.timedelta(days=10),
+            time=datetime.time(18, 30),
+            place=SESSION_PLACE,
+        )
     for application in applications:
         committee_services.add_agenda_item(user=staff, session=session, application=application)
     return session

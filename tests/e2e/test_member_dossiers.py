@@ -43,6 +43,8 @@ def next_session():
         CommitteeSession.objects.filter(
             committee__fund__slug=f"pic-hommelet-{timezone.localdate().year}", status="planned"
         )
+        .filter(items__isnull=False)  # the demo's next session with its agenda (the later ones have none yet)
+        .distinct()
         .select_related("committee")
         .get()
     )
