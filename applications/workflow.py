@@ -35,6 +35,7 @@ class Role(models.TextChoices):
     HOLDER = "holder", _("Porteur de projet")
     STAFF = "staff", _("Équipe de l'association porteuse")
     COMMITTEE = "committee", _("Comité d'attribution")
+    PROGRAMMING = "programming", _("Comité de programmation (CVS)")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("grant", (S.ON_AGENDA,), S.GRANTED, _("Accorder"), (R.COMMITTEE,)),
     Transition("defer", (S.ON_AGENDA,), S.DEFERRED, _("Ajourner"), (R.COMMITTEE,), comment_required=True),
     Transition("refuse", (S.ON_AGENDA,), S.REFUSED, _("Refuser"), (R.COMMITTEE,), comment_required=True),
+    # The CVS call's programming committee (cvs app): one decision per request, an amount per funder.
+    Transition("program", (S.ELIGIBLE,), S.GRANTED, _("Programmer (montants par financeur)"), (R.PROGRAMMING,)),
+    Transition(
+        "not_program", (S.ELIGIBLE,), S.REFUSED, _("Ne pas programmer"), (R.PROGRAMMING,), comment_required=True
+    ),
     # Payments and bilan.
     Transition("pay_advance", (S.GRANTED,), S.ADVANCE_PAID, _("Verser l'acompte"), (R.STAFF,)),
     Transition(

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "applications",
     "committees",
     "reports",
+    "cvs",
     # Data leaving the portal: webhooks and dossier bundles (above every business app).
     "webhooks",
     "bundles",

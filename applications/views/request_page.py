@@ -22,6 +22,8 @@ from funds.models import Fund
 def start_application(request, fund_slug: str):
     """GET: what the request asks for; POST: a new draft in this fund, then its first step."""
     fund = get_object_or_404(Fund.objects.select_related("association"), slug=fund_slug, is_published=True)
+    if fund.scheme == Fund.Scheme.CVS:
+        return redirect("cvs:start", fund_slug=fund.slug)  # the CVS call's own request (CERFA 12156)
     errors = rules.check_call_open(fund=fund, today=timezone.localdate())
     if request.method == "POST" and not errors:
         try:
@@ -64,6 +66,8 @@ def _render_detail(request, application: Application, *, message_form=None):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
+    if application.fund.scheme == Fund.Scheme.CVS and hasattr(application, "cvs_request"):
+        return redirect("cvs:detail", pk=application.pk)  # a CVS request has its own page (cvs app)
     return _render_detail(request, application)
 
 
