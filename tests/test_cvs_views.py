@@ -1,0 +1,120 @@
+"""The CVS pages over HTTP: the request in steps (drafts saved, French errors), the staff's instruction and
+programming forms, and who is refused."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.models import Application
+from applications.workflow import Status
+from cvs import services
+from tests.cvs_fixtures import COMMITMENTS, STRUCTURE, cvs_call, fill_request  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+
+def step(application, slug):
+    return reverse("cvs:step", args=[application.pk, slug])
+
+
+def budget_post(call, *, expense="2700", state="1500", city="1000"):
+    data = {}
+    for prefix in ("charges", "ressources"):
+        data.update({f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
+                     f"{prefix}-MAX_NUM_FORMS": "1000"})
+    data.update({"charges-0-category": "64", "charges-0-label": "Animatrice", "charges-0-amount": expense})
+    data.update({"ressources-0-category": "87", "ressources-0-label": "Bénévolat", "ressources-0-amount": "200"})
+    data.update({f"amount_{call.state.pk}": state, f"amount_{call.city.pk}": city, f"amount_{call.region.pk}": ""})
+    return data
+
+
+def test_a_cvs_fund_start_leads_to_the_cvs_form(cvs_call, resident, client, world):
+    client.force_login(resident)
+    response = client.get(reverse("applications:start_application", args=[cvs_call.fund.slug]))
+    assert response.url == reverse("cvs:start", args=[cvs_call.fund.slug])
+    # A PIC fund keeps its own steps.
+    assert client.get(reverse("applications:start_application", args=[world.fund.slug])).status_code == 200
+
+
+def test_the_request_through_its_steps(cvs_call, resident, client, world):
+    resident.email_confirmed_at = timezone.now()
+    resident.save()
+    client.force_login(resident)
+    response = client.post(reverse("cvs:start", args=[cvs_call.fund.slug]))
+    application = Application.objects.get(created_by=resident)
+    assert response.url == step(application, "structure")
+
+    # French errors, nothing saved.
+    response = client.post(step(application, "structure"), {**STRUCTURE, "siret": "", "republican_commitment": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Une association doit indiquer son numéro SIRET" in page
+    assert "Rien n&#x27;a été enregistré" in page or "Rien n'a été enregistré" in page
+    structure = {**STRUCTURE, "republican_commitment": "on"}
+    assert client.post(step(application, "structure"), structure).url == step(application, "projet")
+
+    project = {
+        "title": "Aide aux devoirs",
+        "description": "Deux soirs par semaine.",
+        "diagnostic": "Peu d'offre.",
+        "territorial_anchoring": "Depuis 2012.",
+        "neighbourhoods": [world.neighbourhood.pk, world.other_neighbourhood.pk],
+        "ambitions": [cvs_call.ambitions[1].pk],
+        "target_public": "Collégien·nes.",
+        "multi_year": "on",
+    }
+    assert client.post(step(application, "projet"), project).url == step(application, "engagements")
+    assert client.post(step(application, "engagements"), COMMITMENTS).url == step(application, "budget")
+
+    unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"))
+    assert "pas équilibré" in unbalanced.content.decode()
+    assert client.post(step(application, "budget"), budget_post(cvs_call)).url == step(application, "recapitulatif")
+    summary = client.get(step(application, "recapitulatif")).content.decode()
+    assert "Aide aux devoirs" in summary and "convention pluriannuelle" in summary
+
+    response = client.post(step(application, "recapitulatif"))
+    assert response.url == reverse("cvs:detail", args=[application.pk])
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert application.cvs_request.neighbourhoods.count() == 2
+    # Filed: the steps lead back to the request's page.
+    assert client.get(step(application, "projet")).url == reverse("cvs:detail", args=[application.pk])
+    # The request's own page (also reached from "Mes demandes").
+    assert client.get(reverse("applications:application_detail", args=[application.pk])).url == reverse(
+        "cvs:detail", args=[application.pk]
+    )
+
+
+def test_others_cannot_open_the_steps(cvs_call, resident, other_resident, staff, region_staff, client):
+    application = fill_request(resident, cvs_call)
+    for user in (other_resident, staff, region_staff):
+        client.force_login(user)
+        assert client.get(step(application, "structure")).status_code == 404
+        assert client.get(reverse("cvs:detail", args=[application.pk])).status_code == 404  # a draft
+
+
+def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_staff, client):
+    application = fill_request(resident, cvs_call)
+    services.submit_cvs_request(user=resident, application=application)
+    detail = reverse("cvs:detail", args=[application.pk])
+
+    client.force_login(city_staff)
+    page = client.get(detail).content.decode()
+    assert "Donner un avis" in page and "Recevabilité" not in page
+    client.post(reverse("cvs:opinion", args=[application.pk]), {"funder": cvs_call.city.pk, "opinion": "favourable"})
+    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"eligible": "1"}).status_code == 404
+
+    client.force_login(staff)
+    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"eligible": "1"}).url == detail
+    over = client.post(
+        reverse("cvs:programming", args=[application.pk]),
+        {"decided_on": "2026-03-20", "attendees": "MEL", "granted": "1", f"amount_{cvs_call.city.pk}": "1000.01"},
+    )
+    assert "ne peut pas dépasser le montant demandé" in over.content.decode()
+    done = client.post(
+        reverse("cvs:programming", args=[application.pk]),
+        {"decided_on": "2026-03-20", "attendees": "MEL", "granted": "1", f"amount_{cvs_call.city.pk}": "1000"},
+    )
+    assert done.url == detail
+    application.refresh_from_db()
+    assert application.status == Status.GRANTED
+    assert application.cvs_request.opinions.get().opinion == "favourable"
