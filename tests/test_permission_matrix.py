@@ -168,6 +168,7 @@ def matrix_world(
         "delivery:hommelet": delivery.pk,
         "bundle:staff": bundle.pk,
         "bundle_token:staff": download_token(bundle),
+        **_cvs_objects(world, resident),
     }
     personas = {
         "anonymous": None,
@@ -209,6 +210,22 @@ def _webhook_and_bundle(world, staff):
     )
     bundle.file.save("dossier.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     return endpoint, delivery, bundle
+
+
+def _cvs_objects(world, resident) -> dict:
+    """The CVS call of Hommelet (co-funded by the Région and Roubaix): the resident's filed request and draft."""
+    from tests.factories.cvs import CvsRequestFactory
+
+    fund = f.CvsFundFactory(association=world.hommelet, slug="cvs-hommelet")
+    f.FundCoFunderFactory(fund=fund, funder=world.region, amount=Decimal("10000"))
+    f.FundCoFunderFactory(fund=fund, funder=world.city_roubaix, amount=Decimal("5000"))
+    filed = CvsRequestFactory(
+        application=f.ApplicationFactory(
+            fund=fund, created_by=resident, filed=True, reference="CVS-2025-0001", number=1
+        )
+    )
+    draft = CvsRequestFactory(application=f.ApplicationFactory(fund=fund, created_by=resident))
+    return {"fund:cvs": fund.slug, "cvs_request:resident": filed.application_id, "cvs_request:draft": draft.application_id}
 
 
 def resolve_args(args: list, objects: dict) -> list:
