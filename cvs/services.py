@@ -228,7 +228,7 @@ def save_cvs_budget(
     return locked
 
 
-def submit_cvs_request(*, user, application: Application) -> Application:
+def submit_cvs_request(*, user, application: Application, today: datetime.date | None = None) -> Application:
     """File a complete CVS request: the fund's next reference, the `submit` transition, the acknowledgement.
 
     Refused while a renewal's previous-year annex 3 bilan is not filed (the message links to it).
@@ -241,7 +241,7 @@ def submit_cvs_request(*, user, application: Application) -> Application:
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("Cette demande est déjà déposée (référence %(ref)s).") % {"ref": locked.reference}]}
             )
-        if locked.fund.call_closes_on < timezone.localdate():
+        if locked.fund.call_closes_on < (today or timezone.localdate()):
             raise ValidationError(
                 {NON_FIELD_ERRORS: [_("L'appel à projets est clos depuis le %(date)s : la demande ne peut plus être déposée.") % {"date": locked.fund.call_closes_on.strftime("%d/%m/%Y")}]}
             )

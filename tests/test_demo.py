@@ -97,3 +97,29 @@ def test_demo_data_names_no_real_person_from_the_seeds(db):
     demo_names = {u.last_name for u in User.objects.all()}
     assert real_last_names, "the pattern should find the named contacts of seed 002"
     assert not demo_names & real_last_names
+
+
+def test_seed_demo_has_a_mel_cvs_call_programmed_per_funder_with_a_bilan_linked_to_its_renewal(db):
+    from applications.models import Application
+    from cvs.models import CvsRequest, ProgrammingDecision
+    from reports.models import CvsBilan
+
+    call_command("seed_demo", verbosity=0)
+    funds = Fund.objects.filter(scheme="cvs", association__slug="mel-contrat-de-ville").order_by("year")
+    previous, current = list(funds)
+    kinds = set(current.cofunders.values_list("funder__kind", flat=True))
+    assert {"state", "epci", "city", "region", "caf"} <= kinds
+    assert current.cofunders.filter(funder__kind="city").count() == 2
+    requests = CvsRequest.objects.filter(application__fund=current).exclude(application__status="draft")
+    assert requests.count() == 3
+    assert {n.code for r in requests for n in r.neighbourhoods.all()} >= {"QN05981M", "QN05983M", "QN05971M"}
+    assert all(r.application.holder.name.endswith("fictif)") or r.application.holder.name.endswith("fictive)")
+               for r in requests)
+    decision = ProgrammingDecision.objects.get(request__application__fund=current)
+    programmed = decision.request.funding_asks.filter(amount_programmed__gt=0)
+    assert programmed.count() == 4  # one decision, four funders
+    renewal = decision.request
+    assert renewal.previous_request.fund == previous
+    bilan = CvsBilan.objects.get(application=renewal.previous_request)
+    assert bilan.status == "submitted"
+    assert Application.objects.get(pk=renewal.application_id).status == "granted"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from applications.models import Holder
 from devdata.demo.bilans import seed_bilans
 from devdata.demo.current import seed_current
+from devdata.demo.cvs import seed_cvs
 from devdata.demo.filing import demo_holder
 from devdata.demo.funds import seed_funds
 from devdata.demo.history import seed_history
@@ -42,6 +43,7 @@ def _seed(*, today: datetime.date) -> dict:
     history = funds["hommelet_2025"]
     requests["history"] = seed_history(fund=history, committee=committee, holders=holders, users=users)
     requests["bilans"] = seed_bilans(fund=history, staff=users["staff"])
+    requests["cvs"] = seed_cvs(users=users, today=today)
     return {"users": users, "funds": funds, "committee": committee, "requests": requests}
 
 

@@ -31,6 +31,9 @@ DEMO_ACCOUNTS = (
     DemoAccount("region", "region@demo.example.org", "Claire", "Petit", "Agente de la Région Hauts-de-France"),
     DemoAccount("city", "ville-roubaix@demo.example.org", "Marc", "Fontaine", "Agent de la Ville de Roubaix"),
     DemoAccount("admin", "admin@demo.example.org", "Admin", "Portail", "Administrateur du site"),
+    DemoAccount(
+        "staff_mel", "equipe@mel.demo.example.org", "Sophie", "Marchand", "Équipe contrat de ville de la MEL (fictive)"
+    ),
 )
 
 
