@@ -151,6 +151,7 @@ class SubmitForm(forms.Form):
 
 
 class EligibilityForm(forms.Form):
+    prefix = "recevabilite"
     eligible = forms.TypedChoiceField(
         label=_("Recevabilité"),
         choices=[("1", _("Recevable")), ("0", _("Non recevable"))],
@@ -164,6 +165,7 @@ class EligibilityForm(forms.Form):
 
 
 class OpinionForm(forms.Form):
+    prefix = "avis"
     funder = forms.TypedChoiceField(label=_("Financeur"), coerce=int, choices=[])
     opinion = forms.ChoiceField(label=_("Avis"), choices=Opinion.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Commentaire"), required=False, widget=TEXTAREA, max_length=5000)
@@ -174,6 +176,7 @@ class OpinionForm(forms.Form):
 
 
 class ProgrammingForm(forms.Form):
+    prefix = "programmation"
     decided_on = forms.DateField(
         label=_("Date du comité de programmation"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -100,19 +100,19 @@ def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_st
     client.force_login(city_staff)
     page = client.get(detail).content.decode()
     assert "Donner un avis" in page and "Recevabilité" not in page
-    client.post(reverse("cvs:opinion", args=[application.pk]), {"funder": cvs_call.city.pk, "opinion": "favourable"})
-    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"eligible": "1"}).status_code == 404
+    client.post(reverse("cvs:opinion", args=[application.pk]), {"avis-funder": cvs_call.city.pk, "avis-opinion": "favourable"})
+    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).status_code == 404
 
     client.force_login(staff)
-    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"eligible": "1"}).url == detail
+    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).url == detail
     over = client.post(
         reverse("cvs:programming", args=[application.pk]),
-        {"decided_on": "2026-03-20", "attendees": "MEL", "granted": "1", f"amount_{cvs_call.city.pk}": "1000.01"},
+        {"programmation-decided_on": "2026-03-20", "programmation-attendees": "MEL", "programmation-granted": "1", f"programmation-amount_{cvs_call.city.pk}": "1000.01"},
     )
     assert "ne peut pas dépasser le montant demandé" in over.content.decode()
     done = client.post(
         reverse("cvs:programming", args=[application.pk]),
-        {"decided_on": "2026-03-20", "attendees": "MEL", "granted": "1", f"amount_{cvs_call.city.pk}": "1000"},
+        {"programmation-decided_on": "2026-03-20", "programmation-attendees": "MEL", "programmation-granted": "1", f"programmation-amount_{cvs_call.city.pk}": "1000"},
     )
     assert done.url == detail
     application.refresh_from_db()
