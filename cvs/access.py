@@ -13,14 +13,16 @@ from funds.models import Fund
 
 def request_queryset():
     """A CVS request's page reads: the request, its holder and fund, asks, opinions, QPV, ambitions, decision."""
-    return Application.objects.for_pages().select_related(
-        "cvs_request__previous_request__fund", "cvs_request__programming"
-    ).prefetch_related(
-        Prefetch("cvs_request__funding_asks", queryset=FundingAsk.objects.select_related("funder")),
-        Prefetch("cvs_request__opinions", queryset=FunderOpinion.objects.select_related("funder", "author")),
-        "budget_lines",
-        "cvs_request__neighbourhoods",
-        "cvs_request__ambitions__stake",
+    return (
+        Application.objects.for_pages()
+        .select_related("cvs_request__previous_request__fund", "cvs_request__programming")
+        .prefetch_related(
+            Prefetch("cvs_request__funding_asks", queryset=FundingAsk.objects.select_related("funder")),
+            Prefetch("cvs_request__opinions", queryset=FunderOpinion.objects.select_related("funder", "author")),
+            "budget_lines",
+            "cvs_request__neighbourhoods",
+            "cvs_request__ambitions__stake",
+        )
     )
 
 

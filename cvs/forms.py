@@ -44,7 +44,9 @@ class StructureForm(forms.Form):
             "respecté par ses dirigeants, salariés, membres et bénévoles."
         ),
         required=False,
-        help_text=_("Obligatoire pour une association ou un autre organisme à but non lucratif. La date est enregistrée."),
+        help_text=_(
+            "Obligatoire pour une association ou un autre organisme à but non lucratif. La date est enregistrée."
+        ),
     )
 
     def clean_siret(self):
@@ -92,7 +94,9 @@ class ProjectForm(forms.Form):
     def __init__(self, *args, fund, previous_queryset, **kwargs):
         super().__init__(*args, **kwargs)
         neighbourhoods = fund.neighbourhoods.all()
-        self.fields["neighbourhoods"].queryset = neighbourhoods if neighbourhoods.exists() else Neighbourhood.objects.all()
+        self.fields["neighbourhoods"].queryset = (
+            neighbourhoods if neighbourhoods.exists() else Neighbourhood.objects.all()
+        )
         ambitions = fund.ambitions.select_related("stake")
         self.fields["ambitions"].queryset = (
             ambitions if ambitions.exists() else CvsAmbition.objects.select_related("stake")
@@ -110,8 +114,12 @@ class CommitmentsForm(forms.Form):
     common_law_funding = forms.CharField(
         label=_("Financements de droit commun déjà mobilisés"), widget=TEXTAREA, max_length=5000
     )
-    partnerships = forms.CharField(label=_("Partenariats (structures et acteurs associés)"), widget=TEXTAREA, max_length=5000)
-    evaluation_indicators = forms.CharField(label=_("Indicateurs d'évaluation retenus"), widget=TEXTAREA, max_length=5000)
+    partnerships = forms.CharField(
+        label=_("Partenariats (structures et acteurs associés)"), widget=TEXTAREA, max_length=5000
+    )
+    evaluation_indicators = forms.CharField(
+        label=_("Indicateurs d'évaluation retenus"), widget=TEXTAREA, max_length=5000
+    )
     evaluation_follow_up = forms.CharField(
         label=_("Modalités de suivi et d'évaluation"), widget=TEXTAREA, max_length=5000
     )
@@ -159,7 +167,10 @@ class EligibilityForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Commentaire"), required=False, widget=TEXTAREA, max_length=5000,
+        label=_("Commentaire"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=5000,
         help_text=_("Obligatoire si la demande n'est pas recevable : le porteur le lira."),
     )
 
@@ -183,7 +194,9 @@ class ProgrammingForm(forms.Form):
         help_text=_("Format : jj/mm/aaaa."),
     )
     attendees = forms.CharField(
-        label=_("Participant·es"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+        label=_("Participant·es"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
         help_text=_("Les structures et personnes présentes, une par ligne."),
     )
     granted = forms.TypedChoiceField(
@@ -193,7 +206,10 @@ class ProgrammingForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Commentaire"), required=False, widget=TEXTAREA, max_length=5000,
+        label=_("Commentaire"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=5000,
         help_text=_("Obligatoire si le projet n'est pas programmé : le porteur le lira."),
     )
 

@@ -45,11 +45,11 @@ class CvsRequest(models.Model):
     application = models.OneToOneField(
         Application, verbose_name=_("demande"), on_delete=models.CASCADE, related_name="cvs_request"
     )
-    structure_kind = models.CharField(
-        _("type de structure"), max_length=20, choices=StructureKind.choices, blank=True
-    )
+    structure_kind = models.CharField(_("type de structure"), max_length=20, choices=StructureKind.choices, blank=True)
     representative_name = models.CharField(_("représentant·e légal·e (nom et prénom)"), max_length=200, blank=True)
-    representative_role = models.CharField(_("fonction du représentant ou de la représentante"), max_length=150, blank=True)
+    representative_role = models.CharField(
+        _("fonction du représentant ou de la représentante"), max_length=150, blank=True
+    )
     referent_name = models.CharField(_("personne chargée du dossier (nom et prénom)"), max_length=200, blank=True)
     referent_email = models.EmailField(_("e-mail de la personne chargée du dossier"), blank=True)
     referent_phone = models.CharField(_("téléphone de la personne chargée du dossier"), max_length=30, blank=True)
@@ -97,9 +97,7 @@ class FundingAsk(models.Model):
 
     request = models.ForeignKey(CvsRequest, on_delete=models.CASCADE, related_name="funding_asks")
     funder = models.ForeignKey(Funder, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="cvs_asks")
-    amount_asked = models.DecimalField(
-        _("montant demandé"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY
-    )
+    amount_asked = models.DecimalField(_("montant demandé"), validators=[MinValueValidator(Decimal("0.01"))], **MONEY)
     amount_programmed = models.DecimalField(
         _("montant programmé"), null=True, blank=True, validators=[MinValueValidator(Decimal("0"))], **MONEY
     )
@@ -151,7 +149,9 @@ class ProgrammingDecision(models.Model):
     request = models.OneToOneField(CvsRequest, on_delete=models.CASCADE, related_name="programming")
     decided_on = models.DateField(_("date du comité de programmation"))
     attendees = models.TextField(
-        _("participant·es"), max_length=2000, validators=[MaxLengthValidator(2000)],
+        _("participant·es"),
+        max_length=2000,
+        validators=[MaxLengthValidator(2000)],
         help_text=_("Les structures et personnes présentes, une par ligne."),
     )
     granted = models.BooleanField(_("projet retenu"))

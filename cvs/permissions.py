@@ -3,7 +3,7 @@
 from applications import permissions as request_permissions
 from applications.models import Application
 from applications.workflow import HOLDER_EDITABLE, IN_INSTRUCTION, Status
-from funds.models import Funder, FundCoFunder
+from funds.models import FundCoFunder, Funder
 
 can_view_request = request_permissions.can_view_application
 is_owner = request_permissions.is_owner
@@ -31,10 +31,7 @@ def opinion_funders(user, application: Application) -> list[Funder]:
     links = FundCoFunder.objects.filter(fund_id=application.fund_id).select_related("funder")
     if request_permissions.can_instruct(user, application):
         return [link.funder for link in links]
-    return [
-        link.funder
-        for link in links.filter(funder__kind=Funder.Kind.CITY, funder__staff_links__user=user)
-    ]
+    return [link.funder for link in links.filter(funder__kind=Funder.Kind.CITY, funder__staff_links__user=user)]
 
 
 def can_give_opinion(user, application: Application) -> bool:

@@ -56,9 +56,7 @@ def _editable(user, application: Application) -> tuple[Application, CvsRequest]:
         raise refused(_("Seule la personne qui prépare cette demande peut la modifier."))
     locked = lock_application(application)
     if not permissions.can_edit(user, locked):
-        raise ValidationError(
-            {NON_FIELD_ERRORS: [_("Cette demande est déposée : elle ne peut plus être modifiée.")]}
-        )
+        raise ValidationError({NON_FIELD_ERRORS: [_("Cette demande est déposée : elle ne peut plus être modifiée.")]})
     return locked, CvsRequest.objects.select_for_update().get(application=locked)
 
 
@@ -79,7 +77,9 @@ def save_structure(*, user, application: Application, data: dict) -> Application
         kind = data["structure_kind"]
         errors: dict[str, list[str]] = {}
         if kind in SIRET_REQUIRED and not data.get("siret"):
-            errors["siret"] = [_("Une association doit indiquer son numéro SIRET (14 chiffres, sur l'avis de situation INSEE).")]
+            errors["siret"] = [
+                _("Une association doit indiquer son numéro SIRET (14 chiffres, sur l'avis de situation INSEE).")
+            ]
         accepted = bool(data.get("republican_commitment"))
         if kind in REPUBLICAN_COMMITMENT_REQUIRED and not accepted:
             errors["republican_commitment"] = [
@@ -134,11 +134,15 @@ def save_project(*, user, application: Application, data: dict) -> Application:
         ambitions = list(data.get("ambitions") or [])
         if not neighbourhoods:
             errors["neighbourhoods"] = [_("Cochez au moins un quartier prioritaire concerné par le projet.")]
-        elif fund.neighbourhoods.exists() and fund.neighbourhoods.filter(pk__in=[n.pk for n in neighbourhoods]).count() != len(neighbourhoods):
+        elif fund.neighbourhoods.exists() and fund.neighbourhoods.filter(
+            pk__in=[n.pk for n in neighbourhoods]
+        ).count() != len(neighbourhoods):
             errors["neighbourhoods"] = [_("Choisissez les quartiers dans la liste de l'appel à projets.")]
         if not ambitions:
             errors["ambitions"] = [_("Cochez au moins une ambition du contrat de ville à laquelle le projet répond.")]
-        elif fund.ambitions.exists() and fund.ambitions.filter(pk__in=[a.pk for a in ambitions]).count() != len(ambitions):
+        elif fund.ambitions.exists() and fund.ambitions.filter(pk__in=[a.pk for a in ambitions]).count() != len(
+            ambitions
+        ):
             errors["ambitions"] = [_("Choisissez les ambitions dans la liste de l'appel à projets.")]
         previous = data.get("previous_request")
         if previous is not None and not previous_requests_for(user, fund).filter(pk=previous.pk).exists():
@@ -150,7 +154,9 @@ def save_project(*, user, application: Application, data: dict) -> Application:
         locked.last_step = Application.Step.PROJECT
         locked.save(update_fields=["title", "description", "last_step", "updated_at"])
         for field in PROJECT_FIELDS:
-            setattr(cvs, field, data.get(field) if field in ("multi_year", "previous_request") else data.get(field) or "")
+            setattr(
+                cvs, field, data.get(field) if field in ("multi_year", "previous_request") else data.get(field) or ""
+            )
         cvs.multi_year = bool(data.get("multi_year"))
         cvs.full_clean()
         cvs.save()
@@ -183,7 +189,10 @@ def save_cvs_budget(
     """
     with transaction.atomic():
         locked, cvs = _editable(user, application)
-        cofunders = {link.funder_id: link.funder for link in FundCoFunder.objects.filter(fund_id=locked.fund_id).select_related("funder")}
+        cofunders = {
+            link.funder_id: link.funder
+            for link in FundCoFunder.objects.filter(fund_id=locked.fund_id).select_related("funder")
+        }
         unknown = set(asks) - set(cofunders)
         if unknown:
             raise ValidationError({NON_FIELD_ERRORS: [_("Demandez des financements aux seuls financeurs de l'appel.")]})
@@ -239,11 +248,20 @@ def submit_cvs_request(*, user, application: Application, today: datetime.date |
         locked = lock_application(application)
         if not may_take(get_transition("submit"), status=locked.status, role=Role.HOLDER):
             raise ValidationError(
-                {NON_FIELD_ERRORS: [_("Cette demande est déjà déposée (référence %(ref)s).") % {"ref": locked.reference}]}
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Cette demande est déjà déposée (référence %(ref)s).") % {"ref": locked.reference}
+                    ]
+                }
             )
         if locked.fund.call_closes_on < (today or timezone.localdate()):
             raise ValidationError(
-                {NON_FIELD_ERRORS: [_("L'appel à projets est clos depuis le %(date)s : la demande ne peut plus être déposée.") % {"date": locked.fund.call_closes_on.strftime("%d/%m/%Y")}]}
+                {
+                    NON_FIELD_ERRORS: [
+                        _("L'appel à projets est clos depuis le %(date)s : la demande ne peut plus être déposée.")
+                        % {"date": locked.fund.call_closes_on.strftime("%d/%m/%Y")}
+                    ]
+                }
             )
         cvs = CvsRequest.objects.select_related("previous_request").get(application=locked)
         errors = rules.submission_errors(locked, cvs)
@@ -291,7 +309,9 @@ def give_opinion(*, user, application: Application, funder_id: int, opinion: str
         if funder_id not in allowed:
             raise refused(_("Vous ne pouvez pas donner l'avis de ce financeur."))
         if not permissions.can_give_opinion(user, locked):
-            raise ValidationError({NON_FIELD_ERRORS: [_("Les avis se donnent pendant l'instruction, avant la programmation.")]})
+            raise ValidationError(
+                {NON_FIELD_ERRORS: [_("Les avis se donnent pendant l'instruction, avant la programmation.")]}
+            )
         cvs = CvsRequest.objects.get(application=locked)
         row, _created = FunderOpinion.objects.update_or_create(
             request=cvs,
@@ -332,7 +352,12 @@ def record_programming(
         step = get_transition("program" if granted else "not_program")
         if not may_take(step, status=locked.status, role=Role.PROGRAMMING):
             raise ValidationError(
-                {NON_FIELD_ERRORS: [_("Seule une demande déclarée recevable peut être programmée (statut : %(status)s).") % {"status": Status(locked.status).label}]}
+                {
+                    NON_FIELD_ERRORS: [
+                        _("Seule une demande déclarée recevable peut être programmée (statut : %(status)s).")
+                        % {"status": Status(locked.status).label}
+                    ]
+                }
             )
         cvs = CvsRequest.objects.get(application=locked)
         asks = {ask.funder_id: ask for ask in cvs.funding_asks.select_related("funder").select_for_update()}

@@ -82,7 +82,9 @@ def _budget_forms(request, application):
 
     def initial(side):
         return [
-            {"category": line.category, "label": line.label, "amount": line.amount} for line in lines if line.side == side
+            {"category": line.category, "label": line.label, "amount": line.amount}
+            for line in lines
+            if line.side == side
         ]
 
     expenses = forms.BudgetLineFormSet(
@@ -91,7 +93,12 @@ def _budget_forms(request, application):
     resources = forms.BudgetLineFormSet(
         data, prefix="ressources", initial=initial("resource"), form_kwargs={"side": "resource"}
     )
-    funders = [link.funder for link in FundCoFunder.objects.filter(fund_id=application.fund_id).select_related("funder").order_by("funder__name")]
+    funders = [
+        link.funder
+        for link in FundCoFunder.objects.filter(fund_id=application.fund_id)
+        .select_related("funder")
+        .order_by("funder__name")
+    ]
     asks = {ask.funder_id: ask.amount_asked for ask in application.cvs_request.funding_asks.all()}
     ask_form = forms.FundingAskForm(
         data, funders=funders, initial={f"amount_{pk}": amount for pk, amount in asks.items()}
@@ -111,16 +118,19 @@ def _budget_step(request, application, context):
     expenses, resources, ask_form = _budget_forms(request, application)
     if request.method == "POST":
         valid = expenses.is_valid() & resources.is_valid() & ask_form.is_valid()
-        if valid and run_service(
-            ask_form,
-            lambda data: services.save_cvs_budget(
-                user=request.user,
-                application=application,
-                expenses=_kept_lines(expenses),
-                resources=_kept_lines(resources),
-                asks=ask_form.asks(),
-            ),
-        ).done:
+        if (
+            valid
+            and run_service(
+                ask_form,
+                lambda data: services.save_cvs_budget(
+                    user=request.user,
+                    application=application,
+                    expenses=_kept_lines(expenses),
+                    resources=_kept_lines(resources),
+                    asks=ask_form.asks(),
+                ),
+            ).done
+        ):
             messages.success(request, _("Le budget est enregistré."))
             return redirect(step_url(application, "recapitulatif"))
     summary = error_summary(
@@ -151,7 +161,9 @@ def step(request, pk: int, step: str):
     index = selectors.STEP_SLUGS.index(step)
     context = {
         **selectors.request_context(application),
-        "steps": [{"slug": slug, "label": label, "url": step_url(application, slug)} for slug, label in selectors.STEPS],
+        "steps": [
+            {"slug": slug, "label": label, "url": step_url(application, slug)} for slug, label in selectors.STEPS
+        ],
         "step": step,
         "step_number": index + 1,
         "step_count": len(selectors.STEPS),
@@ -163,18 +175,24 @@ def step(request, pk: int, step: str):
     form = _step_form(request, application, step)
     if step == "recapitulatif":
         context["missing"] = rules.submission_errors(application, application.cvs_request)
-        if request.method == "POST" and run_service(
-            form, lambda data: services.submit_cvs_request(user=request.user, application=application)
-        ).done:
+        if (
+            request.method == "POST"
+            and run_service(
+                form, lambda data: services.submit_cvs_request(user=request.user, application=application)
+            ).done
+        ):
             messages.success(
                 request,
                 _("Votre demande est déposée sous la référence %(ref)s. Un accusé de réception vous est envoyé.")
                 % {"ref": application.reference},
             )
             return redirect(detail_url(application))
-    elif request.method == "POST" and run_service(
-        form, lambda data: STEP_SERVICES[step](user=request.user, application=application, data=data)
-    ).done:
+    elif (
+        request.method == "POST"
+        and run_service(
+            form, lambda data: STEP_SERVICES[step](user=request.user, application=application, data=data)
+        ).done
+    ):
         messages.success(request, _("Cette étape est enregistrée."))
         return redirect(step_url(application, selectors.STEP_SLUGS[index + 1]))
     context.update(form=form, errors=error_summary(form))
@@ -201,7 +219,11 @@ def _render_detail(request, application, **forms_):
         "renewal_error": rules.renewal_error(application.cvs_request) if application.status == Status.DRAFT else "",
     }
     context["errors"] = error_summary(
-        *(form for form in (forms_.get("opinion_form"), forms_.get("eligibility_form"), forms_.get("programming_form")) if form)
+        *(
+            form
+            for form in (forms_.get("opinion_form"), forms_.get("eligibility_form"), forms_.get("programming_form"))
+            if form
+        )
     )
     return render(request, "cvs/detail.html", context)
 

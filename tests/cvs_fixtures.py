@@ -15,8 +15,8 @@ from tests import factories as f
 ENVELOPES = {"state": Decimal("5000"), "region": Decimal("3000"), "city": Decimal("2000")}
 
 
-@pytest.fixture
-def cvs_call(world):
+@pytest.fixture(name="cvs_call")
+def cvs_call_fixture(world):
     today = timezone.localdate()
     stake = CvsStake.objects.create(number=1, title="Lutter contre les inégalités dès l'enfance")
     ambitions = [

@@ -14,7 +14,7 @@ from applications.workflow import Status
 from core.models import OutboxMessage
 from cvs import permissions, selectors, services
 from cvs.models import FunderOpinion, FundingAsk
-from tests.cvs_fixtures import cvs_call, fill_request  # noqa: F401
+from tests.cvs_fixtures import cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,9 @@ def test_programming_gives_an_amount_per_funder_and_notifies_the_holder(cvs_call
     eligible.refresh_from_db()
     assert eligible.status == Status.GRANTED
     assert decision.granted and decision.attendees.startswith("MEL")
-    programmed = dict(FundingAsk.objects.filter(request__application=eligible).values_list("funder_id", "amount_programmed"))
+    programmed = dict(
+        FundingAsk.objects.filter(request__application=eligible).values_list("funder_id", "amount_programmed")
+    )
     assert programmed == {cvs_call.state.pk: Decimal("1200.00"), cvs_call.city.pk: Decimal("1000.00")}
     mail = OutboxMessage.objects.filter(template="cvs/emails/programming").get()
     assert resident.email in mail.recipients
@@ -113,10 +115,14 @@ def test_an_amount_over_the_funder_envelope_is_refused(cvs_call, eligible, staff
     services.decide_eligibility(user=staff, application=second, eligible=True)
     with pytest.raises(ValidationError) as error:
         program(staff, second, {cvs_call.state.pk: Decimal("4000")})
-    assert "l'enveloppe ne permet plus que 3 500,00" in plain(error.value.message_dict[f"amount_{cvs_call.state.pk}"][0])
+    assert "l'enveloppe ne permet plus que 3 500,00" in plain(
+        error.value.message_dict[f"amount_{cvs_call.state.pk}"][0]
+    )
     second.refresh_from_db()
     assert second.status == Status.ELIGIBLE
-    assert not OutboxMessage.objects.filter(template="cvs/emails/programming", recipients__icontains=other_resident.email).exists()
+    assert not OutboxMessage.objects.filter(
+        template="cvs/emails/programming", recipients__icontains=other_resident.email
+    ).exists()
     program(staff, second, {cvs_call.state.pk: Decimal("3500")})  # exactly what is left
     second.refresh_from_db()
     assert second.status == Status.GRANTED
@@ -134,9 +140,9 @@ def test_not_programmed_needs_a_comment_and_sets_no_amount(cvs_call, eligible, s
     program(staff, eligible, {}, granted=False, comment="Hors des priorités de l'année.")
     eligible.refresh_from_db()
     assert eligible.status == Status.REFUSED
-    assert set(FundingAsk.objects.filter(request__application=eligible).values_list("amount_programmed", flat=True)) == {
-        Decimal("0.00")
-    }
+    assert set(
+        FundingAsk.objects.filter(request__application=eligible).values_list("amount_programmed", flat=True)
+    ) == {Decimal("0.00")}
 
 
 def test_only_an_eligible_request_is_programmed_by_carrier_staff(cvs_call, filed, staff, city_staff):
@@ -153,7 +159,11 @@ def test_fund_page_shows_envelope_programmed_and_paid_per_funder(cvs_call, eligi
     rows = {row.funder_id: row for row in selectors.funding_rows(cvs_call.fund)}
     state = rows[cvs_call.state.pk]
     assert (state.amount, state.asked, state.programmed, state.paid, state.left) == (
-        Decimal("5000.00"), Decimal("1500.00"), Decimal("1200.00"), Decimal("600.00"), Decimal("3800.00"),
+        Decimal("5000.00"),
+        Decimal("1500.00"),
+        Decimal("1200.00"),
+        Decimal("600.00"),
+        Decimal("3800.00"),
     )
     assert (rows[cvs_call.region.pk].programmed, rows[cvs_call.region.pk].left) == (Decimal("0"), Decimal("3000.00"))
     client.force_login(staff)
@@ -169,7 +179,9 @@ def test_fund_page_shows_envelope_programmed_and_paid_per_funder(cvs_call, eligi
     assert len(many) == len(few)
 
 
-def test_funders_staff_read_the_programming_other_staff_do_not(cvs_call, eligible, staff, region_staff, other_staff, client):
+def test_funders_staff_read_the_programming_other_staff_do_not(
+    cvs_call, eligible, staff, region_staff, other_staff, client
+):
     program(staff, eligible, {cvs_call.state.pk: Decimal("1200")})
     client.force_login(region_staff)
     page = plain(client.get(reverse("cvs:detail", args=[eligible.pk])).content.decode())

@@ -11,7 +11,7 @@ from cvs import services
 from cvs.models import ProgrammingDecision
 from reports.workflow import BilanStatus
 from tests import factories as f
-from tests.cvs_fixtures import cvs_call, fill_request  # noqa: F401
+from tests.cvs_fixtures import cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 from tests.factories.cvs import CvsRequestFactory
 
 pytestmark = pytest.mark.django_db

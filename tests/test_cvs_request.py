@@ -11,7 +11,7 @@ from applications.workflow import Status
 from core.models import AuditEntry
 from cvs import services
 from cvs.models import CvsRequest
-from tests.cvs_fixtures import STRUCTURE, cvs_call, fill_request  # noqa: F401
+from tests.cvs_fixtures import STRUCTURE, cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from applications.models import Application
 from applications.workflow import Status
 from cvs import services
-from tests.cvs_fixtures import COMMITMENTS, STRUCTURE, cvs_call, fill_request  # noqa: F401
+from tests.cvs_fixtures import COMMITMENTS, STRUCTURE, cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,14 @@ def step(application, slug):
 def budget_post(call, *, expense="2700", state="1500", city="1000"):
     data = {}
     for prefix in ("charges", "ressources"):
-        data.update({f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
-                     f"{prefix}-MAX_NUM_FORMS": "1000"})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "2",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     data.update({"charges-0-category": "64", "charges-0-label": "Animatrice", "charges-0-amount": expense})
     data.update({"ressources-0-category": "87", "ressources-0-label": "Bénévolat", "ressources-0-amount": "200"})
     data.update({f"amount_{call.state.pk}": state, f"amount_{call.city.pk}": city, f"amount_{call.region.pk}": ""})
@@ -100,19 +106,34 @@ def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_st
     client.force_login(city_staff)
     page = client.get(detail).content.decode()
     assert "Donner un avis" in page and "Recevabilité" not in page
-    client.post(reverse("cvs:opinion", args=[application.pk]), {"avis-funder": cvs_call.city.pk, "avis-opinion": "favourable"})
-    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).status_code == 404
+    client.post(
+        reverse("cvs:opinion", args=[application.pk]), {"avis-funder": cvs_call.city.pk, "avis-opinion": "favourable"}
+    )
+    assert (
+        client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).status_code
+        == 404
+    )
 
     client.force_login(staff)
     assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).url == detail
     over = client.post(
         reverse("cvs:programming", args=[application.pk]),
-        {"programmation-decided_on": "2026-03-20", "programmation-attendees": "MEL", "programmation-granted": "1", f"programmation-amount_{cvs_call.city.pk}": "1000.01"},
+        {
+            "programmation-decided_on": "2026-03-20",
+            "programmation-attendees": "MEL",
+            "programmation-granted": "1",
+            f"programmation-amount_{cvs_call.city.pk}": "1000.01",
+        },
     )
     assert "ne peut pas dépasser le montant demandé" in over.content.decode()
     done = client.post(
         reverse("cvs:programming", args=[application.pk]),
-        {"programmation-decided_on": "2026-03-20", "programmation-attendees": "MEL", "programmation-granted": "1", f"programmation-amount_{cvs_call.city.pk}": "1000"},
+        {
+            "programmation-decided_on": "2026-03-20",
+            "programmation-attendees": "MEL",
+            "programmation-granted": "1",
+            f"programmation-amount_{cvs_call.city.pk}": "1000",
+        },
     )
     assert done.url == detail
     application.refresh_from_db()

@@ -113,8 +113,10 @@ def test_seed_demo_has_a_mel_cvs_call_programmed_per_funder_with_a_bilan_linked_
     requests = CvsRequest.objects.filter(application__fund=current).exclude(application__status="draft")
     assert requests.count() == 3
     assert {n.code for r in requests for n in r.neighbourhoods.all()} >= {"QN05981M", "QN05983M", "QN05971M"}
-    assert all(r.application.holder.name.endswith("fictif)") or r.application.holder.name.endswith("fictive)")
-               for r in requests)
+    assert all(
+        r.application.holder.name.endswith("fictif)") or r.application.holder.name.endswith("fictive)")
+        for r in requests
+    )
     decision = ProgrammingDecision.objects.get(request__application__fund=current)
     programmed = decision.request.funding_asks.filter(amount_programmed__gt=0)
     assert programmed.count() == 4  # one decision, four funders

@@ -225,7 +225,11 @@ def _cvs_objects(world, resident) -> dict:
         )
     )
     draft = CvsRequestFactory(application=f.ApplicationFactory(fund=fund, created_by=resident))
-    return {"fund:cvs": fund.slug, "cvs_request:resident": filed.application_id, "cvs_request:draft": draft.application_id}
+    return {
+        "fund:cvs": fund.slug,
+        "cvs_request:resident": filed.application_id,
+        "cvs_request:draft": draft.application_id,
+    }
 
 
 def resolve_args(args: list, objects: dict) -> list:

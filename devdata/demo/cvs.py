@@ -373,7 +373,10 @@ def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dic
             "multi_year": True,
             "previous_request": None,
         },
-        asks={"Métropole Européenne de Lille": Decimal("8000"), "État — Préfecture du Nord (politique de la ville)": Decimal("6000")},
+        asks={
+            "Métropole Européenne de Lille": Decimal("8000"),
+            "État — Préfecture du Nord (politique de la ville)": Decimal("6000"),
+        },
         funders=funders,
         expenses=Decimal("3000"),
         today=today,

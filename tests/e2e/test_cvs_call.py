@@ -31,9 +31,9 @@ def test_cvs_call(page):
     from applications.models import Application
     from cvs.models import FundingAsk
     from funds.models import Fund, Funder
+    from funds.validators import make_siret
     from tests.factories import UserFactory
     from tests.factories.accounts import DEFAULT_PASSWORD
-    from funds.validators import make_siret
 
     fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year}")
     state = Funder.objects.get(name__startswith="État")
@@ -131,7 +131,9 @@ def test_cvs_call(page):
     assert "projet programmé" in main_text(page)
     application.refresh_from_db()
     assert application.status == "granted"
-    programmed = dict(FundingAsk.objects.filter(request__application=application).values_list("funder__name", "amount_programmed"))
+    programmed = dict(
+        FundingAsk.objects.filter(request__application=application).values_list("funder__name", "amount_programmed")
+    )
     assert programmed[roubaix.name] == 800 and programmed[state.name] == 2000
 
     click_and_wait(page, page.get_by_role("link", name="Suivi de l'appel à projets"))
