@@ -226,3 +226,20 @@ class ProgrammingForm(forms.Form):
 
     def amounts(self) -> dict[int, Decimal]:
         return {ask.funder_id: self.cleaned_data.get(f"amount_{ask.funder_id}") or Decimal("0") for ask in self.asks}
+
+
+class PaymentForm(forms.Form):
+    prefix = "versement"
+    funder = forms.TypedChoiceField(label=_("Financeur"), coerce=int, choices=[])
+    amount = forms.DecimalField(
+        label=_("Montant versé (€)"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
+    paid_on = forms.DateField(
+        label=_("Date du versement"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Format : jj/mm/aaaa."),
+    )
+
+    def __init__(self, *args, asks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].choices = [(ask.funder_id, ask.funder.name) for ask in asks if ask.amount_programmed]

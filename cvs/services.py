@@ -30,6 +30,9 @@ from cvs.models import (
 )
 from funds.models import Fund, FundCoFunder
 
+# A programmed project may receive its funders' payments until it is closed.
+PAYABLE = (Status.GRANTED, Status.ADVANCE_PAID, Status.BILAN_DUE, Status.BILAN_RECEIVED, Status.BILAN_ACCEPTED)
+
 STRUCTURE_FIELDS = (
     "structure_kind",
     "representative_name",
@@ -244,6 +247,18 @@ def submit_cvs_request(*, user, application: Application, today: datetime.date |
     """
     if not is_owner(user, application):
         raise refused(_("Seule la personne qui a préparé cette demande peut la déposer."))
+    if getattr(user, "email_confirmed_at", None) is None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Confirmez d'abord votre adresse e-mail %(email)s : cliquez sur le lien reçu par e-mail à la "
+                        "création de votre compte, ou demandez un nouveau lien depuis « Mon compte »."
+                    )
+                    % {"email": user.email}
+                ]
+            }
+        )
     with transaction.atomic():
         locked = lock_application(application)
         if not may_take(get_transition("submit"), status=locked.status, role=Role.HOLDER):
@@ -433,3 +448,44 @@ def record_programming(
         )
     application.status = locked.status
     return decision
+
+
+def record_funder_payment(
+    *, user, application: Application, funder_id: int, amount: Decimal, paid_on: datetime.date
+) -> FundingAsk:
+    """A payment by one funder of its programmed amount (never more than programmed), recorded by the carrier."""
+    if not permissions.can_decide(user, application):
+        raise refused(_("Seule l'équipe qui anime l'appel à projets enregistre les versements."))
+    with transaction.atomic():
+        locked = lock_application(application)
+        if locked.status not in PAYABLE:
+            raise ValidationError({NON_FIELD_ERRORS: [_("Un versement s'enregistre une fois le projet programmé.")]})
+        ask = (
+            FundingAsk.objects.select_for_update()
+            .select_related("funder")
+            .filter(request__application=locked, funder_id=funder_id)
+            .first()
+        )
+        if ask is None or not ask.amount_programmed:
+            raise ValidationError({"funder": [_("Ce financeur n'a rien programmé pour ce projet.")]})
+        left = ask.amount_programmed - ask.amount_paid
+        if amount > left:
+            raise ValidationError(
+                {
+                    "amount": [
+                        _("%(funder)s : il reste %(left)s à verser sur le montant programmé ; corrigez le montant.")
+                        % {"funder": ask.funder.name, "left": format_money(left)}
+                    ]
+                }
+            )
+        ask.amount_paid += amount
+        ask.full_clean()
+        ask.save(update_fields=["amount_paid"])
+        record_audit(
+            actor=user,
+            action="cvs.funder_payment",
+            target=locked,
+            summary=f"{ask.funder.name} : {format_money(amount)}",
+            data={"funder": funder_id, "amount": str(amount), "paid_on": paid_on.isoformat()},
+        )
+    return ask

@@ -12,4 +12,5 @@ urlpatterns = [
     path("demandes/<id:pk>/avis/", views.opinion, name="opinion"),
     path("demandes/<id:pk>/recevabilite/", views.eligibility, name="eligibility"),
     path("demandes/<id:pk>/programmation/", views.programming, name="programming"),
+    path("demandes/<id:pk>/versement/", views.payment, name="payment"),
 ]

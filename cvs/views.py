@@ -216,12 +216,23 @@ def _render_detail(request, application, **forms_):
             if can_decide and application.status == Status.ELIGIBLE
             else None
         ),
+        "payment_form": forms_.get("payment_form")
+        or (
+            forms.PaymentForm(asks=application.cvs_request.funding_asks.all())
+            if can_decide and application.status in services.PAYABLE
+            else None
+        ),
         "renewal_error": rules.renewal_error(application.cvs_request) if application.status == Status.DRAFT else "",
     }
     context["errors"] = error_summary(
         *(
             form
-            for form in (forms_.get("opinion_form"), forms_.get("eligibility_form"), forms_.get("programming_form"))
+            for form in (
+                forms_.get("opinion_form"),
+                forms_.get("eligibility_form"),
+                forms_.get("programming_form"),
+                forms_.get("payment_form"),
+            )
             if form
         )
     )
@@ -290,6 +301,26 @@ def programming(request, pk: int):
         messages.success(request, _("La décision de programmation est enregistrée et le porteur est prévenu."))
         return redirect(detail_url(application))
     return _render_detail(request, application, programming_form=form)
+
+
+@login_required
+@require_POST
+def payment(request, pk: int):
+    application = access.get_request_for_user(request.user, pk, may=permissions.can_decide)
+    form = forms.PaymentForm(request.POST, asks=application.cvs_request.funding_asks.all())
+    if run_service(
+        form,
+        lambda data: services.record_funder_payment(
+            user=request.user,
+            application=application,
+            funder_id=data["funder"],
+            amount=data["amount"],
+            paid_on=data["paid_on"],
+        ),
+    ).done:
+        messages.success(request, _("Le versement est enregistré."))
+        return redirect(detail_url(application))
+    return _render_detail(request, application, payment_form=form)
 
 
 @login_required

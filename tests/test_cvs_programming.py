@@ -190,3 +190,38 @@ def test_funders_staff_read_the_programming_other_staff_do_not(
     client.force_login(other_staff)
     assert client.get(reverse("cvs:detail", args=[eligible.pk])).status_code == 404
     assert client.get(reverse("cvs:fund", args=[cvs_call.fund.slug])).status_code == 404
+
+
+def test_each_funder_pays_at_most_its_programmed_amount(cvs_call, eligible, staff, city_staff):
+    program(staff, eligible, {cvs_call.state.pk: Decimal("1200")})
+    day = datetime.date(2026, 4, 1)
+    services.record_funder_payment(
+        user=staff, application=eligible, funder_id=cvs_call.state.pk, amount=Decimal("700"), paid_on=day
+    )
+    with pytest.raises(ValidationError) as error:
+        services.record_funder_payment(
+            user=staff, application=eligible, funder_id=cvs_call.state.pk, amount=Decimal("600"), paid_on=day
+        )
+    assert "il reste 500,00" in plain(error.value.message_dict["amount"][0])
+    with pytest.raises(ValidationError):  # programmed nothing
+        services.record_funder_payment(
+            user=staff, application=eligible, funder_id=cvs_call.city.pk, amount=Decimal("1"), paid_on=day
+        )
+    with pytest.raises(PermissionDenied):
+        services.record_funder_payment(
+            user=city_staff, application=eligible, funder_id=cvs_call.state.pk, amount=Decimal("1"), paid_on=day
+        )
+    ask = FundingAsk.objects.get(request__application=eligible, funder=cvs_call.state)
+    assert ask.amount_paid == Decimal("700.00")
+    assert {row.funder_id: row.paid for row in selectors.funding_rows(cvs_call.fund)}[cvs_call.state.pk] == 700
+
+
+def test_no_payment_before_programming(cvs_call, eligible, staff):
+    with pytest.raises(ValidationError):
+        services.record_funder_payment(
+            user=staff,
+            application=eligible,
+            funder_id=cvs_call.state.pk,
+            amount=Decimal("1"),
+            paid_on=datetime.date(2026, 4, 1),
+        )

@@ -134,3 +134,12 @@ def test_a_pic_fund_has_no_cvs_request(world, resident):
     with pytest.raises(ValidationError):
         services.start_cvs_draft(user=resident, fund=world.fund)
     assert not CvsRequest.objects.exists()
+
+
+def test_an_unconfirmed_email_address_is_asked_to_confirm_first(cvs_call, resident):
+    application = fill_request(resident, cvs_call)
+    resident.email_confirmed_at = None
+    resident.save()
+    with pytest.raises(ValidationError) as error:
+        services.submit_cvs_request(user=resident, application=application)
+    assert "Confirmez d'abord votre adresse e-mail" in error.value.messages[0]

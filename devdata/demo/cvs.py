@@ -8,8 +8,6 @@ Everything goes through the real services (cvs, reports). Idempotent: the reques
 import datetime
 from decimal import Decimal
 
-from django.db.models import F
-
 from applications.models import Application
 from cvs import services
 from devdata.demo.people import DemoAccount, demo_user
@@ -207,7 +205,14 @@ def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
         today=day,
     )
     _program(staff, application, funders=funders, amounts=asks, decided_on=datetime.date(fund.year, 3, 20))
-    application.cvs_request.funding_asks.update(amount_paid=F("amount_programmed"))
+    for name, amount in asks.items():
+        services.record_funder_payment(
+            user=staff,
+            application=application,
+            funder_id=funders[name][0].pk,
+            amount=amount,
+            paid_on=datetime.date(fund.year, 4, 15),
+        )
     bilan = bilan_services.start_cvs_bilan(user=holder, application=application)
     bilan_services.save_cvs_bilan(
         user=holder,

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import check_page, click_and_wait, click_to, login, logout, main_text, save_and_continue
+from tests.e2e.conftest import check_page, click_to, login, logout, main_text, save_and_continue, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -136,7 +136,16 @@ def test_cvs_call(page):
     )
     assert programmed[roubaix.name] == 800 and programmed[state.name] == 2000
 
-    click_and_wait(page, page.get_by_role("link", name="Suivi de l'appel à projets"))
-    check_page(page, "cvs-suivi-apres-programmation")
+    # The State pays its part.
+    page.locator("#id_versement-funder").select_option(str(state.pk))
+    page.locator("#id_versement-amount").fill("2000")
+    page.locator("#id_versement-paid_on").fill(timezone.localdate().isoformat())
+    click_to(page, page.get_by_role("button", name="Enregistrer le versement"), "cvs-versement")
+    assert FundingAsk.objects.get(request__application=application, funder=state).amount_paid == 2000
+
+    # The call's follow-up, from the fund's back-office page.
+    visit(page, f"/fonds/{fund.slug}/", "fonds-cvs")
+    click_to(page, page.get_by_role("link", name="Suivi de l'appel à projets : enveloppe"), "cvs-suivi-final")
     assert application.reference in main_text(page)
-    assert "3 800,00" in plain(main_text(page))
+    state_row = plain(page.get_by_role("row").filter(has_text=state.name).first.inner_text())
+    assert "2 000,00" in state_row
