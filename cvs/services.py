@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -312,6 +313,21 @@ def decide_eligibility(*, user, application: Application, eligible: bool, commen
             comment=comment,
         )
         CvsRequest.objects.filter(application=locked).update(eligibility_comment=comment)
+        send_templated(
+            name="cvs/emails/eligibility",
+            to=[locked.created_by.email],
+            context={
+                "application": locked,
+                "fund": locked.fund,
+                "eligible": eligible,
+                "comment": comment,
+                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
+            },
+            reply_to=[locked.fund.association.contact_email],
+            cause="cvs_eligibility",
+            target=locked,
+            actor=user,
+        )
     application.status = locked.status
     return locked
 
@@ -439,7 +455,7 @@ def record_programming(
                 "decision": decision,
                 "lines": [(name, format_money(amount)) for name, amount in lines],
                 "total": format_money(sum((amount for _n, amount in lines), Decimal("0"))),
-                "url": absolute_url(f"/cvs/demandes/{locked.pk}/"),
+                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
             },
             reply_to=[locked.fund.association.contact_email],
             cause="cvs_programming",

@@ -54,6 +54,8 @@ def test_staff_declare_eligible_through_the_workflow(filed, staff):
     filed.refresh_from_db()
     assert filed.status == Status.ELIGIBLE
     assert [c.transition for c in filed.status_changes.order_by("pk")] == ["submit", "start_review", "declare_eligible"]
+    mail = OutboxMessage.objects.get(template="cvs/emails/eligibility")
+    assert "est recevable" in mail.subject and "comité de programmation" in mail.body
 
 
 def test_ineligible_needs_a_comment(filed, staff):
