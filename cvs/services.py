@@ -157,11 +157,10 @@ def save_project(*, user, application: Application, data: dict) -> Application:
         locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by"])
         locked.last_step = Application.Step.PROJECT
         locked.save(update_fields=["title", "description", "last_step", "updated_at"])
-        for field in PROJECT_FIELDS:
-            setattr(
-                cvs, field, data.get(field) if field in ("multi_year", "previous_request") else data.get(field) or ""
-            )
+        for field in ("diagnostic", "territorial_anchoring", "target_public"):
+            setattr(cvs, field, data.get(field) or "")
         cvs.multi_year = bool(data.get("multi_year"))
+        cvs.previous_request = previous
         cvs.full_clean()
         cvs.save()
         cvs.neighbourhoods.set(neighbourhoods)

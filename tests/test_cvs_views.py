@@ -139,3 +139,10 @@ def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_st
     application.refresh_from_db()
     assert application.status == Status.GRANTED
     assert application.cvs_request.opinions.get().opinion == "favourable"
+
+
+def test_the_pic_steps_of_a_cvs_draft_lead_to_the_cvs_steps(cvs_call, resident, client):
+    application = fill_request(resident, cvs_call)
+    client.force_login(resident)
+    response = client.get(reverse("applications:application_step", args=[application.pk, "project"]))
+    assert response.url == step(application, "structure")
