@@ -20,6 +20,7 @@ def request_queryset():
             Prefetch("cvs_request__funding_asks", queryset=FundingAsk.objects.select_related("funder")),
             Prefetch("cvs_request__opinions", queryset=FunderOpinion.objects.select_related("funder", "author")),
             "budget_lines",
+            "attachments",
             "cvs_request__neighbourhoods",
             "cvs_request__ambitions__stake",
         )

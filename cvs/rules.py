@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from applications.models import Application, BudgetLine
+from applications.models import Application, Attachment, BudgetLine
 from core.templatetags.portal_format import format_money
-from cvs.models import REPUBLICAN_COMMITMENT_REQUIRED, SIRET_REQUIRED, CvsRequest
+from cvs.models import REPUBLICAN_COMMITMENT_REQUIRED, SIRET_REQUIRED, CvsRequest, StructureKind
 from reports.models import CvsBilan
 from reports.workflow import COUNTED_BILAN_STATUSES
 
@@ -58,6 +58,17 @@ def renewal_error(cvs: CvsRequest) -> str:
     )
 
 
+def attachment_errors(application: Application, cvs: CvsRequest) -> list[str]:
+    """The documents the call asks for: the structure's RIB; an association's statutes."""
+    kinds = {attachment.kind for attachment in application.attachments.all()}
+    messages = []
+    if Attachment.Kind.BANK_DETAILS not in kinds:
+        messages.append(_("Ajoutez le relevé d'identité bancaire (RIB) de la structure (étape « Pièces jointes »)."))
+    if cvs.structure_kind == StructureKind.ASSOCIATION and Attachment.Kind.STATUTES not in kinds:
+        messages.append(_("Ajoutez les statuts de l'association (étape « Pièces jointes »)."))
+    return messages
+
+
 def submission_errors(application: Application, cvs: CvsRequest) -> Errors:
     """What remains to fix, by step slug; empty when the request may be filed."""
     errors: Errors = {}
@@ -95,6 +106,8 @@ def submission_errors(application: Application, cvs: CvsRequest) -> Errors:
     message = balance_error(expenses=totals["expenses"], resources=totals["resources"], asked=totals["asked"])
     if message:
         add("budget", message)
+    for message in attachment_errors(application, cvs):
+        add("pieces", message)
     message = renewal_error(cvs)
     if message:
         add("projet", message)

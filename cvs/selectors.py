@@ -17,6 +17,7 @@ STEPS = (
     ("projet", _("Projet")),
     ("engagements", _("Égalité, partenaires, évaluation")),
     ("budget", _("Budget")),
+    ("pieces", _("Pièces jointes")),
     ("recapitulatif", _("Récapitulatif")),
 )
 STEP_SLUGS = tuple(slug for slug, _label in STEPS)
@@ -83,5 +84,6 @@ def request_context(application: Application) -> dict:
         "resources": [line for line in lines if line.side == "resource"],
         "totals": budget_totals(application, cvs),
         "programming": getattr(cvs, "programming", None),
+        "attachments": list(application.attachments.all()),
         "is_draft": application.status == Status.DRAFT,
     }

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from applications import forms as request_forms
 from applications import rules as request_rules
+from applications import services as request_services
 from applications.workflow import IN_INSTRUCTION, Status
 from core.forms import error_summary, run_service
 from cvs import access, forms, permissions, rules, selectors, services
@@ -132,7 +134,7 @@ def _budget_step(request, application, context):
             ).done
         ):
             messages.success(request, _("Le budget est enregistré."))
-            return redirect(step_url(application, "recapitulatif"))
+            return redirect(step_url(application, "pieces"))
     summary = error_summary(
         *[(form, _("Charge %(n)s") % {"n": i + 1}) for i, form in enumerate(expenses.forms)],
         *[(form, _("Ressource %(n)s") % {"n": i + 1}) for i, form in enumerate(resources.forms)],
@@ -140,6 +142,33 @@ def _budget_step(request, application, context):
     )
     context.update(expenses=expenses, resources=resources, ask_form=ask_form, errors=summary)
     return render(request, "cvs/step_budget.html", context)
+
+
+def _attachments_step(request, application, context):
+    """The request's documents (RIB, statutes...): the request form's own upload, checks and storage."""
+    posted = request.method == "POST"
+    form = request_forms.AttachmentForm(
+        request.POST if posted else None, request.FILES if posted else None, prefix="piece"
+    )
+    if posted:
+        if request.POST.get("action") != "upload" and not form.has_file():
+            return redirect(step_url(application, "recapitulatif"))
+        run = run_service(
+            form,
+            lambda data: request_services.add_attachment(
+                user=request.user, application=application, kind=data["kind"], uploaded_file=data["file"]
+            ),
+        )
+        if run.done:
+            messages.success(request, _("Document « %(name)s » ajouté.") % {"name": run.result.original_name})
+            return redirect(step_url(application, "pieces"))
+    context.update(
+        form=form,
+        errors=error_summary(form),
+        attachments=list(application.attachments.all()),
+        required=rules.attachment_errors(application, application.cvs_request),
+    )
+    return render(request, "cvs/step_attachments.html", context)
 
 
 STEP_SERVICES = {
@@ -172,6 +201,8 @@ def step(request, pk: int, step: str):
     }
     if step == "budget":
         return _budget_step(request, application, context)
+    if step == "pieces":
+        return _attachments_step(request, application, context)
     form = _step_form(request, application, step)
     if step == "recapitulatif":
         context["missing"] = rules.submission_errors(application, application.cvs_request)

@@ -97,5 +97,7 @@ def fill_request(user, call, *, asks=None, previous=None, structure=None):
         resources=[{"category": "87", "label": "Bénévolat valorisé", "amount": Decimal("200")}],
         asks=asks,
     )
+    for kind in ("bank_details", "statutes"):
+        f.AttachmentFactory(application=application, kind=kind)
     application.refresh_from_db()
     return application

@@ -143,3 +143,12 @@ def test_an_unconfirmed_email_address_is_asked_to_confirm_first(cvs_call, reside
     with pytest.raises(ValidationError) as error:
         services.submit_cvs_request(user=resident, application=application)
     assert "Confirmez d'abord votre adresse e-mail" in error.value.messages[0]
+
+
+def test_the_rib_and_an_association_statutes_are_required(cvs_call, resident):
+    application = fill_request(resident, cvs_call)
+    application.attachments.filter(kind="statutes").delete()
+    with pytest.raises(ValidationError) as error:
+        services.submit_cvs_request(user=resident, application=application)
+    assert "statuts de l'association" in " ".join(error.value.messages)
+    assert "RIB" not in " ".join(error.value.messages)

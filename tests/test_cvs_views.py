@@ -2,6 +2,7 @@
 programming forms, and who is refused."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,6 +10,7 @@ from applications.models import Application
 from applications.workflow import Status
 from cvs import services
 from tests.cvs_fixtures import COMMITMENTS, STRUCTURE, cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
+from tests.factories import MINIMAL_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +75,20 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
 
     unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"))
     assert "pas équilibré" in unbalanced.content.decode()
-    assert client.post(step(application, "budget"), budget_post(cvs_call)).url == step(application, "recapitulatif")
+    assert client.post(step(application, "budget"), budget_post(cvs_call)).url == step(application, "pieces")
+    # The documents, through the request form's own upload checks.
+    not_a_pdf = SimpleUploadedFile("rib.pdf", b"not a pdf", content_type="application/pdf")
+    refused = client.post(
+        step(application, "pieces"), {"piece-kind": "bank_details", "piece-file": not_a_pdf, "action": "upload"}
+    )
+    assert refused.status_code == 200 and not application.attachments.exists()
+    for kind in ("bank_details", "statutes"):
+        upload = SimpleUploadedFile(f"{kind}.pdf", MINIMAL_PDF, content_type="application/pdf")
+        response = client.post(
+            step(application, "pieces"), {"piece-kind": kind, "piece-file": upload, "action": "upload"}
+        )
+        assert response.url == step(application, "pieces")
+    assert client.post(step(application, "pieces"), {"action": "next"}).url == step(application, "recapitulatif")
     summary = client.get(step(application, "recapitulatif")).content.decode()
     assert "Aide aux devoirs" in summary and "convention pluriannuelle" in summary
 

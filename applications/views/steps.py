@@ -30,7 +30,8 @@ def application_step(request, pk: int, step: str):
         messages.info(request, _("Cette demande ne peut plus être modifiée : elle a été déposée."))
         return redirect(detail_url(application))
     if application.fund.scheme == Fund.Scheme.CVS and hasattr(application, "cvs_request"):
-        return redirect("cvs:step", pk=application.pk, step="structure")  # the CVS call's own steps (cvs app)
+        # The CVS call's own steps (cvs app); deleting a document comes back to its documents step.
+        return redirect("cvs:step", pk=application.pk, step="pieces" if step == Step.ATTACHMENTS else "structure")
     return STEP_VIEWS[step](request, application, step)
 
 

@@ -8,8 +8,12 @@ Everything goes through the real services (cvs, reports). Idempotent: the reques
 import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from applications import services as app_services
 from applications.models import Application
 from cvs import services
+from devdata.demo.common import DEMO_PDF
 from devdata.demo.people import DemoAccount, demo_user
 from funds.models import (
     AssociationStaff,
@@ -153,6 +157,13 @@ def _file(user, fund, *, structure: dict, project: dict, asks: dict, funders: di
         resources=[{"category": "87", "label": "Bénévolat valorisé", "amount": Decimal("1500")}],
         asks=ask_ids,
     )
+    for kind, name in (("bank_details", "rib.pdf"), ("statutes", "statuts.pdf")):
+        app_services.add_attachment(
+            user=user,
+            application=application,
+            kind=kind,
+            uploaded_file=SimpleUploadedFile(name, DEMO_PDF, "application/pdf"),
+        )
     services.submit_cvs_request(user=user, application=application, today=today)
     return application
 

@@ -32,7 +32,7 @@ def test_cvs_call(page):
     from cvs.models import FundingAsk
     from funds.models import Fund, Funder
     from funds.validators import make_siret
-    from tests.factories import UserFactory
+    from tests.factories import MINIMAL_PDF, UserFactory
     from tests.factories.accounts import DEFAULT_PASSWORD
 
     fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year}")
@@ -96,6 +96,14 @@ def test_cvs_call(page):
     save_and_continue(page, "cvs-budget-desequilibre")
     assert "pas équilibré" in main_text(page)
     page.locator(f"#id_amount_{roubaix.pk}").fill("1000")
+    save_and_continue(page, "cvs-pieces")
+    for kind, name in (("bank_details", "rib.pdf"), ("statutes", "statuts.pdf")):
+        page.locator("#id_piece-kind").select_option(kind)
+        page.locator("#id_piece-file").set_input_files(
+            {"name": name, "mimeType": "application/pdf", "buffer": MINIMAL_PDF}
+        )
+        click_to(page, page.get_by_role("button", name="Envoyer ce document"), f"cvs-piece-{kind}")
+    assert "statuts.pdf" in main_text(page)
     save_and_continue(page, "cvs-recapitulatif")
     assert "Ateliers numériques du parcours" in main_text(page)
     click_to(page, page.get_by_role("button", name="Déposer ma demande"), "cvs-demande-deposee")
