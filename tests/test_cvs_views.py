@@ -161,3 +161,10 @@ def test_the_pic_steps_of_a_cvs_draft_lead_to_the_cvs_steps(cvs_call, resident, 
     client.force_login(resident)
     response = client.get(reverse("applications:application_step", args=[application.pk, "project"]))
     assert response.url == step(application, "structure")
+
+
+def test_the_site_admin_reads_a_cvs_request_read_only(cvs_call, resident, admin_user, client):
+    application = fill_request(resident, cvs_call)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:cvs_cvsrequest_change", args=[application.cvs_request.pk]))
+    assert page.status_code == 200 and "État — Préfecture du Nord" in page.content.decode()
