@@ -15,7 +15,8 @@ from applications.models import (
     StaffNote,
     StatusChange,
 )
-from applications.workflow import NEXT_STEP_FOR_HOLDER, Status
+from applications.workflow import NEXT_STEP_FOR_CVS_HOLDER, NEXT_STEP_FOR_HOLDER, Status
+from funds.models import Fund
 
 
 def applications_for_holder(*, user) -> QuerySet[Application]:
@@ -71,7 +72,10 @@ def application_detail(*, application: Application) -> dict:
 
 def next_step_for_holder(application: Application) -> str:
     """What the holder should do next, in French."""
-    return str(NEXT_STEP_FOR_HOLDER.get(Status(application.status), ""))
+    status = Status(application.status)
+    if application.fund.scheme == Fund.Scheme.CVS and status in NEXT_STEP_FOR_CVS_HOLDER:
+        return str(NEXT_STEP_FOR_CVS_HOLDER[status])
+    return str(NEXT_STEP_FOR_HOLDER.get(status, ""))
 
 
 def instruction_detail(*, application: Application) -> dict:

@@ -188,3 +188,11 @@ NEXT_STEP_FOR_HOLDER = {
     S.CLOSED: _("Demande clôturée."),
     S.WITHDRAWN: _("Vous avez retiré cette demande."),
 }
+
+# What the holder of a CVS call request should do next (the call's programming committee, not a residents' vote);
+# the states it does not name read NEXT_STEP_FOR_HOLDER.
+NEXT_STEP_FOR_CVS_HOLDER = {
+    S.ELIGIBLE: _("Votre projet est recevable : les financeurs donnent leur avis avant le comité de programmation."),
+    S.GRANTED: _("Votre projet est programmé : chaque financeur vous notifie son montant et le verse."),
+    S.REFUSED: _("Votre projet n'est pas programmé : lisez le motif dans l'historique."),
+}

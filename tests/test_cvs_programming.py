@@ -227,3 +227,10 @@ def test_no_payment_before_programming(cvs_call, eligible, staff):
             amount=Decimal("1"),
             paid_on=datetime.date(2026, 4, 1),
         )
+
+
+def test_the_holder_space_speaks_of_the_programming_committee(cvs_call, eligible, resident, client):
+    client.force_login(resident)
+    page = client.get(reverse("portal:my_applications")).content.decode()
+    assert "les financeurs donnent leur avis avant le comité de programmation" in page
+    assert "comité d&#x27;attribution" not in page and "comité d'attribution" not in page
