@@ -234,3 +234,16 @@ def test_the_holder_space_speaks_of_the_programming_committee(cvs_call, eligible
     page = client.get(reverse("portal:my_applications")).content.decode()
     assert "les financeurs donnent leur avis avant le comité de programmation" in page
     assert "comité d&#x27;attribution" not in page and "comité d'attribution" not in page
+
+
+def test_a_cvs_request_never_goes_before_a_residents_committee(cvs_call, eligible, staff):
+    from committees import services as committee_services
+    from tests import factories as f
+
+    committee = f.CommitteeFactory(fund=cvs_call.fund, name="Comité d'attribution par erreur")
+    session = f.CommitteeSessionFactory(committee=committee, date=datetime.date.today() + datetime.timedelta(days=30))
+    with pytest.raises(ValidationError) as error:
+        committee_services.add_agenda_item(user=staff, session=session, application=eligible)
+    assert "comité de programmation" in " ".join(error.value.messages)
+    eligible.refresh_from_db()
+    assert eligible.status == Status.ELIGIBLE
