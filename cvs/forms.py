@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.templatetags.portal_format import format_money
 from cvs.models import CvsRequest, Opinion, StructureKind
 from funds.models import CvsAmbition, Neighbourhood
 from funds.validators import normalize_identifier, validate_siret
@@ -39,13 +40,12 @@ class StructureForm(forms.Form):
     referent_email = forms.EmailField(label=_("Son adresse e-mail"))
     referent_phone = forms.CharField(label=_("Son téléphone"), max_length=30, required=False)
     republican_commitment = forms.BooleanField(
-        label=_(
-            "La structure souscrit au contrat d'engagement républicain (décret 2021-1947) et veille à ce qu'il soit "
-            "respecté par ses dirigeants, salariés, membres et bénévoles."
-        ),
+        label=_("La structure souscrit au contrat d'engagement républicain"),
         required=False,
         help_text=_(
-            "Obligatoire pour une association ou un autre organisme à but non lucratif. La date est enregistrée."
+            "Décret 2021-1947 : la structure s'engage à le faire respecter par ses dirigeants, salariés, membres et "
+            "bénévoles. Obligatoire pour une association ou un autre organisme à but non lucratif ; la date est "
+            "enregistrée."
         ),
     )
 
@@ -191,7 +191,6 @@ class ProgrammingForm(forms.Form):
     decided_on = forms.DateField(
         label=_("Date du comité de programmation"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Format : jj/mm/aaaa."),
     )
     attendees = forms.CharField(
         label=_("Participant·es"),
@@ -220,7 +219,7 @@ class ProgrammingForm(forms.Form):
             self.fields[f"amount_{ask.funder_id}"] = forms.DecimalField(
                 label=_("Montant programmé par %(funder)s (€)") % {"funder": ask.funder.name},
                 required=False,
-                help_text=_("Demandé : %(amount)s €") % {"amount": ask.amount_asked},
+                help_text=_("Demandé : %(amount)s") % {"amount": format_money(ask.amount_asked)},
                 **MONEY_FIELD,
             )
 
@@ -237,7 +236,6 @@ class PaymentForm(forms.Form):
     paid_on = forms.DateField(
         label=_("Date du versement"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=_("Format : jj/mm/aaaa."),
     )
 
     def __init__(self, *args, asks, **kwargs):
