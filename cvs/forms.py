@@ -160,10 +160,14 @@ class SubmitForm(forms.Form):
 
 class EligibilityForm(forms.Form):
     prefix = "recevabilite"
-    eligible = forms.TypedChoiceField(
+    ELIGIBLE, INELIGIBLE, COMPLETION = "eligible", "ineligible", "completion"
+    decision = forms.ChoiceField(
         label=_("Recevabilité"),
-        choices=[("1", _("Recevable")), ("0", _("Non recevable"))],
-        coerce=lambda value: value == "1",
+        choices=[
+            (ELIGIBLE, _("Recevable")),
+            (INELIGIBLE, _("Non recevable")),
+            (COMPLETION, _("Demander un complément au porteur")),
+        ],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -171,7 +175,7 @@ class EligibilityForm(forms.Form):
         required=False,
         widget=TEXTAREA,
         max_length=5000,
-        help_text=_("Obligatoire si la demande n'est pas recevable : le porteur le lira."),
+        help_text=_("Obligatoire si la demande n'est pas recevable ou s'il manque quelque chose : le porteur le lira."),
     )
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from applications.locks import lock_application, lock_fund, lock_reference_counter
 from applications.models import Application, BudgetLine, Holder
 from applications.permissions import is_owner
-from applications.services import apply_transition, send_submission_acknowledgement, start_draft
+from applications.services import apply_transition, send_staff_notice, send_submission_acknowledgement, start_draft
 from applications.services.guards import refused
 from applications.workflow import Role, Status, get_transition, may_take
 from core.emails import absolute_url, send_templated, unique_addresses
@@ -261,6 +261,8 @@ def submit_cvs_request(*, user, application: Application, today: datetime.date |
         )
     with transaction.atomic():
         locked = lock_application(application)
+        if locked.status == Status.COMPLETION_REQUESTED:
+            return _resubmit(user=user, application=application, locked=locked)
         if not may_take(get_transition("submit"), status=locked.status, role=Role.HOLDER):
             raise ValidationError(
                 {
@@ -278,10 +280,7 @@ def submit_cvs_request(*, user, application: Application, today: datetime.date |
                     ]
                 }
             )
-        cvs = CvsRequest.objects.select_related("previous_request").get(application=locked)
-        errors = rules.submission_errors(locked, cvs)
-        if errors:
-            raise ValidationError({NON_FIELD_ERRORS: [m for messages in errors.values() for m in messages]})
+        _raise_submission_errors(locked)
         counter = lock_reference_counter(fund_id=locked.fund_id)
         counter.last_number += 1
         counter.save(update_fields=["last_number"])
@@ -293,6 +292,49 @@ def submit_cvs_request(*, user, application: Application, today: datetime.date |
         apply_transition(user=user, application=locked, transition="submit", role=Role.HOLDER)
         send_submission_acknowledgement(application_id=locked.pk)
     application.status, application.reference = locked.status, locked.reference
+    return locked
+
+
+def _raise_submission_errors(locked: Application) -> None:
+    cvs = CvsRequest.objects.select_related("previous_request").get(application=locked)
+    errors = rules.submission_errors(locked, cvs)
+    if errors:
+        raise ValidationError({NON_FIELD_ERRORS: [m for messages in errors.values() for m in messages]})
+
+
+def _resubmit(*, user, application: Application, locked: Application) -> Application:
+    """File again a request completed after the staff asked for more (the call may be closed by then)."""
+    _raise_submission_errors(locked)
+    apply_transition(user=user, application=locked, transition="resubmit", role=Role.HOLDER)
+    send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment="")
+    application.status = locked.status
+    return locked
+
+
+def ask_for_completion(*, user, application: Application, comment: str) -> Application:
+    """The carrier's staff send the request back to its holder for more (what is missing: comment required)."""
+    if not permissions.can_decide(user, application):
+        raise refused(_("Seule l'équipe qui instruit l'appel à projets demande un complément."))
+    with transaction.atomic():
+        locked = lock_application(application)
+        apply_transition(
+            user=user, application=locked, transition="request_completion", role=Role.STAFF, comment=comment
+        )
+        send_templated(
+            name="cvs/emails/completion",
+            to=[locked.created_by.email],
+            context={
+                "application": locked,
+                "fund": locked.fund,
+                "comment": comment,
+                "url": absolute_url(reverse("cvs:step", args=[locked.pk, "structure"])),
+            },
+            reply_to=[locked.fund.association.contact_email],
+            cause="cvs_completion",
+            target=locked,
+            actor=user,
+        )
+    application.status = locked.status
     return locked
 
 

@@ -301,12 +301,18 @@ def opinion(request, pk: int):
 def eligibility(request, pk: int):
     application = access.get_request_for_user(request.user, pk, may=permissions.can_decide)
     form = forms.EligibilityForm(request.POST)
-    if run_service(
-        form,
-        lambda data: services.decide_eligibility(
-            user=request.user, application=application, eligible=data["eligible"], comment=data["comment"]
-        ),
-    ).done:
+
+    def decide(data):
+        if data["decision"] == form.COMPLETION:
+            return services.ask_for_completion(user=request.user, application=application, comment=data["comment"])
+        return services.decide_eligibility(
+            user=request.user,
+            application=application,
+            eligible=data["decision"] == form.ELIGIBLE,
+            comment=data["comment"],
+        )
+
+    if run_service(form, decide).done:
         messages.success(request, _("La recevabilité est enregistrée."))
         return redirect(detail_url(application))
     return _render_detail(request, application, eligibility_form=form)

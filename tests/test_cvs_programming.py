@@ -247,3 +247,30 @@ def test_a_cvs_request_never_goes_before_a_residents_committee(cvs_call, eligibl
     assert "comité de programmation" in " ".join(error.value.messages)
     eligible.refresh_from_db()
     assert eligible.status == Status.ELIGIBLE
+
+
+def test_staff_ask_for_more_the_holder_completes_and_files_again(cvs_call, filed, staff, resident):
+    with pytest.raises(ValidationError):  # what is missing must be said
+        services.ask_for_completion(user=staff, application=filed, comment="")
+    services.ask_for_completion(user=staff, application=filed, comment="Joignez le budget de l'an dernier.")
+    filed.refresh_from_db()
+    assert filed.status == Status.COMPLETION_REQUESTED
+    mail = OutboxMessage.objects.get(template="cvs/emails/completion")
+    assert "Joignez le budget de l'an dernier." in mail.body and resident.email in mail.recipients
+    reference = filed.reference
+    services.save_commitments(
+        user=resident,
+        application=filed,
+        data={**{k: "Complété." for k in services.COMMITMENT_FIELDS}},
+    )
+    services.submit_cvs_request(user=resident, application=filed)
+    filed.refresh_from_db()
+    assert filed.status == Status.RESUBMITTED and filed.reference == reference
+    services.decide_eligibility(user=staff, application=filed, eligible=True)
+    filed.refresh_from_db()
+    assert filed.status == Status.ELIGIBLE
+
+
+def test_only_carrier_staff_ask_for_more(filed, city_staff):
+    with pytest.raises(PermissionDenied):
+        services.ask_for_completion(user=city_staff, application=filed, comment="Un complément.")

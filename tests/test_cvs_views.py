@@ -125,12 +125,17 @@ def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_st
         reverse("cvs:opinion", args=[application.pk]), {"avis-funder": cvs_call.city.pk, "avis-opinion": "favourable"}
     )
     assert (
-        client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).status_code
+        client.post(
+            reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-decision": "eligible"}
+        ).status_code
         == 404
     )
 
     client.force_login(staff)
-    assert client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-eligible": "1"}).url == detail
+    assert (
+        client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-decision": "eligible"}).url
+        == detail
+    )
     over = client.post(
         reverse("cvs:programming", args=[application.pk]),
         {
@@ -168,3 +173,17 @@ def test_the_site_admin_reads_a_cvs_request_read_only(cvs_call, resident, admin_
     client.force_login(admin_user)
     page = client.get(reverse("admin:cvs_cvsrequest_change", args=[application.cvs_request.pk]))
     assert page.status_code == 200 and "État — Préfecture du Nord" in page.content.decode()
+
+
+def test_staff_ask_for_more_from_the_request_page(cvs_call, resident, staff, client):
+    application = fill_request(resident, cvs_call)
+    services.submit_cvs_request(user=resident, application=application)
+    client.force_login(staff)
+    url = reverse("cvs:eligibility", args=[application.pk])
+    page = client.post(url, {"recevabilite-decision": "completion", "recevabilite-comment": ""}).content.decode()
+    assert "le commentaire est obligatoire" in page
+    client.post(url, {"recevabilite-decision": "completion", "recevabilite-comment": "Le RIB est illisible."})
+    application.refresh_from_db()
+    assert application.status == Status.COMPLETION_REQUESTED
+    client.force_login(resident)
+    assert client.get(step(application, "pieces")).status_code == 200  # the holder may edit again
