@@ -261,7 +261,7 @@ def test_staff_ask_for_more_the_holder_completes_and_files_again(cvs_call, filed
     services.save_commitments(
         user=resident,
         application=filed,
-        data={**{k: "Complété." for k in services.COMMITMENT_FIELDS}},
+        data={**dict.fromkeys(services.COMMITMENT_FIELDS, "Complété.")},
     )
     services.submit_cvs_request(user=resident, application=filed)
     filed.refresh_from_db()
