@@ -7,6 +7,7 @@ from funds.models import FundCoFunder, Funder
 
 can_view_request = request_permissions.can_view_application
 is_owner = request_permissions.is_owner
+can_withdraw = request_permissions.can_withdraw
 
 
 def can_edit(user, application: Application) -> bool:

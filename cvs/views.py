@@ -238,6 +238,7 @@ def _render_detail(request, application, **forms_):
         **selectors.request_context(application),
         "is_owner": permissions.is_owner(user, application),
         "can_edit": permissions.can_edit(user, application),
+        "can_withdraw": permissions.can_withdraw(user, application),
         "opinion_form": forms_.get("opinion_form") or (forms.OpinionForm(funders=funders) if funders else None),
         "eligibility_form": forms_.get("eligibility_form")
         or (forms.EligibilityForm() if can_decide and application.status in IN_INSTRUCTION else None),

@@ -187,3 +187,15 @@ def test_staff_ask_for_more_from_the_request_page(cvs_call, resident, staff, cli
     assert application.status == Status.COMPLETION_REQUESTED
     client.force_login(resident)
     assert client.get(step(application, "pieces")).status_code == 200  # the holder may edit again
+
+
+def test_the_holder_may_withdraw_before_the_programming(cvs_call, resident, client):
+    application = fill_request(resident, cvs_call)
+    services.submit_cvs_request(user=resident, application=application)
+    client.force_login(resident)
+    page = client.get(reverse("cvs:detail", args=[application.pk])).content.decode()
+    withdraw = reverse("applications:withdraw_application", args=[application.pk])
+    assert withdraw in page
+    client.post(withdraw, {"comment": "Le projet est reporté."})
+    application.refresh_from_db()
+    assert application.status == Status.WITHDRAWN
