@@ -39,6 +39,16 @@ REPUBLICAN_COMMITMENT_REQUIRED = frozenset({StructureKind.ASSOCIATION, Structure
 SIRET_REQUIRED = frozenset({StructureKind.ASSOCIATION})
 
 
+# The people a CVS request names (anonymised with the request's other personal data, after the retention period).
+CVS_PERSONAL_FIELDS = (
+    "representative_name",
+    "representative_role",
+    "referent_name",
+    "referent_email",
+    "referent_phone",
+)
+
+
 class CvsRequest(models.Model):
     """What the CVS call asks beside the request itself (CERFA 12156 and the call's criteria)."""
 

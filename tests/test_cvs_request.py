@@ -152,3 +152,25 @@ def test_the_rib_and_an_association_statutes_are_required(cvs_call, resident):
         services.submit_cvs_request(user=resident, application=application)
     assert "statuts de l'association" in " ".join(error.value.messages)
     assert "RIB" not in " ".join(error.value.messages)
+
+
+def test_the_purge_removes_the_people_a_cvs_request_names(cvs_call, resident, settings):
+    from django.utils import timezone
+
+    from applications.models import Application
+    from portal.privacy import purge_personal_data
+
+    application = fill_request(resident, cvs_call)
+    services.submit_cvs_request(user=resident, application=application)
+    from applications.services import withdraw_application
+
+    withdraw_application(user=resident, application=application, comment="Reporté.")
+    long_ago = timezone.now() - datetime.timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 1)
+    application.status_changes.update(created_at=long_ago)
+    Application.objects.filter(pk=application.pk).update(updated_at=long_ago)
+    report = purge_personal_data()
+    assert report.cvs_requests == 1
+    cvs = CvsRequest.objects.get(application=application)
+    assert (cvs.representative_name, cvs.referent_name, cvs.referent_email) == ("", "", "")
+    assert cvs.diagnostic  # the project itself stays
+    assert purge_personal_data().cvs_requests == 0  # idempotent
