@@ -174,3 +174,17 @@ def test_the_purge_removes_the_people_a_cvs_request_names(cvs_call, resident, se
     assert (cvs.representative_name, cvs.referent_name, cvs.referent_email) == ("", "", "")
     assert cvs.diagnostic  # the project itself stays
     assert purge_personal_data().cvs_requests == 0  # idempotent
+
+
+def test_the_holder_personal_data_export_holds_the_cvs_request(cvs_call, resident):
+    from portal.privacy import export_user_data
+
+    application = fill_request(resident, cvs_call)
+    data = export_user_data(user=resident)
+    exported = next(a for a in data["applications"] if a["title"] == application.title)["cvs_request"]
+    assert exported["referent_email"] == "coordination@coup-de-pouce.example.org"
+    assert exported["neighbourhoods"] == [{"code": "QN05980M", "name": "Quartier Intercommunal Roubaix-Tourcoing"}]
+    assert {(a["funder"], a["amount_asked"]) for a in exported["funding_asks"]} == {
+        ("État — Préfecture du Nord", "1500.00"),
+        ("Ville de Roubaix", "1000.00"),
+    }
