@@ -157,3 +157,42 @@ def test_cvs_call(page):
     assert application.reference in main_text(page)
     state_row = plain(page.get_by_role("row").filter(has_text=state.name).first.inner_text())
     assert "2 000,00" in state_row
+
+
+@pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
+def test_cvs_request_on_a_phone(page, viewport):
+    """At 375 px, an association starts its CVS request and reaches the budget: no page scrolls sideways."""
+    from funds.models import Fund
+    from tests.factories import UserFactory
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
+    fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year}")
+    association = UserFactory(email="telephone.cvs@example.org", email_confirmed_at=timezone.now())
+    login(page, association.email, DEFAULT_PASSWORD)
+    page.goto(f"/cvs/appels/{fund.slug}/deposer/")
+    phone_check(page, "cvs-telephone-commencer")
+    click_to(page, page.get_by_role("button", name="Commencer ma demande"), "cvs-telephone-structure")
+    phone_check(page, "cvs-telephone-structure-largeur")
+    page.get_by_label("Collectivité territoriale", exact=True).check()
+    for field, value in [
+        ("name", "Commune fictive de Parcours"),
+        ("address", "Place de la Mairie"),
+        ("postcode", "59100"),
+        ("city", "Roubaix"),
+        ("representative_name", "Prénom Maire"),
+        ("representative_role", "Maire"),
+        ("referent_name", "Prénom Cheffe de projet"),
+        ("referent_email", "politique-de-la-ville@parcours.example.org"),
+    ]:
+        page.locator(f"#id_{field}").fill(value)
+    save_and_continue(page, "cvs-telephone-projet")
+    phone_check(page, "cvs-telephone-projet-largeur")
+    page.goto(page.url.replace("/projet/", "/budget/"))
+    phone_check(page, "cvs-telephone-budget")
+
+
+def phone_check(page, step: str) -> None:
+    """check_page, and no page-wide horizontal scrolling at 375 px (WCAG 1.4.10, reflow)."""
+    check_page(page, step)
+    width = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert width[0] <= width[1], f"{page.url} scrolls sideways at 375 px: {width}"
