@@ -188,7 +188,8 @@ def save_cvs_budget(
 ) -> Application:
     """The CERFA budget (charges and other resources by account line) and the amount asked from each funder.
 
-    Refused unless it balances: charges = other resources + the funding asked. The lines are replaced at once.
+    The lines are replaced at once. A draft's budget may not balance yet (it is saved, and the page says by how
+    much); the request is filed only once it balances: charges = other resources + the funding asked.
     """
     with transaction.atomic():
         locked, cvs = _editable(user, application)
@@ -200,18 +201,7 @@ def save_cvs_budget(
         if unknown:
             raise ValidationError({NON_FIELD_ERRORS: [_("Demandez des financements aux seuls financeurs de l'appel.")]})
         expense_total = sum((line["amount"] for line in expenses), Decimal("0"))
-        resource_total = sum((line["amount"] for line in resources), Decimal("0"))
         asked = sum((amount for amount in asks.values() if amount), Decimal("0"))
-        errors: dict[str, list[str]] = {}
-        if not expenses:
-            errors[NON_FIELD_ERRORS] = [_("Indiquez au moins une ligne de charges (compte 60 à 68 ou 86).")]
-        elif not asked:
-            errors[NON_FIELD_ERRORS] = [_("Indiquez le montant demandé à au moins un financeur.")]
-        else:
-            message = rules.balance_error(expenses=expense_total, resources=resource_total, asked=asked)
-            if message:
-                errors[NON_FIELD_ERRORS] = [message]
-        raise_if(errors)
         locked.budget_lines.all().delete()
         position = 0
         for side, lines in ((BudgetLine.Side.EXPENSE, expenses), (BudgetLine.Side.RESOURCE, resources)):
@@ -226,7 +216,7 @@ def save_cvs_budget(
                 ask = FundingAsk(request=cvs, funder=cofunders[funder_id], amount_asked=amount)
                 ask.full_clean()
                 ask.save()
-        locked.amount_requested = asked
+        locked.amount_requested = asked or None
         locked.last_step = Application.Step.BUDGET
         locked.full_clean(exclude=["holder", "theme", "ambition", "neighbourhood", "fund", "created_by"])
         locked.save(update_fields=["amount_requested", "last_step", "updated_at"])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from applications import forms as request_forms
 from applications import rules as request_rules
 from applications import services as request_services
+from applications.models import Application
 from applications.workflow import IN_INSTRUCTION, Status
 from core.forms import error_summary, run_service
 from cvs import access, forms, permissions, rules, selectors, services
@@ -112,7 +113,7 @@ def _kept_lines(formset) -> list[dict]:
     return [
         {key: form.cleaned_data[key] for key in ("category", "label", "amount")}
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data.get("amount") is not None and not form.cleaned_data.get("DELETE")
     ]
 
 
@@ -133,7 +134,17 @@ def _budget_step(request, application, context):
                 ),
             ).done
         ):
-            messages.success(request, _("Le budget est enregistré."))
+            saved = Application.objects.select_related("cvs_request").get(pk=application.pk)
+            totals = rules.budget_totals(saved, saved.cvs_request)
+            unbalanced = rules.balance_error(
+                expenses=totals["expenses"], resources=totals["resources"], asked=totals["asked"]
+            )
+            if unbalanced:
+                messages.warning(
+                    request, _("Le budget est enregistré, mais pas encore prêt : %(why)s") % {"why": unbalanced}
+                )
+                return redirect(step_url(application, "budget"))
+            messages.success(request, _("Le budget est enregistré et équilibré."))
             return redirect(step_url(application, "pieces"))
     summary = error_summary(
         *[(form, _("Charge %(n)s") % {"n": i + 1}) for i, form in enumerate(expenses.forms)],

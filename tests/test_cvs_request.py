@@ -83,17 +83,34 @@ def test_at_least_one_qpv_and_one_ambition(cvs_call, resident):
     assert application.cvs_request.ambitions.count() == 1  # the saved answer is kept
 
 
-def test_an_unbalanced_budget_is_refused_and_nothing_is_replaced(cvs_call, resident):
+def test_an_unbalanced_budget_is_saved_as_a_draft_but_not_filed(cvs_call, resident):
     application = fill_request(resident, cvs_call)
+    services.save_cvs_budget(
+        user=resident,
+        application=application,
+        expenses=[{"category": "60", "label": "Fournitures", "amount": Decimal("5000")}],
+        resources=[],
+        asks={cvs_call.state.pk: Decimal("1000")},
+    )
+    assert not BudgetLine.objects.filter(application=application, category="64").exists()  # replaced at once
+    assert application.cvs_request.funding_asks.count() == 1
     with pytest.raises(ValidationError) as error:
+        services.submit_cvs_request(user=resident, application=application)
+    assert "pas équilibré" in " ".join(error.value.messages)
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+
+
+def test_a_wrong_budget_line_saves_nothing(cvs_call, resident):
+    application = fill_request(resident, cvs_call)
+    with pytest.raises(ValidationError):
         services.save_cvs_budget(
             user=resident,
             application=application,
-            expenses=[{"category": "60", "label": "Fournitures", "amount": Decimal("5000")}],
+            expenses=[{"category": "99", "label": "Compte inconnu", "amount": Decimal("5000")}],
             resources=[],
             asks={cvs_call.state.pk: Decimal("1000")},
         )
-    assert "pas équilibré" in error.value.messages[0]
     assert BudgetLine.objects.filter(application=application, category="64").exists()
     assert application.cvs_request.funding_asks.count() == 2
 

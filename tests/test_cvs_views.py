@@ -19,13 +19,14 @@ def step(application, slug):
     return reverse("cvs:step", args=[application.pk, slug])
 
 
-def budget_post(call, *, expense="2700", state="1500", city="1000"):
+def budget_post(call, *, expense="2700", state="1500", city="1000", saved="0"):
+    """The budget step's POST; `saved`: lines already saved (the page's INITIAL_FORMS)."""
     data = {}
     for prefix in ("charges", "ressources"):
         data.update(
             {
                 f"{prefix}-TOTAL_FORMS": "2",
-                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-INITIAL_FORMS": saved,
                 f"{prefix}-MIN_NUM_FORMS": "0",
                 f"{prefix}-MAX_NUM_FORMS": "1000",
             }
@@ -73,9 +74,11 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
     assert client.post(step(application, "projet"), project).url == step(application, "engagements")
     assert client.post(step(application, "engagements"), COMMITMENTS).url == step(application, "budget")
 
-    unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"))
-    assert "pas équilibré" in unbalanced.content.decode()
-    assert client.post(step(application, "budget"), budget_post(cvs_call)).url == step(application, "pieces")
+    unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"), follow=True)
+    assert unbalanced.redirect_chain[-1][0] == step(application, "budget")
+    assert "pas encore prêt" in unbalanced.content.decode() and "pas équilibré" in unbalanced.content.decode()
+    balanced = client.post(step(application, "budget"), budget_post(cvs_call, saved="1"), follow=True)
+    assert balanced.redirect_chain[-1][0] == step(application, "pieces")
     # The documents, through the request form's own upload checks.
     not_a_pdf = SimpleUploadedFile("rib.pdf", b"not a pdf", content_type="application/pdf")
     refused = client.post(
