@@ -274,3 +274,15 @@ def test_staff_ask_for_more_the_holder_completes_and_files_again(cvs_call, filed
 def test_only_carrier_staff_ask_for_more(filed, city_staff):
     with pytest.raises(PermissionDenied):
         services.ask_for_completion(user=city_staff, application=filed, comment="Un complément.")
+
+
+def test_staff_linked_to_the_holder_neither_instruct_nor_program(cvs_call, filed, world):
+    from applications.models import HolderLink
+    from tests import factories as f
+
+    linked = f.UserFactory(email="membre.bureau@example.org")
+    f.AssociationStaffFactory(association=world.hommelet, user=linked)
+    HolderLink.objects.create(user=linked, holder=filed.holder, reason="Membre du bureau de l'association")
+    assert permissions.opinion_funders(linked, filed) == []
+    with pytest.raises(PermissionDenied):
+        services.decide_eligibility(user=linked, application=filed, eligible=True)
