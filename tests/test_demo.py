@@ -125,3 +125,13 @@ def test_seed_demo_has_a_mel_cvs_call_programmed_per_funder_with_a_bilan_linked_
     bilan = CvsBilan.objects.get(application=renewal.previous_request)
     assert bilan.status == "submitted"
     assert Application.objects.get(pk=renewal.application_id).status == "granted"
+
+
+def test_seed_demo_lists_the_cvs_call_after_the_pic_call_of_the_year(db):
+    from django.utils import timezone
+
+    from funds.selectors import open_funds
+
+    call_command("seed_demo", verbosity=0)
+    schemes = [fund.scheme for fund in open_funds(on_date=timezone.localdate())]
+    assert "cvs" in schemes and schemes[0] == "pic"  # the residents' journeys start the first open call

@@ -58,8 +58,11 @@ def seed_cvs(*, users: dict, today: datetime.date) -> dict:
     holders = {account.key: demo_user(account) for account in ASSOCIATIONS}
     carrier = _carrier(staff)
     funders = _funders(users)
-    previous = _fund(carrier, funders, year=today.year - 1)
-    current = _fund(carrier, funders, year=today.year)
+    # The call for year N is filed during year N-1 (seed 002: the 2026 call closed on 15 October 2025). The demo's
+    # current call (next year's funding) stays open until mid-January, so it is listed after the PIC call of the
+    # year (open calls are sorted by closing date); last year's call, for this year's funding, is closed.
+    previous = _fund(carrier, funders, year=today.year, closes_on=datetime.date(today.year - 1, 12, 31))
+    current = _fund(carrier, funders, year=today.year + 1, closes_on=datetime.date(today.year + 1, 1, 15))
     if not Application.objects.filter(fund=previous).exists():
         _last_year(previous, staff=staff, holder=holders["asso_reussir"], funders=funders)
     if not Application.objects.filter(fund=current).exists():
@@ -97,7 +100,7 @@ def _funders(users: dict) -> dict:
     return funders
 
 
-def _fund(carrier, funders: dict, *, year: int) -> Fund:
+def _fund(carrier, funders: dict, *, year: int, closes_on: datetime.date) -> Fund:
     fund, _ = Fund.objects.update_or_create(
         slug=f"cvs-mel-{year}",
         defaults={
@@ -107,8 +110,8 @@ def _fund(carrier, funders: dict, *, year: int) -> Fund:
             "year": year,
             "envelope": sum((envelope for _f, envelope in funders.values()), Decimal("0")),
             "max_grant": Decimal("30000"),
-            "call_opens_on": datetime.date(year, 1, 1),
-            "call_closes_on": datetime.date(year, 12, 31),
+            "call_opens_on": datetime.date(year - 1, 1, 1),
+            "call_closes_on": closes_on,
             "description": "Appel à projets annuel du contrat de ville pour les quartiers prioritaires de la MEL.",
         },
     )
@@ -193,7 +196,7 @@ REUSSIR = {
 
 def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
     """Last year's project, programmed and paid, with its annex 3 bilan filed."""
-    day = datetime.date(fund.year, 3, 1)
+    day = datetime.date(fund.year - 1, 9, 1)  # filed during the call, the year before
     asks = {"État — Préfecture du Nord (politique de la ville)": Decimal("5000"), "Ville de Roubaix": Decimal("3000")}
     application = _file(
         holder,
@@ -215,14 +218,14 @@ def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
         expenses=Decimal("1000"),
         today=day,
     )
-    _program(staff, application, funders=funders, amounts=asks, decided_on=datetime.date(fund.year, 3, 20))
+    _program(staff, application, funders=funders, amounts=asks, decided_on=datetime.date(fund.year - 1, 12, 10))
     for name, amount in asks.items():
         services.record_funder_payment(
             user=staff,
             application=application,
             funder_id=funders[name][0].pk,
             amount=amount,
-            paid_on=datetime.date(fund.year, 4, 15),
+            paid_on=datetime.date(fund.year, 1, 1),
         )
     bilan = bilan_services.start_cvs_bilan(user=holder, application=application)
     bilan_services.save_cvs_bilan(
@@ -243,7 +246,7 @@ def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
             "planned_cost": Decimal("9500"),
             "short_description": "Aide aux devoirs deux soirs par semaine.",
             "progress_status": "in_progress",
-            "progress_since": datetime.date(fund.year, 1, 15),
+            "progress_since": datetime.date(fund.year, 1, 1),
             "coordination": "Un comité de suivi trimestriel.",
             "achievements": "60 séances, 32 jeunes suivis.",
             "successes": "Une bonne assiduité.",

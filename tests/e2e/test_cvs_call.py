@@ -35,7 +35,7 @@ def test_cvs_call(page):
     from tests.factories import MINIMAL_PDF, UserFactory
     from tests.factories.accounts import DEFAULT_PASSWORD
 
-    fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year}")
+    fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year + 1}")
     state = Funder.objects.get(name__startswith="État")
     mel = Funder.objects.get(name="Métropole Européenne de Lille")
     roubaix = Funder.objects.get(name="Ville de Roubaix")
@@ -166,7 +166,7 @@ def test_cvs_request_on_a_phone(page, viewport):
     from tests.factories import UserFactory
     from tests.factories.accounts import DEFAULT_PASSWORD
 
-    fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year}")
+    fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year + 1}")
     association = UserFactory(email="telephone.cvs@example.org", email_confirmed_at=timezone.now())
     login(page, association.email, DEFAULT_PASSWORD)
     page.goto(f"/cvs/appels/{fund.slug}/deposer/")
