@@ -19,10 +19,11 @@ from applications.models import (
     StaffNote,
     StatusChange,
 )
-from applications.workflow import BILAN_FILED, BILAN_OWING, NEXT_STEP_FOR_HOLDER, Status
+from applications.workflow import BILAN_FILED, BILAN_OWING, NEXT_STEP_FOR_CVS_HOLDER, NEXT_STEP_FOR_HOLDER, Status
 from core.templatetags.portal_format import format_money
 from core.validation import french_day
 from funds import calendar
+from funds.models import Fund
 
 
 def applications_for_holder(*, user) -> QuerySet[Application]:
@@ -78,7 +79,10 @@ def application_detail(*, application: Application) -> dict:
 
 def next_step_for_holder(application: Application) -> str:
     """What the holder should do next, in French."""
-    return str(NEXT_STEP_FOR_HOLDER.get(Status(application.status), ""))
+    status = Status(application.status)
+    if application.fund.scheme == Fund.Scheme.CVS and status in NEXT_STEP_FOR_CVS_HOLDER:
+        return str(NEXT_STEP_FOR_CVS_HOLDER[status])
+    return str(NEXT_STEP_FOR_HOLDER.get(status, ""))
 
 
 def next_action_for_holder(application: Application) -> dict | None:

@@ -36,6 +36,7 @@ class Role(models.TextChoices):
     HOLDER = "holder", _("Porteur de projet")
     STAFF = "staff", _("Équipe de l'association porteuse")
     COMMITTEE = "committee", _("Comité d'attribution")
+    PROGRAMMING = "programming", _("Comité de programmation (CVS)")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("grant", (S.ON_AGENDA,), S.GRANTED, _("Accorder"), (R.COMMITTEE,)),
     Transition("defer", (S.ON_AGENDA,), S.DEFERRED, _("Ajourner"), (R.COMMITTEE,), comment_required=True),
     Transition("refuse", (S.ON_AGENDA,), S.REFUSED, _("Refuser"), (R.COMMITTEE,), comment_required=True),
+    # The CVS call's programming committee (cvs app): one decision per request, an amount per funder.
+    Transition("program", (S.ELIGIBLE,), S.GRANTED, _("Programmer (montants par financeur)"), (R.PROGRAMMING,)),
+    Transition(
+        "not_program", (S.ELIGIBLE,), S.REFUSED, _("Ne pas programmer"), (R.PROGRAMMING,), comment_required=True
+    ),
     # Payments and bilan.
     Transition("pay_advance", (S.GRANTED,), S.ADVANCE_PAID, _("Verser l'acompte"), (R.STAFF,)),
     Transition(
@@ -201,4 +207,12 @@ NEXT_STEP_FOR_HOLDER = {
     S.BALANCE_PAID: _("Le solde est versé : merci pour votre projet !"),
     S.CLOSED: _("Demande clôturée."),
     S.WITHDRAWN: _("Vous avez retiré cette demande."),
+}
+
+# What the holder of a CVS call request should do next (the call's programming committee, not a residents' vote);
+# the states it does not name read NEXT_STEP_FOR_HOLDER.
+NEXT_STEP_FOR_CVS_HOLDER = {
+    S.ELIGIBLE: _("Votre projet est recevable : les financeurs donnent leur avis avant le comité de programmation."),
+    S.GRANTED: _("Votre projet est programmé : chaque financeur vous notifie son montant et le verse."),
+    S.REFUSED: _("Votre projet n'est pas programmé : lisez le motif dans l'historique."),
 }

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fiftyfifty",
     "committees",
     "reports",
+    "cvs",
     # Data leaving the portal: webhooks and dossier bundles (above every business app).
     "webhooks",
     "bundles",

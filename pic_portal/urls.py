@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("reports.urls")),
     path("", include("reports.annual_urls")),
+    path("cvs/", include("cvs.urls")),
     path("equipe/", include("applications.staff_urls")),
     path("comites/", include("committees.urls")),
     path("fifty-fifty/", include("fiftyfifty.urls")),

@@ -112,3 +112,41 @@ def test_seed_demo_holds_loos_en_gohelles_fifty_fifty(db, client):
     assert Builder.objects.filter(projects=done).exists()
     showcase = client.get("/fifty-fifty/").content.decode()
     assert "Peinture de la cour de l" in showcase and "Ramassage de déchets au pied du terril" in showcase
+
+
+def test_seed_demo_has_a_mel_cvs_call_programmed_per_funder_with_a_bilan_linked_to_its_renewal(db):
+    from applications.models import Application
+    from cvs.models import CvsRequest, ProgrammingDecision
+    from reports.models import CvsBilan
+
+    call_command("seed_demo", verbosity=0)
+    funds = Fund.objects.filter(scheme="cvs", association__slug="mel-contrat-de-ville").order_by("year")
+    previous, current = list(funds)
+    kinds = set(current.cofunders.values_list("funder__kind", flat=True))
+    assert {"state", "epci", "city", "region", "caf"} <= kinds
+    assert current.cofunders.filter(funder__kind="city").count() == 2
+    requests = CvsRequest.objects.filter(application__fund=current).exclude(application__status="draft")
+    assert requests.count() == 3
+    assert {n.code for r in requests for n in r.neighbourhoods.all()} >= {"QN05981M", "QN05983M", "QN05971M"}
+    assert all(
+        r.application.holder.name.endswith("fictif)") or r.application.holder.name.endswith("fictive)")
+        for r in requests
+    )
+    decision = ProgrammingDecision.objects.get(request__application__fund=current)
+    programmed = decision.request.funding_asks.filter(amount_programmed__gt=0)
+    assert programmed.count() == 4  # one decision, four funders
+    renewal = decision.request
+    assert renewal.previous_request.fund == previous
+    bilan = CvsBilan.objects.get(application=renewal.previous_request)
+    assert bilan.status == "submitted"
+    assert Application.objects.get(pk=renewal.application_id).status == "granted"
+
+
+def test_seed_demo_lists_the_cvs_call_after_the_pic_call_of_the_year(db):
+    from django.utils import timezone
+
+    from funds.selectors import open_funds
+
+    call_command("seed_demo", verbosity=0)
+    schemes = [fund.scheme for fund in open_funds(on_date=timezone.localdate())]
+    assert "cvs" in schemes and schemes[0] == "pic"  # the residents' journeys start the first open call

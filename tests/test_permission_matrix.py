@@ -213,6 +213,7 @@ def matrix_world(
         **fifty,
         "application:on_behalf_draft": on_behalf_draft.pk,
         "takeover_token:on_behalf": takeover_token(on_behalf_filed),
+        **_cvs_objects(world, resident),
     }
     personas = {
         "anonymous": None,
@@ -288,6 +289,26 @@ def _fifty_fifty(world, resident, staff) -> dict:
         "fifty:signed": signed.pk,
         "initiative:declared": initiative.pk,
         "town:hommelet": world.hommelet.slug,
+    }
+
+
+def _cvs_objects(world, resident) -> dict:
+    """The CVS call of Hommelet (co-funded by the Région and Roubaix): the resident's filed request and draft."""
+    from tests.factories.cvs import CvsRequestFactory
+
+    fund = f.CvsFundFactory(association=world.hommelet, slug="cvs-hommelet")
+    f.FundCoFunderFactory(fund=fund, funder=world.region, amount=Decimal("10000"))
+    f.FundCoFunderFactory(fund=fund, funder=world.city_roubaix, amount=Decimal("5000"))
+    filed = CvsRequestFactory(
+        application=f.ApplicationFactory(
+            fund=fund, created_by=resident, filed=True, reference="CVS-2025-0001", number=1
+        )
+    )
+    draft = CvsRequestFactory(application=f.ApplicationFactory(fund=fund, created_by=resident))
+    return {
+        "fund:cvs": fund.slug,
+        "cvs_request:resident": filed.application_id,
+        "cvs_request:draft": draft.application_id,
     }
 
 

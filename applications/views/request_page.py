@@ -24,6 +24,8 @@ def start_application(request, fund_slug: str):
     fund = get_object_or_404(Fund.objects.select_related("association"), slug=fund_slug, is_published=True)
     if fund.scheme == Fund.Scheme.FIFTY_FIFTY:
         return redirect("fiftyfifty:propose", fund_slug=fund.slug)  # its own path: an idea, not a request
+    if fund.scheme == Fund.Scheme.CVS:
+        return redirect("cvs:start", fund_slug=fund.slug)  # the CVS call's own request (CERFA 12156)
     errors = rules.check_call_open(fund=fund, today=timezone.localdate())
     if request.method == "POST" and not errors:
         try:
@@ -73,6 +75,8 @@ def _render_detail(request, application: Application, *, message_form=None):
 @login_required
 def application_detail(request, pk: int):
     application = get_application_for_user(request.user, pk)
+    if application.fund.scheme == Fund.Scheme.CVS and hasattr(application, "cvs_request"):
+        return redirect("cvs:detail", pk=application.pk)  # a CVS request has its own page (cvs app)
     if application.staff_unread_messages and not permissions.is_owner(request.user, application):
         # The association's staff read the thread here: the holder's messages are no longer "non lus".
         services.mark_messages_read_by_staff(user=request.user, application=application)

@@ -18,6 +18,7 @@ from applications.views.holder_step import holder_step
 from applications.views.step_base import after_save, render_step, seen_version
 from applications.workflow import Status
 from core.forms import error_summary, run_service
+from funds.models import Fund
 
 
 @login_required
@@ -28,6 +29,9 @@ def application_step(request, pk: int, step: str):
     if not permissions.can_edit_application(request.user, application):
         messages.info(request, _("Cette demande ne peut plus être modifiée : elle a été déposée."))
         return redirect(detail_url(application))
+    if application.fund.scheme == Fund.Scheme.CVS and hasattr(application, "cvs_request"):
+        # The CVS call's own steps (cvs app); deleting a document comes back to its documents step.
+        return redirect("cvs:step", pk=application.pk, step="pieces" if step == Step.ATTACHMENTS else "structure")
     return STEP_VIEWS[step](request, application, step)
 
 

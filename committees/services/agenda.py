@@ -18,6 +18,7 @@ from committees.models import AgendaItem, CommitteeSession, Decision
 from committees.services.rules import check_runs, invalid, require_not_closed, require_not_withdrawn
 from core.services import record_audit
 from core.validation import french_day, full_save
+from funds.models import Fund
 
 
 def append_item(*, user, session: CommitteeSession, application: Application, invited_to_present: bool) -> AgendaItem:
@@ -28,6 +29,15 @@ def append_item(*, user, session: CommitteeSession, application: Application, in
     if locked.fund_id != fund.pk:
         raise invalid(
             _("La demande %(ref)s relève d'un autre fonds : elle ne peut pas passer devant ce comité.")
+            % {"ref": locked.display_reference},
+            "application",
+        )
+    if fund.scheme == Fund.Scheme.CVS:
+        raise invalid(
+            _(
+                "La demande %(ref)s relève de l'appel à projets du contrat de ville : elle est décidée par le comité "
+                "de programmation, depuis la page de la demande, pas par un comité d'attribution."
+            )
             % {"ref": locked.display_reference},
             "application",
         )

@@ -20,6 +20,7 @@ from applications.models import Holder
 from devdata.demo.annual import seed_annual_narrative
 from devdata.demo.bilans import seed_bilans
 from devdata.demo.current import seed_current
+from devdata.demo.cvs import seed_cvs
 from devdata.demo.fifty import seed_fifty_fifty
 from devdata.demo.filing import demo_holder
 from devdata.demo.funds import seed_funds
@@ -49,6 +50,7 @@ def _seed(*, today: datetime.date) -> dict:
     requests["history"] = seed_history(fund=history, committee=committee, holders=holders, users=users)
     requests["bilans"] = seed_bilans(fund=history, staff=users["staff"])
     seed_annual_narrative(fund=history, staff=users["staff"])
+    requests["cvs"] = seed_cvs(users=users, today=today)
     fifty = seed_fifty_fifty(users=users, today=today)
     return {"users": users, "funds": funds, "committee": committee, "requests": requests, "fifty": fifty}
 

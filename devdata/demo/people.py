@@ -38,6 +38,9 @@ DEMO_ACCOUNTS = (
         "Agente de la mairie de Loos-en-Gohelle (fifty/fifty)",
     ),
     DemoAccount("admin", "admin@demo.example.org", "Admin", "Portail", "Administrateur du site"),
+    DemoAccount(
+        "staff_mel", "equipe@mel.demo.example.org", "Sophie", "Marchand", "Équipe contrat de ville de la MEL (fictive)"
+    ),
 )
 
 

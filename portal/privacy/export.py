@@ -114,6 +114,26 @@ def _cvs_bilan_export(application: Application) -> dict[str, Any] | None:
     return data
 
 
+def _cvs_request_export(application: Application) -> dict[str, Any] | None:
+    """What a CVS call request says beside the request (CERFA 12156): people, project, funding asked."""
+    from cvs.models import CvsRequest
+
+    cvs = (
+        CvsRequest.objects.filter(application=application)
+        .prefetch_related("funding_asks__funder", "neighbourhoods", "ambitions__stake")
+        .first()
+    )
+    if cvs is None:
+        return None
+    data = plain_fields(cvs)
+    data["neighbourhoods"] = [{"code": n.code, "name": n.name} for n in cvs.neighbourhoods.all()]
+    data["ambitions"] = [str(ambition) for ambition in cvs.ambitions.all()]
+    data["funding_asks"] = [
+        {"funder": ask.funder.name} | plain_fields(ask, exclude=("id",)) for ask in cvs.funding_asks.all()
+    ]
+    return data
+
+
 def _application_export(application: Application, *, user: User) -> dict[str, Any]:
     data = pick(application, APPLICATION_FIELDS)
     data["status_label"] = str(application.get_status_display())
@@ -148,6 +168,7 @@ def _application_export(application: Application, *, user: User) -> dict[str, An
     ]
     data["bilan"] = _bilan_export(application) if reports_installed() else None
     data["cvs_bilan"] = _cvs_bilan_export(application) if reports_installed() else None
+    data["cvs_request"] = _cvs_request_export(application)
     return data
 
 

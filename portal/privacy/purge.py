@@ -60,6 +60,7 @@ class PurgeReport:
     bilan_attachments: int = 0
     effect_narratives: int = 0
     cvs_bilans: int = 0
+    cvs_requests: int = 0
 
     @property
     def total(self) -> int:
@@ -138,7 +139,22 @@ def _purge_application(application: Application, files: list[tuple[Any, str]]) -
 
         counts["bilan_reminders"], _by_model = BilanReminder.objects.filter(application=application).delete()
         counts.update(_purge_bilans(application, files))
+    counts["cvs_requests"] = _purge_cvs_request(application)
     return counts
+
+
+def _purge_cvs_request(application: Application) -> int:
+    """The people a CVS call request names (its representative and referent)."""
+    from cvs.models import CVS_PERSONAL_FIELDS, CvsRequest
+
+    written = models.Q()
+    for name in CVS_PERSONAL_FIELDS:
+        written |= ~models.Q(**{name: ""})
+    return (
+        CvsRequest.objects.filter(application=application)
+        .filter(written)
+        .update(**dict.fromkeys(CVS_PERSONAL_FIELDS, ""))
+    )
 
 
 def purge_personal_data(*, dry_run: bool = False, now: datetime.datetime | None = None) -> PurgeReport:

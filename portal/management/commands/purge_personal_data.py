@@ -14,6 +14,7 @@ LABELS = {
     "bilan_attachments": "justificatifs et photos de bilan supprimés",
     "effect_narratives": "récits d'effets observés effacés",
     "cvs_bilans": "bilans CVS sans leur personne référente",
+    "cvs_requests": "demandes CVS sans leur représentant ni leur personne chargée du dossier",
 }
 
 
