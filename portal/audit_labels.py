@@ -86,6 +86,8 @@ TRANSITION_DONE = {
     "submit": gettext_lazy("Demande déposée"),
     "resubmit": gettext_lazy("Demande complétée et redéposée"),
     "send_back": gettext_lazy("Demande renvoyée après ajournement"),
+    "program": gettext_lazy("Demande programmée (montant par financeur)"),
+    "not_program": gettext_lazy("Demande non programmée"),
     "withdraw": gettext_lazy("Demande retirée par le porteur"),
     "start_review": gettext_lazy("Instruction commencée"),
     "request_completion": gettext_lazy("Complément demandé"),
