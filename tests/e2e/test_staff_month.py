@@ -311,21 +311,43 @@ def the_project_ends_a_month_ago(application, session) -> None:
     Application.objects.filter(pk=application.pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
 
 
+def late_bilans_of_the_fund(page, fund, step: str) -> None:
+    """From the desk, the late bilans, filtered on the fund."""
+    click_to(page, page.get_by_role("link", name="Mon bureau"), f"bureau-{step}")
+    late = page.locator("#bilans-en-retard")
+    click_to(page, late.get_by_role("link", name="Tous les bilans en retard, pour relancer"), step)
+    page.get_by_label("Fonds").select_option(fund.slug)
+    page.get_by_label("État").select_option("overdue")
+    click_to(page, page.get_by_role("button", name="Filtrer"), f"{step}-du-fonds")
+
+
+def invite_the_holder_from_the_late_list(page, application, fund) -> None:
+    """Step 5: the bilan is late while staff still hold the request for its holder, who has no account: an e-mail
+    reminder could not reach them, so the row leads to the request's page, where staff invite the holder."""
+    late_bilans_of_the_fund(page, fund, "bilans-en-retard")
+    row = page.locator(f"#bilan-{application.pk}")
+    expect(row.get_by_role("link", name=application.reference, exact=True)).to_be_visible()
+    expect(row).to_contain_text("15 jours")
+    expect(row).to_contain_text("Suivie par l'équipe pour le porteur (sans compte)")
+    expect(row.get_by_role("link", name=HOLDER_EMAIL)).to_be_visible()
+    expect(row.get_by_role("button", name=re.compile("Relancer"))).to_have_count(0)
+    click_to(
+        page,
+        row.get_by_role("link", name=re.compile("Appeler le porteur ou l'inviter à reprendre la demande")),
+        "demande-bilan-en-retard",
+    )
+    expect(page.locator("#pour-le-compte").locator("..")).to_contain_text("06 22 33 44 55")
+
+
 def chase_the_late_bilan(page, application, fund) -> None:
-    """Step 5: the late bilan, from the desk, chased with « Relancer » (an e-mail to the holder, recorded)."""
+    """Step 5: the holder now has an account: « Relancer » e-mails them, recorded."""
     from django.core import mail
 
     from reports.models import BilanReminder
 
-    click_to(page, page.get_by_role("link", name="Mon bureau"), "bureau-bilan-en-retard")
-    late = page.locator("#bilans-en-retard")
-    click_to(page, late.get_by_role("link", name="Tous les bilans en retard, pour relancer"), "bilans-en-retard")
-    page.get_by_label("Fonds").select_option(fund.slug)
-    page.get_by_label("État").select_option("overdue")
-    click_to(page, page.get_by_role("button", name="Filtrer"), "bilans-en-retard-du-fonds")
+    late_bilans_of_the_fund(page, fund, "bilans-en-retard-apres-reprise")
     row = page.locator(f"#bilan-{application.pk}")
-    expect(row.get_by_role("link", name=application.reference)).to_be_visible()
-    expect(row).to_contain_text("15 jours")
+    expect(row.get_by_role("link", name=HOLDER_EMAIL)).to_be_visible()
     before = len(mail.outbox)
     click_to(page, row.get_by_role("button", name=re.compile("Relancer")), "bilan-relance")
     expect(
@@ -480,13 +502,11 @@ def test_staff_month(page, viewport, tmp_path):
     hold_the_session(page, application, other, session)
     pay_the_advance(page, application)
 
-    # The holder takes the request over, to follow the bilan with their own account.
-    page.goto(f"/equipe/demandes/{application.pk}/")
-    check_page(page, "demande-acompte-verse")
-    holder_takes_over(page, application)
-
-    # 5. The project ends; the bilan is late, chased, filed, accepted.
+    # 5. The project ends and the bilan is late while staff still hold the request: they invite the holder, who
+    # takes it over on a phone; then « Relancer » e-mails the holder. The holder files the bilan; staff accept it.
     the_project_ends_a_month_ago(application, session)
+    invite_the_holder_from_the_late_list(page, application, fund)
+    holder_takes_over(page, application)
     login(page, STAFF_EMAIL)
     chase_the_late_bilan(page, application, fund)
     logout(page)
