@@ -163,7 +163,7 @@ def late_on_behalf(world, staff):
 def test_a_request_held_for_its_holder_is_not_chased_by_email_and_staff_are_told_what_to_do(
     client, staff, late_on_behalf
 ):
-    """"Relancer" would e-mail the staff member who filed the request (its `created_by`) a link the holder cannot
+    """ "Relancer" would e-mail the staff member who filed the request (its `created_by`) a link the holder cannot
     open: nothing is sent, the row offers the request's page instead and the refusal says how to reach the holder."""
     client.force_login(staff)
     with time_machine.travel(LATE_DAY, tick=False):
