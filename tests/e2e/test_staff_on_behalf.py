@@ -76,10 +76,10 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     assert application.filed_on_behalf_by.email == STAFF_EMAIL
 
     # The holders staff typed in before for other residents are offered too: this one is new.
-    new_holder = page.get_by_role("radio", name="Un nouveau collectif ou une nouvelle association")
+    new_holder = page.get_by_role("radio", name="Un nouveau groupe d'habitants ou une nouvelle association")
     if new_holder.count():
         new_holder.check()
-    page.get_by_role("radio", name="Collectif d'habitant·es", exact=True).check()
+    page.get_by_label("Un groupe d'habitants", exact=True).check()
     page.locator("#id_new-name").fill(HOLDER_NAME)
     page.locator("#id_new-referent_name").fill("Samia Papier")
     page.locator("#id_new-referent_phone").fill("06 12 34 56 78")
@@ -90,7 +90,7 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     page.get_by_label("Titre du projet").fill("Goûter partagé de la rue Watteau")
     page.get_by_label("Thématique").select_option(index=1)
     page.get_by_label("Objectifs : à quoi va servir le projet ?").fill("Faire se rencontrer les voisin·es.")
-    page.get_by_label("Description : que allez-vous faire, avec qui, comment ?").fill(
+    page.get_by_label("Description : qu'allez-vous faire, avec qui, comment ?").fill(
         "Un goûter ouvert à toute la rue, préparé par les familles."
     )
     click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
