@@ -133,7 +133,8 @@ def file_on_behalf(page, fund, tmp_path) -> None:
     click_to(page, page.get_by_role("button", name="Créer le brouillon"), "etape-porteur")
     new_holder = page.get_by_role("radio", name="Un nouveau groupe d'habitants ou une nouvelle association")
     if new_holder.count():
-        new_holder.check()
+        # The holders staff typed in for other residents are offered, never pre-chosen.
+        expect(new_holder).to_be_checked()
     page.get_by_label("Un groupe d'habitants", exact=True).check()
     page.locator("#id_new-name").fill(HOLDER_NAME)
     page.locator("#id_new-referent_name").fill("Karim Jardin")
