@@ -2,11 +2,13 @@
 
 Staff log in and land on their desk; they file a request on behalf of a resident who came with a paper form (the
 holder typed in, the agreement and the signed form), instruct it on its one page (the grid pre-filled, saved in one
-click, « recevable »), put it on a session's agenda in bulk from the inbox, hold the session (convocations,
-attendance and quorum, vote, decision, closing) and pay the advance. The holder takes the request over on their
-phone (375 px). The project ends, the bilan is late: staff chase it with « Relancer »; the holder files it; staff
-accept it. Then staff write the annual report's own words and export its PDF and XLSX, and the Région's staff
-download the consolidated report of the year (PDF and XLSX).
+click, « recevable »), put it with another eligible request on a session's agenda in bulk from the inbox, hold the
+session (convocations, attendance and quorum, votes, one grant and one deferral, closing) and pay the advance. The
+project ends, the bilan is late while staff still hold the request: the late list sends them to the request's page
+(no e-mail could reach a holder without an account), where they invite the holder, who takes it over on a phone
+(375 px); then « Relancer » e-mails the holder; the holder files the bilan (through the services); staff accept it.
+Then staff write the annual report's own words and export its PDF and XLSX, and the Région's staff download the
+consolidated report of the year (PDF and XLSX).
 
 The journey works on its own fund (co-funded by the Région), committee, session and request, under the demo
 association: the demo funds' figures, which other journeys read, stay untouched.
