@@ -138,3 +138,54 @@ def test_the_late_list_costs_the_same_with_and_without_reminders(client, staff, 
         )
     more = [f.GrantedApplicationFactory(fund=world.fund) for _ in range(5)]
     assert more and count() == before
+
+
+@pytest.fixture
+def late_on_behalf(world, staff):
+    """A late bilan of a request staff filed for a holder without an account (not taken over yet)."""
+    holder = f.HolderFactory(
+        owner=staff,
+        entered_by_staff=True,
+        name="Les voisines de la rue Watteau",
+        referent_name="Samia Papier",
+        referent_phone="06 11 22 33 44",
+    )
+    return f.GrantedApplicationFactory(
+        fund=world.fund,
+        created_by=staff,
+        filed_on_behalf_by=staff,
+        holder_email="samia.papier@example.org",
+        holder=holder,
+        title="Goûter de la rue Watteau",
+    )
+
+
+def test_a_request_held_for_its_holder_is_not_chased_by_email_and_staff_are_told_what_to_do(
+    client, staff, late_on_behalf
+):
+    """ "Relancer" would e-mail the staff member who filed the request (its `created_by`) a link the holder cannot
+    open: nothing is sent, the row offers the request's page instead and the refusal says how to reach the holder."""
+    client.force_login(staff)
+    with time_machine.travel(LATE_DAY, tick=False):
+        html = client.get(reverse("reports:staff_bilans")).content.decode()
+        response = remind(client, late_on_behalf, retour="etat=overdue")
+        page = client.get(response.url).content.decode()
+    row = html.split(f'id="bilan-{late_on_behalf.pk}"')[1].split("</tr>")[0]
+    assert f'action="{reverse("reports:remind_holder", args=[late_on_behalf.pk])}"' not in row
+    assert f'href="{reverse("staff:application", args=[late_on_behalf.pk])}#pour-le-compte"' in row
+    assert 'href="mailto:samia.papier@example.org"' in row and f"mailto:{staff.email}" not in row
+    assert "Suivie par l'équipe pour le porteur (sans compte)" in row
+    assert mail.outbox == []
+    assert not BilanReminder.objects.filter(application=late_on_behalf).exists()
+    assert "suivie par l&#x27;équipe pour le porteur, qui n&#x27;a pas de compte" in page
+    assert "appelez Samia Papier au 06 11 22 33 44" in page
+
+
+def test_once_taken_over_the_holder_is_chased_by_email(client, staff, late_on_behalf, other_resident):
+    late_on_behalf.created_by = other_resident
+    late_on_behalf.taken_over_at = LATE_DAY - datetime.timedelta(days=3)
+    late_on_behalf.save()
+    client.force_login(staff)
+    with time_machine.travel(LATE_DAY, tick=False):
+        remind(client, late_on_behalf)
+    assert [m.to for m in mail.outbox] == [[other_resident.email]]

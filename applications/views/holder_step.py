@@ -96,8 +96,11 @@ def holder_step(request, application: Application, step: str):
     holders = {str(h.pk): h for h in request.user.holders.filter(entered_by_staff=application.is_on_behalf_pending)}
     if application.holder_id:
         initial = str(application.holder_id)
+    elif len(holders) == 1 and not application.is_on_behalf_pending:
+        initial = next(iter(holders))  # a resident's only holder
     else:
-        initial = next(iter(holders)) if len(holders) == 1 else forms.NEW_HOLDER
+        # Staff filing for a resident: the holders they typed in belong to other residents, never pre-chosen.
+        initial = forms.NEW_HOLDER
     data = request.POST if request.method == "POST" else None
     editing = data is not None and data.get("action") == EDIT_ACTION
     choice = forms.HolderChoiceForm(

@@ -50,6 +50,21 @@ def send_bilan_reminder(*, application: Application, kind: str, due_date, today)
     return True
 
 
+def on_behalf_message(application: Application) -> str:
+    """Why "Relancer" sends nothing for a request staff hold for its holder, and what to do instead (French)."""
+    holder = application.holder
+    phone = holder.referent_phone if holder is not None else ""
+    if phone:
+        call = _("appelez %(who)s au %(phone)s") % {"who": holder.referent_name or holder.name, "phone": phone}
+    else:
+        call = _("contactez le porteur")
+    return _(
+        "La demande %(ref)s est suivie par l'équipe pour le porteur, qui n'a pas de compte sur le portail : la "
+        "relance par e-mail ne lui parviendrait pas. Pour le bilan, %(call)s et remplissez-le avec lui, ou invitez-le "
+        "à reprendre la demande avec son compte depuis la page de la demande."
+    ) % {"ref": application.display_reference, "call": call}
+
+
 def remind_holder(*, user, application: Application, today: datetime.date) -> BilanReminder:
     """A staff member's "Relancer": one e-mail to the holder whose bilan is expected, recorded.
 
@@ -70,6 +85,10 @@ def remind_holder(*, user, application: Application, today: datetime.date) -> Bi
                     ]
                 }
             )
+        if locked.is_on_behalf_pending:
+            # Still held by the staff for a holder without an account: the e-mail would go to the staff member who
+            # filed it, and its link to a bilan page the holder cannot open. Say what to do instead.
+            raise ValidationError({NON_FIELD_ERRORS: [on_behalf_message(locked)]})
         due_date = bilan_due_date(locked)
         if due_date is None:
             raise ValidationError(

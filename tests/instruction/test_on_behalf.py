@@ -350,3 +350,26 @@ def test_only_the_association_staff_bypass_a_closed_call(world, admin_user):
     assert "hors appel" in str(caught.value)
     # The administrator may still help a resident while the call is open.
     assert services.start_draft_on_behalf(user=admin_user, fund=world.fund).filed_on_behalf_by == admin_user
+
+
+def checked_holders(html: str) -> list[str]:
+    """The values of the holder step's checked radio buttons."""
+    radios = re.findall(r"<input[^>]*name=\"choice-holder\"[^>]*>", html)
+    return [re.search(r'value="([^"]+)"', radio).group(1) for radio in radios if re.search(r"\bchecked\b", radio)]
+
+
+def test_a_holder_typed_in_for_another_resident_is_never_pre_chosen(world, staff, resident):
+    """Staff who typed in one holder before start a draft for another resident: the holder step does not pre-check
+    that other resident's holder (a click on « Enregistrer et continuer » would file for the wrong people); a
+    resident's only holder stays pre-checked for them."""
+    first = on_behalf_draft(world, staff)
+    client = client_of(staff)
+    client.post(reverse("staff:start_on_behalf"), {"fund": world.fund.pk})
+    second = Application.objects.filter(filed_on_behalf_by=staff).exclude(pk=first.pk).get()
+    html = html_of(client.get(step_url(second, "holder")))
+    assert checked_holders(html) == ["new"]
+    assert f'value="{first.holder_id}"' in html  # still offered
+
+    own = f.HolderFactory(owner=resident, name="Mon collectif")
+    draft = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=None, title="Brouillon")
+    assert checked_holders(html_of(client_of(resident).get(step_url(draft, "holder")))) == [str(own.pk)]
