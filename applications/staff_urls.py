@@ -2,15 +2,15 @@
 
 from django.urls import path
 
-from applications import staff_views
+from applications import staff_inbox_views, staff_views
 
 app_name = "staff"
 
 urlpatterns = [
-    path("demandes/", staff_views.inbox_page, name="inbox"),
-    path("demandes/export.csv", staff_views.inbox_csv, name="inbox_csv"),
-    path("demandes/export.xlsx", staff_views.inbox_xlsx, name="inbox_xlsx"),
-    path("demandes/selection/", staff_views.inbox_selection, name="inbox_selection"),
+    path("demandes/", staff_inbox_views.inbox_page, name="inbox"),
+    path("demandes/export.csv", staff_inbox_views.inbox_csv, name="inbox_csv"),
+    path("demandes/export.xlsx", staff_inbox_views.inbox_xlsx, name="inbox_xlsx"),
+    path("demandes/selection/", staff_inbox_views.inbox_selection, name="inbox_selection"),
     path("demandes/<id:pk>/", staff_views.application_page, name="application"),
     path("demandes/<id:pk>/instructeur/", staff_views.assign_instructor, name="assign_instructor"),
     path("demandes/<id:pk>/commencer/", staff_views.start_review, name="start_review"),

@@ -4,10 +4,10 @@ Slugs are English (code, database, URLs); labels are French (UI). Services apply
 transition through `get_transition()` and `may_take()`; nothing else changes a status.
 """
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Transition, may_take  # noqa: F401 (may_take: the table's rule, imported from here by the apps)
 
 
 class Status(models.TextChoices):
@@ -39,16 +39,6 @@ class Role(models.TextChoices):
     PROGRAMMING = "programming", _("Comité de programmation (CVS)")
 
 
-@dataclass(frozen=True)
-class Transition:
-    slug: str
-    sources: tuple[str, ...]
-    target: str
-    label: str
-    roles: tuple[str, ...]
-    comment_required: bool = False
-
-
 S = Status
 R = Role
 
@@ -63,6 +53,9 @@ BEFORE_DECISION = (
     S.DEFERRED,
     S.SENT_BACK,
 )
+
+# A programmed CVS project may receive its funders' payments until it is closed (cvs.services).
+CVS_PAYABLE = (S.GRANTED, S.ADVANCE_PAID, S.BILAN_DUE, S.BILAN_RECEIVED, S.BILAN_ACCEPTED)
 
 TRANSITIONS: tuple[Transition, ...] = (
     # The holder's transitions.
@@ -178,10 +171,6 @@ def get_transition(slug: str) -> Transition:
 
 def transitions_from(status: str, role: str | None = None) -> list[Transition]:
     return [t for t in TRANSITIONS if status in t.sources and (role is None or role in t.roles)]
-
-
-def may_take(transition: Transition, *, status: str, role: str) -> bool:
-    return status in transition.sources and role in transition.roles
 
 
 # What the holder should do next, shown in their space.

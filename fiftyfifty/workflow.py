@@ -1,10 +1,10 @@
 """The fifty/fifty workflow, as data: a project's states and an initiative's, and who may take each
 transition. Services apply a transition through `get_transition()`; nothing else changes a status."""
 
-from dataclasses import dataclass
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.workflow import Transition, may_take
 
 
 class Status(models.TextChoices):
@@ -25,16 +25,6 @@ class InitiativeStatus(models.TextChoices):
 class Role(models.TextChoices):
     RESIDENT = "resident", _("Habitant ou groupe porteur")
     TOWN = "town", _("Mairie")
-
-
-@dataclass(frozen=True)
-class Transition:
-    slug: str
-    sources: tuple[str, ...]
-    target: str
-    label: str
-    roles: tuple[str, ...]
-    comment_required: bool = False
 
 
 S, IS, R = Status, InitiativeStatus, Role
@@ -74,10 +64,6 @@ INITIATIVE_TRANSITIONS: tuple[Transition, ...] = (
 
 def get_transition(slug: str, *, table: tuple[Transition, ...] = TRANSITIONS) -> Transition | None:
     return next((t for t in table if t.slug == slug), None)
-
-
-def may_take(transition: Transition, *, status: str, role: str) -> bool:
-    return status in transition.sources and role in transition.roles
 
 
 def available(*, status: str, role: str, table: tuple[Transition, ...] = TRANSITIONS) -> list[Transition]:

@@ -1,22 +1,19 @@
-"""Writes of the CVS path: each a keyword-only service, in one transaction, permission checked, audited."""
+"""Writes of the CVS path, the association's side: the draft, its steps, filing (and filing again)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from applications.locks import lock_application, lock_fund, lock_reference_counter
+from applications.locks import lock_application, lock_reference_counter
 from applications.models import Application, BudgetLine, Holder
 from applications.permissions import is_owner
 from applications.services import apply_transition, send_staff_notice, send_submission_acknowledgement, start_draft
 from applications.services.guards import refused
 from applications.workflow import Role, Status, get_transition, may_take
-from core.emails import absolute_url, send_templated, unique_addresses
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
 from core.validation import raise_if
@@ -25,14 +22,9 @@ from cvs.models import (
     REPUBLICAN_COMMITMENT_REQUIRED,
     SIRET_REQUIRED,
     CvsRequest,
-    FunderOpinion,
     FundingAsk,
-    ProgrammingDecision,
 )
 from funds.models import Fund, FundCoFunder
-
-# A programmed project may receive its funders' payments until it is closed.
-PAYABLE = (Status.GRANTED, Status.ADVANCE_PAID, Status.BILAN_DUE, Status.BILAN_RECEIVED, Status.BILAN_ACCEPTED)
 
 STRUCTURE_FIELDS = (
     "structure_kind",
@@ -299,240 +291,3 @@ def _resubmit(*, user, application: Application, locked: Application) -> Applica
     send_staff_notice(application_id=locked.pk, name="resubmitted_staff", comment="")
     application.status = locked.status
     return locked
-
-
-def ask_for_completion(*, user, application: Application, comment: str) -> Application:
-    """The carrier's staff send the request back to its holder for more (what is missing: comment required)."""
-    if not permissions.can_decide(user, application):
-        raise refused(_("Seule l'équipe qui instruit l'appel à projets demande un complément."))
-    with transaction.atomic():
-        locked = lock_application(application)
-        apply_transition(
-            user=user, application=locked, transition="request_completion", role=Role.STAFF, comment=comment
-        )
-        send_templated(
-            name="cvs/emails/completion",
-            to=[locked.created_by.email],
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "comment": comment,
-                "url": absolute_url(reverse("cvs:step", args=[locked.pk, "structure"])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_completion",
-            target=locked,
-            actor=user,
-        )
-    application.status = locked.status
-    return locked
-
-
-def decide_eligibility(*, user, application: Application, eligible: bool, comment: str = "") -> Application:
-    """The carrier's staff declare the request eligible (then open to programming) or not (comment required)."""
-    if not permissions.can_decide(user, application):
-        raise refused(_("Seule l'équipe qui instruit l'appel à projets se prononce sur la recevabilité."))
-    with transaction.atomic():
-        locked = lock_application(application)
-        if locked.status in (Status.SUBMITTED, Status.RESUBMITTED):
-            apply_transition(user=user, application=locked, transition="start_review", role=Role.STAFF)
-        apply_transition(
-            user=user,
-            application=locked,
-            transition="declare_eligible" if eligible else "declare_ineligible",
-            role=Role.STAFF,
-            comment=comment,
-        )
-        CvsRequest.objects.filter(application=locked).update(eligibility_comment=comment)
-        send_templated(
-            name="cvs/emails/eligibility",
-            to=[locked.created_by.email],
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "eligible": eligible,
-                "comment": comment,
-                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_eligibility",
-            target=locked,
-            actor=user,
-        )
-    application.status = locked.status
-    return locked
-
-
-def give_opinion(*, user, application: Application, funder_id: int, opinion: str, comment: str = "") -> FunderOpinion:
-    """One funder's opinion (favourable, reserved, unfavourable), by its referent or the carrier's staff."""
-    with transaction.atomic():
-        locked = lock_application(application)
-        allowed = {funder.pk: funder for funder in permissions.opinion_funders(user, locked)}
-        if funder_id not in allowed:
-            raise refused(_("Vous ne pouvez pas donner l'avis de ce financeur."))
-        if not permissions.can_give_opinion(user, locked):
-            raise ValidationError(
-                {NON_FIELD_ERRORS: [_("Les avis se donnent pendant l'instruction, avant la programmation.")]}
-            )
-        cvs = CvsRequest.objects.get(application=locked)
-        row, _created = FunderOpinion.objects.update_or_create(
-            request=cvs,
-            funder=allowed[funder_id],
-            defaults={"opinion": opinion, "comment": comment, "author": user},
-        )
-        row.full_clean()
-        record_audit(
-            actor=user,
-            action="cvs.give_opinion",
-            target=locked,
-            summary=f"{row.funder.name} : {row.get_opinion_display()}",
-            data={"funder": funder_id, "opinion": opinion},
-        )
-    return row
-
-
-def record_programming(
-    *,
-    user,
-    application: Application,
-    decided_on: datetime.date,
-    attendees: str,
-    granted: bool,
-    amounts: dict[int, Decimal],
-    comment: str = "",
-) -> ProgrammingDecision:
-    """The programming committee's decision: an amount per funder, each within that funder's envelope.
-
-    Locks the fund first (the envelopes read every decision of the fund), then the request; then notifies the
-    holder of each funder's amount (outbox, same transaction).
-    """
-    if not permissions.can_decide(user, application):
-        raise refused(_("Seule l'équipe qui anime l'appel à projets enregistre la programmation."))
-    with transaction.atomic():
-        lock_fund(application.fund)
-        locked = lock_application(application)
-        step = get_transition("program" if granted else "not_program")
-        if not may_take(step, status=locked.status, role=Role.PROGRAMMING):
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _("Seule une demande déclarée recevable peut être programmée (statut : %(status)s).")
-                        % {"status": Status(locked.status).label}
-                    ]
-                }
-            )
-        cvs = CvsRequest.objects.get(application=locked)
-        asks = {ask.funder_id: ask for ask in cvs.funding_asks.select_related("funder").select_for_update()}
-        errors: dict[str, list[str]] = {}
-        if granted:
-            envelopes = dict(FundCoFunder.objects.filter(fund_id=locked.fund_id).values_list("funder_id", "amount"))
-            already = dict(
-                FundingAsk.objects.filter(request__application__fund_id=locked.fund_id, amount_programmed__isnull=False)
-                .exclude(request=cvs)
-                .values("funder_id")
-                .annotate(total=Sum("amount_programmed"))
-                .values_list("funder_id", "total")
-            )
-            for funder_id, amount in amounts.items():
-                if not amount:
-                    continue
-                ask = asks.get(funder_id)
-                field = f"amount_{funder_id}"
-                if ask is None:
-                    errors[field] = [_("Ce financeur n'a pas été sollicité par la demande : laissez 0.")]
-                    continue
-                if amount > ask.amount_asked:
-                    errors[field] = [
-                        _("%(funder)s : le montant programmé ne peut pas dépasser le montant demandé (%(asked)s).")
-                        % {"funder": ask.funder.name, "asked": format_money(ask.amount_asked)}
-                    ]
-                    continue
-                left = envelopes.get(funder_id, Decimal("0")) - already.get(funder_id, Decimal("0"))
-                if amount > left:
-                    errors[field] = [
-                        _(
-                            "%(funder)s : l'enveloppe ne permet plus que %(left)s. Baissez ce montant, ou "
-                            "demandez au financeur d'augmenter son enveloppe."
-                        )
-                        % {"funder": ask.funder.name, "left": format_money(max(left, Decimal("0")))}
-                    ]
-            if not any(amounts.values()):
-                errors[NON_FIELD_ERRORS] = [_("Indiquez le montant programmé par au moins un financeur.")]
-        raise_if(errors)
-        for funder_id, ask in asks.items():
-            ask.amount_programmed = (amounts.get(funder_id) or Decimal("0")) if granted else Decimal("0")
-            ask.full_clean()
-            ask.save(update_fields=["amount_programmed"])
-        decision = ProgrammingDecision(
-            request=cvs, decided_on=decided_on, attendees=attendees, granted=granted, comment=comment, recorded_by=user
-        )
-        decision.full_clean()
-        decision.save()
-        apply_transition(user=user, application=locked, transition=step.slug, role=Role.PROGRAMMING, comment=comment)
-        record_audit(
-            actor=user,
-            action="cvs.programming",
-            target=locked,
-            summary=_("programmée") if granted else _("non programmée"),
-            data={"amounts": {str(k): str(v) for k, v in amounts.items() if v}, "decided_on": decided_on.isoformat()},
-        )
-        lines = [(ask.funder.name, ask.amount_programmed) for ask in asks.values() if ask.amount_programmed]
-        send_templated(
-            name="cvs/emails/programming",
-            to=unique_addresses([locked.created_by.email, cvs.referent_email]),
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "decision": decision,
-                "lines": [(name, format_money(amount)) for name, amount in lines],
-                "total": format_money(sum((amount for _n, amount in lines), Decimal("0"))),
-                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_programming",
-            target=locked,
-            actor=user,
-        )
-    application.status = locked.status
-    return decision
-
-
-def record_funder_payment(
-    *, user, application: Application, funder_id: int, amount: Decimal, paid_on: datetime.date
-) -> FundingAsk:
-    """A payment by one funder of its programmed amount (never more than programmed), recorded by the carrier."""
-    if not permissions.can_decide(user, application):
-        raise refused(_("Seule l'équipe qui anime l'appel à projets enregistre les versements."))
-    with transaction.atomic():
-        locked = lock_application(application)
-        if locked.status not in PAYABLE:
-            raise ValidationError({NON_FIELD_ERRORS: [_("Un versement s'enregistre une fois le projet programmé.")]})
-        ask = (
-            FundingAsk.objects.select_for_update()
-            .select_related("funder")
-            .filter(request__application=locked, funder_id=funder_id)
-            .first()
-        )
-        if ask is None or not ask.amount_programmed:
-            raise ValidationError({"funder": [_("Ce financeur n'a rien programmé pour ce projet.")]})
-        left = ask.amount_programmed - ask.amount_paid
-        if amount > left:
-            raise ValidationError(
-                {
-                    "amount": [
-                        _("%(funder)s : il reste %(left)s à verser sur le montant programmé ; corrigez le montant.")
-                        % {"funder": ask.funder.name, "left": format_money(left)}
-                    ]
-                }
-            )
-        ask.amount_paid += amount
-        ask.full_clean()
-        ask.save(update_fields=["amount_paid"])
-        record_audit(
-            actor=user,
-            action="cvs.funder_payment",
-            target=locked,
-            summary=f"{ask.funder.name} : {format_money(amount)}",
-            data={"funder": funder_id, "amount": str(amount), "paid_on": paid_on.isoformat()},
-        )
-    return ask
