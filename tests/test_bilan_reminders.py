@@ -97,6 +97,20 @@ def test_no_reminder_once_the_bilan_is_filed_or_for_requests_not_granted(world, 
     assert not BilanReminder.objects.exists()
 
 
+def test_no_reminder_to_the_staff_who_filed_for_a_holder_without_account_until_the_holder_takes_over(
+    world, staff, resident
+):
+    from django.utils import timezone
+
+    held = f.GrantedApplicationFactory(fund=world.fund, created_by=staff, filed_on_behalf_by=staff)
+    run_on(datetime.date(2025, 7, 21))
+    assert mail.outbox == [] and not held.bilan_reminders.exists()  # "votre bilan" would reach the staff member
+    held.created_by, held.taken_over_at = resident, timezone.now()
+    held.save(update_fields=["created_by", "taken_over_at"])
+    run_on(datetime.date(2025, 7, 22))
+    assert sent_kinds(held) == ["after_7"] and mail.outbox[-1].to == [resident.email]
+
+
 def test_a_returned_bilan_is_reminded_again(application, resident, staff):
     # Filed then returned: the request owes its bilan again and the reminders resume.
     application.status = Status.BILAN_DUE

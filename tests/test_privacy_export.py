@@ -182,3 +182,12 @@ def test_account_page_links_to_export_and_closing(client, resident):
     assert EXPORT_URL in html
     assert CLOSE_URL in html
     assert "Mes données personnelles" in html
+
+
+def test_the_export_holds_a_committee_seats_postal_address(world, committee_member):
+    from committees.models import CommitteeMember
+    from portal.privacy.export import export_user_data
+
+    CommitteeMember.objects.filter(user=committee_member).update(postal_address="3 rue des Lilas\n59100 Roubaix")
+    seats = export_user_data(user=committee_member)["roles"]["committees"]
+    assert seats[0]["postal_address"] == "3 rue des Lilas\n59100 Roubaix"

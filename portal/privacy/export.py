@@ -62,6 +62,7 @@ def _roles(user: User) -> dict[str, Any]:
                 "organisation": member.organisation,
                 "mandate_start": json_value(member.mandate_start),
                 "mandate_end": json_value(member.mandate_end),
+                "postal_address": member.postal_address,
             }
             for member in memberships
         ],

@@ -44,6 +44,9 @@ def reminders_to_send(*, today: datetime.date) -> list[ReminderToSend]:
     )
     applications = (
         with_grant_date(Application.objects.filter(status__in=OWING_STATUSES))
+        # A request staff filed for a holder without an account, not taken over yet: its `created_by` is the staff
+        # member, so an e-mail "votre bilan" would reach the wrong person. Staff see it in their late list instead.
+        .exclude(filed_on_behalf_by__isnull=False, taken_over_at__isnull=True)
         .filter(Q(ends_at__isnull=False) | Q(grant_decided_on__isnull=False))
         .filter(Q(ends_at__lt=horizon) | Q(ends_at__isnull=True))
         .filter(Q(grant_decided_on__lt=horizon.date()) | Q(grant_decided_on__isnull=True))
