@@ -71,7 +71,7 @@ def build_pdf(kind: str, pk: int) -> bytes:
     if kind == "minutes":
         return render_minutes_pdf(session=CommitteeSession.objects.get(pk=pk))
     if kind == "annual":
-        return annual_pdf.render_annual_report_pdf(annual.annual_report(fund=Fund.objects.get(pk=pk)))
+        return annual_pdf.build_annual_report_pdf(str(pk))  # what the background task runs
     if kind == "annual_xlsx":
         return annual_xlsx.annual_report_xlsx(annual.annual_report(fund=Fund.objects.get(pk=pk)))
     raise ValueError(kind)

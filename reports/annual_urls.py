@@ -7,6 +7,7 @@ app_name = "annual"
 urlpatterns = [
     path("rapports/<slug:slug>/<id:year>/", annual_reports.annual_report, name="report"),
     path("rapports/<slug:slug>/<id:year>/textes/", annual_reports.annual_narrative, name="report_narrative"),
+    path("rapports/<slug:slug>/<id:year>/rapport-pdf/", annual_reports.annual_report_pdf_page, name="report_pdf_page"),
     path("rapports/<slug:slug>/<id:year>/rapport.pdf", annual_reports.annual_report_pdf, name="report_pdf"),
     path("rapports/<slug:slug>/<id:year>/rapport.xlsx", annual_reports.annual_report_xlsx, name="report_xlsx"),
     path("financeurs/", dashboard.dashboard, name="dashboard"),

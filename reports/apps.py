@@ -9,11 +9,21 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from applications import next_steps
         from core import public_cache
+        from core.generated_documents import register_document
+        from reports.documents import annual_pdf
         from reports.models import Bilan, BilanAttachment, BilanStatus, CvsBilan
         from reports.next_steps import links
 
         # The staff request page links to the bilan to review.
         next_steps.register(links)
+
+        # The annual report's PDF runs to a hundred pages for a large fund: built in the background.
+        register_document(
+            annual_pdf.ANNUAL_REPORT,
+            build=annual_pdf.build_annual_report_pdf,
+            fingerprint=annual_pdf.annual_report_pdf_fingerprint,
+            filename=annual_pdf.annual_report_pdf_filename,
+        )
 
         # The showcase and the home page show accepted bilans' figures and their consented photos: a bilan
         # being written (or studied) moves nothing.

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from core.models import AuditEntry
 from reports import services
 from reports.models import NARRATIVE_MAX_LENGTH, AnnualNarrative
-from tests.annual_fixtures import plain, url
+from tests.annual_fixtures import plain, prepare_pdf, url
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def test_staff_write_the_texts_on_the_report_page(client, world, staff):
 def test_pdf_and_xlsx_carry_the_texts(client, world, staff):
     services.save_annual_narrative(user=staff, fund=world.fund, **WORDS)
     client.force_login(staff)
-    pdf = PdfReader(io.BytesIO(client.get(url("report_pdf", world.fund)).content))
+    pdf = PdfReader(io.BytesIO(prepare_pdf(client, world.fund)[1]))
     text = plain(" ".join(page.extract_text() for page in pdf.pages))
     assert "Le mot de l'association porteuse" in text or "Le mot de l’association porteuse" in text
     for value in WORDS.values():

@@ -218,20 +218,23 @@ def test_chart_text_is_escaped():
 @pytest.mark.parametrize("persona", ["staff", "region_staff", "city_staff", "admin_user"])
 def test_association_staff_cofunders_and_admin_read_the_report(client, world, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    for name in ("report", "report_pdf", "report_xlsx"):
+    for name in ("report", "report_pdf_page", "report_xlsx"):
         assert client.get(url(name, world.fund)).status_code == 200, name
+    # No PDF prepared yet: the download sends them to the page that prepares it.
+    assert client.get(url("report_pdf", world.fund))["Location"] == url("report_pdf_page", world.fund)
 
 
 @pytest.mark.parametrize("persona", ["other_staff", "resident", "outsider", "committee_member"])
 def test_others_get_404(client, world, persona, request):
     client.force_login(request.getfixturevalue(persona))
-    for name in ("report", "report_pdf", "report_xlsx"):
+    for name in ("report", "report_pdf_page", "report_pdf", "report_xlsx"):
         assert client.get(url(name, world.fund)).status_code == 404, name
+    assert client.post(url("report_pdf_page", world.fund)).status_code == 404
 
 
 def test_city_staff_get_404_on_another_citys_fund(client, world, city_staff, region_staff):
     client.force_login(city_staff)
-    for name in ("report", "report_pdf", "report_xlsx"):
+    for name in ("report", "report_pdf_page", "report_pdf", "report_xlsx"):
         assert client.get(url(name, world.other_fund)).status_code == 404, name
     client.force_login(region_staff)
     assert client.get(url("report", world.other_fund)).status_code == 200

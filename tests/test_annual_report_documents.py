@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from applications.models import Application
 from reports.annual import annual_report
 from tests import factories as f
-from tests.annual_fixtures import plain, report_fixture, scenario_fixture, url  # noqa: F401  (fixtures)
+from tests.annual_fixtures import plain, prepare_pdf, report_fixture, scenario_fixture, url  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -66,11 +66,11 @@ def test_report_shows_no_personal_data(client, world, staff, scenario):
 
 def test_pdf_holds_the_figures_in_french_format(client, world, staff, scenario):
     client.force_login(staff)
-    response = client.get(url("report_pdf", world.fund))
+    response, content = prepare_pdf(client, world.fund)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert 'filename="rapport-annuel-pic-hommelet-2025-2025.pdf"' in response["Content-Disposition"]
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(content))
     text = plain(" ".join(page.extract_text() for page in reader.pages))
     for expected in (
         "PIC Hommelet 2025",
@@ -102,7 +102,7 @@ def test_pdf_holds_the_figures_in_french_format(client, world, staff, scenario):
 
 def test_pdf_lists_the_projects_by_neighbourhood_on_landscape_pages(client, world, staff, scenario, report):
     client.force_login(staff)
-    reader = PdfReader(io.BytesIO(client.get(url("report_pdf", world.fund)).content))
+    reader = PdfReader(io.BytesIO(prepare_pdf(client, world.fund)[1]))
     annex = [page for page in reader.pages if "5. Les projets" in page.extract_text()]
     assert annex, "the list of projects is in the PDF"
     box = annex[0].mediabox
@@ -136,7 +136,7 @@ def test_page_and_pdf_quote_thirty_difficulties_and_point_to_the_xlsx_for_the_re
     assert "Difficulté numéro 30." in page
     assert "Difficulté numéro 31." not in page
     assert "Et 2 autres difficultés : toutes figurent dans l'export XLSX du rapport" in page
-    pdf = PdfReader(io.BytesIO(client.get(url("report_pdf", world.fund)).content))
+    pdf = PdfReader(io.BytesIO(prepare_pdf(client, world.fund)[1]))
     text = plain(" ".join(p.extract_text() for p in pdf.pages))
     assert "Difficulté numéro 30." in text
     assert "Difficulté numéro 31." not in text

@@ -95,7 +95,7 @@ def project_rows(fund: Fund, *, rows=None) -> list[ProjectRow]:
         result.append(
             ProjectRow(
                 reference=row["reference"],
-                title=row["title"],
+                title=" ".join(row["title"].split()),  # one line each in the PDF's annex
                 theme=row["theme__name"] or no_theme,
                 neighbourhood=row["neighbourhood__name"] or no_neighbourhood,
                 status=row["status"],

@@ -138,6 +138,8 @@ class ProjectRow:
     days_to_decision: int | None
 
 
+# The PDF's list of projects is laid out in paragraphs of this many lines (see AnnualReport.projects_annex).
+ANNEX_LINES_PER_BLOCK = 50
 # Quotes shown in the page and the PDF for each of difficulties and perspectives; the XLSX has them all.
 QUOTES_SHOWN = 30
 
@@ -193,6 +195,17 @@ class AnnualReport:
         for project in self.projects:
             groups.setdefault(str(project.neighbourhood), []).append(project)
         return sorted(groups.items(), key=lambda group: group[0].casefold())
+
+    @property
+    def projects_annex(self) -> list[tuple[str, int, list[list[ProjectRow]]]]:
+        """The PDF's annex: each neighbourhood, its number of projects and its projects in blocks of
+        `ANNEX_LINES_PER_BLOCK` (one paragraph of one line per project each: laid out several times faster than a
+        paragraph per project, which matters for a fund of thousands of projects)."""
+        size = ANNEX_LINES_PER_BLOCK
+        return [
+            (name, len(rows), [rows[start : start + size] for start in range(0, len(rows), size)])
+            for name, rows in self.projects_by_neighbourhood
+        ]
 
     @property
     def difficulties_shown(self) -> list[Quote]:

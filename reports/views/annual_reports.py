@@ -7,8 +7,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import generated_documents
 from core.forms import error_summary, run_service
 from core.tabular import XLSX_CONTENT_TYPE
 from reports import access, annual, services
@@ -66,12 +67,40 @@ def _report_page(request, fund, *, form: AnnualNarrativeForm | None = None, stat
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def annual_report_pdf_page(request, slug: str, year: int):
+    """GET: where the report's PDF stands (to prepare, being prepared, ready); POST: prepare it (or reuse the
+    up-to-date one). It is built in the background: a large fund's PDF runs to a hundred pages."""
+    fund = access.get_report_fund_for_user(request.user, slug, year)
+    if request.method == "POST":
+        generated_documents.request_document(kind=annual_pdf.ANNUAL_REPORT, key=fund.pk, user=request.user)
+        return redirect("annual:report_pdf_page", slug=fund.slug, year=fund.year)
+    heading = _("Rapport annuel %(year)s — %(fund)s") % {"year": fund.year, "fund": fund.name}
+    context = {
+        "fund": fund,
+        "document": generated_documents.current_document(kind=annual_pdf.ANNUAL_REPORT, key=fund.pk),
+        "heading": heading,
+        "intro": _(
+            "Le rapport annuel complet en un seul fichier PDF : chiffres, graphiques, textes de l'association et "
+            "liste de tous les projets."
+        ),
+        "request_url": reverse("annual:report_pdf_page", args=[fund.slug, fund.year]),
+        "download_url": reverse("annual:report_pdf", args=[fund.slug, fund.year]),
+        "back_url": reverse("annual:report", args=[fund.slug, fund.year]),
+        "back_label": _("Retour au rapport annuel"),
+    }
+    return render(request, "reports/annual/pdf_page.html", context)
+
+
+@login_required
 @require_GET
 def annual_report_pdf(request, slug: str, year: int):
-    report = annual.annual_report(fund=access.get_report_fund_for_user(request.user, slug, year))
-    response = HttpResponse(annual_pdf.render_annual_report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{annual_pdf.annual_report_filename(report, "pdf")}"'
-    return response
+    """The ready, up-to-date PDF; while there is none, the page that prepares it."""
+    fund = access.get_report_fund_for_user(request.user, slug, year)
+    document = generated_documents.current_document(kind=annual_pdf.ANNUAL_REPORT, key=fund.pk)
+    if document is None or document.status != document.Status.READY:
+        return redirect("annual:report_pdf_page", slug=fund.slug, year=fund.year)
+    return generated_documents.file_response(document)
 
 
 @login_required

@@ -376,3 +376,21 @@ def _vnu_after_journey(request):
     assert not (report or axe), (
         "axe-core (serious/critical):\n" + "\n".join(axe) + "\nNu Html Checker errors:\n" + "\n".join(report)
     )
+
+
+def prepare_and_download(page, link, step: str) -> tuple[str, bytes]:
+    """A document built in the background (core.generated_documents): its link leads to the page that prepares
+    it; prepare it, wait until the page says it is ready, then download it: its file name and its bytes."""
+    click_to(page, link, f"{step}-a-preparer")
+    click_and_wait(page, page.get_by_role("button", name="Préparer le document"))
+    for _attempt in range(30):  # a worker builds it; the page says so until it is ready
+        if "Document en préparation" not in main_text(page):
+            break
+        page.wait_for_timeout(1000)
+        click_and_wait(page, page.get_by_role("link", name="Rafraîchir la page"))
+    check_page(page, f"{step}-pret")
+    state = page.locator("#etat-document")
+    assert "Le document est prêt." in state.inner_text()
+    with page.expect_download() as info:
+        state.get_by_role("link", name=re.compile("^Télécharger")).click()
+    return info.value.suggested_filename, Path(info.value.path()).read_bytes()

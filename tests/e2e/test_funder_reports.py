@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.e2e.conftest import click_to, login, logout, visit
+from tests.e2e.conftest import click_to, login, logout, prepare_and_download, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -58,10 +58,13 @@ def test_funder_reports(page):
     click_to(page, page.get_by_role("button", name="Enregistrer les textes du rapport"), "rapport-annuel-textes")
     expect(page.locator("main")).to_contain_text("Les textes du rapport annuel sont enregistrés")
     expect(page.get_by_label("Synthèse de l'année")).to_have_value(SUMMARY)
-    name, content = download(page, "Télécharger le rapport (PDF)")
+    name, content = prepare_and_download(
+        page, page.get_by_role("link", name="Télécharger le rapport (PDF)").first, "rapport-annuel-pdf"
+    )
     assert name.endswith(".pdf")
     text = pdf_text(content)
     assert SUMMARY in text and PERSPECTIVES.replace("'", "’") in text.replace("'", "’")
+    click_to(page, page.get_by_role("link", name="Retour au rapport annuel"), "rapport-annuel-retour")
     name, content = download(page, "Télécharger les tableaux (XLSX)")
     assert name.endswith(".xlsx")
     words = load_workbook(io.BytesIO(content))["Mot de l'association"]

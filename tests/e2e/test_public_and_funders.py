@@ -1,10 +1,8 @@
 """Journeys of visitors (public pages) and of Région staff (funders' dashboard, annual report PDF)."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.e2e.conftest import check_page, login, visit
+from tests.e2e.conftest import check_page, login, prepare_and_download, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -36,9 +34,6 @@ def test_region_annual_report(page):
     visit(page, "/financeurs/", "tableau-financeurs")
     assert page.get_by_role("heading", level=1).is_visible()
     visit(page, "/rapports/pic-hommelet-2025/2025/", "rapport-annuel")
-    with page.expect_download() as info:
-        page.get_by_role("link", name="PDF").first.click()
-    download = info.value
-    path = download.path()
-    assert download.suggested_filename.endswith(".pdf")
-    assert Path(path).read_bytes()[:5] == b"%PDF-"
+    name, content = prepare_and_download(page, page.get_by_role("link", name="PDF").first, "rapport-annuel-pdf")
+    assert name.endswith(".pdf")
+    assert content[:5] == b"%PDF-"

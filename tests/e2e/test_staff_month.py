@@ -23,7 +23,15 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import VIEWPORTS, check_page, click_to, link_in_last_mail, login, logout
+from tests.e2e.conftest import (
+    VIEWPORTS,
+    check_page,
+    click_to,
+    link_in_last_mail,
+    login,
+    logout,
+    prepare_and_download,
+)
 from tests.e2e.month_steps import (
     DIFFICULTIES,
     FUND_NAME,
@@ -213,7 +221,10 @@ def write_and_export_the_annual_report(page, fund) -> None:
     page.get_by_label("Perspectives", exact=True).fill(PERSPECTIVES)
     click_to(page, page.get_by_role("button", name="Enregistrer les textes du rapport"), "rapport-annuel-textes")
     expect(page.locator("main")).to_contain_text("Les textes du rapport annuel sont enregistrés")
-    name, content = download(page, page.get_by_role("link", name="Télécharger le rapport (PDF)").first)
+    name, content = prepare_and_download(
+        page, page.get_by_role("link", name="Télécharger le rapport (PDF)").first, "rapport-annuel-pdf"
+    )
+    click_to(page, page.get_by_role("link", name="Retour au rapport annuel"), "rapport-annuel-retour")
     assert name.endswith(".pdf")
     text = pdf_text(content)
     for words in (SUMMARY, HIGHLIGHTS, DIFFICULTIES, PERSPECTIVES):
