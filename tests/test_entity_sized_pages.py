@@ -15,7 +15,7 @@ from django.urls import reverse
 from applications.workflow import Status
 from committees.models import Decision
 from core import public_cache
-from reports.selectors import TrackingState, staff_bilan_queryset, state_counts, tracking_state
+from reports.selectors import TrackingState, staff_bilan_queryset, state_counts, state_of, tracking_state
 from reports.selectors.bilans import bilan_due_date
 from reports.selectors.tracking import _attached_bilan
 from tests import factories as f
@@ -138,8 +138,8 @@ def test_bilan_states_computed_by_the_database_match_the_python_rule(world, staf
     rows = list(staff_bilan_queryset(user=staff, today=today).select_related("fund", "bilan", "cvs_bilan"))
     for row in rows:
         expected = tracking_state(application=row, bilan=_attached_bilan(row), due=bilan_due_date(row), today=today)
-        assert row.tracking == expected, row.title
-    states = {row.pk: row.tracking for row in rows}
+        assert state_of(row) == expected, row.title
+    states = {row.pk: state_of(row) for row in rows}
     assert states[late.pk] == TrackingState.OVERDUE
     assert states[upcoming.pk] == TrackingState.UPCOMING
     assert states[returned.pk] == TrackingState.RETURNED

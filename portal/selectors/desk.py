@@ -246,7 +246,7 @@ def _bilan_blocks(*, user, today: datetime.date) -> list[DeskBlock]:
     list_url = reverse("reports:staff_bilans")
 
     def rows(state: str) -> list:
-        page = report_selectors.with_rows(tracked.filter(tracking=state))[:LINES]
+        page = report_selectors.with_rows(report_selectors.in_state(tracked, state))[:LINES]
         return [report_selectors.tracked(application, today=today) for application in page]
 
     late = [

@@ -37,8 +37,10 @@ from reports.selectors.money import BilanMoney, balance_due, bilan_money, grante
 from reports.selectors.reminders import ReminderToSend, reminder_kind_for, reminders_to_send  # noqa: F401
 from reports.selectors.staff_tracking import (  # noqa: F401
     bilans_for_staff,
+    in_state,
     staff_bilan_queryset,
     state_counts,
+    state_of,
     tracked,
     with_contact,
     with_rows,

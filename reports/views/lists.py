@@ -23,7 +23,7 @@ def staff_bilans(request):
     rows = selectors.staff_bilan_queryset(user=request.user, today=today, fund=fund)
     counts = selectors.state_counts(rows)
     if state in selectors.TrackingState.values:
-        rows = rows.filter(tracking=state)
+        rows = selectors.in_state(rows, state)
     # States, counts, filter and order are computed by the database; only the page's 50 rows are loaded.
     page = paginate_by_ids(
         selectors.with_contact(selectors.with_rows(rows)),
