@@ -1,9 +1,17 @@
-"""`run_bench.py --profile PATH --as EMAIL`: cProfile one page and list its SQL queries (no RESULTS.md)."""
+"""`run_bench.py --profile PATH --as EMAIL`: cProfile one page and list its SQL queries (no RESULTS.md).
 
-from bench.client import client_for, forget_session, get_ok
+Caches off, as the benchmark's headline: every GET renders its page."""
+
+from bench.client import cache_off, clear_page_caches, client_for, forget_session, get_ok
 
 
 def profile_page(path: str, email: str, repeat: int, explain: int = 0) -> None:
+    clear_page_caches()
+    with cache_off():
+        _profile_page(path, email, repeat, explain)
+
+
+def _profile_page(path: str, email: str, repeat: int, explain: int) -> None:
     import cProfile
     import pstats
 
