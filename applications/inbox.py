@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from applications.workflow import Status
+from core.widgets import QuickSelect
 from funds.models import Fund, Neighbourhood, Theme
 
 SORT_PARAM = "ordre"
@@ -97,15 +98,17 @@ class InboxFilter(django_filters.FilterSet):
         help_text=_("Titre, référence, porteur ou personne référente."),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
-    fund = django_filters.ModelChoiceFilter(queryset=Fund.objects.none(), label=_("Fonds"), empty_label=_("Tous"))
+    fund = django_filters.ModelChoiceFilter(
+        queryset=Fund.objects.none(), label=_("Fonds"), empty_label=_("Tous"), widget=QuickSelect
+    )
     status = django_filters.MultipleChoiceFilter(
         choices=INBOX_STATUSES, label=_("Statut"), widget=forms.CheckboxSelectMultiple
     )
     theme = django_filters.ModelChoiceFilter(
-        queryset=Theme.objects.none(), label=_("Thématique"), empty_label=_("Toutes")
+        queryset=Theme.objects.none(), label=_("Thématique"), empty_label=_("Toutes"), widget=QuickSelect
     )
     neighbourhood = django_filters.ModelChoiceFilter(
-        queryset=Neighbourhood.objects.none(), label=_("Quartier"), empty_label=_("Tous")
+        queryset=Neighbourhood.objects.none(), label=_("Quartier"), empty_label=_("Tous"), widget=QuickSelect
     )
     submitted_from = django_filters.DateFilter(
         method="filter_submitted_from", label=_("Déposée à partir du"), widget=_date_input(), validators=_date_bounds()

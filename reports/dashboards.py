@@ -29,6 +29,7 @@ from committees.models import Amendment, Decision
 from committees.selectors import paid_by_application
 from core.money import CENT, ZERO
 from core.pagination import paginate_by_ids
+from core.widgets import QuickSelect
 from funds.models import Commune, Fund, Neighbourhood, Theme
 from reports.models import Bilan
 from reports.permissions import readable_funds
@@ -40,16 +41,24 @@ from reports.workflow import COUNTED_BILAN_STATUSES
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters. Choice lists offer only what the user's funds hold."""
 
-    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
-    scheme = forms.ChoiceField(label=_("Dispositif"), required=False)
+    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
+    scheme = forms.ChoiceField(label=_("Dispositif"), required=False, widget=QuickSelect)
     commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes")
+        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes"), widget=QuickSelect
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Quartier"), queryset=Neighbourhood.objects.none(), required=False, empty_label=_("Tous")
+        label=_("Quartier"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("Tous"),
+        widget=QuickSelect,
     )
     theme = forms.ModelChoiceField(
-        label=_("Thématique"), queryset=Theme.objects.none(), required=False, empty_label=_("Toutes")
+        label=_("Thématique"),
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label=_("Toutes"),
+        widget=QuickSelect,
     )
 
     def __init__(self, data=None, *, funds: QuerySet[Fund]):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from committees.models import Decision
 from core.pagination import WindowPage, window_page
+from core.widgets import QuickSelect
 from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
@@ -151,12 +152,20 @@ def _photos_of(project_ids: list[int]) -> list[Photo]:
 
 class ShowcaseFilterForm(forms.Form):
     theme = forms.ModelChoiceField(
-        label=_("Thématique"), queryset=Theme.objects.none(), required=False, empty_label=_("Toutes")
+        label=_("Thématique"),
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label=_("Toutes"),
+        widget=QuickSelect,
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Quartier"), queryset=Neighbourhood.objects.none(), required=False, empty_label=_("Tous")
+        label=_("Quartier"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("Tous"),
+        widget=QuickSelect,
     )
-    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None)
+    year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
 
     def __init__(self, data=None):
         super().__init__(data)
