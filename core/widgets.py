@@ -28,3 +28,17 @@ class QuickSelect(forms.Select):
         return format_html(
             '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts))
         )
+
+
+def id_choice_field(*, label, empty_label) -> forms.TypedChoiceField:
+    """A filter on one row of a small table, by its id (`cleaned_data` holds the id, or None for "all"). Its
+    choices are set by the form from `id_choices`: read as plain (id, name) pairs, never as model instances, so a
+    list of a few hundred neighbourhoods costs one narrow query to offer."""
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=int, empty_value=None, widget=QuickSelect, choices=[("", empty_label)]
+    )
+
+
+def id_choices(queryset, *, label: str, empty_label) -> list[tuple]:
+    """The choices of an `id_choice_field`: "all" first, then (id, label) of each row of `queryset`, in its order."""
+    return [("", empty_label), *queryset.values_list("pk", label)]

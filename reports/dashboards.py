@@ -29,7 +29,7 @@ from committees.models import Amendment, Decision
 from committees.selectors import paid_by_application
 from core.money import CENT, ZERO
 from core.pagination import paginate_by_ids
-from core.widgets import QuickSelect
+from core.widgets import QuickSelect, id_choice_field, id_choices
 from funds.models import Commune, Fund, Neighbourhood, Theme
 from reports.models import Bilan
 from reports.permissions import readable_funds
@@ -43,23 +43,9 @@ class DashboardFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
     scheme = forms.ChoiceField(label=_("Dispositif"), required=False, widget=QuickSelect)
-    commune = forms.ModelChoiceField(
-        label=_("Commune"), queryset=Commune.objects.none(), required=False, empty_label=_("Toutes"), widget=QuickSelect
-    )
-    neighbourhood = forms.ModelChoiceField(
-        label=_("Quartier"),
-        queryset=Neighbourhood.objects.none(),
-        required=False,
-        empty_label=_("Tous"),
-        widget=QuickSelect,
-    )
-    theme = forms.ModelChoiceField(
-        label=_("Thématique"),
-        queryset=Theme.objects.none(),
-        required=False,
-        empty_label=_("Toutes"),
-        widget=QuickSelect,
-    )
+    commune = id_choice_field(label=_("Commune"), empty_label=_("Toutes"))
+    neighbourhood = id_choice_field(label=_("Quartier"), empty_label=_("Tous"))
+    theme = id_choice_field(label=_("Thématique"), empty_label=_("Toutes"))
 
     def __init__(self, data=None, *, funds: QuerySet[Fund]):
         super().__init__(data)
@@ -73,24 +59,29 @@ class DashboardFilterForm(forms.Form):
         neighbourhoods = Neighbourhood.objects.filter(
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
         )
-        self.fields["neighbourhood"].queryset = neighbourhoods.order_by("name")
-        self.fields["commune"].queryset = Commune.objects.filter(
+        self.fields["neighbourhood"].choices = id_choices(
+            neighbourhoods.order_by("name"), label="name", empty_label=_("Tous")
+        )
+        communes = Commune.objects.filter(
             pk__in=Neighbourhood.communes.through.objects.filter(neighbourhood__in=neighbourhoods.values("pk")).values(
                 "commune"
             )
-        ).order_by("name")
-        self.fields["theme"].queryset = Theme.objects.filter(
-            pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
-        ).order_by("position", "name")
+        )
+        self.fields["commune"].choices = id_choices(communes.order_by("name"), label="name", empty_label=_("Toutes"))
+        themes = Theme.objects.filter(pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme"))
+        self.fields["theme"].choices = id_choices(
+            themes.order_by("position", "name"), label="name", empty_label=_("Toutes")
+        )
 
 
 @dataclass(frozen=True)
 class Filters:
     year: int | None = None
     scheme: str = ""
-    commune: Commune | None = None
-    neighbourhood: Neighbourhood | None = None
-    theme: Theme | None = None
+    # A row or its id (the form gives ids; the API, rows).
+    commune: Commune | int | None = None
+    neighbourhood: Neighbourhood | int | None = None
+    theme: Theme | int | None = None
 
     @property
     def restricts_requests(self) -> bool:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application
 from committees.models import Decision
 from core.pagination import WindowPage, window_page
-from core.widgets import QuickSelect
+from core.widgets import QuickSelect, id_choice_field, id_choices
 from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
@@ -151,20 +151,8 @@ def _photos_of(project_ids: list[int]) -> list[Photo]:
 
 
 class ShowcaseFilterForm(forms.Form):
-    theme = forms.ModelChoiceField(
-        label=_("Thématique"),
-        queryset=Theme.objects.none(),
-        required=False,
-        empty_label=_("Toutes"),
-        widget=QuickSelect,
-    )
-    neighbourhood = forms.ModelChoiceField(
-        label=_("Quartier"),
-        queryset=Neighbourhood.objects.none(),
-        required=False,
-        empty_label=_("Tous"),
-        widget=QuickSelect,
-    )
+    theme = id_choice_field(label=_("Thématique"), empty_label=_("Toutes"))
+    neighbourhood = id_choice_field(label=_("Quartier"), empty_label=_("Tous"))
     year = forms.TypedChoiceField(label=_("Année"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
 
     def __init__(self, data=None):
@@ -173,12 +161,16 @@ class ShowcaseFilterForm(forms.Form):
         # its fund's: `applications.rules`), never from the requests themselves: the cost of the list does not
         # grow with the region's requests.
         published = Fund.objects.filter(is_published=True)
-        self.fields["theme"].queryset = Theme.objects.filter(
-            pk__in=Fund.themes.through.objects.filter(fund__in=published).values("theme")
-        ).order_by("position", "name")
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
+        themes = Theme.objects.filter(pk__in=Fund.themes.through.objects.filter(fund__in=published).values("theme"))
+        self.fields["theme"].choices = id_choices(
+            themes.order_by("position", "name"), label="name", empty_label=_("Toutes")
+        )
+        neighbourhoods = Neighbourhood.objects.filter(
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=published).values("neighbourhood")
-        ).order_by("name")
+        )
+        self.fields["neighbourhood"].choices = id_choices(
+            neighbourhoods.order_by("name"), label="name", empty_label=_("Tous")
+        )
         years = published.order_by().values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
