@@ -8,26 +8,29 @@ the rest of the page (the showcase, the funders' dashboard, the staff inbox). Th
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
-def _options(options: list[dict]) -> SafeString:
-    return format_html_join(
-        "", '<option value="{}"{}>{}</option>', ((str(o["value"]), flatatt(o["attrs"]), o["label"]) for o in options)
-    )
+def _option(value, label, selected: set[str]) -> str:
+    value = "" if value is None else str(value)
+    return f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(label)}</option>'
 
 
 class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [
-            format_html('<optgroup label="{}">{}</optgroup>', group, _options(options)) if group else _options(options)
-            for group, options, _index in widget["optgroups"]
-        ]
-        return format_html(
-            '<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts))
-        )
+        selected = set(self.format_value(value))
+        if not self.allow_multiple_selected and len(selected) > 1:
+            selected = set(list(selected)[:1])
+        parts = []
+        for option_value, option_label in self.choices:
+            if isinstance(option_label, list | tuple):  # a group: (name, [(value, label), ...])
+                inner = "".join(_option(v, label, selected) for v, label in option_label)
+                parts.append(f'<optgroup label="{escape(option_value)}">{inner}</optgroup>')
+            else:
+                parts.append(_option(option_value, option_label, selected))
+        attrs = flatatt(self.build_attrs(self.attrs, attrs))
+        return mark_safe(f'<select name="{escape(name)}"{attrs}>{"".join(parts)}</select>')
 
 
 def id_choice_field(*, label, empty_label) -> forms.TypedChoiceField:
