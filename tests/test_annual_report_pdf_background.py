@@ -28,7 +28,7 @@ def test_the_pdf_is_prepared_then_ready_then_reused(client, world, staff, scenar
     client.force_login(staff)
     page, pdf = url("report_pdf_page", world.fund), url("report_pdf", world.fund)
     report_page = page_text(client.get(url("report", world.fund)))
-    assert pdf in report_page  # the report page's button
+    assert page in report_page  # the report page's button leads to the page that prepares the PDF
 
     first = client.get(pdf)
     assert first.status_code == 302 and first["Location"] == page  # nothing built yet: to the page that builds it

@@ -380,9 +380,11 @@ def _vnu_after_journey(request):
 
 def prepare_and_download(page, link, step: str) -> tuple[str, bytes]:
     """A document built in the background (core.generated_documents): its link leads to the page that prepares
-    it; prepare it, wait until the page says it is ready, then download it: its file name and its bytes."""
-    click_to(page, link, f"{step}-a-preparer")
-    click_and_wait(page, page.get_by_role("button", name="Préparer le document"))
+    it; prepare it unless it is ready (an earlier journey may have), wait until the page says it is ready, then
+    download it: its file name and its bytes."""
+    click_to(page, link, f"{step}-etat")
+    if "Le document est prêt." not in main_text(page):
+        click_and_wait(page, page.get_by_role("button", name="Préparer le document"))
     for _attempt in range(30):  # a worker builds it; the page says so until it is ready
         if "Document en préparation" not in main_text(page):
             break
