@@ -174,18 +174,25 @@ def test_nobody_else_signs_and_nobody_signs_twice(fund, resident, other_resident
         services.sign_in_portal(actor=resident, project=project, name="A", role_title="habitante", accepted=True)
 
 
-def test_a_paper_signature_keeps_the_signed_copy_and_names_each_signatory(fund, resident, staff):
-    project = agreed(fund, resident, staff)
-    response = client_for(staff).post(
+def sign_on_paper(staff, project, residents, commune, copy):
+    """The staff record the paper signature: (name, role) of each side and the scanned copy."""
+    return client_for(staff).post(
         reverse("fiftyfifty:paper_signature", args=[project.pk]),
         {
             "signed_on": datetime.date.today().isoformat(),
-            "residents_name": "Amina Habitante",
-            "residents_role": "habitante",
-            "commune_name": "Claire Porteuse",
-            "commune_role": "adjointe au maire",
-            "signed_copy": signed_copy(),
+            "residents_name": residents[0],
+            "residents_role": residents[1],
+            "commune_name": commune[0],
+            "commune_role": commune[1],
+            "signed_copy": copy,
         },
+    )
+
+
+def test_a_paper_signature_keeps_the_signed_copy_and_names_each_signatory(fund, resident, staff):
+    project = agreed(fund, resident, staff)
+    response = sign_on_paper(
+        staff, project, ("Amina Habitante", "habitante"), ("Claire Porteuse", "adjointe au maire"), signed_copy()
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -199,17 +206,8 @@ def test_a_paper_signature_without_a_real_document_is_refused_and_nothing_is_kep
     project = agreed(fund, resident, staff)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(staff).post(
-        reverse("fiftyfifty:paper_signature", args=[project.pk]),
-        {
-            "signed_on": datetime.date.today().isoformat(),
-            "residents_name": "A",
-            "residents_role": "h",
-            "commune_name": "C",
-            "commune_role": "m",
-            "signed_copy": SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf"),
-        },
-    )
+    not_a_pdf = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = sign_on_paper(staff, project, ("A", "h"), ("C", "m"), not_a_pdf)
     assert response.status_code == 400 and "n'est pas un document PDF" in page_text(response)
     assert not Signature.objects.exists()
 
