@@ -1,4 +1,4 @@
-"""Fixtures and helpers shared by the bilan service tests (test_bilan_services, _filing, _cvs)."""
+"""Fixtures and helpers shared by the bilan tests (test_bilan_services, _filing, _cvs, _dates, _views)."""
 
 import datetime
 import io
@@ -28,6 +28,22 @@ def application_fixture(world, resident):
 @pytest.fixture(name="draft_bilan")
 def draft_bilan_fixture(application, resident):
     return services.start_bilan(user=resident, application=application)
+
+
+def action_answers(held_from: str, held_until: str, **extra) -> dict:
+    """The PIC bilan's "action" section as the holder posts it, « Suivant » pressed."""
+    return {
+        "main_objective": "Créer du lien",
+        "held_from": held_from,
+        "held_until": held_until,
+        "proceedings": "Tout s'est bien passé.",
+        "mobilised_women": "11",
+        "mobilised_men": "5",
+        "participant_women": "51",
+        "participant_men": "28",
+        "action": "next",
+        **extra,
+    }
 
 
 def fill_for_submission(bilan: Bilan, resident) -> Bilan:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from reports import selectors, services
 from reports.models import Bilan
 from tests import factories as f
-from tests.bilan_fixtures import fill_for_submission
+from tests.bilan_fixtures import action_answers, fill_for_submission
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
@@ -49,18 +49,7 @@ def test_dates_far_from_the_planned_ones_or_outside_the_year_are_warned(applicat
 def _post_action(client, application, held_from, held_until, **extra):
     return client.post(
         reverse("reports:bilan_section", kwargs={"pk": application.pk, "section": "action"}),
-        {
-            "main_objective": "Créer du lien",
-            "held_from": held_from,
-            "held_until": held_until,
-            "proceedings": "Tout s'est bien passé.",
-            "mobilised_women": "11",
-            "mobilised_men": "5",
-            "participant_women": "51",
-            "participant_men": "28",
-            "action": "next",
-            **extra,
-        },
+        action_answers(held_from, held_until, **extra),
     )
 
 

@@ -182,23 +182,23 @@ def _queries(client, url: str, **params) -> tuple[int, object]:
     return len(queries), response
 
 
+def _desk_and_inbox_queries(client, world, staff) -> dict:
+    """Every request of the fund given to `staff`, then the queries and response of the desk and the inbox."""
+    Application.objects.filter(fund=world.fund).update(instructor=staff)
+    return {
+        "desk": _queries(client, reverse("portal:desk")),
+        "inbox": _queries(client, reverse("staff:inbox")),
+        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
+    }
+
+
 def test_the_desk_and_the_inbox_cost_the_same_with_10_and_1000_requests(client, world, staff):
     client.force_login(staff)
     _queries(client, reverse("portal:desk"))  # the menu reads the roles once per day (cached): warm that day up
     _fill(world, 10, start=1)
-    Application.objects.filter(fund=world.fund).update(instructor=staff)
-    small = {
-        "desk": _queries(client, reverse("portal:desk")),
-        "inbox": _queries(client, reverse("staff:inbox")),
-        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
-    }
+    small = _desk_and_inbox_queries(client, world, staff)
     _fill(world, 990, start=11)
-    Application.objects.filter(fund=world.fund).update(instructor=staff)
-    large = {
-        "desk": _queries(client, reverse("portal:desk")),
-        "inbox": _queries(client, reverse("staff:inbox")),
-        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
-    }
+    large = _desk_and_inbox_queries(client, world, staff)
     assert Application.objects.filter(fund=world.fund).count() == 1000
     assert large["inbox"][1].context["page"].paginator.count == 1000
     waiting = {b.key: b.count for b in large["desk"][1].context["blocks"]}
