@@ -24,8 +24,7 @@ START = datetime.datetime(2025, 5, 24, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 

@@ -10,11 +10,6 @@ from api.models import ApiToken, hash_key
 from core.models import AuditEntry
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)

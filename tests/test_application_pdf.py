@@ -16,11 +16,6 @@ from applications.models import Holder
 from tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def filed(world, resident):
     world.fund.max_grant = Decimal("1500.00")

@@ -25,11 +25,6 @@ CONFLICT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashers(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _second_staff(world, email="staff2.hommelet@example.org"):
     user = f.UserFactory(email=email, first_name="Inès", last_name="Collègue")
     f.AssociationStaffFactory(association=world.hommelet, user=user)

@@ -75,11 +75,6 @@ def test_every_entry_names_every_persona():
         assert set(entry) - {"args"} == set(PERSONAS), f"{name}: expected statuses for exactly {PERSONAS}"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def matrix_world(
     world,
