@@ -21,7 +21,7 @@ def messages_of(error: ValidationError) -> str:
 
 @pytest.fixture(name="application")
 def application_fixture(world, resident):
-    """Hommelet's request, granted, advance paid; the project ended on 14/06/2025 at 20:00 (Paris)."""
+    """Hommelet's request in the 2025 fund, granted, advance paid; planned on 14/06/2025, ended at 20:00 (Paris)."""
     return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
 
 

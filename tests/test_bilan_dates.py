@@ -11,17 +11,10 @@ from django.urls import reverse
 
 from reports import selectors, services
 from reports.models import Bilan
-from tests import factories as f
-from tests.bilan_fixtures import action_answers, fill_for_submission
+from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
-
-
-@pytest.fixture
-def application(world, resident):
-    # Planned on 14/06/2025 (the factory's dates), in the 2025 fund.
-    return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
 
 
 def _warnings(application, start, end):

@@ -15,7 +15,7 @@ from applications.workflow import Status
 from reports import services
 from reports.models import Bilan, BilanStatus, CvsBilan
 from tests import factories as f
-from tests.bilan_fixtures import action_answers, fill_for_submission, jpeg_with_gps
+from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission, jpeg_with_gps  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -39,11 +39,6 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
-
-
-@pytest.fixture
-def application(world, resident):
-    return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
 
 
 @pytest.fixture
