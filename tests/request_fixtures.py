@@ -5,11 +5,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 
 from applications import services
 from applications.models import Application
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 
@@ -37,11 +37,8 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def client_of(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# A test client, logged in as `user` when one is given (the request tests' name for committee_helpers.client_for).
+client_of = client_for
 
 
 def file_request(world, owner) -> Application:

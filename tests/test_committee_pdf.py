@@ -22,6 +22,7 @@ from tests.committee_helpers import (
     eligible_application,
     granted_item,
     make_board,
+    plain,
     put_on_agenda,
     seat,
 )
@@ -32,10 +33,6 @@ def pdf_text(content: bytes) -> tuple[PdfReader, str]:
     text = "\n".join(page.extract_text() for page in reader.pages)
     # French typography uses (narrow) no-break spaces; compare on plain spaces.
     return reader, re.sub(r"[\u00a0\u202f]", " ", text)
-
-
-def plain(value: str) -> str:
-    return re.sub(r"[\u00a0\u202f]", " ", value)
 
 
 @pytest.fixture
