@@ -4,19 +4,15 @@ import datetime
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from reports import services
 from reports.models import Bilan
 from tests import factories as f
+from tests.committee_helpers import messages_of  # noqa: F401  (re-exported)
 
 UTC = datetime.UTC
-
-
-def messages_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @pytest.fixture(name="application")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from applications import services
 from applications.models import Application
@@ -39,6 +40,14 @@ def private_media(settings, tmp_path):
 
 # A test client, logged in as `user` when one is given (the request tests' name for committee_helpers.client_for).
 client_of = client_for
+
+
+def step_url(application, step: str) -> str:
+    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
+
+
+def detail_url(application) -> str:
+    return reverse("applications:application_detail", kwargs={"pk": application.pk})
 
 
 def file_request(world, owner) -> Application:
