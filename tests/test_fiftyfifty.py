@@ -15,7 +15,7 @@ from fiftyfifty import selectors, services
 from fiftyfifty.models import Builder, Commitment, Initiative, Project, Signature
 from fiftyfifty.workflow import TRANSITIONS, InitiativeStatus, Status
 from tests.committee_helpers import client_for, page_text
-from tests.fifty_helpers import COMMITMENTS, agreed, fifty_fund, idea, signed_copy
+from tests.fifty_helpers import COMMITMENTS, agreed, declare_initiative, fifty_fund, idea, signed_copy
 
 
 @pytest.fixture
@@ -267,18 +267,7 @@ def test_the_proposer_may_stop_the_project_with_a_reason(fund, resident, staff):
 
 
 def test_a_residents_initiative_waits_for_the_town_before_it_goes_public(fund, resident, staff):
-    initiative = services.declare_initiative(
-        actor=resident,
-        fund=fund,
-        data={
-            "title": "Ramassage de déchets",
-            "description": "Un samedi matin au bord du canal.",
-            "carried_by": "Amina",
-            "happened_on": datetime.date(2025, 3, 22),
-            "place": "",
-            "residents_involved": 12,
-        },
-    )
+    initiative = declare_initiative(fund, resident)
     assert initiative.status == InitiativeStatus.DECLARED
     assert client_for().get(reverse("fiftyfifty:initiative", args=[initiative.pk])).status_code == 404
     assert OutboxMessage.objects.filter(topic="fifty_initiative").exists()
@@ -297,12 +286,11 @@ def test_an_initiative_the_town_records_is_public_at_once_and_a_future_one_is_re
         "description": "Une fresque sur le mur de la salle.",
         "carried_by": "Une association",
         "happened_on": datetime.date(2025, 5, 1),
-        "place": "",
         "residents_involved": 5,
     }
-    assert services.declare_initiative(actor=staff, fund=fund, data=data).status == InitiativeStatus.VALIDATED
+    assert declare_initiative(fund, staff, **data).status == InitiativeStatus.VALIDATED
     with pytest.raises(ValidationError):
-        services.declare_initiative(actor=staff, fund=fund, data=data | {"happened_on": datetime.date(2999, 1, 1)})
+        declare_initiative(fund, staff, **data | {"happened_on": datetime.date(2999, 1, 1)})
 
 
 def test_another_town_cannot_review_an_initiative(fund, resident, other_staff):
