@@ -1,33 +1,45 @@
-"""Fixtures and helpers shared by the bilan service tests (test_bilan_services, _filing, _cvs)."""
+"""Fixtures and helpers shared by the bilan tests (test_bilan_services, _filing, _cvs, _dates, _views)."""
 
 import datetime
 import io
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from reports import services
 from reports.models import Bilan
 from tests import factories as f
+from tests.committee_helpers import messages_of  # noqa: F401  (re-exported)
 
 UTC = datetime.UTC
 
 
-def messages_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
-
-
 @pytest.fixture(name="application")
 def application_fixture(world, resident):
-    """Hommelet's request, granted, advance paid; the project ended on 14/06/2025 at 20:00 (Paris)."""
+    """Hommelet's request in the 2025 fund, granted, advance paid; planned on 14/06/2025, ended at 20:00 (Paris)."""
     return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
 
 
 @pytest.fixture(name="draft_bilan")
 def draft_bilan_fixture(application, resident):
     return services.start_bilan(user=resident, application=application)
+
+
+def action_answers(held_from: str, held_until: str, **extra) -> dict:
+    """The PIC bilan's "action" section as the holder posts it, « Suivant » pressed."""
+    return {
+        "main_objective": "Créer du lien",
+        "held_from": held_from,
+        "held_until": held_until,
+        "proceedings": "Tout s'est bien passé.",
+        "mobilised_women": "11",
+        "mobilised_men": "5",
+        "participant_women": "51",
+        "participant_men": "28",
+        "action": "next",
+        **extra,
+    }
 
 
 def fill_for_submission(bilan: Bilan, resident) -> Bilan:

@@ -136,6 +136,12 @@ def page_text(response) -> str:
     return plain(html.unescape(response.content.decode()))
 
 
+def pdf_text(content: bytes) -> tuple[PdfReader, str]:
+    """The PDF's reader and its text, line breaks kept, on plain spaces."""
+    reader = PdfReader(io.BytesIO(content))
+    return reader, plain("\n".join(page.extract_text() for page in reader.pages))
+
+
 def pdf_words(content: bytes) -> str:
     reader = PdfReader(io.BytesIO(content))
     return " ".join(plain("\n".join(page.extract_text() for page in reader.pages)).split())

@@ -36,6 +36,19 @@ def idea(fund, resident, **overrides) -> Project:
     return services.propose_idea(actor=resident, fund=fund, data=data)
 
 
+def declare_initiative(fund, actor, **overrides):
+    """A residents' initiative declared by `actor` (a resident: declared; the town's staff: validated at once)."""
+    data = {
+        "title": "Ramassage de déchets",
+        "description": "Un samedi matin au bord du canal.",
+        "carried_by": "Amina",
+        "happened_on": datetime.date(2025, 3, 22),
+        "place": "",
+        "residents_involved": 12,
+    } | overrides
+    return services.declare_initiative(actor=actor, fund=fund, data=data)
+
+
 COMMITMENTS = [
     {
         "side": Commitment.Side.RESIDENTS,

@@ -5,11 +5,12 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
+from django.urls import reverse
 
 from applications import services
 from applications.models import Application
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 NOW = datetime.datetime(2025, 3, 10, 9, 30, tzinfo=datetime.UTC)
 
@@ -37,11 +38,16 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def client_of(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
+# A test client, logged in as `user` when one is given (the request tests' name for committee_helpers.client_for).
+client_of = client_for
+
+
+def step_url(application, step: str) -> str:
+    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
+
+
+def detail_url(application) -> str:
+    return reverse("applications:application_detail", kwargs={"pk": application.pk})
 
 
 def file_request(world, owner) -> Application:

@@ -19,21 +19,14 @@ from PIL import Image
 from applications.models import Attachment
 from tests import factories as f
 from tests.bilan_fixtures import jpeg_with_gps
+from tests.committee_helpers import client_for
 
 START = datetime.datetime(2025, 5, 24, 9, 0, tzinfo=datetime.UTC)
 
 
 @pytest.fixture(autouse=True)
-def _fast_hashing_and_media(settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 # --- Throttled e-mails ------------------------------------------------------------------------------------
@@ -59,7 +52,7 @@ def test_reset_requests_from_one_ip_are_capped(db):
 
 
 def test_confirmation_mails_are_throttled_per_address(resident):
-    client = _client(resident)
+    client = client_for(resident)
     for _ in range(5):
         response = client.post(reverse("resend_confirmation"), follow=True)
     assert len(mail.outbox) == 3
@@ -72,7 +65,7 @@ def test_confirmation_mails_are_throttled_per_address(resident):
 def test_personal_pages_and_downloads_are_private_and_not_stored(world, resident):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
     attachment = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE)
-    client = _client(resident)
+    client = client_for(resident)
     for url in (
         reverse("account"),
         reverse("applications:application_detail", kwargs={"pk": application.pk}),
@@ -89,7 +82,7 @@ def test_personal_pages_and_downloads_are_private_and_not_stored(world, resident
 
 def test_a_staff_session_ends_after_30_idle_minutes_a_residents_later(world, staff, resident):
     with time_machine.travel(START, tick=False) as traveller:
-        staff_client, resident_client = _client(staff), _client(resident)
+        staff_client, resident_client = client_for(staff), client_for(resident)
         assert staff_client.get(reverse("staff:inbox")).status_code == 200
         assert resident_client.get(reverse("account")).status_code == 200
         traveller.shift(datetime.timedelta(minutes=29))
@@ -115,7 +108,7 @@ def _upload(client, application, name, content, content_type):
 
 def test_request_photos_lose_their_metadata(world, resident):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
-    client = _client(resident)
+    client = client_for(resident)
     original = jpeg_with_gps()
     assert b"PhoneMaker" in original
     assert _upload(client, application, "devis.jpg", original, "image/jpeg").status_code == 302
@@ -132,7 +125,7 @@ def test_a_decompression_bomb_is_refused_in_french(world, resident):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
     output = io.BytesIO()
     Image.new("1", (8000, 6000)).save(output, format="PNG")  # 48 Mpx, a few kilobytes
-    response = _upload(_client(resident), application, "devis.png", output.getvalue(), "image/png")
+    response = _upload(client_for(resident), application, "devis.png", output.getvalue(), "image/png")
     assert response.status_code == 400 or "trop grande" in response.content.decode()
     assert "trop grande" in response.content.decode()
     assert not application.attachments.exists()

@@ -8,7 +8,6 @@ token removed.
 
 import re
 
-import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -21,11 +20,6 @@ from tests.committee_helpers import client_for, page_url
 CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
 KNOWN = "amina.resident@example.org"  # the `resident` persona
 UNKNOWN = "personne.inconnue@example.org"
-
-
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def without_csrf(response) -> str:

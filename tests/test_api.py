@@ -65,11 +65,6 @@ EXPECTED["payment"] = EXPECTED["decision"]
 RESOURCES = tuple(EXPECTED)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_world(world, resident, other_resident, staff, other_staff, region_staff, city_staff, admin_user):
     return build_api_world(

@@ -8,21 +8,11 @@ from django.urls import reverse
 from api import services
 from api.models import ApiToken, hash_key
 from core.models import AuditEntry
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.committee_helpers import client_for
 
 
 def test_staff_create_a_token_shown_once_and_stored_hashed(staff):
-    client = logged_in(staff)
+    client = client_for(staff)
     response = client.post(reverse("api_tokens:create"), {"name": "Tableur de suivi"})
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0") or "no-store" in response["Cache-Control"]
@@ -37,7 +27,7 @@ def test_staff_create_a_token_shown_once_and_stored_hashed(staff):
 
 def test_staff_revoke_their_token(staff):
     token, key = services.create_token(owner=staff, name="Ancien", created_by=staff)
-    response = logged_in(staff).post(reverse("api_tokens:revoke", args=[token.pk]))
+    response = client_for(staff).post(reverse("api_tokens:revoke", args=[token.pk]))
     assert response.status_code == 302
     token.refresh_from_db()
     assert token.revoked_at is not None
@@ -47,15 +37,15 @@ def test_staff_revoke_their_token(staff):
 
 def test_nobody_revokes_someone_else_s_token(staff, other_staff):
     token, _key = services.create_token(owner=staff, name="À moi", created_by=staff)
-    assert logged_in(other_staff).post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
+    assert client_for(other_staff).post(reverse("api_tokens:revoke", args=[token.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
         services.revoke_token(token=token, actor=other_staff)
 
 
 def test_residents_and_funders_do_not_create_tokens_themselves(resident, region_staff, staff):
     for user in (resident, region_staff):
-        assert logged_in(user).get(reverse("api_tokens:list")).status_code == 403
-        assert logged_in(user).post(reverse("api_tokens:create"), {"name": "x"}).status_code == 403
+        assert client_for(user).get(reverse("api_tokens:list")).status_code == 403
+        assert client_for(user).post(reverse("api_tokens:create"), {"name": "x"}).status_code == 403
         with pytest.raises(PermissionDenied):
             services.create_token(owner=user, name="x", created_by=user)
     with pytest.raises(PermissionDenied):
@@ -69,7 +59,7 @@ def test_the_administrator_creates_a_token_for_a_funder(admin_user, region_staff
 
 
 def test_admin_add_form_shows_the_key_once(admin_user, region_staff):
-    client = logged_in(admin_user)
+    client = client_for(admin_user)
     response = client.post(
         reverse("admin:api_apitoken_add"), {"owner": region_staff.pk, "name": "SI de la Région"}, follow=True
     )
@@ -80,10 +70,10 @@ def test_admin_add_form_shows_the_key_once(admin_user, region_staff):
 
 
 def test_changes_are_post_only(staff):
-    assert logged_in(staff).get(reverse("api_tokens:create")).status_code == 405
+    assert client_for(staff).get(reverse("api_tokens:create")).status_code == 405
 
 
 def test_invalid_name_is_refused(staff):
-    response = logged_in(staff).post(reverse("api_tokens:create"), {"name": ""})
+    response = client_for(staff).post(reverse("api_tokens:create"), {"name": ""})
     assert response.status_code == 400
     assert not ApiToken.objects.exists()

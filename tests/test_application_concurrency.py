@@ -19,11 +19,6 @@ from tests import factories as f
 TODAY = datetime.date(2025, 5, 24)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def ready_request(world, email: str) -> Application:
     user = f.UserFactory(email=email, email_confirmed_at=timezone.now())
     application = f.ApplicationFactory(fund=world.fund, created_by=user)

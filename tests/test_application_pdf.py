@@ -1,24 +1,17 @@
 """The PDF receipt: rendered offline, tagged, read back with pypdf."""
 
 import datetime
-import io
-import re
 from decimal import Decimal
 
 import pytest
 import time_machine
 from django.utils import timezone
-from pypdf import PdfReader
 
 from applications import services
 from applications.documents.receipt import render_receipt_pdf
 from applications.models import Holder
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.committee_helpers import pdf_text
 
 
 @pytest.fixture
@@ -66,13 +59,6 @@ def filed(world, resident):
 
 def datetime_frozen():
     return time_machine.travel(datetime.datetime(2025, 5, 24, 9, 30, tzinfo=datetime.UTC), tick=False)
-
-
-def pdf_text(content: bytes) -> tuple[PdfReader, str]:
-    reader = PdfReader(io.BytesIO(content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    # Narrow and ordinary no-break spaces read back as spaces.
-    return reader, re.sub(r"[\u00a0\u202f]", " ", text)
 
 
 def test_receipt_holds_every_part_of_the_request(filed):

@@ -17,11 +17,6 @@ PARIS = datetime.timezone(datetime.timedelta(hours=2))
 TODAY = datetime.date(2025, 5, 24)
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def at(year, month, day, hour=14):
     return datetime.datetime(year, month, day, hour, 0, tzinfo=PARIS)
 

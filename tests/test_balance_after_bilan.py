@@ -1,7 +1,6 @@
 """Issue 14, rule 4: the balance is paid only once the bilan is accepted; records paid early are brought back
 into a state from which they can be closed, by a data migration that says what it did in the audit log."""
 
-import datetime
 import importlib
 from decimal import Decimal
 
@@ -11,7 +10,7 @@ from django.urls import reverse
 
 from applications.models import StatusChange
 from applications.workflow import Status
-from committees.models import Decision, Payment
+from committees.models import Payment
 from core.models import AuditEntry
 from reports import services as bilan_services
 from reports.models import BilanStatus
@@ -26,13 +25,7 @@ PAID_ON = "2025-07-01"
 def _granted(world, staff, resident, *, status=Status.ADVANCE_PAID):
     """Granted 600 €, advance of 480 € paid."""
     application = f.GrantedApplicationFactory(fund=world.fund, created_by=resident, status=status)
-    f.record_decision(
-        application=application,
-        outcome=Decision.Outcome.GRANTED,
-        amount="600",
-        session_date=datetime.date(2025, 4, 10),
-        decided_by=staff,
-    )
+    f.record_grant_for_bilan(application=application, amount="600", decided_by=staff)
     f.PaymentFactory(application=application, kind="advance", amount=Decimal("480.00"), recorded_by=staff)
     return application
 

@@ -11,17 +11,10 @@ from django.urls import reverse
 
 from reports import selectors, services
 from reports.models import Bilan
-from tests import factories as f
-from tests.bilan_fixtures import fill_for_submission
+from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 UTC = datetime.UTC
-
-
-@pytest.fixture
-def application(world, resident):
-    # Planned on 14/06/2025 (the factory's dates), in the 2025 fund.
-    return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
 
 
 def _warnings(application, start, end):
@@ -49,18 +42,7 @@ def test_dates_far_from_the_planned_ones_or_outside_the_year_are_warned(applicat
 def _post_action(client, application, held_from, held_until, **extra):
     return client.post(
         reverse("reports:bilan_section", kwargs={"pk": application.pk, "section": "action"}),
-        {
-            "main_objective": "Créer du lien",
-            "held_from": held_from,
-            "held_until": held_until,
-            "proceedings": "Tout s'est bien passé.",
-            "mobilised_women": "11",
-            "mobilised_men": "5",
-            "participant_women": "51",
-            "participant_men": "28",
-            "action": "next",
-            **extra,
-        },
+        action_answers(held_from, held_until, **extra),
     )
 
 

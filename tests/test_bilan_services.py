@@ -229,30 +229,17 @@ def test_a_photo_is_stored_without_its_exif_and_gps_position(draft_bilan, reside
 
 
 def test_uploads_are_checked_from_their_content(draft_bilan, resident):
-    with pytest.raises(ValidationError, match="PDF, JPEG ou PNG"):
-        services.add_bilan_attachment(
-            user=resident,
-            bilan=draft_bilan,
-            kind="receipt",
-            uploaded_file=SimpleUploadedFile(
-                "facture.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf"
-            ),
-        )
-    with pytest.raises(ValidationError, match="Une photo doit être une image"):
-        services.add_bilan_attachment(
-            user=resident,
-            bilan=draft_bilan,
-            kind="photo",
-            uploaded_file=SimpleUploadedFile("photo.jpg", f.MINIMAL_PDF, content_type="image/jpeg"),
-        )
-    with pytest.raises(ValidationError, match="concerne les photos"):
-        services.add_bilan_attachment(
-            user=resident,
-            bilan=draft_bilan,
-            kind="receipt",
-            uploaded_file=SimpleUploadedFile("ticket.pdf", f.MINIMAL_PDF),
-            public_consent=True,
-        )
+    not_a_pdf = SimpleUploadedFile("facture.pdf", b"MZ\x90\x00 not a pdf at all", content_type="application/pdf")
+    a_pdf_as_a_photo = SimpleUploadedFile("photo.jpg", f.MINIMAL_PDF, content_type="image/jpeg")
+    for kind, upload, consent, refusal in [
+        ("receipt", not_a_pdf, False, "PDF, JPEG ou PNG"),
+        ("photo", a_pdf_as_a_photo, False, "Une photo doit être une image"),
+        ("receipt", SimpleUploadedFile("ticket.pdf", f.MINIMAL_PDF), True, "concerne les photos"),
+    ]:
+        with pytest.raises(ValidationError, match=refusal):
+            services.add_bilan_attachment(
+                user=resident, bilan=draft_bilan, kind=kind, uploaded_file=upload, public_consent=consent
+            )
     assert not draft_bilan.attachments.exists()
 
     png = io.BytesIO()

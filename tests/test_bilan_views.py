@@ -15,7 +15,7 @@ from applications.workflow import Status
 from reports import services
 from reports.models import Bilan, BilanStatus, CvsBilan
 from tests import factories as f
-from tests.bilan_fixtures import fill_for_submission, jpeg_with_gps
+from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission, jpeg_with_gps  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD
 
 
@@ -42,11 +42,6 @@ def management(prefix: str, total: int, initial: int = 0) -> dict:
 
 
 @pytest.fixture
-def application(world, resident):
-    return f.GrantedApplicationFactory(fund=world.fund, created_by=resident)
-
-
-@pytest.fixture
 def filed(application, resident):
     bilan = fill_for_submission(services.start_bilan(user=resident, application=application), resident)
     return services.submit_bilan(user=resident, bilan=bilan)
@@ -57,20 +52,7 @@ def filed(application, resident):
 
 def _fill_every_section(client, application) -> None:
     """Answers each section of the PIC bilan; every answer is saved and leads on."""
-    response = client.post(
-        section(application, "action"),
-        {
-            "main_objective": "Créer du lien",
-            "held_from": "2025-06-14T16:00",
-            "held_until": "2025-06-14T20:00",
-            "proceedings": "Tout s'est bien passé.",
-            "mobilised_women": "11",
-            "mobilised_men": "5",
-            "participant_women": "51",
-            "participant_men": "28",
-            "action": "next",
-        },
-    )
+    response = client.post(section(application, "action"), action_answers("2025-06-14T16:00", "2025-06-14T20:00"))
     assert response.status_code == 302 and response["Location"] == section(application, "appreciation")
     answers = [
         (

@@ -11,23 +11,15 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from committees.models import Payment
 from tests import factories as f
-from tests.committee_helpers import eligible_application, granted_item, make_board, seat
+from tests.committee_helpers import client_for, eligible_application, granted_item, make_board, seat
 
 HUGE = 2**64
 SESSION_EVENING = datetime.datetime(2025, 5, 24, 17, 30, tzinfo=datetime.UTC)
 BOUNDS_MESSAGE = "Indiquez une date entre le 01/01/2000 et le 31/12/2100."
-
-
-def _client(user=None) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("name", ["staff:inbox", "staff:inbox_csv", "staff:inbox_xlsx"])
@@ -35,7 +27,7 @@ def _client(user=None) -> Client:
 @pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
 def test_a_crafted_filter_date_is_a_form_error_not_a_500(world, staff, name, param, value):
     f.ApplicationFactory(fund=world.fund, status="submitted", submitted_at=SESSION_EVENING, reference="PIC-2025-0001")
-    response = _client(staff).get(reverse(name), {param: value})
+    response = client_for(staff).get(reverse(name), {param: value})
     assert response.status_code == 200
     if name == "staff:inbox":
         assert BOUNDS_MESSAGE in unescape(response.content.decode())
@@ -46,7 +38,7 @@ def test_ids_beyond_64_bits_answer_404(world, resident, staff, pk_is_huge):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
     pk, other = (HUGE, 1) if pk_is_huge else (application.pk, HUGE)
     for user in (resident, staff):
-        client = _client(user)
+        client = client_for(user)
         for url in (
             f"/demandes/{pk}/pieces/{other}/",
             f"/demandes/{pk}/bilan/pieces/{other}/",
@@ -60,10 +52,10 @@ def test_ids_beyond_64_bits_answer_404(world, resident, staff, pk_is_huge):
 
 
 def test_the_largest_64_bit_id_is_still_a_plain_404(world, resident, staff):
-    assert _client(resident).get(f"/demandes/{2**63 - 1}/pieces/{2**63 - 1}/").status_code == 404
+    assert client_for(resident).get(f"/demandes/{2**63 - 1}/pieces/{2**63 - 1}/").status_code == 404
     for year in (2**63 - 1, HUGE, 10**30):
         url = reverse("annual:report", args=[world.fund.slug, 2025]).replace("/2025/", f"/{year}/")
-        assert _client(staff).get(url).status_code == 404, url
+        assert client_for(staff).get(url).status_code == 404, url
 
 
 def _pay(client, world, application, paid_on):
@@ -79,7 +71,7 @@ def test_a_payment_date_before_the_funds_year_or_in_the_future_is_refused(world,
         seat(board, staff)
         application = eligible_application(world.fund)
         granted_item(board, staff, application, "800")
-        client = _client(staff)
+        client = client_for(staff)
         first_day = world.fund.first_payment_day
         response = _pay(client, world, application, (first_day - datetime.timedelta(days=1)).isoformat())
         assert response.status_code == 400

@@ -342,33 +342,21 @@ def test_settings_page_is_refused_to_whoever_does_not_run_the_committee(world, r
     assert world.committee.signatory_name == ""
 
 
+def update_settings(user, committee, **fields):
+    """The settings service called with every field blank but `fields`."""
+    blank = dict.fromkeys(("signatory_name", "signatory_role", "secretary_name", "secretary_role", "appeal_text"), "")
+    return services.update_committee_settings(user=user, committee=committee, **{**blank, "chair": None, **fields})
+
+
 def test_the_service_refuses_other_associations_staff(world, other_staff):
     with pytest.raises(PermissionDenied):
-        services.update_committee_settings(
-            user=other_staff,
-            committee=world.committee,
-            signatory_name="X",
-            signatory_role="",
-            chair=None,
-            secretary_name="",
-            secretary_role="",
-            appeal_text="",
-        )
+        update_settings(other_staff, world.committee, signatory_name="X")
 
 
 def test_the_service_refuses_a_chair_of_another_committee(world, staff):
     stranger = f.CommitteeMemberFactory(committee=f.CommitteeFactory(fund=world.fund))
     with pytest.raises(ValidationError) as error:
-        services.update_committee_settings(
-            user=staff,
-            committee=world.committee,
-            signatory_name="",
-            signatory_role="",
-            chair=stranger,
-            secretary_name="",
-            secretary_role="",
-            appeal_text="",
-        )
+        update_settings(staff, world.committee, chair=stranger)
     assert "chair" in error.value.message_dict
 
 

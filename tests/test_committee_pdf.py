@@ -1,12 +1,9 @@
 """The minutes (procès-verbal) and the notification letters, read back from the PDF with pypdf."""
 
 import datetime
-import io
-import re
 from decimal import Decimal
 
 import pytest
-from pypdf import PdfReader
 
 from committees import services
 from committees.documents import render_minutes_pdf, render_notification_letter_pdf
@@ -22,20 +19,11 @@ from tests.committee_helpers import (
     eligible_application,
     granted_item,
     make_board,
+    pdf_text,
+    plain,
     put_on_agenda,
     seat,
 )
-
-
-def pdf_text(content: bytes) -> tuple[PdfReader, str]:
-    reader = PdfReader(io.BytesIO(content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    # French typography uses (narrow) no-break spaces; compare on plain spaces.
-    return reader, re.sub(r"[\u00a0\u202f]", " ", text)
-
-
-def plain(value: str) -> str:
-    return re.sub(r"[\u00a0\u202f]", " ", value)
 
 
 @pytest.fixture

@@ -7,11 +7,9 @@ and another staff member does it.
 """
 
 import datetime
-from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from applications.models import HolderLink
@@ -21,20 +19,10 @@ from reports import services as bilan_services
 from reports.models import BilanStatus
 from tests import factories as f
 from tests.bilan_fixtures import fill_for_submission
-from tests.committee_helpers import FOR, eligible_application, granted_item, make_board, seat
+from tests.committee_helpers import FOR, client_for, eligible_application, granted_item, make_board, page_text, seat
 
 SESSION_EVENING = datetime.datetime(2025, 5, 24, 17, 30, tzinfo=datetime.UTC)
 REASON = "Vous portez cette demande ou vous êtes lié·e à son porteur : un·e autre membre de l'équipe doit"
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _text(response) -> str:
-    return unescape(response.content.decode()).replace("\u202f", " ").replace("\u00a0", " ")
 
 
 @pytest.fixture
@@ -57,30 +45,30 @@ def filed(world, resident):
 def test_linked_staff_cannot_instruct_and_another_staff_member_can(world, filed, staff, linked_staff):
     _link(linked_staff, filed.holder)
     page = reverse("staff:application", kwargs={"pk": filed.pk})
-    response = _client(linked_staff).get(page)
-    assert response.status_code == 403 and REASON in _text(response)
-    response = _client(linked_staff).post(reverse("staff:start_review", kwargs={"pk": filed.pk}), {})
-    assert response.status_code == 403 and "l'instruire" in _text(response)
+    response = client_for(linked_staff).get(page)
+    assert response.status_code == 403 and REASON in page_text(response)
+    response = client_for(linked_staff).post(reverse("staff:start_review", kwargs={"pk": filed.pk}), {})
+    assert response.status_code == 403 and "l'instruire" in page_text(response)
     filed.refresh_from_db()
     assert filed.status == Status.SUBMITTED
     # Another member of the team instructs it.
-    assert _client(staff).get(page).status_code == 200
-    assert _client(staff).post(reverse("staff:start_review", kwargs={"pk": filed.pk}), {}).status_code == 302
+    assert client_for(staff).get(page).status_code == 200
+    assert client_for(staff).post(reverse("staff:start_review", kwargs={"pk": filed.pk}), {}).status_code == 302
     filed.refresh_from_db()
     assert filed.status == Status.UNDER_REVIEW
 
 
 def test_staff_owning_a_holder_of_the_same_name_is_linked(world, filed, linked_staff):
     f.HolderFactory(owner=linked_staff, name=filed.holder.name.upper())
-    response = _client(linked_staff).get(reverse("staff:application", kwargs={"pk": filed.pk}))
-    assert response.status_code == 403 and REASON in _text(response)
+    response = client_for(linked_staff).get(reverse("staff:application", kwargs={"pk": filed.pk}))
+    assert response.status_code == 403 and REASON in page_text(response)
 
 
 def test_a_single_conflicted_staff_member_is_told_a_second_person_is_needed(world, filed, linked_staff):
     # Hommelet's only staff member is linked to the holder: nobody else can instruct the request.
     _link(linked_staff, filed.holder)
-    response = _client(linked_staff).get(reverse("staff:application", kwargs={"pk": filed.pk}))
-    assert response.status_code == 403 and "une deuxième personne doit rejoindre l'équipe" in _text(response)
+    response = client_for(linked_staff).get(reverse("staff:application", kwargs={"pk": filed.pk}))
+    assert response.status_code == 403 and "une deuxième personne doit rejoindre l'équipe" in page_text(response)
 
 
 def test_linked_staff_cannot_schedule_vote_decide_or_pay(world, staff, linked_staff):
@@ -88,13 +76,13 @@ def test_linked_staff_cannot_schedule_vote_decide_or_pay(world, staff, linked_st
         board = make_board(world, staff)
         application = eligible_application(world.fund)
         _link(linked_staff, application.holder)
-        client = _client(linked_staff)
+        client = client_for(linked_staff)
         session = board.session
         response = client.post(
             reverse("committees:add_item", args=[session.pk]),
             {"ajout-application": application.pk, "ajout-invited_to_present": "on"},
         )
-        assert response.status_code == 403 and "l'inscrire à l'ordre du jour" in _text(response)
+        assert response.status_code == 403 and "l'inscrire à l'ordre du jour" in page_text(response)
         assert not session.items.exists()
 
         seat(board, staff)
@@ -103,7 +91,7 @@ def test_linked_staff_cannot_schedule_vote_decide_or_pay(world, staff, linked_st
         item = services.add_agenda_item(user=staff, session=board.session, application=application)
         votes = {f"vote-{item.pk}-member_{member.pk}": FOR for member in board.voters[:3]}
         response = client.post(reverse("committees:record_votes", args=[session.pk, item.pk]), votes)
-        assert response.status_code == 403 and "enregistrer les votes" in _text(response)
+        assert response.status_code == 403 and "enregistrer les votes" in page_text(response)
         assert not item.votes.exists()
         for member in board.voters[:3]:
             services.record_vote(user=staff, item=item, member=member, choice=FOR)
@@ -117,7 +105,7 @@ def test_linked_staff_cannot_schedule_vote_decide_or_pay(world, staff, linked_st
                 f"{prefix}-reason": "",
             },
         )
-        assert response.status_code == 403 and "enregistrer la décision" in _text(response)
+        assert response.status_code == 403 and "enregistrer la décision" in page_text(response)
         assert not Decision.objects.filter(item=item).exists()
         services.decide(user=staff, item=item, outcome="granted", amount=800)
 
@@ -125,9 +113,9 @@ def test_linked_staff_cannot_schedule_vote_decide_or_pay(world, staff, linked_st
             reverse("committees:payments", args=[world.fund.slug]),
             {"application": application.pk, "kind": "advance", "paid_on": "2025-05-24", "method": "transfer"},
         )
-        assert response.status_code == 403 and "enregistrer ce versement" in _text(response)
+        assert response.status_code == 403 and "enregistrer ce versement" in page_text(response)
         assert not Payment.objects.exists()
-        response = _client(staff).post(
+        response = client_for(staff).post(
             reverse("committees:payments", args=[world.fund.slug]),
             {"application": application.pk, "kind": "advance", "paid_on": "2025-05-24", "method": "transfer"},
         )
@@ -141,11 +129,11 @@ def test_staff_who_holds_the_request_cannot_pay_it(world, staff, linked_staff):
         seat(board, staff)
         application = eligible_application(world.fund, created_by=linked_staff)
         granted_item(board, staff, application, "800")
-        response = _client(linked_staff).post(
+        response = client_for(linked_staff).post(
             reverse("committees:payments", args=[world.fund.slug]),
             {"application": application.pk, "kind": "advance", "paid_on": "2025-05-24", "method": "transfer"},
         )
-        assert response.status_code == 403 and REASON in _text(response)
+        assert response.status_code == 403 and REASON in page_text(response)
         assert not Payment.objects.exists()
 
 
@@ -155,10 +143,10 @@ def test_linked_staff_cannot_accept_the_bilan(world, resident, staff, linked_sta
     bilan = bilan_services.submit_bilan(user=resident, bilan=bilan)
     _link(linked_staff, application.holder)
     url = reverse("reports:accept_bilan", kwargs={"pk": application.pk})
-    response = _client(linked_staff).post(url)
-    assert response.status_code == 403 and "étudier son bilan" in _text(response)
+    response = client_for(linked_staff).post(url)
+    assert response.status_code == 403 and "étudier son bilan" in page_text(response)
     bilan.refresh_from_db()
     assert bilan.status == BilanStatus.SUBMITTED
-    assert _client(staff).post(url).status_code == 302
+    assert client_for(staff).post(url).status_code == 302
     bilan.refresh_from_db()
     assert bilan.status == BilanStatus.ACCEPTED

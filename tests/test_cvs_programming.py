@@ -14,14 +14,10 @@ from applications.workflow import Status
 from core.models import OutboxMessage
 from cvs import permissions, selectors, services
 from cvs.models import FunderOpinion, FundingAsk
+from tests.committee_helpers import plain
 from tests.cvs_fixtures import cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
-
-
-def plain(text: str) -> str:
-    """French amounts use no-break spaces: compare with plain ones."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 @pytest.fixture

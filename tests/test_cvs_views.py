@@ -116,6 +116,19 @@ def test_others_cannot_open_the_steps(cvs_call, resident, other_resident, staff,
         assert client.get(reverse("cvs:detail", args=[application.pk])).status_code == 404  # a draft
 
 
+def _program(client, application, funder, amount):
+    """The programming form, granted: `amount` from `funder`, decided on 20/03/2026."""
+    return client.post(
+        reverse("cvs:programming", args=[application.pk]),
+        {
+            "programmation-decided_on": "2026-03-20",
+            "programmation-attendees": "MEL",
+            "programmation-granted": "1",
+            f"programmation-amount_{funder.pk}": amount,
+        },
+    )
+
+
 def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_staff, client):
     application = fill_request(resident, cvs_call)
     services.submit_cvs_request(user=resident, application=application)
@@ -139,25 +152,9 @@ def test_staff_instruct_and_program_over_http(cvs_call, resident, staff, city_st
         client.post(reverse("cvs:eligibility", args=[application.pk]), {"recevabilite-decision": "eligible"}).url
         == detail
     )
-    over = client.post(
-        reverse("cvs:programming", args=[application.pk]),
-        {
-            "programmation-decided_on": "2026-03-20",
-            "programmation-attendees": "MEL",
-            "programmation-granted": "1",
-            f"programmation-amount_{cvs_call.city.pk}": "1000.01",
-        },
-    )
+    over = _program(client, application, cvs_call.city, "1000.01")
     assert "ne peut pas dépasser le montant demandé" in over.content.decode()
-    done = client.post(
-        reverse("cvs:programming", args=[application.pk]),
-        {
-            "programmation-decided_on": "2026-03-20",
-            "programmation-attendees": "MEL",
-            "programmation-granted": "1",
-            f"programmation-amount_{cvs_call.city.pk}": "1000",
-        },
-    )
+    done = _program(client, application, cvs_call.city, "1000")
     assert done.url == detail
     application.refresh_from_db()
     assert application.status == Status.GRANTED

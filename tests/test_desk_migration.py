@@ -16,21 +16,16 @@ AFTER = ("applications", "0007_desk_worklist")
 
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_fills_the_last_activity_of_filed_requests(world, resident):
-    filed = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=resident,
-        status=Status.SUBMITTED,
-        reference="PIC-2025-0001",
-        budget=False,
-        submitted_at=datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC),
-    )
-    quiet = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=resident,
-        status=Status.SUBMITTED,
-        reference="PIC-2025-0002",
-        budget=False,
-        submitted_at=datetime.datetime(2025, 3, 2, 10, tzinfo=datetime.UTC),
+    filed, quiet = (  # filed on 1 and 2 March
+        f.ApplicationFactory(
+            fund=world.fund,
+            created_by=resident,
+            status=Status.SUBMITTED,
+            reference=f"PIC-2025-000{day}",
+            budget=False,
+            submitted_at=datetime.datetime(2025, 3, day, 10, tzinfo=datetime.UTC),
+        )
+        for day in (1, 2)
     )
     draft = f.ApplicationFactory(fund=world.fund, created_by=resident, budget=False)
     change = StatusChange.objects.create(

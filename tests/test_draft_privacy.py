@@ -8,12 +8,12 @@ de l'aide »; the sharing and its withdrawal are in the audit log.
 from html import unescape
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Attachment
 from core.models import AuditEntry
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 SHARE_BUTTON = "Partager ce brouillon avec l'association pour obtenir de l'aide"
 
@@ -21,12 +21,6 @@ SHARE_BUTTON = "Partager ce brouillon avec l'association pour obtenir de l'aide"
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -44,11 +38,11 @@ def _urls(draft: Application, attachment: Attachment) -> list[str]:
 @pytest.mark.parametrize("persona", ["staff", "admin_user"])
 def test_staff_cannot_read_a_draft_until_the_resident_shares_it(request, draft, resident, persona):
     attachment = f.AttachmentFactory(application=draft, kind=Attachment.Kind.QUOTE)
-    snoop = _client(request.getfixturevalue(persona))
+    snoop = client_for(request.getfixturevalue(persona))
     for url in _urls(draft, attachment):
         assert snoop.get(url).status_code == 404, url
 
-    owner = _client(resident)
+    owner = client_for(resident)
     page = unescape(owner.get(reverse("applications:application_detail", kwargs={"pk": draft.pk})).content.decode())
     assert SHARE_BUTTON in page
     response = owner.post(reverse("applications:share_draft", kwargs={"pk": draft.pk}), {"share": "1"})
@@ -69,12 +63,12 @@ def test_staff_cannot_read_a_draft_until_the_resident_shares_it(request, draft, 
 
 def test_only_the_resident_shares_their_draft(draft, staff, other_resident):
     for user in (staff, other_resident):
-        response = _client(user).post(reverse("applications:share_draft", kwargs={"pk": draft.pk}), {"share": "1"})
+        response = client_for(user).post(reverse("applications:share_draft", kwargs={"pk": draft.pk}), {"share": "1"})
         assert response.status_code == 404
     draft.refresh_from_db()
     assert draft.draft_shared_at is None
 
 
 def test_the_staff_inbox_never_lists_a_draft(draft, staff):
-    page = unescape(_client(staff).get(reverse("staff:inbox")).content.decode())
+    page = unescape(client_for(staff).get(reverse("staff:inbox")).content.decode())
     assert "Atelier vélo" not in page

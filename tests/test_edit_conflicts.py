@@ -25,11 +25,6 @@ CONFLICT = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashers(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _second_staff(world, email="staff2.hommelet@example.org"):
     user = f.UserFactory(email=email, first_name="Inès", last_name="Collègue")
     f.AssociationStaffFactory(association=world.hommelet, user=user)
@@ -165,6 +160,14 @@ def test_the_staff_page_carries_the_version_in_every_form(world, reviewed, staff
     assert page.count('type="hidden"') >= 1 + 3
 
 
+def _act(client, slug: str, application, **fields):
+    """Posts the staff action `slug` (declare_eligible…) with its form's prefix on each field."""
+    prefix = ACTIONS[slug][1]
+    return client.post(
+        reverse(f"staff:{slug}", kwargs={"pk": application.pk}), {f"{prefix}-{k}": v for k, v in fields.items()}
+    )
+
+
 def test_two_staff_on_the_same_page_the_second_decision_is_refused_with_the_current_data(world, reviewed, staff):
     colleague = _second_staff(world)
     page = reverse("staff:application", kwargs={"pk": reviewed.pk})
@@ -172,23 +175,9 @@ def test_two_staff_on_the_same_page_the_second_decision_is_refused_with_the_curr
     html = first.get(page).content.decode()
     second.get(page)
     assert f'value="{reviewed.version}"' in html
-    prefixes = {slug: ACTIONS[slug][1] for slug in ("declare_eligible", "declare_ineligible")}
-
-    answer = second.post(
-        reverse("staff:declare_ineligible", kwargs={"pk": reviewed.pk}),
-        {
-            f"{prefixes['declare_ineligible']}-reason": "Hors quartier",
-            f"{prefixes['declare_ineligible']}-version": reviewed.version,
-        },
-    )
+    answer = _act(second, "declare_ineligible", reviewed, reason="Hors quartier", version=reviewed.version)
     assert answer.status_code == 302
-    refused = first.post(
-        reverse("staff:declare_eligible", kwargs={"pk": reviewed.pk}),
-        {
-            f"{prefixes['declare_eligible']}-comment": "Bravo",
-            f"{prefixes['declare_eligible']}-version": reviewed.version,
-        },
-    )
+    refused = _act(first, "declare_eligible", reviewed, comment="Bravo", version=reviewed.version)
 
     assert refused.status_code == 200
     text = _text(refused)
@@ -216,10 +205,7 @@ def test_a_grid_check_from_a_stale_page_is_refused_in_the_view(world, reviewed, 
 
 
 def test_a_garbled_version_is_refused_not_ignored(world, reviewed, staff):
-    prefix = ACTIONS["declare_eligible"][1]
-    response = client_of(staff).post(
-        reverse("staff:declare_eligible", kwargs={"pk": reviewed.pk}), {f"{prefix}-version": "abc"}
-    )
+    response = _act(client_of(staff), "declare_eligible", reviewed, version="abc")
     assert response.status_code == 200
     reviewed.refresh_from_db()
     assert reviewed.status == Status.UNDER_REVIEW

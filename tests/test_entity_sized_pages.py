@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.workflow import Status
-from committees.models import Decision
 from core import public_cache
 from reports.selectors import TrackingState, staff_bilan_queryset, state_counts, state_of, tracking_state
 from reports.selectors.bilans import bilan_due_date
@@ -43,13 +42,7 @@ def test_saving_a_draft_keeps_the_public_pages_cached(world, resident):
 
 def test_saving_a_granted_project_moves_the_public_version(world, staff):
     application = f.GrantedApplicationFactory(fund=world.fund, status=Status.ADVANCE_PAID)
-    f.record_decision(
-        application=application,
-        outcome=Decision.Outcome.GRANTED,
-        amount="100",
-        session_date=datetime.date(2025, 4, 10),
-        decided_by=staff,
-    )
+    f.record_grant_for_bilan(application=application, amount="100", decided_by=staff)
     before = public_cache.current_version()
     application.title = "Nouveau titre public"
     application.save()
@@ -77,13 +70,7 @@ def test_showcase_list_reads_one_window_of_ids_and_never_counts(client, world, s
         application = f.GrantedApplicationFactory(fund=world.fund, status=Status.ADVANCE_PAID, title=f"Projet {n}")
         application.showcase_consent = True
         application.save()
-        f.record_decision(
-            application=application,
-            outcome=Decision.Outcome.GRANTED,
-            amount="100",
-            session_date=datetime.date(2025, 4, 10),
-            decided_by=staff,
-        )
+        f.record_grant_for_bilan(application=application, amount="100", decided_by=staff)
     queries = _sql(client, "/projets/")
     assert not any("COUNT(" in sql.upper() for sql in queries)
     assert any("LIMIT 13" in sql for sql in queries)  # 12 cards and one more to know whether a next page exists

@@ -15,7 +15,7 @@ from fiftyfifty import selectors, services
 from fiftyfifty.models import Builder, Commitment, Initiative, Project, Signature
 from fiftyfifty.workflow import TRANSITIONS, InitiativeStatus, Status
 from tests.committee_helpers import client_for, page_text
-from tests.fifty_helpers import COMMITMENTS, agreed, fifty_fund, idea, signed_copy
+from tests.fifty_helpers import COMMITMENTS, agreed, declare_initiative, fifty_fund, idea, signed_copy
 
 
 @pytest.fixture
@@ -174,18 +174,25 @@ def test_nobody_else_signs_and_nobody_signs_twice(fund, resident, other_resident
         services.sign_in_portal(actor=resident, project=project, name="A", role_title="habitante", accepted=True)
 
 
-def test_a_paper_signature_keeps_the_signed_copy_and_names_each_signatory(fund, resident, staff):
-    project = agreed(fund, resident, staff)
-    response = client_for(staff).post(
+def sign_on_paper(staff, project, residents, commune, copy):
+    """The staff record the paper signature: (name, role) of each side and the scanned copy."""
+    return client_for(staff).post(
         reverse("fiftyfifty:paper_signature", args=[project.pk]),
         {
             "signed_on": datetime.date.today().isoformat(),
-            "residents_name": "Amina Habitante",
-            "residents_role": "habitante",
-            "commune_name": "Claire Porteuse",
-            "commune_role": "adjointe au maire",
-            "signed_copy": signed_copy(),
+            "residents_name": residents[0],
+            "residents_role": residents[1],
+            "commune_name": commune[0],
+            "commune_role": commune[1],
+            "signed_copy": copy,
         },
+    )
+
+
+def test_a_paper_signature_keeps_the_signed_copy_and_names_each_signatory(fund, resident, staff):
+    project = agreed(fund, resident, staff)
+    response = sign_on_paper(
+        staff, project, ("Amina Habitante", "habitante"), ("Claire Porteuse", "adjointe au maire"), signed_copy()
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -199,17 +206,8 @@ def test_a_paper_signature_without_a_real_document_is_refused_and_nothing_is_kep
     project = agreed(fund, resident, staff)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(staff).post(
-        reverse("fiftyfifty:paper_signature", args=[project.pk]),
-        {
-            "signed_on": datetime.date.today().isoformat(),
-            "residents_name": "A",
-            "residents_role": "h",
-            "commune_name": "C",
-            "commune_role": "m",
-            "signed_copy": SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf"),
-        },
-    )
+    not_a_pdf = SimpleUploadedFile("x.pdf", b"MZ not a pdf", content_type="application/pdf")
+    response = sign_on_paper(staff, project, ("A", "h"), ("C", "m"), not_a_pdf)
     assert response.status_code == 400 and "n'est pas un document PDF" in page_text(response)
     assert not Signature.objects.exists()
 
@@ -269,18 +267,7 @@ def test_the_proposer_may_stop_the_project_with_a_reason(fund, resident, staff):
 
 
 def test_a_residents_initiative_waits_for_the_town_before_it_goes_public(fund, resident, staff):
-    initiative = services.declare_initiative(
-        actor=resident,
-        fund=fund,
-        data={
-            "title": "Ramassage de déchets",
-            "description": "Un samedi matin au bord du canal.",
-            "carried_by": "Amina",
-            "happened_on": datetime.date(2025, 3, 22),
-            "place": "",
-            "residents_involved": 12,
-        },
-    )
+    initiative = declare_initiative(fund, resident)
     assert initiative.status == InitiativeStatus.DECLARED
     assert client_for().get(reverse("fiftyfifty:initiative", args=[initiative.pk])).status_code == 404
     assert OutboxMessage.objects.filter(topic="fifty_initiative").exists()
@@ -299,12 +286,11 @@ def test_an_initiative_the_town_records_is_public_at_once_and_a_future_one_is_re
         "description": "Une fresque sur le mur de la salle.",
         "carried_by": "Une association",
         "happened_on": datetime.date(2025, 5, 1),
-        "place": "",
         "residents_involved": 5,
     }
-    assert services.declare_initiative(actor=staff, fund=fund, data=data).status == InitiativeStatus.VALIDATED
+    assert declare_initiative(fund, staff, **data).status == InitiativeStatus.VALIDATED
     with pytest.raises(ValidationError):
-        services.declare_initiative(actor=staff, fund=fund, data=data | {"happened_on": datetime.date(2999, 1, 1)})
+        declare_initiative(fund, staff, **data | {"happened_on": datetime.date(2999, 1, 1)})
 
 
 def test_another_town_cannot_review_an_initiative(fund, resident, other_staff):

@@ -187,7 +187,6 @@ def foreign_snapshot(world) -> list:
 @pytest.fixture(autouse=True)
 def _at_the_session(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with time_machine.travel(NOW, tick=False):
         yield
 

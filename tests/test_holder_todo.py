@@ -164,13 +164,7 @@ def _one_request_of_each_kind(world, resident, staff, n: int) -> None:
     for _ in range(n):
         f.ApplicationFactory(fund=world.fund, created_by=resident, filed=True, status=Status.COMPLETION_REQUESTED)
         granted = _granted(world, resident)
-        f.record_decision(
-            application=granted,
-            outcome=Decision.Outcome.GRANTED,
-            amount="250",
-            session_date=datetime.date(2025, 4, 10),
-            decided_by=staff,
-        )
+        f.record_grant_for_bilan(application=granted, amount="250", decided_by=staff)
         f.MessageFactory(application=granted, author=staff)
 
 

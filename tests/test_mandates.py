@@ -9,11 +9,11 @@ from html import unescape
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from committees.models import CommitteeMember
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 TODAY = datetime.datetime(2025, 9, 15, 10, 0, tzinfo=datetime.UTC)
 
@@ -22,12 +22,6 @@ TODAY = datetime.datetime(2025, 9, 15, 10, 0, tzinfo=datetime.UTC)
 def _in_september_2025():
     with time_machine.travel(TODAY, tick=False):
         yield
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -59,7 +53,7 @@ def _urls(world, session, member) -> list[str]:
 )
 def test_a_member_out_of_mandate_reads_no_session_agenda_or_member(world, session, mandate):
     member = _member(world, **mandate)
-    client = _client(member.user)
+    client = client_for(member.user)
     for url in _urls(world, session, member):
         assert client.get(url).status_code == 404, url
     listing = client.get(reverse("committees:committee_list"))
@@ -68,7 +62,7 @@ def test_a_member_out_of_mandate_reads_no_session_agenda_or_member(world, sessio
 
 def test_a_member_in_mandate_still_reads_them(world, session):
     member = _member(world, mandate_start=datetime.date(2025, 1, 1), mandate_end=datetime.date(2025, 12, 31))
-    client = _client(member.user)
+    client = client_for(member.user)
     committee_page, _edit, session_page, _minutes = _urls(world, session, member)
     for url in (committee_page, session_page):
         assert client.get(url).status_code == 200, url

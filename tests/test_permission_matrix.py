@@ -75,11 +75,6 @@ def test_every_entry_names_every_persona():
         assert set(entry) - {"args"} == set(PERSONAS), f"{name}: expected statuses for exactly {PERSONAS}"
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def matrix_world(
     world,
@@ -262,7 +257,7 @@ def _fifty_fifty(world, resident, staff) -> dict:
     resident's initiative waiting for validation."""
     from fiftyfifty import services
     from fiftyfifty.models import Signature
-    from tests.fifty_helpers import agreed, fifty_fund, signed_copy
+    from tests.fifty_helpers import agreed, declare_initiative, fifty_fund, signed_copy
 
     fund = fifty_fund(world)
     to_sign = agreed(fund, resident, staff)
@@ -271,17 +266,13 @@ def _fifty_fifty(world, resident, staff) -> dict:
     services.record_paper_signatures(
         actor=staff, project=signed, signed_on=timezone.localdate(), signed_copy=signed_copy(), parties=parties
     )
-    initiative = services.declare_initiative(
-        actor=resident,
-        fund=fund,
-        data={
-            "title": "Ramassage",
-            "description": "Au bord du canal.",
-            "carried_by": "Amina",
-            "happened_on": datetime.date(2025, 3, 1),
-            "place": "",
-            "residents_involved": 3,
-        },
+    initiative = declare_initiative(
+        fund,
+        resident,
+        title="Ramassage",
+        description="Au bord du canal.",
+        happened_on=datetime.date(2025, 3, 1),
+        residents_involved=3,
     )
     return {
         "fund:fifty": fund.slug,

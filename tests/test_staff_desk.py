@@ -67,39 +67,22 @@ def work(world, staff, resident):
     from reports.models import Bilan
 
     fund = world.fund
+
+    def filed(status, reference, title, day, fund=fund):
+        return f.ApplicationFactory(
+            fund=fund,
+            status=status,
+            reference=reference,
+            title=title,
+            submitted_at=datetime.datetime(2025, 3, day, 10, tzinfo=datetime.UTC),
+            budget=False,
+        )
+
     made = {
-        "submitted": f.ApplicationFactory(
-            fund=fund,
-            status=Status.SUBMITTED,
-            reference="PIC-2025-0001",
-            title="Fête des voisins",
-            submitted_at=datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC),
-            budget=False,
-        ),
-        "resubmitted": f.ApplicationFactory(
-            fund=fund,
-            status=Status.RESUBMITTED,
-            reference="PIC-2025-0002",
-            title="Repair café",
-            budget=False,
-            submitted_at=datetime.datetime(2025, 3, 2, 10, tzinfo=datetime.UTC),
-        ),
-        "eligible": f.ApplicationFactory(
-            fund=fund,
-            status=Status.ELIGIBLE,
-            reference="PIC-2025-0003",
-            title="Club de lecture",
-            budget=False,
-            submitted_at=datetime.datetime(2025, 3, 3, 10, tzinfo=datetime.UTC),
-        ),
-        "granted": f.ApplicationFactory(
-            fund=fund,
-            status=Status.GRANTED,
-            reference="PIC-2025-0004",
-            title="Jardin partagé",
-            budget=False,
-            submitted_at=datetime.datetime(2025, 3, 4, 10, tzinfo=datetime.UTC),
-        ),
+        "submitted": filed(Status.SUBMITTED, "PIC-2025-0001", "Fête des voisins", 1),
+        "resubmitted": filed(Status.RESUBMITTED, "PIC-2025-0002", "Repair café", 2),
+        "eligible": filed(Status.ELIGIBLE, "PIC-2025-0003", "Club de lecture", 3),
+        "granted": filed(Status.GRANTED, "PIC-2025-0004", "Jardin partagé", 4),
         "late": f.GrantedApplicationFactory(fund=fund, title="Bal du quartier", reference="PIC-2025-0005"),
         "to_review": f.GrantedApplicationFactory(
             fund=fund, title="Fresque", reference="PIC-2025-0006", status=Status.BILAN_RECEIVED
@@ -107,14 +90,7 @@ def work(world, staff, resident):
         "accepted": f.GrantedApplicationFactory(
             fund=fund, title="Vide-grenier", reference="PIC-2025-0007", status=Status.BILAN_ACCEPTED
         ),
-        "lille": f.ApplicationFactory(
-            fund=world.other_fund,
-            status=Status.SUBMITTED,
-            reference="PIC-2025-0001",
-            title="Fête à Lille Sud",
-            submitted_at=datetime.datetime(2025, 3, 1, 10, tzinfo=datetime.UTC),
-            budget=False,
-        ),
+        "lille": filed(Status.SUBMITTED, "PIC-2025-0001", "Fête à Lille Sud", 1, fund=world.other_fund),
     }
     Bilan.objects.create(
         application=made["to_review"],
@@ -206,23 +182,23 @@ def _queries(client, url: str, **params) -> tuple[int, object]:
     return len(queries), response
 
 
+def _desk_and_inbox_queries(client, world, staff) -> dict:
+    """Every request of the fund given to `staff`, then the queries and response of the desk and the inbox."""
+    Application.objects.filter(fund=world.fund).update(instructor=staff)
+    return {
+        "desk": _queries(client, reverse("portal:desk")),
+        "inbox": _queries(client, reverse("staff:inbox")),
+        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
+    }
+
+
 def test_the_desk_and_the_inbox_cost_the_same_with_10_and_1000_requests(client, world, staff):
     client.force_login(staff)
     _queries(client, reverse("portal:desk"))  # the menu reads the roles once per day (cached): warm that day up
     _fill(world, 10, start=1)
-    Application.objects.filter(fund=world.fund).update(instructor=staff)
-    small = {
-        "desk": _queries(client, reverse("portal:desk")),
-        "inbox": _queries(client, reverse("staff:inbox")),
-        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
-    }
+    small = _desk_and_inbox_queries(client, world, staff)
     _fill(world, 990, start=11)
-    Application.objects.filter(fund=world.fund).update(instructor=staff)
-    large = {
-        "desk": _queries(client, reverse("portal:desk")),
-        "inbox": _queries(client, reverse("staff:inbox")),
-        "mine": _queries(client, reverse("staff:inbox"), mine="on", ordre="-last_activity_at"),
-    }
+    large = _desk_and_inbox_queries(client, world, staff)
     assert Application.objects.filter(fund=world.fund).count() == 1000
     assert large["inbox"][1].context["page"].paginator.count == 1000
     waiting = {b.key: b.count for b in large["desk"][1].context["blocks"]}

@@ -14,11 +14,7 @@ from applications.models import Application
 from committees.models import CommitteeSession
 from funds import calendar
 from tests import factories as f
-from tests.request_fixtures import NOW, client_of, in_march_2025, private_media  # noqa: F401  (fixtures)
-
-
-def step_url(application, step: str) -> str:
-    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
+from tests.request_fixtures import NOW, client_of, in_march_2025, private_media, step_url  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

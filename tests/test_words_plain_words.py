@@ -5,7 +5,6 @@ of that choice, and the French texts without typos."""
 import io
 
 import pytest
-from django.urls import reverse
 from pypdf import PdfReader
 
 from applications import services
@@ -20,14 +19,11 @@ from tests.request_fixtures import (  # noqa: F401  (fixtures)
     client_of,
     in_march_2025,
     private_media,
+    step_url,
 )
 
 PURCHASES = "Achats : matériel, nourriture, boissons, petites fournitures (compte 60)"
 SALES = "Recettes du projet : buvette, ventes, participation des habitant·es (compte 70)"
-
-
-def step_url(application, step: str) -> str:
-    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
 
 
 @pytest.fixture

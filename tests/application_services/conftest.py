@@ -3,6 +3,5 @@
 from tests.application_services.helpers import (  # noqa: F401  (fixtures are found by name)
     confirmed,
     draft,
-    fast_password_hashing,
-    media_root,
 )
+from tests.request_fixtures import private_media  # noqa: F401  (autouse: uploads go to a temporary folder)

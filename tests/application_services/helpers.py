@@ -14,16 +14,6 @@ TODAY = datetime.date(2025, 5, 24)
 PARIS = datetime.timezone(datetime.timedelta(hours=2))
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
 @pytest.fixture
 def confirmed(resident):
     resident.email_confirmed_at = timezone.now()

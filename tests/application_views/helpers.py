@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
@@ -21,14 +20,6 @@ def confirmed_resident(resident):
     resident.email_confirmed_at = NOW
     resident.save(update_fields=["email_confirmed_at"])
     return resident
-
-
-def step_url(application, step: str) -> str:
-    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
-
-
-def detail_url(application) -> str:
-    return reverse("applications:application_detail", kwargs={"pk": application.pk})
 
 
 def pdf_bytes() -> bytes:

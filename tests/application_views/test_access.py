@@ -10,16 +10,8 @@ from applications import services
 from applications.models import Application, Attachment, Message
 from applications.workflow import Status
 from tests import factories as f
-from tests.application_views.helpers import (
-    STEPS,
-    assert_shows,
-    client_of,
-    detail_url,
-    filed_application,
-    pdf_bytes,
-    step_url,
-    upload_of,
-)
+from tests.application_views.helpers import STEPS, assert_shows, client_of, filed_application, pdf_bytes, upload_of
+from tests.request_fixtures import detail_url, step_url
 
 # --- Who sees what --------------------------------------------------------------------------------
 

@@ -12,13 +12,8 @@ from django.urls import reverse
 from applications.models import Application, BudgetLine, Holder
 from applications.workflow import Status
 from tests import factories as f
-from tests.application_views.helpers import (
-    assert_shows,
-    budget_data,
-    client_of,
-    detail_url,
-    step_url,
-)
+from tests.application_views.helpers import assert_shows, budget_data, client_of
+from tests.request_fixtures import detail_url, step_url
 
 # --- The holder's space, the dashboard and the nav ------------------------------------------------
 

@@ -14,17 +14,8 @@ from PIL import Image
 from applications.models import Application, Holder
 from applications.workflow import Status
 from tests import factories as f
-from tests.application_views.helpers import (
-    assert_shows,
-    budget_data,
-    client_of,
-    detail_url,
-    pdf_bytes,
-    png_bytes,
-    step_url,
-    upload_of,
-)
-from tests.request_fixtures import NEW_GROUP_HOLDER
+from tests.application_views.helpers import assert_shows, budget_data, client_of, pdf_bytes, png_bytes, upload_of
+from tests.request_fixtures import NEW_GROUP_HOLDER, detail_url, step_url
 
 # --- The full journey -----------------------------------------------------------------------------
 

@@ -16,12 +16,11 @@ from tests.application_views.helpers import (
     assert_shows,
     budget_data,
     client_of,
-    detail_url,
     filed_application,
     pdf_bytes,
-    step_url,
     upload_of,
 )
+from tests.request_fixtures import detail_url, step_url
 
 # --- Errors are shown, in French, and nothing is saved ----------------------------------------------
 

@@ -6,17 +6,13 @@ import time_machine
 from committees import services as committee_services
 from tests.committee_helpers import DEFERRED, make_board, put_on_agenda, seat
 from tests.deferrals.helpers import ASKED, EVENING, eligible_with_rib
+from tests.request_fixtures import private_media  # noqa: F401  (autouse: uploads go to a temporary folder)
 
 
 @pytest.fixture(autouse=True)
 def on_the_session_evening():
     with time_machine.travel(EVENING, tick=True):
         yield
-
-
-@pytest.fixture(autouse=True)
-def private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ import datetime
 import html
 import re
 
-from django.urls import reverse
-
 from applications import services
 from tests import factories as f
 from tests.committee_helpers import eligible_application
@@ -30,14 +28,6 @@ def text(response) -> str:
 def words(response) -> str:
     """The page's text without its tags, on one line."""
     return " ".join(re.sub(r"<[^>]+>", " ", text(response)).split())
-
-
-def detail_url(application) -> str:
-    return reverse("applications:application_detail", kwargs={"pk": application.pk})
-
-
-def step_url(application, step) -> str:
-    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
 
 
 def sent_back(application, resident, *, comment="Le devis est joint.") -> None:

@@ -16,8 +16,8 @@ from committees.selectors.pages import session_page
 from core.models import AuditEntry, OutboxMessage
 from tests.application_views.helpers import budget_data, pdf_bytes, upload_of
 from tests.committee_helpers import eligible_application, make_board, put_on_agenda
-from tests.deferrals.helpers import ASKED, detail_url, eligible_with_rib, sent_back, step_url, text, words
-from tests.request_fixtures import client_of
+from tests.deferrals.helpers import ASKED, eligible_with_rib, sent_back, text, words
+from tests.request_fixtures import client_of, detail_url, step_url
 
 # --- The deferral keeps what the request said, and what the committee asks -------------------------------
 

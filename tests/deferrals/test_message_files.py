@@ -18,8 +18,8 @@ from core.models import OutboxMessage
 from portal import privacy
 from tests import factories as f
 from tests.application_views.helpers import pdf_bytes, png_bytes, upload_of
-from tests.deferrals.helpers import ASKED, detail_url, sent_back, text
-from tests.request_fixtures import client_of
+from tests.deferrals.helpers import ASKED, sent_back, text
+from tests.request_fixtures import client_of, detail_url
 
 # --- Messages carry a file, both ways -----------------------------------------------------------------------
 

@@ -284,6 +284,14 @@ def save_and_continue(page, step: str) -> None:
     click_to(page, page.get_by_role("button", name="Enregistrer et continuer"), step)
 
 
+def open_menu(page) -> None:
+    """On a narrow screen the navigation is folded behind the menu button."""
+    menu = page.get_by_role("button", name="Ouvrir le menu")
+    if menu.is_visible():
+        menu.click()
+        page.locator("#menu-principal.show").wait_for()
+
+
 def logout(page):
     from playwright.sync_api import expect
 

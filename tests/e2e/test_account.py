@@ -21,6 +21,7 @@ from tests.e2e.conftest import (
     link_in_last_mail,
     logout,
     main_text,
+    open_menu,
     visit,
 )
 
@@ -29,14 +30,6 @@ pytestmark = pytest.mark.e2e
 FIRST_PASSWORD = "Premier-mot-de-passe-2025"
 CHANGED_PASSWORD = "Deuxieme-mot-de-passe-2025"
 RESET_PASSWORD = "Troisieme-mot-de-passe-2025"
-
-
-def open_menu(page) -> None:
-    """On a narrow screen the navigation is folded behind the menu button."""
-    menu = page.get_by_role("button", name="Ouvrir le menu")
-    if menu.is_visible():
-        menu.click()
-        page.locator("#menu-principal.show").wait_for()
 
 
 def log_in(page, email: str, password: str) -> None:

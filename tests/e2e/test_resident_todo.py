@@ -12,7 +12,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from tests.e2e.conftest import check_page, click_and_wait, click_to, link_in_last_mail, login, main_text
+from tests.e2e.conftest import check_page, click_and_wait, click_to, link_in_last_mail, login, main_text, open_menu
 
 pytestmark = pytest.mark.e2e
 
@@ -24,13 +24,6 @@ NEW_EMAIL = "nadia.nouvelle.adresse@example.org"
 def viewport():
     """Residents at 375 px."""
     return "mobile"
-
-
-def open_menu(page) -> None:
-    menu = page.get_by_role("button", name="Ouvrir le menu")
-    if menu.is_visible():
-        menu.click()
-        page.locator("#menu-principal.show").wait_for()
 
 
 def resident_with_a_granted_request():

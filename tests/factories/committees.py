@@ -138,7 +138,7 @@ class PaymentFactory(DjangoModelFactory):
 
 
 def record_grant_for_bilan(*, application, amount, decided_by, committee=None):
-    """A granted decision of `amount` for `application`, in a closed session (no workflow involved)."""
+    """A granted decision of `amount` for `application`, in a session closed on 10 April 2025 (no workflow involved)."""
     from committees.models import Decision
 
     return record_decision(

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from applications.workflow import Status
 from tests.factories.applications import ApplicationFactory
-from tests.factories.committees import AmendmentFactory, PaymentFactory, record_decision
+from tests.factories.committees import AmendmentFactory, PaymentFactory, record_decision, record_grant_for_bilan
 from tests.factories.funds import NeighbourhoodFactory
 from tests.factories.reports import BilanFactory, EffectObservationFactory
 
@@ -74,12 +74,8 @@ def filed(world, number, title, theme, neighbourhood, status, day, factory_class
 
 def _request_a(world, staff, isolement):
     """Granted 800, paid 640 + 160, bilan accepted."""
-    from committees.models import Decision
-
     a = filed(world, 1, "Fête des voisins du square", isolement, world.neighbourhood, Status.BALANCE_PAID, (2025, 3, 1))
-    record_decision(
-        application=a, outcome=Decision.Outcome.GRANTED, amount="800", session_date=APRIL_10, decided_by=staff
-    )
+    record_grant_for_bilan(application=a, amount="800", decided_by=staff)
     PaymentFactory(application=a, kind="advance", amount=Decimal("640.00"), recorded_by=staff)
     PaymentFactory(application=a, kind="balance", amount=Decimal("160.00"), recorded_by=staff)
     bilan_a = BilanFactory(application=a, status="accepted", submitted_at=a.submitted_at)
@@ -92,8 +88,6 @@ def _request_a(world, staff, isolement):
 
 def _request_b(world, staff, innovation):
     """Granted 1 000 − 100 (amended), paid 720, bilan submitted."""
-    from committees.models import Decision
-
     b = filed(
         world,
         2,
@@ -103,9 +97,7 @@ def _request_b(world, staff, innovation):
         Status.BILAN_RECEIVED,
         (2025, 3, 10),
     )
-    decision_b = record_decision(
-        application=b, outcome=Decision.Outcome.GRANTED, amount="1000", session_date=APRIL_10, decided_by=staff
-    )
+    decision_b = record_grant_for_bilan(application=b, amount="1000", decided_by=staff)
     AmendmentFactory(decision=decision_b, amount_delta=Decimal("-100.00"))
     PaymentFactory(application=b, kind="advance", amount=Decimal("720.00"), recorded_by=staff)
     bilan_b = BilanFactory(
@@ -132,9 +124,7 @@ def _request_c(world, staff, isolement, nouveau_roubaix):
     record_decision(
         application=c, outcome=Decision.Outcome.DEFERRED, session_date=datetime.date(2025, 3, 15), decided_by=staff
     )
-    record_decision(
-        application=c, outcome=Decision.Outcome.GRANTED, amount="500", session_date=APRIL_10, decided_by=staff
-    )
+    record_grant_for_bilan(application=c, amount="500", decided_by=staff)
     bilan_c = BilanFactory(
         application=c,
         status="returned",
@@ -153,8 +143,6 @@ def _request_c(world, staff, isolement, nouveau_roubaix):
 
 def _lille(world, staff, isolement):
     """Lille Sud's fund: one granted request, never counted for Hommelet."""
-    from committees.models import Decision
-
     lille = ApplicationFactory(
         fund=world.other_fund,
         number=1,
@@ -165,9 +153,7 @@ def _lille(world, staff, isolement):
         status=Status.ADVANCE_PAID,
         submitted_at=datetime.datetime(2025, 3, 1, 10, 0, tzinfo=datetime.UTC),
     )
-    record_decision(
-        application=lille, outcome=Decision.Outcome.GRANTED, amount="700", session_date=APRIL_10, decided_by=staff
-    )
+    record_grant_for_bilan(application=lille, amount="700", decided_by=staff)
     PaymentFactory(application=lille, amount=Decimal("560.00"), recorded_by=staff)
     BilanFactory(application=lille, status="accepted", submitted_at=lille.submitted_at, participant_women=999)
     return lille

@@ -45,14 +45,6 @@ def action_of(name: str, application, **kwargs) -> str:
     return reverse(f"staff:{name}", kwargs={"pk": application.pk, **kwargs})
 
 
-def step_url(application, step: str) -> str:
-    return reverse("applications:application_step", kwargs={"pk": application.pk, "step": step})
-
-
-def detail_url(application) -> str:
-    return reverse("applications:application_detail", kwargs={"pk": application.pk})
-
-
 def html_of(response) -> str:
     """The page's text with its HTML entities decoded (« l'instruction », not « l&#x27;instruction »)."""
     return unescape(response.content.decode())

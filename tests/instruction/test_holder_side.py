@@ -14,17 +14,8 @@ from applications import services
 from applications.models import Application, Holder
 from applications.workflow import Status
 from tests import factories as f
-from tests.instruction.helpers import (
-    NOW,
-    action_of,
-    audit,
-    client_of,
-    detail_url,
-    html_of,
-    page_of,
-    step_url,
-)
-from tests.request_fixtures import NEW_GROUP_HOLDER
+from tests.instruction.helpers import NOW, action_of, audit, client_of, html_of, page_of
+from tests.request_fixtures import NEW_GROUP_HOLDER, detail_url, step_url
 
 # --- Completion asked, the holder edits and resubmits ----------------------------------------------
 

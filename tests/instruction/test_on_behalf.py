@@ -17,8 +17,8 @@ from applications.workflow import Status
 from core.models import AuditEntry
 from tests import factories as f
 from tests.factories.applications import MINIMAL_PDF
-from tests.instruction.helpers import client_of, errors, html_of, page_of, step_url
-from tests.request_fixtures import NEW_GROUP_HOLDER, NOW
+from tests.instruction.helpers import client_of, errors, html_of, page_of
+from tests.request_fixtures import NEW_GROUP_HOLDER, NOW, step_url
 
 HOLDER_NAME = "Les jardiniers du square"
 

@@ -25,11 +25,11 @@ from tests.instruction.helpers import (
     action_of,
     check_all,
     client_of,
-    detail_url,
     file,
     html_of,
     page_of,
 )
+from tests.request_fixtures import detail_url
 
 # --- The staff page ---------------------------------------------------------------------------------
 
