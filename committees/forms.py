@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import SelectionIdsField, money_field
 from committees.models import CommitteeMember, Decision, Payment, Vote
+from core.forms import optional_text
 
 
 def _date_input():
@@ -30,10 +31,9 @@ class SessionForm(forms.Form):
 class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Nom et prénom"), max_length=200)
     college = forms.ChoiceField(label=_("Collège"), choices=CommitteeMember.College.choices)
-    organisation = forms.CharField(
-        label=_("Structure représentée"),
+    organisation = optional_text(
+        _("Structure représentée"),
         max_length=200,
-        required=False,
         help_text=_("Association, bailleur, collectivité... Laissez vide pour un·e habitant·e."),
     )
     mandate_start = forms.DateField(label=_("Début du mandat"), widget=_date_input())
@@ -48,14 +48,13 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Pour un membre sans compte sur le portail."),
     )
-    postal_address = forms.CharField(
-        label=_("Adresse postale"),
+    postal_address = optional_text(
+        _("Adresse postale"),
         max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Facultative. Pour un membre sans adresse e-mail : elle figure sur sa lettre de convocation à imprimer."
         ),
+        rows=3,
     )
     account_email = forms.EmailField(
         label=_("Compte sur le portail (adresse e-mail du compte)"),
@@ -70,10 +69,9 @@ class MemberForm(forms.Form):
 
 class MemberLinkForm(forms.Form):
     holder = forms.TypedChoiceField(label=_("Porteur de projet"), coerce=int, required=False, empty_value=None)
-    holder_name = forms.CharField(
-        label=_("Ou nom du porteur ou de l'association"),
+    holder_name = optional_text(
+        _("Ou nom du porteur ou de l'association"),
         max_length=200,
-        required=False,
         help_text=_("Si le porteur n'a pas encore déposé de demande dans ce fonds."),
     )
     reason = forms.CharField(
@@ -257,9 +255,8 @@ class VoteCorrectionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez le vote corrigé : pour, contre ou abstention.")},
     )
-    reason = forms.CharField(
-        label=_("Motif de la correction (facultatif)"),
-        required=False,
+    reason = optional_text(
+        _("Motif de la correction (facultatif)"),
         max_length=300,
         help_text=_("Par exemple : le membre avait levé la main contre. Le motif figure au procès-verbal."),
     )
@@ -287,19 +284,17 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Seulement pour une subvention accordée : le montant demandé est proposé, il peut être réduit."),
     )
-    conditions = forms.CharField(
-        label=_("Conditions"),
-        required=False,
+    conditions = optional_text(
+        _("Conditions"),
         max_length=3000,
-        widget=_text_area(2),
         help_text=_("Seulement pour une subvention accordée, par exemple : présenter les factures avant le solde."),
+        rows=2,
     )
-    reason = forms.CharField(
-        label=_("Motif"),
-        required=False,
+    reason = optional_text(
+        _("Motif"),
         max_length=3000,
-        widget=_text_area(2),
         help_text=_("Obligatoire pour un ajournement ou un refus : il figure dans le courrier au porteur."),
+        rows=2,
     )
 
     def __init__(self, *args, item, amount_requested, **kwargs):
@@ -318,10 +313,8 @@ class DecisionForm(forms.Form):
 
 class AmendmentForm(forms.Form):
     amount = money_field(_("Montant accordé (€)"), required=False)
-    conditions = forms.CharField(label=_("Conditions"), required=False, max_length=3000, widget=_text_area(2))
-    decision_reason = forms.CharField(
-        label=_("Motif de la décision"), required=False, max_length=3000, widget=_text_area(2)
-    )
+    conditions = optional_text(_("Conditions"), max_length=3000, rows=2)
+    decision_reason = optional_text(_("Motif de la décision"), max_length=3000, rows=2)
     reason = forms.CharField(
         label=_("Pourquoi rectifier ?"),
         max_length=3000,
@@ -356,11 +349,8 @@ class PaymentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type de versement"), choices=Payment.Kind.choices, widget=forms.RadioSelect)
     paid_on = forms.DateField(label=_("Versé le"), widget=_date_input())
     method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
-    reference = forms.CharField(
-        label=_("Référence du paiement"),
-        max_length=100,
-        required=False,
-        help_text=_("Numéro de chèque, référence du virement..."),
+    reference = optional_text(
+        _("Référence du paiement"), max_length=100, help_text=_("Numéro de chèque, référence du virement...")
     )
     amount = money_field(
         _("Montant (€)"),
@@ -384,18 +374,12 @@ class PaymentForm(forms.Form):
 class CommitteeSettingsForm(forms.Form):
     """Who signs the decision letters and the minutes, and what the letters say about an appeal."""
 
-    signatory_name = forms.CharField(
-        label=_("Nom et prénom de la personne qui signe les courriers"),
+    signatory_name = optional_text(
+        _("Nom et prénom de la personne qui signe les courriers"),
         max_length=200,
-        required=False,
         help_text=_("Par exemple : Fatima Exemple. Laissez vide : les courriers sont signés au nom de l'association."),
     )
-    signatory_role = forms.CharField(
-        label=_("Sa fonction"),
-        max_length=200,
-        required=False,
-        help_text=_("Par exemple : présidente du comité."),
-    )
+    signatory_role = optional_text(_("Sa fonction"), max_length=200, help_text=_("Par exemple : présidente du comité."))
     chair = forms.TypedChoiceField(
         label=_("Président ou présidente du comité"),
         coerce=int,
@@ -404,27 +388,24 @@ class CommitteeSettingsForm(forms.Form):
         help_text=_("Un membre votant du comité. Il ou elle signe le procès-verbal."),
         error_messages={"invalid_choice": _("Choisissez le président ou la présidente dans la liste des membres.")},
     )
-    secretary_name = forms.CharField(
-        label=_("Nom et prénom du ou de la secrétaire de séance"),
+    secretary_name = optional_text(
+        _("Nom et prénom du ou de la secrétaire de séance"),
         max_length=200,
-        required=False,
         help_text=_("Il ou elle signe le procès-verbal avec le président ou la présidente."),
     )
-    secretary_role = forms.CharField(
-        label=_("Fonction du ou de la secrétaire de séance"),
+    secretary_role = optional_text(
+        _("Fonction du ou de la secrétaire de séance"),
         max_length=200,
-        required=False,
         help_text=_("Par exemple : chargée de mission de l'association."),
     )
-    appeal_text = forms.CharField(
-        label=_("Voie de recours écrite dans les courriers de refus ou de montant réduit"),
+    appeal_text = optional_text(
+        _("Voie de recours écrite dans les courriers de refus ou de montant réduit"),
         max_length=2000,
-        required=False,
-        widget=_text_area(4),
         help_text=_(
             "À qui écrire et dans quel délai pour demander un nouvel examen. Laissez vide pour le texte habituel : "
             "un délai de deux mois, à l'adresse de l'association."
         ),
+        rows=4,
     )
 
     def __init__(self, *args, members, **kwargs):

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.forms import optional_text
 from core.templatetags.portal_format import format_money
 from cvs.models import CvsRequest, Opinion, StructureKind
 from funds.models import CvsAmbition, Neighbourhood
@@ -21,9 +22,8 @@ class StructureForm(forms.Form):
         label=_("Type de structure"), choices=StructureKind.choices, widget=forms.RadioSelect
     )
     name = forms.CharField(label=_("Nom de la structure"), max_length=200)
-    siret = forms.CharField(
-        label=_("Numéro SIRET"),
-        required=False,
+    siret = optional_text(
+        _("Numéro SIRET"),
         max_length=20,
         help_text=_("14 chiffres. Obligatoire pour une association (il figure sur l'avis de situation INSEE)."),
     )
@@ -38,7 +38,7 @@ class StructureForm(forms.Form):
     )
     referent_name = forms.CharField(label=_("Personne chargée du dossier (nom et prénom)"), max_length=200)
     referent_email = forms.EmailField(label=_("Son adresse e-mail"))
-    referent_phone = forms.CharField(label=_("Son téléphone"), max_length=30, required=False)
+    referent_phone = optional_text(_("Son téléphone"), max_length=30)
     republican_commitment = forms.BooleanField(
         label=_("La structure souscrit au contrat d'engagement républicain"),
         required=False,

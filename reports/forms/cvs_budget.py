@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.forms import optional_text
 from reports.forms.fields import money_field
 from reports.models import CVS_ITEM_ACCOUNTS, ITEM_REQUIRED_ACCOUNTS, BudgetSide, CvsBudgetItem
 
@@ -28,10 +29,8 @@ def budget_line_choices() -> list:
 
 class CvsBudgetLineForm(forms.Form):
     line = forms.ChoiceField(label=_("Poste"), required=False)
-    commune_name = forms.CharField(
-        label=_("Commune"), required=False, max_length=150, help_text=_("Pour une subvention d'une commune.")
-    )
-    label = forms.CharField(label=_("Précisions"), required=False, max_length=200)
+    commune_name = optional_text(_("Commune"), max_length=150, help_text=_("Pour une subvention d'une commune."))
+    label = optional_text(_("Précisions"), max_length=200)
     planned_amount = money_field(_("Montant prévisionnel"))
     realised_amount = money_field(_("Montant réalisé"))
 

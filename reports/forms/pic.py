@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import plain_choices
+from core.forms import optional_text
 from reports.forms.fields import (
     DATETIME_FORMAT,
     DateTimeLocalInput,
@@ -118,7 +119,7 @@ class ExpenseLineForm(forms.Form):
         choices=[("", _("Choisissez…")), *plain_choices("expense")],
         required=False,
     )
-    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    label = optional_text(_("Libellé"), max_length=200)
     planned_amount = money_field(_("Montant prévu"), help_text=_("0 pour une dépense non prévue."))
     actual_amount = money_field(_("Montant réellement dépensé"))
 
@@ -162,9 +163,8 @@ class BilanAttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         error_messages={"required": _("Choisissez un fichier à envoyer.")},
     )
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
+    description = optional_text(
+        _("Description"),
         max_length=300,
         help_text=_("Pour une photo : ce qu'elle montre. Pour un justificatif : ce qu'il prouve."),
     )
