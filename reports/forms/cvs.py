@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import optional_text
 from reports.forms.fields import DateInput, money_field, textareas, yes_no_field, yes_no_initial
+from reports.forms.tables import filled_forms, rows_initial
 from reports.models import (
     CVS_APPRAISAL_FIELDS,
     CVS_COORDINATION_FIELDS,
@@ -81,7 +82,7 @@ ObjectiveFormSet = forms.formset_factory(
 
 
 def objective_rows(formset) -> list[dict]:
-    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()]
+    return [form.cleaned_data for form in filled_forms(formset)]
 
 
 class CvsCoordinationForm(forms.ModelForm):
@@ -115,25 +116,18 @@ PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, ma
 
 
 def partner_rows(formset) -> list[dict]:
-    return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [form.cleaned_data for form in filled_forms(formset)]
 
 
 def partner_initial(partners) -> list[dict]:
-    return [
-        {
-            "actor": p.actor,
-            "is_new_partner": p.is_new_partner,
-            "role": p.role,
-            "when_associated": p.when_associated,
-            "satisfied": yes_no_initial(p.satisfied),
-            "room_for_progress": p.room_for_progress,
-        }
-        for p in partners
-    ]
+    rows = rows_initial(
+        partners, ("actor", "is_new_partner", "role", "when_associated", "satisfied", "room_for_progress")
+    )
+    return [{**row, "satisfied": yes_no_initial(row["satisfied"])} for row in rows]
+
+
+def objective_initial(objectives) -> list[dict]:
+    return rows_initial(objectives, ("objective", "indicators", "result", "comments"))
 
 
 class CvsAppraisalForm(forms.ModelForm):

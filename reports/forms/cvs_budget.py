@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.budget import ExpenseCategory, ResourceCategory
 from core.forms import optional_text
 from reports.forms.fields import money_field
+from reports.forms.tables import filled_forms
 from reports.models import CVS_ITEM_ACCOUNTS, ITEM_REQUIRED_ACCOUNTS, BudgetSide, CvsBudgetItem
 
 
@@ -65,11 +66,7 @@ CvsBudgetFormSet = forms.formset_factory(CvsBudgetLineForm, extra=3, can_delete=
 
 
 def budget_rows(formset) -> list[dict]:
-    return [
-        form.line_data()
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [form.line_data() for form in filled_forms(formset)]
 
 
 def budget_initial(lines) -> list[dict]:

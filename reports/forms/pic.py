@@ -14,6 +14,7 @@ from reports.forms.fields import (
     yes_no_field,
     yes_no_initial,
 )
+from reports.forms.tables import filled_forms, rows_initial
 from reports.models import PIC_ACTION_FIELDS, PIC_APPRAISAL_FIELDS, Bilan, BilanAttachment
 from reports.selectors.bilans import bilan_date_warnings
 
@@ -137,16 +138,17 @@ class ExpenseLineForm(forms.Form):
         return data
 
 
+EXPENSE_FIELDS = ("category", "label", "planned_amount", "actual_amount")
 ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=3, can_delete=True, max_num=40, validate_max=True)
 
 
 def expense_lines(formset) -> list[dict]:
     """The filled-in, not deleted lines of a valid expense formset, for `save_bilan_expenses`."""
-    return [
-        {key: form.cleaned_data.get(key) for key in ("category", "label", "planned_amount", "actual_amount")}
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [{key: form.cleaned_data.get(key) for key in EXPENSE_FIELDS} for form in filled_forms(formset)]
+
+
+def expense_initial(expenses) -> list[dict]:
+    return rows_initial(expenses, EXPENSE_FIELDS)
 
 
 class BilanAttachmentForm(forms.Form):
