@@ -16,6 +16,14 @@ def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _offer(form, field: str, objects, label, *, empty="—") -> dict:
+    """Offer `objects` as the choices of the form's `field`: an empty choice first, then `label(obj)` for each.
+    Returns {pk: obj}, to read the chosen object back."""
+    offered = {obj.pk: obj for obj in objects}
+    form.fields[field].choices = [("", empty)] + [(pk, label(obj)) for pk, obj in offered.items()]
+    return offered
+
+
 def _text_area(rows: int = 3):
     return forms.Textarea(attrs={"rows": rows})
 
@@ -80,10 +88,9 @@ class MemberLinkForm(forms.Form):
 
     def __init__(self, *args, holders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.holders = {holder.pk: holder for holder in holders}
-        self.fields["holder"].choices = [("", _("— Aucun, je saisis un nom —"))] + [
-            (holder.pk, holder.name) for holder in holders
-        ]
+        self.holders = _offer(
+            self, "holder", holders, lambda holder: holder.name, empty=_("— Aucun, je saisis un nom —")
+        )
 
     def chosen_holder(self):
         return self.holders.get(self.cleaned_data.get("holder"))
@@ -101,15 +108,15 @@ class AddItemForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, prefix="ajout", **kwargs)
-        self.candidates = {application.pk: application for application in candidates}
-        self.fields["application"].choices = [("", "—")] + [
-            (
-                application.pk,
+        self.candidates = _offer(
+            self,
+            "application",
+            candidates,
+            lambda application: (
                 f"{application.display_reference} — {application.title} — "
-                f"{application.holder.name if application.holder else ''}",
-            )
-            for application in candidates
-        ]
+                f"{application.holder.name if application.holder else ''}"
+            ),
+        )
 
     def chosen_application(self):
         return self.candidates.get(self.cleaned_data.get("application"))
@@ -140,8 +147,7 @@ class AgendaSelectionForm(forms.Form):
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sessions = {session.pk: session for session in sessions}
-        self.fields["seance"].choices = [("", "—")] + [(session.pk, session_label(session)) for session in sessions]
+        self.sessions = _offer(self, "seance", sessions, session_label)
 
     def chosen_session(self):
         return self.sessions.get(self.cleaned_data.get("seance"))
@@ -199,8 +205,7 @@ class RecusalForm(forms.Form):
 
     def __init__(self, *args, item, members, **kwargs):
         super().__init__(*args, prefix=f"deport-{item.pk}", **kwargs)
-        self.members = {member.pk: member for member in members}
-        self.fields["member"].choices = [("", "—")] + [(member.pk, member.full_name) for member in members]
+        self.members = _offer(self, "member", members, lambda member: member.full_name)
 
     def chosen_member(self):
         return self.members.get(self.cleaned_data.get("member"))
@@ -362,10 +367,7 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.lines = {line.pk: line for line in lines}
-        self.fields["application"].choices = [("", "—")] + [
-            (line.pk, f"{line.display_reference} — {line.title}") for line in lines
-        ]
+        self.lines = _offer(self, "application", lines, lambda line: f"{line.display_reference} — {line.title}")
 
     def chosen_application(self):
         return self.lines.get(self.cleaned_data.get("application"))
@@ -410,8 +412,7 @@ class CommitteeSettingsForm(forms.Form):
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = {member.pk: member for member in members}
-        self.fields["chair"].choices = [("", _("— Aucun·e —"))] + [(member.pk, member.full_name) for member in members]
+        self.members = _offer(self, "chair", members, lambda member: member.full_name, empty=_("— Aucun·e —"))
 
     def chosen_chair(self):
         return self.members.get(self.cleaned_data.get("chair"))
