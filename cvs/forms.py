@@ -56,15 +56,16 @@ class StructureForm(forms.Form):
         return value
 
 
+def _long_text(label) -> forms.CharField:
+    """A required answer of a few paragraphs."""
+    return forms.CharField(label=label, widget=TEXTAREA, max_length=5000)
+
+
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Intitulé du projet"), max_length=200)
-    description = forms.CharField(label=_("Présentation courte du projet"), widget=TEXTAREA, max_length=5000)
-    diagnostic = forms.CharField(
-        label=_("Diagnostic : quels besoins avez-vous repérés ?"), widget=TEXTAREA, max_length=5000
-    )
-    territorial_anchoring = forms.CharField(
-        label=_("Ancrage territorial : votre présence et vos liens dans le quartier"), widget=TEXTAREA, max_length=5000
-    )
+    description = _long_text(_("Présentation courte du projet"))
+    diagnostic = _long_text(_("Diagnostic : quels besoins avez-vous repérés ?"))
+    territorial_anchoring = _long_text(_("Ancrage territorial : votre présence et vos liens dans le quartier"))
     neighbourhoods = forms.ModelMultipleChoiceField(
         label=_("Quartiers prioritaires concernés"),
         queryset=Neighbourhood.objects.none(),
@@ -79,7 +80,7 @@ class ProjectForm(forms.Form):
         required=False,
         help_text=_("Le projet doit répondre à au moins une ambition."),
     )
-    target_public = forms.CharField(label=_("Public visé"), widget=TEXTAREA, max_length=5000)
+    target_public = _long_text(_("Public visé"))
     multi_year = forms.BooleanField(
         label=_("Projet pluriannuel : nous demandons une convention pluriannuelle d'objectifs (CPO)"), required=False
     )
@@ -107,22 +108,12 @@ class ProjectForm(forms.Form):
 
 
 class CommitmentsForm(forms.Form):
-    gender_objectives = forms.CharField(label=_("Objectifs d'égalité femmes-hommes"), widget=TEXTAREA, max_length=5000)
-    gender_means = forms.CharField(
-        label=_("Moyens retenus pour y parvenir, et pourquoi"), widget=TEXTAREA, max_length=5000
-    )
-    common_law_funding = forms.CharField(
-        label=_("Financements de droit commun déjà mobilisés"), widget=TEXTAREA, max_length=5000
-    )
-    partnerships = forms.CharField(
-        label=_("Partenariats (structures et acteurs associés)"), widget=TEXTAREA, max_length=5000
-    )
-    evaluation_indicators = forms.CharField(
-        label=_("Indicateurs d'évaluation retenus"), widget=TEXTAREA, max_length=5000
-    )
-    evaluation_follow_up = forms.CharField(
-        label=_("Modalités de suivi et d'évaluation"), widget=TEXTAREA, max_length=5000
-    )
+    gender_objectives = _long_text(_("Objectifs d'égalité femmes-hommes"))
+    gender_means = _long_text(_("Moyens retenus pour y parvenir, et pourquoi"))
+    common_law_funding = _long_text(_("Financements de droit commun déjà mobilisés"))
+    partnerships = _long_text(_("Partenariats (structures et acteurs associés)"))
+    evaluation_indicators = _long_text(_("Indicateurs d'évaluation retenus"))
+    evaluation_follow_up = _long_text(_("Modalités de suivi et d'évaluation"))
 
 
 class BudgetLineForm(forms.Form):
