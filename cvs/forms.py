@@ -108,12 +108,21 @@ class ProjectForm(forms.Form):
 
 
 class CommitmentsForm(forms.Form):
-    gender_objectives = _long_text(_("Objectifs d'égalité femmes-hommes"))
-    gender_means = _long_text(_("Moyens retenus pour y parvenir, et pourquoi"))
-    common_law_funding = _long_text(_("Financements de droit commun déjà mobilisés"))
-    partnerships = _long_text(_("Partenariats (structures et acteurs associés)"))
-    evaluation_indicators = _long_text(_("Indicateurs d'évaluation retenus"))
-    evaluation_follow_up = _long_text(_("Modalités de suivi et d'évaluation"))
+    """The commitments step: six answers of a few paragraphs (`services.COMMITMENT_FIELDS`)."""
+
+    LABELS = {
+        "gender_objectives": _("Objectifs d'égalité femmes-hommes"),
+        "gender_means": _("Moyens retenus pour y parvenir, et pourquoi"),
+        "common_law_funding": _("Financements de droit commun déjà mobilisés"),
+        "partnerships": _("Partenariats (structures et acteurs associés)"),
+        "evaluation_indicators": _("Indicateurs d'évaluation retenus"),
+        "evaluation_follow_up": _("Modalités de suivi et d'évaluation"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name] = _long_text(label)
 
 
 class BudgetLineForm(forms.Form):
