@@ -170,11 +170,10 @@ class EligibilityForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Commentaire"),
-        required=False,
-        widget=TEXTAREA,
+    comment = optional_text(
+        _("Commentaire"),
         max_length=5000,
+        rows=4,
         help_text=_("Obligatoire si la demande n'est pas recevable ou s'il manque quelque chose : le porteur le lira."),
     )
 
@@ -183,7 +182,7 @@ class OpinionForm(forms.Form):
     prefix = "avis"
     funder = forms.TypedChoiceField(label=_("Financeur"), coerce=int, choices=[])
     opinion = forms.ChoiceField(label=_("Avis"), choices=Opinion.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Commentaire"), required=False, widget=TEXTAREA, max_length=5000)
+    comment = optional_text(_("Commentaire"), max_length=5000, rows=4)
 
     def __init__(self, *args, funders, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,11 +207,10 @@ class ProgrammingForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Commentaire"),
-        required=False,
-        widget=TEXTAREA,
+    comment = optional_text(
+        _("Commentaire"),
         max_length=5000,
+        rows=4,
         help_text=_("Obligatoire si le projet n'est pas programmé : le porteur le lira."),
     )
 
