@@ -19,23 +19,22 @@ from reports.models import PIC_ACTION_FIELDS, PIC_APPRAISAL_FIELDS, Bilan, Bilan
 from reports.selectors.bilans import bilan_date_warnings
 
 
+def _moment(label, invalid) -> forms.DateTimeField:
+    """A date and time, from the browser's picker or written "24/05/2025 09:00"; `invalid` says how to write it."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": invalid},
+    )
+
+
 class PicActionForm(forms.ModelForm):
     """The action: its objective, dates, how it went, who organised it and who came."""
 
-    held_from = forms.DateTimeField(
-        label=_("Début de l'action"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
-        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 09:00.")},
-    )
-    held_until = forms.DateTimeField(
-        label=_("Fin de l'action"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
-        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00.")},
-    )
+    held_from = _moment(_("Début de l'action"), _("Écrivez la date et l'heure, par exemple 24/05/2025 09:00."))
+    held_until = _moment(_("Fin de l'action"), _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00."))
 
     dates_confirmed = forms.BooleanField(
         label=_("Je confirme ces dates"),
