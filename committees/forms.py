@@ -24,6 +24,11 @@ def _offer(form, field: str, objects, label, *, empty="—") -> dict:
     return offered
 
 
+def _pick(label, *, required) -> forms.TypedChoiceField:
+    """A required choice of one object by its id (the choices: `_offer`); `required` says what to choose."""
+    return forms.TypedChoiceField(label=label, coerce=int, error_messages={"required": required})
+
+
 def _text_area(rows: int = 3):
     return forms.Textarea(attrs={"rows": rows})
 
@@ -97,11 +102,7 @@ class MemberLinkForm(forms.Form):
 
 
 class AddItemForm(forms.Form):
-    application = forms.TypedChoiceField(
-        label=_("Demande à inscrire"),
-        coerce=int,
-        error_messages={"required": _("Choisissez la demande à inscrire à l'ordre du jour.")},
-    )
+    application = _pick(_("Demande à inscrire"), required=_("Choisissez la demande à inscrire à l'ordre du jour."))
     invited_to_present = forms.BooleanField(
         label=_("Inviter le porteur à venir présenter son projet"), required=False, initial=True
     )
@@ -191,11 +192,7 @@ class AttendanceForm(forms.Form):
 
 
 class RecusalForm(forms.Form):
-    member = forms.TypedChoiceField(
-        label=_("Membre qui se déporte"),
-        coerce=int,
-        error_messages={"required": _("Choisissez le membre qui se déporte.")},
-    )
+    member = _pick(_("Membre qui se déporte"), required=_("Choisissez le membre qui se déporte."))
     reason = forms.CharField(
         label=_("Motif du déport"),
         max_length=300,
@@ -249,10 +246,8 @@ class VoteForm(forms.Form):
 class VoteCorrectionForm(forms.Form):
     """Correct one recorded vote (a mis-click), until the decision."""
 
-    member = forms.TypedChoiceField(
-        label=_("Membre dont le vote est à corriger"),
-        coerce=int,
-        error_messages={"required": _("Choisissez le membre dont le vote a été mal saisi.")},
+    member = _pick(
+        _("Membre dont le vote est à corriger"), required=_("Choisissez le membre dont le vote a été mal saisi.")
     )
     choice = forms.ChoiceField(
         label=_("Vote corrigé"),
@@ -348,9 +343,7 @@ class AmendmentForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    application = forms.TypedChoiceField(
-        label=_("Demande"), coerce=int, error_messages={"required": _("Choisissez la demande concernée.")}
-    )
+    application = _pick(_("Demande"), required=_("Choisissez la demande concernée."))
     kind = forms.ChoiceField(label=_("Type de versement"), choices=Payment.Kind.choices, widget=forms.RadioSelect)
     paid_on = forms.DateField(label=_("Versé le"), widget=_date_input())
     method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
