@@ -14,6 +14,11 @@ from core.services import record_audit
 LAST_USE_RESOLUTION = datetime.timedelta(minutes=1)
 
 
+def _audit(token: ApiToken, *, actor, action: str, summary: str) -> None:
+    data = {"owner": token.owner_id, "prefix": token.prefix}
+    record_audit(actor=actor, action=f"api_token.{action}", target=token, summary=summary, data=data)
+
+
 def issue_token(*, token: ApiToken, created_by) -> str:
     """Give an unsaved token (owner and name set) its key, save it, audit it; return the key (shown once)."""
     if not may_create_token(created_by, token.owner):
@@ -25,12 +30,8 @@ def issue_token(*, token: ApiToken, created_by) -> str:
     with transaction.atomic():
         token.full_clean()
         token.save()
-        record_audit(
-            actor=created_by,
-            action="api_token.created",
-            target=token,
-            summary=f"Jeton d'API « {token.name} » créé pour {token.owner}",
-            data={"owner": token.owner_id, "prefix": token.prefix},
+        _audit(
+            token, actor=created_by, action="created", summary=f"Jeton d'API « {token.name} » créé pour {token.owner}"
         )
     return key
 
@@ -49,13 +50,7 @@ def revoke_token(*, token: ApiToken, actor) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            record_audit(
-                actor=actor,
-                action="api_token.revoked",
-                target=token,
-                summary=f"Jeton d'API « {token.name} » révoqué",
-                data={"owner": token.owner_id, "prefix": token.prefix},
-            )
+            _audit(token, actor=actor, action="revoked", summary=f"Jeton d'API « {token.name} » révoqué")
     return token
 
 

@@ -1,5 +1,9 @@
 """The read API, version 1 (docs/api.md). Read-only; every list is scoped by api/selectors.py."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -22,27 +26,32 @@ from reports.dashboards import Filters, dashboard_rows
 from reports.models import Bilan
 
 
-class FundViewSet(viewsets.ReadOnlyModelViewSet):
+class _ScopedViewSet(viewsets.ReadOnlyModelViewSet):
+    """A read-only list whose rows are those `scope(user)` lets the token's owner read (api/selectors.py)."""
+
+    scope: Callable[[Any], QuerySet]
+
+    def get_queryset(self):
+        return self.scope(self.request.user)
+
+
+class FundViewSet(_ScopedViewSet):
     """Funds: published ones, and those the token's owner reads in the back office."""
 
     queryset = Fund.objects.none()
     serializer_class = FundSerializer
     filterset_class = filters.FundFilter
     lookup_field = "slug"
-
-    def get_queryset(self):
-        return selectors.funds_for(self.request.user)
+    scope = staticmethod(selectors.funds_for)
 
 
-class RequestViewSet(viewsets.ReadOnlyModelViewSet):
+class RequestViewSet(_ScopedViewSet):
     """Requests (demandes) the token's owner may read; never private notes nor attachments."""
 
     queryset = Application.objects.none()
     serializer_class = RequestSerializer
     filterset_class = filters.RequestFilter
-
-    def get_queryset(self):
-        return selectors.request_list_for(self.request.user)
+    scope = staticmethod(selectors.request_list_for)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -52,37 +61,31 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet):
         return context
 
 
-class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+class DecisionViewSet(_ScopedViewSet):
     """Committee decisions, with the effective amount (decision plus amendments)."""
 
     queryset = Decision.objects.none()
     serializer_class = DecisionSerializer
     filterset_class = filters.DecisionFilter
-
-    def get_queryset(self):
-        return selectors.decisions_for(self.request.user)
+    scope = staticmethod(selectors.decisions_for)
 
 
-class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+class PaymentViewSet(_ScopedViewSet):
     """Payments (versements): advances and balances."""
 
     queryset = Payment.objects.none()
     serializer_class = PaymentSerializer
     filterset_class = filters.PaymentFilter
-
-    def get_queryset(self):
-        return selectors.payments_for(self.request.user)
+    scope = staticmethod(selectors.payments_for)
 
 
-class BilanViewSet(viewsets.ReadOnlyModelViewSet):
+class BilanViewSet(_ScopedViewSet):
     """Bilans of PIC micro-projects: figures (people by women and men, money spent) and observed effects."""
 
     queryset = Bilan.objects.none()
     serializer_class = BilanSerializer
     filterset_class = filters.BilanFilter
-
-    def get_queryset(self):
-        return selectors.bilans_for(self.request.user)
+    scope = staticmethod(selectors.bilans_for)
 
 
 def _positive_int(params, name: str) -> int | None:

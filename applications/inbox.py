@@ -80,6 +80,23 @@ def _date_bounds() -> list:
     ]
 
 
+def _date_filter(method: str, label) -> django_filters.DateFilter:
+    """A filtering date, through the browser's date picker, between the bounds above."""
+    return django_filters.DateFilter(method=method, label=label, widget=_date_input(), validators=_date_bounds())
+
+
+def _amount_filter(lookup_expr: str, label) -> django_filters.NumberFilter:
+    """A bound on the amount requested, in euros."""
+    return django_filters.NumberFilter(
+        field_name="amount_requested",
+        lookup_expr=lookup_expr,
+        label=label,
+        min_value=0,
+        max_value=MAX_FILTER_AMOUNT,
+        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
+    )
+
+
 def _start_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -110,31 +127,10 @@ class InboxFilter(django_filters.FilterSet):
     neighbourhood = django_filters.ModelChoiceFilter(
         queryset=Neighbourhood.objects.none(), label=_("Quartier"), empty_label=_("Tous"), widget=QuickSelect
     )
-    submitted_from = django_filters.DateFilter(
-        method="filter_submitted_from", label=_("Déposée à partir du"), widget=_date_input(), validators=_date_bounds()
-    )
-    submitted_to = django_filters.DateFilter(
-        method="filter_submitted_to",
-        label=_("Déposée jusqu'au (inclus)"),
-        widget=_date_input(),
-        validators=_date_bounds(),
-    )
-    amount_min = django_filters.NumberFilter(
-        field_name="amount_requested",
-        lookup_expr="gte",
-        label=_("Montant demandé minimum (€)"),
-        min_value=0,
-        max_value=MAX_FILTER_AMOUNT,
-        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
-    )
-    amount_max = django_filters.NumberFilter(
-        field_name="amount_requested",
-        lookup_expr="lte",
-        label=_("Montant demandé maximum (€)"),
-        min_value=0,
-        max_value=MAX_FILTER_AMOUNT,
-        widget=forms.NumberInput(attrs={"min": "0", "step": "0.01"}),
-    )
+    submitted_from = _date_filter("filter_submitted_from", _("Déposée à partir du"))
+    submitted_to = _date_filter("filter_submitted_to", _("Déposée jusqu'au (inclus)"))
+    amount_min = _amount_filter("gte", _("Montant demandé minimum (€)"))
+    amount_max = _amount_filter("lte", _("Montant demandé maximum (€)"))
 
     class Meta:
         model = Application

@@ -57,18 +57,13 @@ def can_edit_application(user, application: Application) -> bool:
 
 
 def can_download_attachment(user, attachment: Attachment) -> bool:
-    """Owner, association staff and administrator: every document.
-
-    Co-funders' staff read the request but not the holder's bank details (data minimisation).
+    """Whoever may read the request reads its documents, except the holder's bank details: co-funders' staff read
+    the request but not those (data minimisation); the owner, association staff and administrator read every one.
     """
     application = attachment.application
-    if not user.is_authenticated:
-        return False
-    if is_owner(user, application):
-        return True
-    if is_fund_staff(user, application):
-        return is_shown_to_staff(application)
-    if attachment.kind == Attachment.Kind.BANK_DETAILS:
+    if attachment.kind == Attachment.Kind.BANK_DETAILS and not (
+        user.is_authenticated and (is_owner(user, application) or is_fund_staff(user, application))
+    ):
         return False
     return can_view_application(user, application)
 

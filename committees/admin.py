@@ -14,13 +14,11 @@ from committees.models import (
     Decision,
     Payment,
 )
-from core.admin import ReadOnlyAdmin, ReadOnlyInline
+from core.admin import AccountInline, ReadOnlyAdmin, ReadOnlyInline
 
 
-class CommitteeMemberInline(admin.TabularInline):
+class CommitteeMemberInline(AccountInline):
     model = CommitteeMember
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Committee)

@@ -9,10 +9,24 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms import SelectionIdsField, money_field
 from committees.models import CommitteeMember, Decision, Payment, Vote
+from core.forms import optional_text
 
 
 def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _offer(form, field: str, objects, label, *, empty="—") -> dict:
+    """Offer `objects` as the choices of the form's `field`: an empty choice first, then `label(obj)` for each.
+    Returns {pk: obj}, to read the chosen object back."""
+    offered = {obj.pk: obj for obj in objects}
+    form.fields[field].choices = [("", empty)] + [(pk, label(obj)) for pk, obj in offered.items()]
+    return offered
+
+
+def _pick(label, *, required) -> forms.TypedChoiceField:
+    """A required choice of one object by its id (the choices: `_offer`); `required` says what to choose."""
+    return forms.TypedChoiceField(label=label, coerce=int, error_messages={"required": required})
 
 
 def _text_area(rows: int = 3):
@@ -30,10 +44,9 @@ class SessionForm(forms.Form):
 class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Nom et prénom"), max_length=200)
     college = forms.ChoiceField(label=_("Collège"), choices=CommitteeMember.College.choices)
-    organisation = forms.CharField(
-        label=_("Structure représentée"),
+    organisation = optional_text(
+        _("Structure représentée"),
         max_length=200,
-        required=False,
         help_text=_("Association, bailleur, collectivité... Laissez vide pour un·e habitant·e."),
     )
     mandate_start = forms.DateField(label=_("Début du mandat"), widget=_date_input())
@@ -48,14 +61,13 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Pour un membre sans compte sur le portail."),
     )
-    postal_address = forms.CharField(
-        label=_("Adresse postale"),
+    postal_address = optional_text(
+        _("Adresse postale"),
         max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Facultative. Pour un membre sans adresse e-mail : elle figure sur sa lettre de convocation à imprimer."
         ),
+        rows=3,
     )
     account_email = forms.EmailField(
         label=_("Compte sur le portail (adresse e-mail du compte)"),
@@ -70,10 +82,9 @@ class MemberForm(forms.Form):
 
 class MemberLinkForm(forms.Form):
     holder = forms.TypedChoiceField(label=_("Porteur de projet"), coerce=int, required=False, empty_value=None)
-    holder_name = forms.CharField(
-        label=_("Ou nom du porteur ou de l'association"),
+    holder_name = optional_text(
+        _("Ou nom du porteur ou de l'association"),
         max_length=200,
-        required=False,
         help_text=_("Si le porteur n'a pas encore déposé de demande dans ce fonds."),
     )
     reason = forms.CharField(
@@ -82,36 +93,31 @@ class MemberLinkForm(forms.Form):
 
     def __init__(self, *args, holders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.holders = {holder.pk: holder for holder in holders}
-        self.fields["holder"].choices = [("", _("— Aucun, je saisis un nom —"))] + [
-            (holder.pk, holder.name) for holder in holders
-        ]
+        self.holders = _offer(
+            self, "holder", holders, lambda holder: holder.name, empty=_("— Aucun, je saisis un nom —")
+        )
 
     def chosen_holder(self):
         return self.holders.get(self.cleaned_data.get("holder"))
 
 
 class AddItemForm(forms.Form):
-    application = forms.TypedChoiceField(
-        label=_("Demande à inscrire"),
-        coerce=int,
-        error_messages={"required": _("Choisissez la demande à inscrire à l'ordre du jour.")},
-    )
+    application = _pick(_("Demande à inscrire"), required=_("Choisissez la demande à inscrire à l'ordre du jour."))
     invited_to_present = forms.BooleanField(
         label=_("Inviter le porteur à venir présenter son projet"), required=False, initial=True
     )
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, prefix="ajout", **kwargs)
-        self.candidates = {application.pk: application for application in candidates}
-        self.fields["application"].choices = [("", "—")] + [
-            (
-                application.pk,
+        self.candidates = _offer(
+            self,
+            "application",
+            candidates,
+            lambda application: (
                 f"{application.display_reference} — {application.title} — "
-                f"{application.holder.name if application.holder else ''}",
-            )
-            for application in candidates
-        ]
+                f"{application.holder.name if application.holder else ''}"
+            ),
+        )
 
     def chosen_application(self):
         return self.candidates.get(self.cleaned_data.get("application"))
@@ -142,8 +148,7 @@ class AgendaSelectionForm(forms.Form):
 
     def __init__(self, *args, sessions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.sessions = {session.pk: session for session in sessions}
-        self.fields["seance"].choices = [("", "—")] + [(session.pk, session_label(session)) for session in sessions]
+        self.sessions = _offer(self, "seance", sessions, session_label)
 
     def chosen_session(self):
         return self.sessions.get(self.cleaned_data.get("seance"))
@@ -187,11 +192,7 @@ class AttendanceForm(forms.Form):
 
 
 class RecusalForm(forms.Form):
-    member = forms.TypedChoiceField(
-        label=_("Membre qui se déporte"),
-        coerce=int,
-        error_messages={"required": _("Choisissez le membre qui se déporte.")},
-    )
+    member = _pick(_("Membre qui se déporte"), required=_("Choisissez le membre qui se déporte."))
     reason = forms.CharField(
         label=_("Motif du déport"),
         max_length=300,
@@ -201,8 +202,7 @@ class RecusalForm(forms.Form):
 
     def __init__(self, *args, item, members, **kwargs):
         super().__init__(*args, prefix=f"deport-{item.pk}", **kwargs)
-        self.members = {member.pk: member for member in members}
-        self.fields["member"].choices = [("", "—")] + [(member.pk, member.full_name) for member in members]
+        self.members = _offer(self, "member", members, lambda member: member.full_name)
 
     def chosen_member(self):
         return self.members.get(self.cleaned_data.get("member"))
@@ -246,10 +246,8 @@ class VoteForm(forms.Form):
 class VoteCorrectionForm(forms.Form):
     """Correct one recorded vote (a mis-click), until the decision."""
 
-    member = forms.TypedChoiceField(
-        label=_("Membre dont le vote est à corriger"),
-        coerce=int,
-        error_messages={"required": _("Choisissez le membre dont le vote a été mal saisi.")},
+    member = _pick(
+        _("Membre dont le vote est à corriger"), required=_("Choisissez le membre dont le vote a été mal saisi.")
     )
     choice = forms.ChoiceField(
         label=_("Vote corrigé"),
@@ -257,9 +255,8 @@ class VoteCorrectionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choisissez le vote corrigé : pour, contre ou abstention.")},
     )
-    reason = forms.CharField(
-        label=_("Motif de la correction (facultatif)"),
-        required=False,
+    reason = optional_text(
+        _("Motif de la correction (facultatif)"),
         max_length=300,
         help_text=_("Par exemple : le membre avait levé la main contre. Le motif figure au procès-verbal."),
     )
@@ -287,19 +284,17 @@ class DecisionForm(forms.Form):
         required=False,
         help_text=_("Seulement pour une subvention accordée : le montant demandé est proposé, il peut être réduit."),
     )
-    conditions = forms.CharField(
-        label=_("Conditions"),
-        required=False,
+    conditions = optional_text(
+        _("Conditions"),
         max_length=3000,
-        widget=_text_area(2),
         help_text=_("Seulement pour une subvention accordée, par exemple : présenter les factures avant le solde."),
+        rows=2,
     )
-    reason = forms.CharField(
-        label=_("Motif"),
-        required=False,
+    reason = optional_text(
+        _("Motif"),
         max_length=3000,
-        widget=_text_area(2),
         help_text=_("Obligatoire pour un ajournement ou un refus : il figure dans le courrier au porteur."),
+        rows=2,
     )
 
     def __init__(self, *args, item, amount_requested, **kwargs):
@@ -318,10 +313,8 @@ class DecisionForm(forms.Form):
 
 class AmendmentForm(forms.Form):
     amount = money_field(_("Montant accordé (€)"), required=False)
-    conditions = forms.CharField(label=_("Conditions"), required=False, max_length=3000, widget=_text_area(2))
-    decision_reason = forms.CharField(
-        label=_("Motif de la décision"), required=False, max_length=3000, widget=_text_area(2)
-    )
+    conditions = optional_text(_("Conditions"), max_length=3000, rows=2)
+    decision_reason = optional_text(_("Motif de la décision"), max_length=3000, rows=2)
     reason = forms.CharField(
         label=_("Pourquoi rectifier ?"),
         max_length=3000,
@@ -350,17 +343,12 @@ class AmendmentForm(forms.Form):
 
 
 class PaymentForm(forms.Form):
-    application = forms.TypedChoiceField(
-        label=_("Demande"), coerce=int, error_messages={"required": _("Choisissez la demande concernée.")}
-    )
+    application = _pick(_("Demande"), required=_("Choisissez la demande concernée."))
     kind = forms.ChoiceField(label=_("Type de versement"), choices=Payment.Kind.choices, widget=forms.RadioSelect)
     paid_on = forms.DateField(label=_("Versé le"), widget=_date_input())
     method = forms.ChoiceField(label=_("Mode de paiement"), choices=Payment.Method.choices)
-    reference = forms.CharField(
-        label=_("Référence du paiement"),
-        max_length=100,
-        required=False,
-        help_text=_("Numéro de chèque, référence du virement..."),
+    reference = optional_text(
+        _("Référence du paiement"), max_length=100, help_text=_("Numéro de chèque, référence du virement...")
     )
     amount = money_field(
         _("Montant (€)"),
@@ -372,10 +360,7 @@ class PaymentForm(forms.Form):
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)
-        self.lines = {line.pk: line for line in lines}
-        self.fields["application"].choices = [("", "—")] + [
-            (line.pk, f"{line.display_reference} — {line.title}") for line in lines
-        ]
+        self.lines = _offer(self, "application", lines, lambda line: f"{line.display_reference} — {line.title}")
 
     def chosen_application(self):
         return self.lines.get(self.cleaned_data.get("application"))
@@ -384,18 +369,12 @@ class PaymentForm(forms.Form):
 class CommitteeSettingsForm(forms.Form):
     """Who signs the decision letters and the minutes, and what the letters say about an appeal."""
 
-    signatory_name = forms.CharField(
-        label=_("Nom et prénom de la personne qui signe les courriers"),
+    signatory_name = optional_text(
+        _("Nom et prénom de la personne qui signe les courriers"),
         max_length=200,
-        required=False,
         help_text=_("Par exemple : Fatima Exemple. Laissez vide : les courriers sont signés au nom de l'association."),
     )
-    signatory_role = forms.CharField(
-        label=_("Sa fonction"),
-        max_length=200,
-        required=False,
-        help_text=_("Par exemple : présidente du comité."),
-    )
+    signatory_role = optional_text(_("Sa fonction"), max_length=200, help_text=_("Par exemple : présidente du comité."))
     chair = forms.TypedChoiceField(
         label=_("Président ou présidente du comité"),
         coerce=int,
@@ -404,33 +383,29 @@ class CommitteeSettingsForm(forms.Form):
         help_text=_("Un membre votant du comité. Il ou elle signe le procès-verbal."),
         error_messages={"invalid_choice": _("Choisissez le président ou la présidente dans la liste des membres.")},
     )
-    secretary_name = forms.CharField(
-        label=_("Nom et prénom du ou de la secrétaire de séance"),
+    secretary_name = optional_text(
+        _("Nom et prénom du ou de la secrétaire de séance"),
         max_length=200,
-        required=False,
         help_text=_("Il ou elle signe le procès-verbal avec le président ou la présidente."),
     )
-    secretary_role = forms.CharField(
-        label=_("Fonction du ou de la secrétaire de séance"),
+    secretary_role = optional_text(
+        _("Fonction du ou de la secrétaire de séance"),
         max_length=200,
-        required=False,
         help_text=_("Par exemple : chargée de mission de l'association."),
     )
-    appeal_text = forms.CharField(
-        label=_("Voie de recours écrite dans les courriers de refus ou de montant réduit"),
+    appeal_text = optional_text(
+        _("Voie de recours écrite dans les courriers de refus ou de montant réduit"),
         max_length=2000,
-        required=False,
-        widget=_text_area(4),
         help_text=_(
             "À qui écrire et dans quel délai pour demander un nouvel examen. Laissez vide pour le texte habituel : "
             "un délai de deux mois, à l'adresse de l'association."
         ),
+        rows=4,
     )
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
-        self.members = {member.pk: member for member in members}
-        self.fields["chair"].choices = [("", _("— Aucun·e —"))] + [(member.pk, member.full_name) for member in members]
+        self.members = _offer(self, "chair", members, lambda member: member.full_name, empty=_("— Aucun·e —"))
 
     def chosen_chair(self):
         return self.members.get(self.cleaned_data.get("chair"))

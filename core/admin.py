@@ -29,6 +29,14 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
+class AccountInline(admin.TabularInline):
+    """Rows that tie user accounts to their parent (its staff, its members): none blank, the account found by
+    search."""
+
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is never edited."""

@@ -1,5 +1,5 @@
-"""Files under MEDIA_ROOT that no row references (an upload whose transaction rolled back, a crash between the
-file's write and the commit, a restore of an older database over newer files).
+"""Stored files: one sent as a download; those under MEDIA_ROOT that no row references (an upload whose transaction
+rolled back, a crash between the file's write and the commit, a restore of an older database over newer files).
 
 Reads the FileFields of every installed model through the app registry: core imports no app.
 """
@@ -10,6 +10,16 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.http import FileResponse, Http404
+
+
+def download(field_file, *, filename: str, content_type: str) -> FileResponse:
+    """A stored file as a download under `filename` (404 when the file is gone from the storage)."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 def referenced_files() -> set[str]:

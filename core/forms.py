@@ -1,5 +1,6 @@
-"""Form helpers shared by every app: a French money field, a view's one service call (from a bound form, its
-errors shown on the form; from a button, its errors shown at the top of the next page), the page's error summary."""
+"""Form helpers shared by every app: a French money field, an optional text, a view's one service call (from a
+bound form, its errors shown on the form; from a button, its errors shown at the top of the next page), the page's
+error summary."""
 
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -16,6 +17,12 @@ class MoneyField(forms.DecimalField):
         if isinstance(value, str):
             value = "".join(value.replace("€", "").split())
         return super().to_python(value)
+
+
+def optional_text(label, *, max_length: int, help_text="", rows: int | None = None) -> forms.CharField:
+    """A text the user may leave empty: one line, or a text area of `rows` rows."""
+    widget = forms.Textarea(attrs={"rows": rows}) if rows else None
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text, widget=widget)
 
 
 def add_errors(form, errors: dict) -> None:

@@ -34,6 +34,7 @@ from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.files import download
 from core.models import GeneratedDocument
 from core.services import record_audit
 
@@ -174,11 +175,5 @@ def file_response(document: GeneratedDocument | None) -> FileResponse:
     """The ready document as a download (404 when it is not ready or its file is gone)."""
     if document is None or document.status != Status.READY or not document.file:
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
     spec = get_kind(document.kind)
-    return FileResponse(
-        handle, as_attachment=True, filename=spec.filename(document.key), content_type=spec.content_type
-    )
+    return download(document.file, filename=spec.filename(document.key), content_type=spec.content_type)

@@ -15,6 +15,7 @@ the XLSX.
 import csv
 import datetime
 import io
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -53,6 +54,16 @@ class Column(NamedTuple):
         if self.display is not None and value is not None and value != "":
             return self.display(value)
         return value
+
+
+def attribute_column(header: str, description, label, *, path: str = "", **options) -> Column:
+    """A column whose value is the row's attribute `path` (dotted, "fund.name"; the header when not given)."""
+    return Column(header, description, operator.attrgetter(path or header), label=label, **options)
+
+
+def key_column(header: str, description, label, **options) -> Column:
+    """A column whose value is the row's item `header` (a row that is a dict)."""
+    return Column(header, description, operator.itemgetter(header), label=label, **options)
 
 
 def choice_label(choices) -> Callable[[Any], str]:

@@ -5,6 +5,7 @@ never stored. The size limit is `settings.MAX_UPLOAD_SIZE`.
 """
 
 import os
+import uuid
 from collections.abc import Callable
 
 import filetype
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core.services import record_audit
 
 # Content types accepted for a document, with the extension its stored name gets.
 ALLOWED_CONTENT_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -66,6 +69,17 @@ def original_name(uploaded_file) -> str:
     return os.path.basename(uploaded_file.name or "")[:255] or _("document")
 
 
+def stored_name(extension: str) -> str:
+    """A random name for a stored file ("3f2a….pdf"): it never tells what the file is nor who sent it."""
+    return f"{uuid.uuid4().hex}{extension}"
+
+
+def check_room(rows, *, most: int, message: str) -> None:
+    """Refuse one more file where `rows` already counts `most`: `message` (with %(max)s) on the "file" input."""
+    if rows.count() >= most:
+        raise ValidationError({"file": [message % {"max": most}]})
+
+
 def save_row_with_file(row, *, name: str, content, then: Callable[[], object], field: str = "file") -> None:
     """Store `content` as the row's `field` (its `file` by default) under `name`, then save the row (after
     `full_clean`) and run `then()` (its audit entry). The file is written before the row: if the row cannot be
@@ -86,3 +100,17 @@ def delete_file_on_commit(field_file) -> None:
     """Remove a deleted row's file once the transaction commits (never while it could still roll back)."""
     storage, path = field_file.storage, field_file.name
     transaction.on_commit(lambda: storage.delete(path))
+
+
+def delete_row_with_file(row, *, actor, action: str, target) -> None:
+    """Delete a stored document (a row with a `file`, an `original_name` and a `kind`) after auditing it on
+    `target`; its file goes once the transaction commits."""
+    record_audit(
+        actor=actor,
+        action=action,
+        target=target,
+        summary=row.original_name,
+        data={"attachment": row.pk, "kind": row.kind},
+    )
+    row.delete()
+    delete_file_on_commit(row.file)

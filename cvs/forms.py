@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.forms import optional_text
 from core.templatetags.portal_format import format_money
 from cvs.models import CvsRequest, Opinion, StructureKind
 from funds.models import CvsAmbition, Neighbourhood
@@ -21,9 +22,8 @@ class StructureForm(forms.Form):
         label=_("Type de structure"), choices=StructureKind.choices, widget=forms.RadioSelect
     )
     name = forms.CharField(label=_("Nom de la structure"), max_length=200)
-    siret = forms.CharField(
-        label=_("Numéro SIRET"),
-        required=False,
+    siret = optional_text(
+        _("Numéro SIRET"),
         max_length=20,
         help_text=_("14 chiffres. Obligatoire pour une association (il figure sur l'avis de situation INSEE)."),
     )
@@ -38,7 +38,7 @@ class StructureForm(forms.Form):
     )
     referent_name = forms.CharField(label=_("Personne chargée du dossier (nom et prénom)"), max_length=200)
     referent_email = forms.EmailField(label=_("Son adresse e-mail"))
-    referent_phone = forms.CharField(label=_("Son téléphone"), max_length=30, required=False)
+    referent_phone = optional_text(_("Son téléphone"), max_length=30)
     republican_commitment = forms.BooleanField(
         label=_("La structure souscrit au contrat d'engagement républicain"),
         required=False,
@@ -56,15 +56,16 @@ class StructureForm(forms.Form):
         return value
 
 
+def _long_text(label) -> forms.CharField:
+    """A required answer of a few paragraphs."""
+    return forms.CharField(label=label, widget=TEXTAREA, max_length=5000)
+
+
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Intitulé du projet"), max_length=200)
-    description = forms.CharField(label=_("Présentation courte du projet"), widget=TEXTAREA, max_length=5000)
-    diagnostic = forms.CharField(
-        label=_("Diagnostic : quels besoins avez-vous repérés ?"), widget=TEXTAREA, max_length=5000
-    )
-    territorial_anchoring = forms.CharField(
-        label=_("Ancrage territorial : votre présence et vos liens dans le quartier"), widget=TEXTAREA, max_length=5000
-    )
+    description = _long_text(_("Présentation courte du projet"))
+    diagnostic = _long_text(_("Diagnostic : quels besoins avez-vous repérés ?"))
+    territorial_anchoring = _long_text(_("Ancrage territorial : votre présence et vos liens dans le quartier"))
     neighbourhoods = forms.ModelMultipleChoiceField(
         label=_("Quartiers prioritaires concernés"),
         queryset=Neighbourhood.objects.none(),
@@ -79,7 +80,7 @@ class ProjectForm(forms.Form):
         required=False,
         help_text=_("Le projet doit répondre à au moins une ambition."),
     )
-    target_public = forms.CharField(label=_("Public visé"), widget=TEXTAREA, max_length=5000)
+    target_public = _long_text(_("Public visé"))
     multi_year = forms.BooleanField(
         label=_("Projet pluriannuel : nous demandons une convention pluriannuelle d'objectifs (CPO)"), required=False
     )
@@ -107,22 +108,21 @@ class ProjectForm(forms.Form):
 
 
 class CommitmentsForm(forms.Form):
-    gender_objectives = forms.CharField(label=_("Objectifs d'égalité femmes-hommes"), widget=TEXTAREA, max_length=5000)
-    gender_means = forms.CharField(
-        label=_("Moyens retenus pour y parvenir, et pourquoi"), widget=TEXTAREA, max_length=5000
-    )
-    common_law_funding = forms.CharField(
-        label=_("Financements de droit commun déjà mobilisés"), widget=TEXTAREA, max_length=5000
-    )
-    partnerships = forms.CharField(
-        label=_("Partenariats (structures et acteurs associés)"), widget=TEXTAREA, max_length=5000
-    )
-    evaluation_indicators = forms.CharField(
-        label=_("Indicateurs d'évaluation retenus"), widget=TEXTAREA, max_length=5000
-    )
-    evaluation_follow_up = forms.CharField(
-        label=_("Modalités de suivi et d'évaluation"), widget=TEXTAREA, max_length=5000
-    )
+    """The commitments step: six answers of a few paragraphs (`services.COMMITMENT_FIELDS`)."""
+
+    LABELS = {
+        "gender_objectives": _("Objectifs d'égalité femmes-hommes"),
+        "gender_means": _("Moyens retenus pour y parvenir, et pourquoi"),
+        "common_law_funding": _("Financements de droit commun déjà mobilisés"),
+        "partnerships": _("Partenariats (structures et acteurs associés)"),
+        "evaluation_indicators": _("Indicateurs d'évaluation retenus"),
+        "evaluation_follow_up": _("Modalités de suivi et d'évaluation"),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.LABELS.items():
+            self.fields[name] = _long_text(label)
 
 
 class BudgetLineForm(forms.Form):
@@ -170,11 +170,10 @@ class EligibilityForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Commentaire"),
-        required=False,
-        widget=TEXTAREA,
+    comment = optional_text(
+        _("Commentaire"),
         max_length=5000,
+        rows=4,
         help_text=_("Obligatoire si la demande n'est pas recevable ou s'il manque quelque chose : le porteur le lira."),
     )
 
@@ -183,7 +182,7 @@ class OpinionForm(forms.Form):
     prefix = "avis"
     funder = forms.TypedChoiceField(label=_("Financeur"), coerce=int, choices=[])
     opinion = forms.ChoiceField(label=_("Avis"), choices=Opinion.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("Commentaire"), required=False, widget=TEXTAREA, max_length=5000)
+    comment = optional_text(_("Commentaire"), max_length=5000, rows=4)
 
     def __init__(self, *args, funders, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,11 +207,10 @@ class ProgrammingForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Commentaire"),
-        required=False,
-        widget=TEXTAREA,
+    comment = optional_text(
+        _("Commentaire"),
         max_length=5000,
+        rows=4,
         help_text=_("Obligatoire si le projet n'est pas programmé : le porteur le lira."),
     )
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MoneyField
+from core.forms import MoneyField, optional_text
 from fiftyfifty.models import Builder, Commitment, Initiative, Project
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,7 +20,7 @@ class IdeaForm(forms.ModelForm):
 
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Date de la rencontre"), widget=DATE)
-    attendees = forms.CharField(label=_("Participants"), max_length=300, required=False)
+    attendees = optional_text(_("Participants"), max_length=300)
     notes = forms.CharField(label=_("Compte rendu"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
 
 
@@ -78,14 +78,10 @@ class SignatureForm(forms.Form):
 
 class PaperSignatureForm(forms.Form):
     signed_on = forms.DateField(label=_("Date de signature"), widget=DATE)
-    residents_name = forms.CharField(
-        label=_("Nom de la personne qui a signé pour les habitants"), max_length=150, required=False
-    )
-    residents_role = forms.CharField(label=_("Sa qualité"), max_length=150, required=False)
-    commune_name = forms.CharField(
-        label=_("Nom de la personne qui a signé pour la commune"), max_length=150, required=False
-    )
-    commune_role = forms.CharField(label=_("Sa qualité"), max_length=150, required=False)
+    residents_name = optional_text(_("Nom de la personne qui a signé pour les habitants"), max_length=150)
+    residents_role = optional_text(_("Sa qualité"), max_length=150)
+    commune_name = optional_text(_("Nom de la personne qui a signé pour la commune"), max_length=150)
+    commune_role = optional_text(_("Sa qualité"), max_length=150)
     signed_copy = forms.FileField(
         label=_("Exemplaire signé (scan ou photo)"),
         help_text=_("PDF, JPEG ou PNG. Il sera conservé avec la convention."),
@@ -121,12 +117,8 @@ class ReviewForm(forms.Form):
         choices=[("validate", _("Valider et publier")), ("reject", _("Ne pas retenir"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Message au déclarant"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Obligatoire si l'initiative n'est pas retenue."),
+    comment = optional_text(
+        _("Message au déclarant"), max_length=500, help_text=_("Obligatoire si l'initiative n'est pas retenue."), rows=3
     )
 
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import AccountInline
 from funds.models import (
     AssociationStaff,
     CarrierAssociation,
@@ -55,19 +56,15 @@ class FunderAdmin(admin.ModelAdmin):
     autocomplete_fields = ["commune"]
 
 
-class FunderStaffInline(admin.TabularInline):
+class FunderStaffInline(AccountInline):
     model = FunderStaff
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 FunderAdmin.inlines = [FunderStaffInline]
 
 
-class AssociationStaffInline(admin.TabularInline):
+class AssociationStaffInline(AccountInline):
     model = AssociationStaff
-    extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(CarrierAssociation)

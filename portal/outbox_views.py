@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from committees.permissions import can_run_session
 from core import outbox
+from core.forms import optional_text
 from core.models import OutboxMessage
 from funds.permissions import can_manage_fund, is_association_staff
 
@@ -38,8 +39,8 @@ class OutboxFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=gettext_lazy("État"), required=False, choices=[("", gettext_lazy("Tous"))] + OutboxMessage.State.choices
     )
-    topic = forms.CharField(label=gettext_lazy("Sujet (convocation, décision…)"), required=False, max_length=60)
-    recipient = forms.CharField(label=gettext_lazy("Destinataire"), required=False, max_length=254)
+    topic = optional_text(gettext_lazy("Sujet (convocation, décision…)"), max_length=60)
+    recipient = optional_text(gettext_lazy("Destinataire"), max_length=254)
     date_from = forms.DateField(
         label=gettext_lazy("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )

@@ -21,7 +21,7 @@ from accounts.forms import CloseAccountForm
 from applications import permissions as application_permissions
 from applications import selectors as application_selectors
 from committees import selectors as committee_selectors
-from core.forms import run_service
+from core.forms import optional_text, run_service
 from core.pagination import paginate_by_ids
 from core.public_cache import personal_page, public_page
 from funds import selectors as fund_selectors
@@ -131,9 +131,8 @@ def _audit_log_filter_form(data, entries):
         target_type = forms.ChoiceField(
             label=_("Type d'objet"), required=False, choices=choices("target_type", target_choices)
         )
-        actor = forms.CharField(
-            label=_("Auteur (adresse e-mail)"),
-            required=False,
+        actor = optional_text(
+            _("Auteur (adresse e-mail)"),
             max_length=254,
             help_text=_("Tout ou partie de l'adresse. « système » : les actions sans auteur (commandes)."),
         )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import optional_text
 from webhooks.models import Event
 from webhooks.permissions import manageable_associations
 
@@ -14,7 +15,7 @@ class EndpointForm(forms.Form):
             "Une adresse https:// publique de votre système d'information, par exemple https://si.example.org/pic."
         ),
     )
-    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    description = optional_text(_("Description"), max_length=200)
     events = forms.MultipleChoiceField(
         label=_("Évènements envoyés"), choices=Event.choices, widget=forms.CheckboxSelectMultiple
     )

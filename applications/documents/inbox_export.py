@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import Application, Holder
 from applications.workflow import Status
 from core import tabular
-from core.tabular import Column, choice_label
+from core.tabular import Column, attribute_column, choice_label
 
 
 def _local_datetime(value: datetime.datetime | None) -> datetime.datetime | None:
@@ -41,19 +41,11 @@ def _neighbourhood(attribute: str) -> Callable[[Application], Any]:
 
 
 COLUMNS: list[Column] = [
-    Column(
-        "reference",
-        _("Référence de la demande (par exemple PIC-2025-0001)."),
-        lambda a: a.reference,
-        label=_("Référence"),
-    ),
-    Column("title", _("Titre du projet."), lambda a: a.title, label=_("Projet")),
-    Column("fund", _("Nom du fonds."), lambda a: a.fund.name, label=_("Fonds")),
-    Column(
-        "association",
-        _("Association porteuse du fonds."),
-        lambda a: a.fund.association.name,
-        label=_("Association porteuse"),
+    attribute_column("reference", _("Référence de la demande (par exemple PIC-2025-0001)."), _("Référence")),
+    attribute_column("title", _("Titre du projet."), _("Projet")),
+    attribute_column("fund", _("Nom du fonds."), _("Fonds"), path="fund.name"),
+    attribute_column(
+        "association", _("Association porteuse du fonds."), _("Association porteuse"), path="fund.association.name"
     ),
     Column(
         "holder_name",
@@ -76,11 +68,10 @@ COLUMNS: list[Column] = [
         label=_("Code QPV"),
     ),
     Column("neighbourhood", _("Nom du quartier prioritaire."), _neighbourhood("name"), label=_("Quartier")),
-    Column(
+    attribute_column(
         "status",
         _("Code du statut (stable, en anglais), par exemple « under_review »."),
-        lambda a: a.status,
-        label=_("Statut"),
+        _("Statut"),
         display=choice_label(Status),
     ),
     # In the XLSX the status column already reads in French: its label column is for the CSV only.
@@ -96,11 +87,10 @@ COLUMNS: list[Column] = [
         lambda a: _local_datetime(a.submitted_at),
         label=_("Déposée le"),
     ),
-    Column(
+    attribute_column(
         "amount_requested",
         _("Montant demandé au fonds, en euros (CSV : nombre avec un point décimal, par exemple 250.00)."),
-        lambda a: a.amount_requested,
-        label=_("Montant demandé (€)"),
+        _("Montant demandé (€)"),
     ),
     Column(
         "starts_on",
@@ -114,18 +104,12 @@ COLUMNS: list[Column] = [
         lambda a: _local_date(a.ends_at),
         label=_("Fin du projet"),
     ),
-    Column(
-        "expected_women",
-        _("Nombre de femmes attendues."),
-        lambda a: a.expected_women,
-        label=_("Femmes attendues"),
-    ),
-    Column("expected_men", _("Nombre d'hommes attendus."), lambda a: a.expected_men, label=_("Hommes attendus")),
-    Column(
+    attribute_column("expected_women", _("Nombre de femmes attendues."), _("Femmes attendues")),
+    attribute_column("expected_men", _("Nombre d'hommes attendus."), _("Hommes attendus")),
+    attribute_column(
         "residents_mobilised",
         _("Nombre d'habitant·es mobilisé·es pour organiser le projet."),
-        lambda a: a.residents_mobilised,
-        label=_("Habitant·es mobilisé·es"),
+        _("Habitant·es mobilisé·es"),
     ),
 ]
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, Attachment, Message
+from core.forms import optional_text
 from core.uploads import check_uploaded_file
 
 
@@ -48,12 +49,7 @@ class AttachmentForm(forms.ModelForm):
 class SubmitForm(forms.Form):
     """The submit (or resubmit) button; the comment is used only when resubmitting."""
 
-    comment = forms.CharField(
-        label=_("Ce que vous avez complété (facultatif)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = optional_text(_("Ce que vous avez complété (facultatif)"), max_length=5000, rows=3)
     showcase_consent = forms.BooleanField(
         label=Application._meta.get_field("showcase_consent").verbose_name,
         required=False,
@@ -103,9 +99,4 @@ class MessageForm(forms.ModelForm):
 
 
 class WithdrawForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Pourquoi retirez-vous votre demande ? (facultatif)"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    comment = optional_text(_("Pourquoi retirez-vous votre demande ? (facultatif)"), max_length=5000, rows=3)

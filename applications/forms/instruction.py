@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.forms.common import VersionedForm
 from applications.models import StaffNote
+from core.forms import optional_text
 
 MET_CHOICES = [("yes", _("Oui, rempli")), ("no", _("Non, pas rempli")), ("", _("Pas encore vérifié"))]
 MET_VALUES = {"yes": True, "no": False}
@@ -25,11 +26,8 @@ class CriterionCheckForm(VersionedForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
-        label=_("Commentaire interne sur ce critère (obligatoire si « Non, pas rempli »)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+    comment = optional_text(
+        _("Commentaire interne sur ce critère (obligatoire si « Non, pas rempli »)"), max_length=2000, rows=2
     )
 
     def __init__(self, *args, criterion, **kwargs):
@@ -75,12 +73,11 @@ class CompletionRequestForm(VersionedForm):
 
 
 class DeclareEligibleForm(VersionedForm):
-    comment = forms.CharField(
-        label=_("Message au porteur (facultatif)"),
-        required=False,
+    comment = optional_text(
+        _("Message au porteur (facultatif)"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Envoyé au porteur par e-mail et visible dans l'historique de sa demande."),
+        rows=2,
     )
 
 

@@ -9,6 +9,7 @@ from applications.forms.common import VersionedForm
 from applications.forms.instruction import MET_CHOICES, MET_VALUES, met_to_choice
 from applications.models import Application
 from applications.services.criteria import grid_field
+from core.forms import optional_text
 from core.uploads import check_uploaded_file
 from funds.models import Fund
 
@@ -39,11 +40,8 @@ class GridForm(VersionedForm):
                     "invalid_choice": _("Choisissez « Oui, rempli », « Non, pas rempli » ou « Pas encore vérifié »."),
                 },
             )
-            self.fields[comment_name] = forms.CharField(
-                label=_("Commentaire interne (obligatoire si « Non, pas rempli »)"),
-                required=False,
-                max_length=2000,
-                widget=forms.Textarea(attrs={"rows": 2}),
+            self.fields[comment_name] = optional_text(
+                _("Commentaire interne (obligatoire si « Non, pas rempli »)"), max_length=2000, rows=2
             )
             auto = automatic.get(criterion.auto_check) if criterion.auto_check else None
             prefilled = False
@@ -91,14 +89,13 @@ class StartOnBehalfForm(forms.Form):
         help_text=_("Pour l'inviter plus tard à reprendre la demande avec son propre compte."),
         error_messages={"invalid": _("Écrivez une adresse e-mail complète, par exemple nom@exemple.fr.")},
     )
-    late_entry_reason = forms.CharField(
-        label=_("Motif de la saisie hors appel (seulement si l'appel est clos ou le projet déjà réalisé)"),
-        required=False,
+    late_entry_reason = optional_text(
+        _("Motif de la saisie hors appel (seulement si l'appel est clos ou le projet déjà réalisé)"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Par exemple « Micro-projet réalisé en 2024, saisi pour les archives ». Ce motif reste dans le journal."
         ),
+        rows=2,
     )
 
     def __init__(self, *args, funds, **kwargs):

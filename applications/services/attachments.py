@@ -1,7 +1,5 @@
 """The request's documents: stored under a private path with a random name, checked from their content."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,10 +12,12 @@ from applications.services.guards import check_editable
 from core.services import record_audit
 from core.uploads import (
     ALLOWED_CONTENT_TYPES,
+    check_room,
     check_uploaded_file,
-    delete_file_on_commit,
+    delete_row_with_file,
     original_name,
     save_row_with_file,
+    stored_name,
 )
 
 MAX_ATTACHMENTS = 20
@@ -34,15 +34,11 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
     with transaction.atomic():
         locked = lock_application(application)
         check_editable(user=user, application=locked)
-        if locked.attachments.count() >= MAX_ATTACHMENTS:
-            raise ValidationError(
-                {
-                    "file": [
-                        _("Une demande compte au plus %(max)s documents : supprimez-en un d'abord.")
-                        % {"max": MAX_ATTACHMENTS}
-                    ]
-                }
-            )
+        check_room(
+            locked.attachments,
+            most=MAX_ATTACHMENTS,
+            message=_("Une demande compte au plus %(max)s documents : supprimez-en un d'abord."),
+        )
         attachment = Attachment(
             application=locked,
             kind=kind,
@@ -51,11 +47,10 @@ def add_attachment(*, user, application: Application, kind: str, uploaded_file) 
             size=uploaded_file.size,
             uploaded_by=user,
         )
-        stored_name = f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}"
         uploaded_file.seek(0)
         save_row_with_file(
             attachment,
-            name=stored_name,
+            name=stored_name(ALLOWED_CONTENT_TYPES[content_type]),
             content=uploaded_file,
             then=lambda: record_audit(
                 actor=user,
@@ -77,12 +72,4 @@ def delete_attachment(*, user, attachment: Attachment) -> None:
         locked = lock_application(application)
         check_editable(user=user, application=locked)
         attachment = lock_attachment(attachment, application=locked)
-        record_audit(
-            actor=user,
-            action="application.delete_attachment",
-            target=locked,
-            summary=attachment.original_name,
-            data={"attachment": attachment.pk, "kind": attachment.kind},
-        )
-        attachment.delete()
-        delete_file_on_commit(attachment.file)
+        delete_row_with_file(attachment, actor=user, action="application.delete_attachment", target=locked)

@@ -1,7 +1,5 @@
 """Messages between the holder and the association's staff about a filed request, each with at most one file."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -13,7 +11,7 @@ from applications.permissions import can_post_message, is_fund_staff, is_owner
 from applications.services.guards import refused
 from applications.services.notices import send_holder_notice, send_staff_notice
 from core.services import record_audit
-from core.uploads import ALLOWED_CONTENT_TYPES, check_uploaded_file, original_name, save_row_with_file
+from core.uploads import ALLOWED_CONTENT_TYPES, check_uploaded_file, original_name, save_row_with_file, stored_name
 from core.validation import Errors, raise_if
 
 
@@ -82,7 +80,7 @@ def post_message(*, user, application: Application, body: str, uploaded_file=Non
             stored.seek(0)
             save_row_with_file(
                 message,
-                name=f"{uuid.uuid4().hex}{ALLOWED_CONTENT_TYPES[content_type]}",
+                name=stored_name(ALLOWED_CONTENT_TYPES[content_type]),
                 content=stored,
                 then=then,
                 field="attachment",

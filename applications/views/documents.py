@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,6 +11,7 @@ from applications import access, permissions, services
 from applications.access import get_application_for_user, get_attachment_for_user, get_message_attachment_for_user
 from applications.documents.receipt import receipt_filename, render_receipt_pdf
 from applications.views.common import Step, step_url
+from core.files import download
 
 
 @login_required
@@ -26,26 +27,14 @@ def receipt_pdf(request, pk: int):
 @login_required
 def download_attachment(request, pk: int, attachment_pk: int):
     attachment = get_attachment_for_user(request.user, pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required
 def download_message_attachment(request, pk: int, message_pk: int):
     """The file of a message, for whoever may read the request's thread (404 otherwise)."""
     message = get_message_attachment_for_user(request.user, pk, message_pk)
-    try:
-        handle = message.attachment.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=message.attachment_name, content_type=message.attachment_content_type
-    )
+    return download(message.attachment, filename=message.attachment_name, content_type=message.attachment_content_type)
 
 
 @login_required

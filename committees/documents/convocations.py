@@ -5,12 +5,12 @@ the file stays a few pages long (WeasyPrint renders it in about a second). The s
 is built in the background instead (committees.documents.session_pack).
 """
 
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from applications.workflow import Status
+from committees.documents.common import render_session_pdf
 from committees.models import CommitteeMember, CommitteeSession
-from core.pdf import render_pdf
 
 
 def render_convocation_letters_pdf(*, session: CommitteeSession, members: list[CommitteeMember]) -> bytes:
@@ -20,22 +20,11 @@ def render_convocation_letters_pdf(*, session: CommitteeSession, members: list[C
         .select_related("application__holder")
         .order_by("position", "id")
     )
-    association = session.committee.fund.association
-    with translation.override("fr"):
-        footer = _("%(association)s — convocation — séance du %(date)s") % {
-            "association": association.name,
-            "date": session.date.strftime("%d/%m/%Y"),
-        }
-    return render_pdf(
-        template="committees/pdf/convocation_letters.html",
-        context={
-            "session": session,
-            "committee": session.committee,
-            "fund": session.committee.fund,
-            "association": association,
-            "members": members,
-            "items": items,
-            "letter_date": timezone.localdate(),
-            "footer": footer,
-        },
+    return render_session_pdf(
+        "convocation_letters.html",
+        session=session,
+        footer=gettext_lazy("%(association)s — convocation — séance du %(date)s"),
+        members=members,
+        items=items,
+        letter_date=timezone.localdate(),
     )

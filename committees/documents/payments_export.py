@@ -12,46 +12,26 @@ from django.utils.translation import gettext_lazy as _
 
 from committees.models import Payment
 from core import tabular
-from core.tabular import Column, choice_label
-
-
-def _key(name: str):
-    return lambda row: row[name]
-
+from core.tabular import Column, choice_label, key_column
 
 COLUMNS: list[Column] = [
-    Column("reference", _("Référence de la demande."), _key("reference"), label=_("Référence")),
-    Column("title", _("Titre du projet."), _key("title"), label=_("Projet")),
-    Column("holder", _("Porteur de projet."), _key("holder"), label=_("Porteur de projet")),
-    Column(
-        "amount_granted",
-        _("Montant accordé après rectifications, en euros."),
-        _key("amount_granted"),
-        label=_("Montant accordé (€)"),
+    key_column("reference", _("Référence de la demande."), _("Référence")),
+    key_column("title", _("Titre du projet."), _("Projet")),
+    key_column("holder", _("Porteur de projet."), _("Porteur de projet")),
+    key_column("amount_granted", _("Montant accordé après rectifications, en euros."), _("Montant accordé (€)")),
+    key_column(
+        "kind", _("Type de versement : advance ou balance."), _("Versement"), display=choice_label(Payment.Kind)
     ),
-    Column(
-        "kind",
-        _("Type de versement : advance ou balance."),
-        _key("kind"),
-        label=_("Versement"),
-        display=choice_label(Payment.Kind),
-    ),
-    Column("paid_on", _("Date du versement."), _key("paid_on"), label=_("Versé le")),
-    Column("amount", _("Montant versé, en euros."), _key("amount"), label=_("Montant versé (€)")),
-    Column(
+    key_column("paid_on", _("Date du versement."), _("Versé le")),
+    key_column("amount", _("Montant versé, en euros."), _("Montant versé (€)")),
+    key_column(
         "method",
         _("Mode de paiement : transfer, cheque, cash ou other."),
-        _key("method"),
-        label=_("Mode de paiement"),
+        _("Mode de paiement"),
         display=choice_label(Payment.Method),
     ),
-    Column(
-        "payment_reference",
-        _("Numéro de chèque ou référence du virement."),
-        _key("payment_reference"),
-        label=_("Référence du paiement"),
-    ),
-    Column("recorded_by", _("Qui a enregistré le versement."), _key("recorded_by"), label=_("Enregistré par")),
+    key_column("payment_reference", _("Numéro de chèque ou référence du virement."), _("Référence du paiement")),
+    key_column("recorded_by", _("Qui a enregistré le versement."), _("Enregistré par")),
 ]
 
 HEADERS = tabular.code_headers(COLUMNS)

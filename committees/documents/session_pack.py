@@ -2,13 +2,13 @@
 association's staff. It can run to many pages: it is built in the background (core.generated_documents, kind
 `SESSION_PACK`, registered in committees/apps.py), never in a web request."""
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from committees import selectors
+from committees.documents.common import render_session_pdf
 from committees.models import CommitteeSession
-from core.pdf import render_pdf
 
 SESSION_PACK = "committees.session_pack"
 
@@ -19,22 +19,12 @@ def _session(session_id) -> CommitteeSession:
 
 def render_session_pack_pdf(*, session: CommitteeSession) -> bytes:
     dossiers = selectors.session_dossiers(session=session)
-    with translation.override("fr"):
-        footer = _("Dossier de séance — %(committee)s — séance du %(date)s") % {
-            "committee": session.committee.name,
-            "date": session.date.strftime("%d/%m/%Y"),
-        }
-    return render_pdf(
-        template="committees/pdf/session_pack.html",
-        context={
-            "session": session,
-            "committee": session.committee,
-            "fund": session.committee.fund,
-            "association": session.committee.fund.association,
-            "dossiers": dossiers,
-            "generated_on": timezone.localdate(),
-            "footer": footer,
-        },
+    return render_session_pdf(
+        "session_pack.html",
+        session=session,
+        footer=gettext_lazy("Dossier de séance — %(committee)s — séance du %(date)s"),
+        dossiers=dossiers,
+        generated_on=timezone.localdate(),
     )
 
 

@@ -7,7 +7,7 @@ member once the session is closed, or for a member asking for what only the staf
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -22,6 +22,7 @@ from committees.access import (
 )
 from committees.views.common import pdf_response, session_url
 from core import generated_documents
+from core.files import download
 
 SESSION_PACK = documents.SESSION_PACK
 
@@ -47,13 +48,7 @@ def item_dossier(request, pk: int, item_pk: int):
 @login_required
 def dossier_attachment(request, pk: int, item_pk: int, attachment_pk: int):
     attachment = get_dossier_attachment_for_user(request.user, pk, item_pk, attachment_pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
+    return download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required

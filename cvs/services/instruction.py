@@ -30,6 +30,25 @@ from cvs.models import (
 from funds.models import FundCoFunder
 
 
+def _tell_holder(locked: Application, *, user, email: str, url: str = "", also: str = "", **context) -> None:
+    """E-mail the holder (and `also`, the request's referent) what the instructors decided: the template
+    cvs/emails/<email>, with the request, its fund, the link to its page (or `url`) and `context`."""
+    send_templated(
+        name=f"cvs/emails/{email}",
+        to=unique_addresses([locked.created_by.email, also]) if also else [locked.created_by.email],
+        context={
+            "application": locked,
+            "fund": locked.fund,
+            "url": absolute_url(url or reverse("cvs:detail", args=[locked.pk])),
+            **context,
+        },
+        reply_to=[locked.fund.association.contact_email],
+        cause=f"cvs_{email}",
+        target=locked,
+        actor=user,
+    )
+
+
 def ask_for_completion(*, user, application: Application, comment: str) -> Application:
     """The carrier's staff send the request back to its holder for more (what is missing: comment required)."""
     if not permissions.can_decide(user, application):
@@ -39,19 +58,12 @@ def ask_for_completion(*, user, application: Application, comment: str) -> Appli
         apply_transition(
             user=user, application=locked, transition="request_completion", role=Role.STAFF, comment=comment
         )
-        send_templated(
-            name="cvs/emails/completion",
-            to=[locked.created_by.email],
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "comment": comment,
-                "url": absolute_url(reverse("cvs:step", args=[locked.pk, "structure"])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_completion",
-            target=locked,
-            actor=user,
+        _tell_holder(
+            locked,
+            user=user,
+            email="completion",
+            url=reverse("cvs:step", args=[locked.pk, "structure"]),
+            comment=comment,
         )
     application.status = locked.status
     return locked
@@ -73,21 +85,7 @@ def decide_eligibility(*, user, application: Application, eligible: bool, commen
             comment=comment,
         )
         CvsRequest.objects.filter(application=locked).update(eligibility_comment=comment)
-        send_templated(
-            name="cvs/emails/eligibility",
-            to=[locked.created_by.email],
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "eligible": eligible,
-                "comment": comment,
-                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_eligibility",
-            target=locked,
-            actor=user,
-        )
+        _tell_holder(locked, user=user, email="eligibility", eligible=eligible, comment=comment)
     application.status = locked.status
     return locked
 
@@ -206,21 +204,14 @@ def record_programming(
             data={"amounts": {str(k): str(v) for k, v in amounts.items() if v}, "decided_on": decided_on.isoformat()},
         )
         lines = [(ask.funder.name, ask.amount_programmed) for ask in asks.values() if ask.amount_programmed]
-        send_templated(
-            name="cvs/emails/programming",
-            to=unique_addresses([locked.created_by.email, cvs.referent_email]),
-            context={
-                "application": locked,
-                "fund": locked.fund,
-                "decision": decision,
-                "lines": [(name, format_money(amount)) for name, amount in lines],
-                "total": format_money(sum((amount for _n, amount in lines), Decimal("0"))),
-                "url": absolute_url(reverse("cvs:detail", args=[locked.pk])),
-            },
-            reply_to=[locked.fund.association.contact_email],
-            cause="cvs_programming",
-            target=locked,
-            actor=user,
+        _tell_holder(
+            locked,
+            user=user,
+            email="programming",
+            also=cvs.referent_email,
+            decision=decision,
+            lines=[(name, format_money(amount)) for name, amount in lines],
+            total=format_money(sum((amount for _n, amount in lines), Decimal("0"))),
         )
     application.status = locked.status
     return decision

@@ -22,7 +22,7 @@ from devdata.demo.bilans import seed_bilans
 from devdata.demo.current import seed_current
 from devdata.demo.cvs import seed_cvs
 from devdata.demo.fifty import seed_fifty_fifty
-from devdata.demo.filing import demo_holder
+from devdata.demo.filing import demo_group, demo_holder
 from devdata.demo.funds import seed_funds
 from devdata.demo.history import seed_history
 from devdata.demo.people import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount, demo_user
@@ -58,13 +58,11 @@ def _seed(*, today: datetime.date) -> dict:
 def _first_holders(users: dict) -> dict:
     """The two holders every year's requests use: a residents' group and an association."""
     return {
-        "group": demo_holder(
+        "group": demo_group(
             owner=users["resident"],
             name="Les voisins de la rue de la Paix",
-            kind=Holder.Kind.GROUP,
             referent_name="Nadia Lemaire",
-            co_holders_count=3,
-            co_holders_first_names="Amel, Jacques, Sonia",
+            first_names="Amel, Jacques, Sonia",
         ),
         "association": demo_holder(
             owner=users["resident2"],

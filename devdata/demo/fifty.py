@@ -55,10 +55,15 @@ def _project(fund, proposer, title: str, **data) -> tuple[Project, bool]:
     return services.propose_idea(actor=proposer, fund=fund, data=values), True
 
 
-def _study(project, staff, *, met_on: datetime.date, rows: list[dict]) -> None:
+def _study(project, staff, *, met_on: datetime.date, commitments: list[tuple]) -> None:
+    """The meeting, then the commitments: (side, kind, description, value in euros) each."""
     services.record_meeting(
         actor=staff, project=project, held_on=met_on, attendees="Les porteurs, la mairie", notes="Idée faisable."
     )
+    rows = [
+        {"side": side, "kind": kind, "description": description, "value": Decimal(value)}
+        for side, kind, description, value in commitments
+    ]
     services.save_commitments(actor=staff, project=project, rows=rows)
 
 
@@ -85,32 +90,12 @@ def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
             school,
             staff,
             met_on=today - datetime.timedelta(days=120),
-            rows=[
-                {
-                    "side": "residents",
-                    "kind": "volunteer_time",
-                    "description": "Deux samedis de peinture, 12 parents",
-                    "value": Decimal("0"),
-                },
-                {
-                    "side": "residents",
-                    "kind": "tasks",
-                    "description": "Dessin des jeux avec les enfants",
-                    "value": Decimal("0"),
-                },
-                {"side": "commune", "kind": "financial", "description": "Peinture de sol", "value": Decimal("450")},
-                {
-                    "side": "commune",
-                    "kind": "technical",
-                    "description": "Traçage par les services techniques",
-                    "value": Decimal("300"),
-                },
-                {
-                    "side": "commune",
-                    "kind": "advice",
-                    "description": "Conseils du service enfance",
-                    "value": Decimal("0"),
-                },
+            commitments=[
+                ("residents", "volunteer_time", "Deux samedis de peinture, 12 parents", "0"),
+                ("residents", "tasks", "Dessin des jeux avec les enfants", "0"),
+                ("commune", "financial", "Peinture de sol", "450"),
+                ("commune", "technical", "Traçage par les services techniques", "300"),
+                ("commune", "advice", "Conseils du service enfance", "0"),
             ],
         )
         services.draft_convention(
@@ -150,14 +135,9 @@ def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
             path,
             staff,
             met_on=today - datetime.timedelta(days=20),
-            rows=[
-                {
-                    "side": "residents",
-                    "kind": "materials",
-                    "description": "Prêt de deux tracteurs",
-                    "value": Decimal("200"),
-                },
-                {"side": "commune", "kind": "financial", "description": "Granulats", "value": Decimal("800")},
+            commitments=[
+                ("residents", "materials", "Prêt de deux tracteurs", "200"),
+                ("commune", "financial", "Granulats", "800"),
             ],
         )
         services.draft_convention(

@@ -18,6 +18,18 @@ def demo_holder(*, owner, name: str, **fields) -> Holder:
     return holder
 
 
+def demo_group(*, owner, name: str, referent_name: str, first_names: str) -> Holder:
+    """A residents' group: its referent and the first names of the others ("Léa, Paul")."""
+    return demo_holder(
+        owner=owner,
+        name=name,
+        kind=Holder.Kind.GROUP,
+        referent_name=referent_name,
+        co_holders_count=len(first_names.split(", ")),
+        co_holders_first_names=first_names,
+    )
+
+
 def theme(slug: str) -> Theme:
     return Theme.objects.get(slug=slug)
 

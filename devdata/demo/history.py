@@ -15,7 +15,7 @@ from applications.models import Application, DeferralRevision, Holder, StatusCha
 from committees import services as committee_services
 from committees.models import AgendaItem, CommitteeMember, CommitteeMemberLink, Decision, Vote
 from devdata.demo.common import DEMO_PDF, at
-from devdata.demo.filing import demo_holder, file_request, staff_step, theme
+from devdata.demo.filing import demo_group, demo_holder, file_request, staff_step, theme
 
 FILING_DAY = datetime.date(2025, 3, 3)
 SESSION_DAY = datetime.date(2025, 4, 10)
@@ -109,13 +109,8 @@ def _ask_for_the_quote(staff, applications: list) -> None:
 def _more_holders(users: dict) -> dict:
     resident, resident2 = users["resident"], users["resident2"]
     return {
-        "group2": demo_holder(
-            owner=resident,
-            name="Collectif du square Watteau",
-            kind=Holder.Kind.GROUP,
-            referent_name="Nadia Lemaire",
-            co_holders_count=2,
-            co_holders_first_names="Léa, Paul",
+        "group2": demo_group(
+            owner=resident, name="Collectif du square Watteau", referent_name="Nadia Lemaire", first_names="Léa, Paul"
         ),
         "association2": demo_holder(
             owner=resident2,
@@ -128,21 +123,14 @@ def _more_holders(users: dict) -> dict:
             city="Roubaix",
             republican_commitment=True,
         ),
-        "group3": demo_holder(
+        "group3": demo_group(
             owner=resident,
             name="Les mamans du quartier",
-            kind=Holder.Kind.GROUP,
             referent_name="Nadia Lemaire",
-            co_holders_count=4,
-            co_holders_first_names="Aïcha, Fatima, Julie, Rosa",
+            first_names="Aïcha, Fatima, Julie, Rosa",
         ),
-        "group4": demo_holder(
-            owner=resident2,
-            name="Les amis du loto",
-            kind=Holder.Kind.GROUP,
-            referent_name="Karim Dubois",
-            co_holders_count=1,
-            co_holders_first_names="Marcel",
+        "group4": demo_group(
+            owner=resident2, name="Les amis du loto", referent_name="Karim Dubois", first_names="Marcel"
         ),
     }
 

@@ -53,21 +53,6 @@ CURRENT_MIX = {
     "balance_paid": 6,
     "closed_granted": 6,
 }
-AGENDA_KEYS = frozenset(
-    {
-        "on_agenda",
-        "deferred",
-        "refused",
-        "closed_refused",
-        "granted",
-        "advance_paid",
-        "bilan_due",
-        "bilan_received",
-        "bilan_accepted",
-        "balance_paid",
-        "closed_granted",
-    }
-)
 GRANTED_KEYS = (
     "granted",
     "advance_paid",
@@ -77,6 +62,7 @@ GRANTED_KEYS = (
     "balance_paid",
     "closed_granted",
 )
+AGENDA_KEYS = frozenset({"on_agenda", "deferred", "refused", "closed_refused", *GRANTED_KEYS})
 PAID_ADVANCE_KEYS = frozenset(GRANTED_KEYS[1:])
 PAID_BALANCE_KEYS = frozenset({"balance_paid", "closed_granted"})
 # The balance is paid only once the bilan is accepted ("bilan_accepted" comes before it).

@@ -170,6 +170,31 @@ def reopen_study(*, actor, project: Project) -> Project:
     return project
 
 
+def _require_agreed(project: Project) -> None:
+    if project.status != Status.AGREED:
+        raise ValidationError(
+            _("La convention n'est pas à signer : le projet est « %s ».") % project.get_status_display()
+        )
+
+
+def _add_signature(project: Project, *, party: str, name: str, role: str, signed_at, method: str, user=None):
+    """One party's signature of the project's convention, with the consent text it signed."""
+    convention = project.convention
+    signature = Signature(
+        convention=convention,
+        party=party,
+        name=name,
+        role=role,
+        signed_at=signed_at,
+        method=method,
+        user=user,
+        consent=consent_text(project, convention),
+    )
+    signature.full_clean()
+    signature.save()
+    return signature
+
+
 def _complete_if_signed(*, actor, project: Project, role: str, signed_on: datetime.date) -> None:
     convention = project.convention
     if convention.signatures.count() == len(Signature.Party):
@@ -191,10 +216,7 @@ def sign_in_portal(*, actor, project: Project, name: str, role_title: str, accep
     role = role_of(actor, project)
     if role is None:
         raise PermissionDenied(_("Vous n'êtes pas partie à cette convention."))
-    if project.status != Status.AGREED:
-        raise ValidationError(
-            _("La convention n'est pas à signer : le projet est « %s ».") % project.get_status_display()
-        )
+    _require_agreed(project)
     if not accepted:
         raise ValidationError({"accepted": _("Cochez la case pour donner votre accord.")})
     party = Signature.Party.COMMUNE if role == "town" else Signature.Party.RESIDENTS
@@ -202,18 +224,9 @@ def sign_in_portal(*, actor, project: Project, name: str, role_title: str, accep
     if convention.signatures.filter(party=party).exists():
         raise ValidationError(_("Cette partie a déjà signé la convention."))
     now = timezone.now()
-    signature = Signature(
-        convention=convention,
-        party=party,
-        name=name,
-        role=role_title,
-        signed_at=now,
-        method=Signature.Method.PORTAL,
-        user=actor,
-        consent=consent_text(project, convention),
+    signature = _add_signature(
+        project, party=party, name=name, role=role_title, signed_at=now, method=Signature.Method.PORTAL, user=actor
     )
-    signature.full_clean()
-    signature.save()
     record_audit(
         actor=actor,
         action="fifty.sign",
@@ -233,10 +246,7 @@ def record_paper_signatures(
     the date, and the scanned signed copy, which is kept."""
     project = lock_project(project)
     _require_town(actor, project)
-    if project.status != Status.AGREED:
-        raise ValidationError(
-            _("La convention n'est pas à signer : le projet est « %s ».") % project.get_status_display()
-        )
+    _require_agreed(project)
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("La date de signature ne peut pas être dans le futur.")})
     convention = project.convention
@@ -253,18 +263,9 @@ def record_paper_signatures(
             continue
         if not name or not role_title:
             raise ValidationError({f"{party}_name": _("Indiquez le nom et la qualité de la personne qui a signé.")})
-        signature = Signature(
-            convention=convention,
-            party=party,
-            name=name,
-            role=role_title,
-            signed_at=signed_at,
-            method=Signature.Method.PAPER,
-            user=None,
-            consent=consent_text(project, convention),
+        _add_signature(
+            project, party=party, name=name, role=role_title, signed_at=signed_at, method=Signature.Method.PAPER
         )
-        signature.full_clean()
-        signature.save()
     convention.signed_copy.save(f"convention-{convention.number}-{original_name(signed_copy)}", signed_copy, save=False)
     stored = convention.signed_copy
     try:  # the file is written first: should the rest fail, it is removed again (the rows roll back)

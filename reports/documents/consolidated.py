@@ -8,55 +8,41 @@ from django.utils.translation import gettext_lazy as _
 
 from core import tabular
 from core.pdf import render_pdf
-from core.tabular import Column
+from core.tabular import Column, attribute_column
 from funds.models import Fund
 from reports.consolidated import ConsolidatedReport, ConsolidatedRow
 
 TEMPLATE = "reports/consolidated/pdf.html"
 
 
-def _row(attribute: str):
-    return lambda r: getattr(r.row, attribute)
-
-
 FUND_COLUMNS: list[Column] = [
-    Column("fund_slug", _("Identifiant du fonds."), lambda r: r.fund.slug, label=_("Identifiant du fonds")),
-    Column("fund", _("Nom du fonds."), lambda r: r.fund.name, label=_("Fonds")),
-    Column(
-        "association", _("Association porteuse."), lambda r: r.fund.association.name, label=_("Association porteuse")
+    attribute_column("fund_slug", _("Identifiant du fonds."), _("Identifiant du fonds"), path="fund.slug"),
+    attribute_column("fund", _("Nom du fonds."), _("Fonds"), path="fund.name"),
+    attribute_column(
+        "association", _("Association porteuse."), _("Association porteuse"), path="fund.association.name"
     ),
-    Column(
-        "scheme",
-        _("Dispositif."),
-        lambda r: r.fund.scheme,
-        label=_("Dispositif"),
-        display=tabular.choice_label(Fund.Scheme),
+    attribute_column(
+        "scheme", _("Dispositif."), _("Dispositif"), path="fund.scheme", display=tabular.choice_label(Fund.Scheme)
     ),
-    Column(
-        "contribution",
-        _("Apport du financeur, en euros."),
-        lambda r: r.contribution,
-        label=_("Apport du financeur (€)"),
+    attribute_column("contribution", _("Apport du financeur, en euros."), _("Apport du financeur (€)")),
+    attribute_column("envelope", _("Enveloppe du fonds, en euros."), _("Enveloppe (€)"), path="row.envelope"),
+    attribute_column("requests", _("Demandes déposées."), _("Demandes déposées"), path="row.requests"),
+    attribute_column("granted_count", _("Demandes accordées."), _("Demandes accordées"), path="row.granted_count"),
+    attribute_column("granted", _("Montant accordé, en euros."), _("Accordé (€)"), path="row.granted"),
+    attribute_column("paid", _("Montant versé, en euros."), _("Versé (€)"), path="row.paid"),
+    attribute_column("remaining", _("Reste non accordé, en euros."), _("Reste non accordé (€)"), path="row.remaining"),
+    attribute_column(
+        "participants_women", _("Participantes (femmes)."), _("Participantes (femmes)"), path="row.participants_women"
     ),
-    Column("envelope", _("Enveloppe du fonds, en euros."), _row("envelope"), label=_("Enveloppe (€)")),
-    Column("requests", _("Demandes déposées."), _row("requests"), label=_("Demandes déposées")),
-    Column("granted_count", _("Demandes accordées."), _row("granted_count"), label=_("Demandes accordées")),
-    Column("granted", _("Montant accordé, en euros."), _row("granted"), label=_("Accordé (€)")),
-    Column("paid", _("Montant versé, en euros."), _row("paid"), label=_("Versé (€)")),
-    Column("remaining", _("Reste non accordé, en euros."), _row("remaining"), label=_("Reste non accordé (€)")),
-    Column(
-        "participants_women",
-        _("Participantes (femmes)."),
-        _row("participants_women"),
-        label=_("Participantes (femmes)"),
+    attribute_column(
+        "participants_men", _("Participants (hommes)."), _("Participants (hommes)"), path="row.participants_men"
     ),
-    Column("participants_men", _("Participants (hommes)."), _row("participants_men"), label=_("Participants (hommes)")),
 ]
 
 THEME_COLUMNS: list[Column] = [
-    Column("theme", _("Thématique."), lambda t: t.label, label=_("Thématique")),
-    Column("projects", _("Projets accordés."), lambda t: t.projects, label=_("Projets accordés")),
-    Column("amount", _("Montant accordé, en euros."), lambda t: t.amount, label=_("Montant accordé (€)")),
+    attribute_column("theme", _("Thématique."), _("Thématique"), path="label"),
+    attribute_column("projects", _("Projets accordés."), _("Projets accordés")),
+    attribute_column("amount", _("Montant accordé, en euros."), _("Montant accordé (€)")),
 ]
 
 

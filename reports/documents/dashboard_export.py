@@ -11,64 +11,46 @@ from collections.abc import Callable, Iterable
 from django.utils.translation import gettext_lazy as _
 
 from core import tabular
-from core.tabular import Column, choice_label
+from core.tabular import Column, attribute_column, choice_label
 from funds.models import Fund
 from reports.dashboards import FundRow
 
 COLUMNS: list[Column] = [
-    Column(
+    attribute_column(
         "fund_slug",
         _("Identifiant du fonds (stable), par exemple pic-hommelet-2025."),
-        lambda r: r.fund.slug,
-        label=_("Identifiant du fonds"),
+        _("Identifiant du fonds"),
+        path="fund.slug",
     ),
-    Column("fund", _("Nom du fonds."), lambda r: r.fund.name, label=_("Fonds")),
-    Column(
-        "association",
-        _("Association porteuse du fonds."),
-        lambda r: r.fund.association.name,
-        label=_("Association porteuse"),
+    attribute_column("fund", _("Nom du fonds."), _("Fonds"), path="fund.name"),
+    attribute_column(
+        "association", _("Association porteuse du fonds."), _("Association porteuse"), path="fund.association.name"
     ),
-    Column(
+    attribute_column(
         "scheme",
         _("Code du dispositif : pic, fph, fifty_fifty ou cvs."),
-        lambda r: r.fund.scheme,
-        label=_("Dispositif"),
+        _("Dispositif"),
+        path="fund.scheme",
         display=choice_label(Fund.Scheme),
     ),
-    Column("year", _("Année du fonds."), lambda r: r.fund.year, label=_("Année")),
-    Column("envelope", _("Enveloppe du fonds, en euros."), lambda r: r.envelope, label=_("Enveloppe (€)")),
-    Column(
-        "granted",
-        _("Montant accordé (décisions et rectifications), en euros."),
-        lambda r: r.granted,
-        label=_("Accordé (€)"),
+    attribute_column("year", _("Année du fonds."), _("Année"), path="fund.year"),
+    attribute_column("envelope", _("Enveloppe du fonds, en euros."), _("Enveloppe (€)")),
+    attribute_column("granted", _("Montant accordé (décisions et rectifications), en euros."), _("Accordé (€)")),
+    attribute_column("paid", _("Montant versé, en euros."), _("Versé (€)")),
+    attribute_column(
+        "remaining", _("Reste de l'enveloppe non accordé (fonds entier), en euros."), _("Reste non accordé (€)")
     ),
-    Column("paid", _("Montant versé, en euros."), lambda r: r.paid, label=_("Versé (€)")),
-    Column(
-        "remaining",
-        _("Reste de l'enveloppe non accordé (fonds entier), en euros."),
-        lambda r: r.remaining,
-        label=_("Reste non accordé (€)"),
-    ),
-    Column("requests", _("Nombre de demandes déposées."), lambda r: r.requests, label=_("Demandes déposées")),
-    Column(
-        "granted_count",
-        _("Nombre de demandes accordées."),
-        lambda r: r.granted_count,
-        label=_("Demandes accordées"),
-    ),
-    Column(
+    attribute_column("requests", _("Nombre de demandes déposées."), _("Demandes déposées")),
+    attribute_column("granted_count", _("Nombre de demandes accordées."), _("Demandes accordées")),
+    attribute_column(
         "participants_women",
         _("Participantes (femmes) d'après les bilans déposés ou acceptés."),
-        lambda r: r.participants_women,
-        label=_("Participantes (femmes)"),
+        _("Participantes (femmes)"),
     ),
-    Column(
+    attribute_column(
         "participants_men",
         _("Participants (hommes) d'après les bilans déposés ou acceptés."),
-        lambda r: r.participants_men,
-        label=_("Participants (hommes)"),
+        _("Participants (hommes)"),
     ),
 ]
 

@@ -14,6 +14,7 @@ from reports.forms.cvs import (  # noqa: F401
     ObjectiveFormSet,
     PartnerForm,
     PartnerFormSet,
+    objective_initial,
     objective_rows,
     partner_initial,
     partner_rows,
@@ -43,6 +44,7 @@ from reports.forms.pic import (  # noqa: F401
     ExpenseLineForm,
     PicActionForm,
     PicAppraisalForm,
+    expense_initial,
     expense_lines,
 )
 from reports.forms.review import ReturnForm, SubmitForm  # noqa: F401

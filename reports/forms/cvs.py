@@ -3,7 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import optional_text
 from reports.forms.fields import DateInput, money_field, textareas, yes_no_field, yes_no_initial
+from reports.forms.tables import filled_forms, rows_initial
 from reports.models import (
     CVS_APPRAISAL_FIELDS,
     CVS_COORDINATION_FIELDS,
@@ -59,22 +61,15 @@ class CvsProgressForm(forms.ModelForm):
 
 
 class ObjectiveForm(forms.Form):
-    objective = forms.CharField(
-        label=_("Objectif opérationnel"),
-        required=False,
+    objective = optional_text(
+        _("Objectif opérationnel"),
         max_length=1000,
         help_text=_("Un verbe d'action à l'infinitif, une indication chiffrée, de temps et d'unité."),
-        widget=forms.Textarea(attrs={"rows": 2}),
+        rows=2,
     )
-    indicators = forms.CharField(
-        label=_("Indicateurs de suivi"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    result = forms.CharField(
-        label=_("Résultat"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    comments = forms.CharField(
-        label=_("Commentaires éventuels"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    indicators = optional_text(_("Indicateurs de suivi"), max_length=1000, rows=2)
+    result = optional_text(_("Résultat"), max_length=2000, rows=2)
+    comments = optional_text(_("Commentaires éventuels"), max_length=2000, rows=2)
 
     def is_blank(self) -> bool:
         return not any(self.cleaned_data.get(key) for key in ("objective", "indicators", "result", "comments"))
@@ -87,7 +82,7 @@ ObjectiveFormSet = forms.formset_factory(
 
 
 def objective_rows(formset) -> list[dict]:
-    return [form.cleaned_data for form in formset.forms if form.cleaned_data and not form.is_blank()]
+    return [form.cleaned_data for form in filled_forms(formset)]
 
 
 class CvsCoordinationForm(forms.ModelForm):
@@ -98,24 +93,20 @@ class CvsCoordinationForm(forms.ModelForm):
 
 
 class PartnerForm(forms.Form):
-    actor = forms.CharField(label=_("Acteur impliqué"), required=False, max_length=200)
+    actor = optional_text(_("Acteur impliqué"), max_length=200)
     is_new_partner = forms.BooleanField(label=_("Nouveau partenaire"), required=False)
-    role = forms.CharField(
-        label=_("Rôle dans le projet"),
-        required=False,
+    role = optional_text(
+        _("Rôle dans le projet"),
         max_length=500,
         help_text=_("Informe, prescrit, accompagne, coordonne, oriente, pilote, finance..."),
     )
-    when_associated = forms.CharField(
-        label=_("À quel(s) moment(s) a-t-il été associé ?"),
-        required=False,
+    when_associated = optional_text(
+        _("À quel(s) moment(s) a-t-il été associé ?"),
         max_length=500,
         help_text=_("Sur sollicitation, en continu, lors des comités de suivi ou de pilotage..."),
     )
     satisfied = yes_no_field(_("Le partenariat vous a-t-il semblé satisfaisant ?"))
-    room_for_progress = forms.CharField(
-        label=_("Marges de progrès"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    room_for_progress = optional_text(_("Marges de progrès"), max_length=1000, rows=2)
 
     def is_blank(self) -> bool:
         return not self.cleaned_data.get("actor") and not self.cleaned_data.get("role")
@@ -125,25 +116,18 @@ PartnerFormSet = forms.formset_factory(PartnerForm, extra=2, can_delete=True, ma
 
 
 def partner_rows(formset) -> list[dict]:
-    return [
-        form.cleaned_data
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [form.cleaned_data for form in filled_forms(formset)]
 
 
 def partner_initial(partners) -> list[dict]:
-    return [
-        {
-            "actor": p.actor,
-            "is_new_partner": p.is_new_partner,
-            "role": p.role,
-            "when_associated": p.when_associated,
-            "satisfied": yes_no_initial(p.satisfied),
-            "room_for_progress": p.room_for_progress,
-        }
-        for p in partners
-    ]
+    rows = rows_initial(
+        partners, ("actor", "is_new_partner", "role", "when_associated", "satisfied", "room_for_progress")
+    )
+    return [{**row, "satisfied": yes_no_initial(row["satisfied"])} for row in rows]
+
+
+def objective_initial(objectives) -> list[dict]:
+    return rows_initial(objectives, ("objective", "indicators", "result", "comments"))
 
 
 class CvsAppraisalForm(forms.ModelForm):

@@ -4,7 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import ExpenseCategory, ResourceCategory
+from core.forms import optional_text
 from reports.forms.fields import money_field
+from reports.forms.tables import filled_forms
 from reports.models import CVS_ITEM_ACCOUNTS, ITEM_REQUIRED_ACCOUNTS, BudgetSide, CvsBudgetItem
 
 
@@ -28,10 +30,8 @@ def budget_line_choices() -> list:
 
 class CvsBudgetLineForm(forms.Form):
     line = forms.ChoiceField(label=_("Poste"), required=False)
-    commune_name = forms.CharField(
-        label=_("Commune"), required=False, max_length=150, help_text=_("Pour une subvention d'une commune.")
-    )
-    label = forms.CharField(label=_("Précisions"), required=False, max_length=200)
+    commune_name = optional_text(_("Commune"), max_length=150, help_text=_("Pour une subvention d'une commune."))
+    label = optional_text(_("Précisions"), max_length=200)
     planned_amount = money_field(_("Montant prévisionnel"))
     realised_amount = money_field(_("Montant réalisé"))
 
@@ -66,11 +66,7 @@ CvsBudgetFormSet = forms.formset_factory(CvsBudgetLineForm, extra=3, can_delete=
 
 
 def budget_rows(formset) -> list[dict]:
-    return [
-        form.line_data()
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [form.line_data() for form in filled_forms(formset)]
 
 
 def budget_initial(lines) -> list[dict]:

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import optional_text
 from reports.models import (
     EFFECT_LEVELS,
     EFFECT_QUESTIONS,
@@ -26,12 +27,7 @@ class EffectForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     changes = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    narrative = forms.CharField(
-        label=_("Racontez ce que vous avez observé"),
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    narrative = optional_text(_("Racontez ce que vous avez observé"), max_length=3000, rows=3)
 
     def __init__(self, *args, effect: str, observation: EffectObservation | None = None, **kwargs):
         super().__init__(*args, prefix=f"effet-{effect}", **kwargs)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from applications.budget import plain_choices
+from core.forms import optional_text
 from reports.forms.fields import (
     DATETIME_FORMAT,
     DateTimeLocalInput,
@@ -13,27 +14,27 @@ from reports.forms.fields import (
     yes_no_field,
     yes_no_initial,
 )
+from reports.forms.tables import filled_forms, rows_initial
 from reports.models import PIC_ACTION_FIELDS, PIC_APPRAISAL_FIELDS, Bilan, BilanAttachment
 from reports.selectors.bilans import bilan_date_warnings
+
+
+def _moment(label, invalid) -> forms.DateTimeField:
+    """A date and time, from the browser's picker or written "24/05/2025 09:00"; `invalid` says how to write it."""
+    return forms.DateTimeField(
+        label=label,
+        required=False,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
+        error_messages={"invalid": invalid},
+    )
 
 
 class PicActionForm(forms.ModelForm):
     """The action: its objective, dates, how it went, who organised it and who came."""
 
-    held_from = forms.DateTimeField(
-        label=_("Début de l'action"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
-        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 09:00.")},
-    )
-    held_until = forms.DateTimeField(
-        label=_("Fin de l'action"),
-        required=False,
-        widget=DateTimeLocalInput(),
-        input_formats=[DATETIME_FORMAT, "%d/%m/%Y %H:%M"],
-        error_messages={"invalid": _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00.")},
-    )
+    held_from = _moment(_("Début de l'action"), _("Écrivez la date et l'heure, par exemple 24/05/2025 09:00."))
+    held_until = _moment(_("Fin de l'action"), _("Écrivez la date et l'heure, par exemple 24/05/2025 16:00."))
 
     dates_confirmed = forms.BooleanField(
         label=_("Je confirme ces dates"),
@@ -118,7 +119,7 @@ class ExpenseLineForm(forms.Form):
         choices=[("", _("Choisissez…")), *plain_choices("expense")],
         required=False,
     )
-    label = forms.CharField(label=_("Libellé"), max_length=200, required=False)
+    label = optional_text(_("Libellé"), max_length=200)
     planned_amount = money_field(_("Montant prévu"), help_text=_("0 pour une dépense non prévue."))
     actual_amount = money_field(_("Montant réellement dépensé"))
 
@@ -136,16 +137,17 @@ class ExpenseLineForm(forms.Form):
         return data
 
 
+EXPENSE_FIELDS = ("category", "label", "planned_amount", "actual_amount")
 ExpenseFormSet = forms.formset_factory(ExpenseLineForm, extra=3, can_delete=True, max_num=40, validate_max=True)
 
 
 def expense_lines(formset) -> list[dict]:
     """The filled-in, not deleted lines of a valid expense formset, for `save_bilan_expenses`."""
-    return [
-        {key: form.cleaned_data.get(key) for key in ("category", "label", "planned_amount", "actual_amount")}
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
-    ]
+    return [{key: form.cleaned_data.get(key) for key in EXPENSE_FIELDS} for form in filled_forms(formset)]
+
+
+def expense_initial(expenses) -> list[dict]:
+    return rows_initial(expenses, EXPENSE_FIELDS)
 
 
 class BilanAttachmentForm(forms.Form):
@@ -162,9 +164,8 @@ class BilanAttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}),
         error_messages={"required": _("Choisissez un fichier à envoyer.")},
     )
-    description = forms.CharField(
-        label=_("Description"),
-        required=False,
+    description = optional_text(
+        _("Description"),
         max_length=300,
         help_text=_("Pour une photo : ce qu'elle montre. Pour un justificatif : ce qu'il prouve."),
     )

@@ -1,14 +1,12 @@
 """The micro-project bilan's receipts and photos: stored under private random names."""
 
-import uuid
-
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.services import record_audit
-from core.uploads import delete_file_on_commit, original_name, save_row_with_file
+from core.uploads import check_room, delete_row_with_file, original_name, save_row_with_file, stored_name
 from reports.locks import lock_bilan
 from reports.models import Bilan, BilanAttachment
 from reports.services.checks import check_editable, check_holder
@@ -34,15 +32,11 @@ def add_bilan_attachment(
     with transaction.atomic():
         locked = lock_bilan(bilan)
         check_editable(locked)
-        if locked.attachments.count() >= MAX_ATTACHMENTS:
-            raise ValidationError(
-                {
-                    "file": [
-                        _("Un bilan compte au plus %(max)s pièces : supprimez-en une d'abord.")
-                        % {"max": MAX_ATTACHMENTS}
-                    ]
-                }
-            )
+        check_room(
+            locked.attachments,
+            most=MAX_ATTACHMENTS,
+            message=_("Un bilan compte au plus %(max)s pièces : supprimez-en une d'abord."),
+        )
         attachment = BilanAttachment(
             bilan=locked,
             kind=kind,
@@ -55,7 +49,7 @@ def add_bilan_attachment(
         )
         save_row_with_file(
             attachment,
-            name=f"{uuid.uuid4().hex}{clean.extension}",
+            name=stored_name(clean.extension),
             content=ContentFile(clean.content),
             then=lambda: record_audit(
                 actor=user,
@@ -75,12 +69,4 @@ def delete_bilan_attachment(*, user, attachment: BilanAttachment) -> None:
         locked = lock_bilan(bilan)
         check_editable(locked)
         attachment = BilanAttachment.objects.select_for_update().get(pk=attachment.pk, bilan=locked)
-        record_audit(
-            actor=user,
-            action="bilan.delete_attachment",
-            target=locked,
-            summary=attachment.original_name,
-            data={"attachment": attachment.pk, "kind": attachment.kind},
-        )
-        attachment.delete()
-        delete_file_on_commit(attachment.file)
+        delete_row_with_file(attachment, actor=user, action="bilan.delete_attachment", target=locked)

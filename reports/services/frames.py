@@ -84,28 +84,37 @@ def replace_rows(
     *,
     user,
     bilan: BaseBilan,
-    errors: Errors,
+    rows: list[dict],
+    most: int,
+    too_many: str,
+    field: str,
+    make_row: Callable[[BaseBilan, int, dict, Errors], models.Model | None],
     model: type[models.Model],
     related: str,
-    build: Callable[[BaseBilan, Errors], list],
     action: str,
-    count_key: str,
 ) -> list:
-    """Replace the bilan's `related` rows by those `build(locked_bilan, errors)` makes, all or nothing.
+    """Replace the bilan's `related` rows by those made from `rows`, all or nothing (the holder only).
 
-    In one transaction: lock the bilan, check it is still editable, build the rows (adding French errors by
-    line to `errors`, which may already hold the table's own), raise them all at once, else delete the old
-    rows, write the new ones, touch the bilan and record `action` in the audit log with the rows' count.
+    More than `most` rows are refused at once under `field` (`too_many`, with %(max)s and %(count)s). Then, in
+    one transaction: lock the bilan, check it is still editable, make each row (`make_row(locked, number,
+    data, errors)` returns it, or None after adding its French errors under `field`), raise the errors all at
+    once, else delete the old rows, write the new ones, touch the bilan and record `action` in the audit log
+    with the rows' count (under `field`).
     """
+    check_holder(user, bilan.application)
+    if len(rows) > most:
+        raise_if({field: [too_many % {"max": most, "count": len(rows)}]})
     with transaction.atomic():
         locked = lock_bilan(bilan)
         check_editable(locked)
-        rows = build(locked, errors)
+        errors: Errors = {}
+        made = [make_row(locked, number, data, errors) for number, data in enumerate(rows, start=1)]
         raise_if(errors)
+        new_rows = [row for row in made if row is not None]
         getattr(locked, related).all().delete()
-        model.objects.bulk_create(rows)
+        model.objects.bulk_create(new_rows)
         locked.save(update_fields=["updated_at"])
-        record_audit(actor=user, action=action, target=locked, data={count_key: len(rows)})
+        record_audit(actor=user, action=action, target=locked, data={field: len(new_rows)})
     return list(getattr(locked, related).all())
 
 

@@ -12,7 +12,7 @@ from core.templatetags.portal_format import format_money
 from core.validation import Errors, add_error
 from reports.models import PIC_FIELDS, Bilan, BilanAttachment, BilanExpense
 from reports.selectors.bilans import bilan_date_warnings
-from reports.services.checks import amount_or, check_holder, clean_value, lines_error
+from reports.services.checks import amount_or, clean_value, lines_error
 from reports.services.frames import replace_rows, save_fields, start_once
 from reports.services.transitions import submit_checked
 
@@ -81,51 +81,41 @@ def save_bilan(*, user, bilan: Bilan, data: dict) -> Bilan:
 
 def save_bilan_expenses(*, user, bilan: Bilan, lines: list[dict]) -> list[BilanExpense]:
     """Replace the expense lines: {category, label, planned_amount (0 if new), actual_amount}."""
-    check_holder(user, bilan.application)
-    errors: Errors = {}
-    if len(lines) > MAX_EXPENSE_LINES:
-        add_error(
-            errors,
-            "lines",
-            _("Un bilan compte au plus %(max)s lignes de dépense : regroupez des dépenses proches.")
-            % {"max": MAX_EXPENSE_LINES},
-        )
 
-    def build(locked: Bilan, errors: Errors) -> list[BilanExpense]:
-        expenses = []
-        for number, line in enumerate(lines, start=1):
-            expense = BilanExpense(
-                bilan=locked,
-                category=line.get("category") or "",
-                label=clean_value(line.get("label") or ""),
-                planned_amount=amount_or(line.get("planned_amount"), Decimal("0")),
-                actual_amount=amount_or(line.get("actual_amount")),
-                position=number,
-            )
-            if expense.category not in ExpenseCategory.values:
-                lines_error(errors, number, _("choisissez la catégorie de la dépense dans la liste."))
-                continue
-            if not expense.label:
-                lines_error(errors, number, _("écrivez ce qui a été acheté ou payé."))
-                continue
-            try:
-                expense.full_clean(exclude=["bilan"])
-            except ValidationError as error:
-                for message in error.messages:
-                    lines_error(errors, number, message)
-                continue
-            expenses.append(expense)
-        return expenses
+    def make_row(locked: Bilan, number: int, line: dict, errors: Errors) -> BilanExpense | None:
+        expense = BilanExpense(
+            bilan=locked,
+            category=line.get("category") or "",
+            label=clean_value(line.get("label") or ""),
+            planned_amount=amount_or(line.get("planned_amount"), Decimal("0")),
+            actual_amount=amount_or(line.get("actual_amount")),
+            position=number,
+        )
+        if expense.category not in ExpenseCategory.values:
+            lines_error(errors, number, _("choisissez la catégorie de la dépense dans la liste."))
+            return None
+        if not expense.label:
+            lines_error(errors, number, _("écrivez ce qui a été acheté ou payé."))
+            return None
+        try:
+            expense.full_clean(exclude=["bilan"])
+        except ValidationError as error:
+            for message in error.messages:
+                lines_error(errors, number, message)
+            return None
+        return expense
 
     return replace_rows(
         user=user,
         bilan=bilan,
-        errors=errors,
+        rows=lines,
+        most=MAX_EXPENSE_LINES,
+        too_many=_("Un bilan compte au plus %(max)s lignes de dépense : regroupez des dépenses proches."),
+        field="lines",
+        make_row=make_row,
         model=BilanExpense,
         related="expenses",
-        build=build,
         action="bilan.save_expenses",
-        count_key="lines",
     )
 
 

@@ -1,13 +1,14 @@
 """The bilan page (everyone who may see it), starting a bilan, its PDF and its documents."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications.models import Application
 from applications.workflow import Status
+from core.files import download
 from core.forms import run_action
 from reports import access, forms, permissions, selectors, services
 from reports.documents.bilan_pdf import bilan_pdf_filename, render_bilan_pdf
@@ -85,12 +86,7 @@ def bilan_pdf(request, pk: int):
 @login_required
 def download_attachment(request, pk: int, attachment_pk: int):
     attachment = access.get_bilan_attachment_for_user(request.user, pk, attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    return download(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
 
 
 @login_required

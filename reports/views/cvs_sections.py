@@ -10,11 +10,7 @@ from reports.views.tables import table_section
 def cvs_progress_section(request, application, bilan: CvsBilan, section: str):
     data = request.POST if request.method == "POST" else None
     form = forms.CvsProgressForm(data, instance=copy.copy(bilan))
-    initial = [
-        {"objective": o.objective, "indicators": o.indicators, "result": o.result, "comments": o.comments}
-        for o in bilan.objectives.all()
-    ]
-    formset = forms.ObjectiveFormSet(data, initial=initial, prefix="objectifs")
+    formset = forms.ObjectiveFormSet(data, initial=forms.objective_initial(bilan.objectives.all()), prefix="objectifs")
     return table_section(
         request,
         application,

@@ -38,16 +38,7 @@ def model_section(form_class, save, template: str = "section_form.html", stay_if
 
 def expenses_section(request, application, bilan: Bilan, section: str):
     data = request.POST if request.method == "POST" else None
-    initial = [
-        {
-            "category": e.category,
-            "label": e.label,
-            "planned_amount": e.planned_amount,
-            "actual_amount": e.actual_amount,
-        }
-        for e in bilan.expenses.all()
-    ]
-    formset = forms.ExpenseFormSet(data, initial=initial, prefix="depenses")
+    formset = forms.ExpenseFormSet(data, initial=forms.expense_initial(bilan.expenses.all()), prefix="depenses")
     return table_section(
         request,
         application,
