@@ -79,6 +79,12 @@ def numeric(label, css: str = "num") -> Column:
     return Column(label=label, css=css)
 
 
+@register.filter
+def visually_hidden(label) -> str:
+    """`actions_label|visually_hidden`: a column header for screen readers only (an actions column)."""
+    return format_html('<span class="visually-hidden">{}</span>', label)
+
+
 @register.simple_tag
 def header_row(*labels) -> str:
     """`{% header_row _("Date") amount_label|numeric %}`: the head row, one `<th scope="col">` a label.
