@@ -8,12 +8,6 @@
 
 renders `core/_filter_form.html`: the filter card (a search landmark named by its title), the error alert when
 `invalid`, the fields, then "Filtrer" and "Réinitialiser les filtres" (a link back to `action`, without filters).
-
-    {% url 'portal:outbox' as reset_url %}
-    {% filter_row label=_("Filtrer les e-mails") reset_url=reset_url %}<div class="col-md-3">…</div>{% end_filter_row %}
-
-renders `core/_filter_row.html`: the fields in one row (columns of the page's choosing), then "Filtrer" and
-"Tout afficher" (a link to `reset_url`), for a staff journal above its table.
 """
 
 from django import template
@@ -54,4 +48,3 @@ def block_component(*, name: str, template_name: str, options: set[str]) -> None
 block_component(
     name="filter_form", template_name="core/_filter_form.html", options={"action", "title", "invalid", "error"}
 )
-block_component(name="filter_row", template_name="core/_filter_row.html", options={"label", "reset_url"})
