@@ -86,11 +86,15 @@ def visually_hidden(label) -> str:
 
 
 @register.simple_tag
-def header_row(*labels) -> str:
+def header_row(*labels, numeric_from: int | None = None, numeric_class: str = "num") -> str:
     """`{% header_row _("Date") amount_label|numeric %}`: the head row, one `<th scope="col">` a label.
 
-    A `_("…")` argument takes no filter and no apostrophe (Django's tag parser): translate it `as` a variable.
+    A `_("…")` argument takes no filter (Django's tag parser): translate it `as` a variable.
+    `numeric_from=N`: the columns from the N-th on (counting from 0) hold numbers, as with `numeric`
+    (class `numeric_class`): `{% header_row _("Fonds") _("Accordé") _("Versé") numeric_from=1 %}`.
     """
+    if numeric_from is not None:
+        labels = (*labels[:numeric_from], *(numeric(label, numeric_class) for label in labels[numeric_from:]))
     cells = format_html_join(
         "",
         '<th scope="col"{}>{}</th>',
