@@ -24,3 +24,16 @@ def test_header_row_names_an_actions_column_for_screen_readers_only():
     assert html == (
         '<tr><th scope="col">Date</th><th scope="col"><span class="visually-hidden">&lt;Actions&gt;</span></th></tr>'
     )
+
+
+def test_data_table_gives_a_shown_caption_its_classes():
+    html = render(
+        '{% data_table caption=label caption_class="caption-top fw-bold" %}<tr><td>1</td></tr>{% end_data_table %}',
+        label="Les habitants",
+    )
+    assert '<caption class="caption-top fw-bold">Les habitants</caption>' in html
+    html = render(
+        '{% data_table caption=label caption_class="caption-top" caption_hidden=True %}<tr></tr>{% end_data_table %}',
+        label="x",
+    )
+    assert '<caption class="visually-hidden">x</caption>' in html

@@ -10,7 +10,8 @@
 renders, when `rows` is not empty (or not given), the scrolling wrapper, the table with its caption, the
 head (before `{% table_rows %}`, optional), the body and the foot (after `{% table_foot %}`, optional); else the
 paragraph `empty` (nothing without it).
-Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `region_id`
+Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `caption_class`
+(the caption's classes, when it is shown), `region_id`
 (a keyboard-scrollable region named by the caption, which gets that id), `wrapper_class`.
 `{% header_row %}` writes the head row; a head with cells that vary is written by hand.
 """
@@ -25,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-OPTIONS = {"rows", "caption", "caption_hidden", "class", "region_id", "wrapper_class", "empty"}
+OPTIONS = {"rows", "caption", "caption_hidden", "caption_class", "class", "region_id", "wrapper_class", "empty"}
 
 
 class DataTableNode(template.Node):
