@@ -37,3 +37,11 @@ def test_data_table_gives_a_shown_caption_its_classes():
         label="x",
     )
     assert '<caption class="visually-hidden">x</caption>' in html
+
+
+def test_header_row_leaves_out_a_column_whose_label_is_empty():
+    source = "{% if can_run %}{% translate 'Actions' as actions_label %}{% endif %}{% header_row name actions_label %}"
+    assert render("{% load i18n %}" + source, name="Nom", can_run=False) == '<tr><th scope="col">Nom</th></tr>'
+    assert render("{% load i18n %}" + source, name="Nom", can_run=True) == (
+        '<tr><th scope="col">Nom</th><th scope="col">Actions</th></tr>'
+    )

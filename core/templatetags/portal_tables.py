@@ -93,9 +93,11 @@ def header_row(*labels, numeric_from: int | None = None, numeric_class: str = "n
     A `_("…")` argument takes no filter (Django's tag parser): translate it `as` a variable.
     `numeric_from=N`: the columns from the N-th on (counting from 0) hold numbers, as with `numeric`
     (class `numeric_class`): `{% header_row _("Fonds") _("Accordé") _("Versé") numeric_from=1 %}`.
+    An empty label writes no cell: a column only some see (`{% if can_run %}…as actions_label{% endif %}`).
     """
     if numeric_from is not None:
         labels = (*labels[:numeric_from], *(numeric(label, numeric_class) for label in labels[numeric_from:]))
+    labels = [label for label in labels if (label.label if isinstance(label, Column) else label) not in ("", None)]
     cells = format_html_join(
         "",
         '<th scope="col"{}>{}</th>',
