@@ -10,7 +10,8 @@
 renders, when `rows` is not empty (or not given), the scrolling wrapper, the table with its caption, the
 head (before `{% table_rows %}`, optional), the body and the foot (after `{% table_foot %}`, optional); else the
 paragraph `empty` (nothing without it).
-Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `region_id`
+Options: `class` (added to "table"), `caption_hidden` (the caption is for screen readers only), `caption_class`
+(the caption's classes, when it is shown), `region_id`
 (a keyboard-scrollable region named by the caption, which gets that id), `wrapper_class`.
 `{% header_row %}` writes the head row; a head with cells that vary is written by hand.
 """
@@ -25,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 register = template.Library()
 
-OPTIONS = {"rows", "caption", "caption_hidden", "class", "region_id", "wrapper_class", "empty"}
+OPTIONS = {"rows", "caption", "caption_hidden", "caption_class", "class", "region_id", "wrapper_class", "empty"}
 
 
 class DataTableNode(template.Node):
@@ -79,12 +80,24 @@ def numeric(label, css: str = "num") -> Column:
     return Column(label=label, css=css)
 
 
+@register.filter
+def visually_hidden(label) -> str:
+    """`actions_label|visually_hidden`: a column header for screen readers only (an actions column)."""
+    return format_html('<span class="visually-hidden">{}</span>', label)
+
+
 @register.simple_tag
-def header_row(*labels) -> str:
+def header_row(*labels, numeric_from: int | None = None, numeric_class: str = "num") -> str:
     """`{% header_row _("Date") amount_label|numeric %}`: the head row, one `<th scope="col">` a label.
 
-    A `_("…")` argument takes no filter and no apostrophe (Django's tag parser): translate it `as` a variable.
+    A `_("…")` argument takes no filter (Django's tag parser): translate it `as` a variable.
+    `numeric_from=N`: the columns from the N-th on (counting from 0) hold numbers, as with `numeric`
+    (class `numeric_class`): `{% header_row _("Fonds") _("Accordé") _("Versé") numeric_from=1 %}`.
+    An empty label writes no cell: a column only some see (`{% if can_run %}…as actions_label{% endif %}`).
     """
+    if numeric_from is not None:
+        labels = (*labels[:numeric_from], *(numeric(label, numeric_class) for label in labels[numeric_from:]))
+    labels = [label for label in labels if (label.label if isinstance(label, Column) else label) not in ("", None)]
     cells = format_html_join(
         "",
         '<th scope="col"{}>{}</th>',
