@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.conftest import check_page, link_in_last_mail, visit
 from tests.e2e.test_resident import MINIMAL_PDF, tiny_png
@@ -59,8 +60,14 @@ def choose_file_with_keyboard(page, selector: str, path: Path) -> None:
     """Tab to the file input and open the file chooser with Space, as a keyboard user does; the chooser
     (a native dialog) is answered through Playwright."""
     tab_to(page, selector)
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
+    for attempt in (1, 2):  # on a loaded machine the native dialog's event can be missed: press Space again
+        try:
+            with page.expect_file_chooser(timeout=20_000) as chooser:
+                page.keyboard.press("Space")
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     chooser.value.set_files(str(path))
     assert page.locator(selector).evaluate("input => input.files.length") == 1
 
