@@ -10,7 +10,15 @@ from django.views.decorators.http import require_POST
 
 from applications import forms, services
 from applications.documents import inbox_export
-from applications.inbox import SORT_PARAM, Inbox, inbox, inbox_return_url, selected_applications, selection_actions
+from applications.inbox import (
+    SORT_PARAM,
+    Inbox,
+    inbox,
+    inbox_return_url,
+    page_rows,
+    selected_applications,
+    selection_actions,
+)
 from core import public_cache, tabular
 from core.forms import flash_errors, run_action
 from core.pagination import paginate_by_ids
@@ -29,7 +37,7 @@ def _staff_inbox(request) -> Inbox:
 @login_required
 def inbox_page(request):
     result = _staff_inbox(request)
-    page = paginate_by_ids(result.applications, per_page=PER_PAGE, number=request.GET.get("page"))
+    page = paginate_by_ids(page_rows(result.applications), per_page=PER_PAGE, number=request.GET.get("page"))
     context = {
         "inbox": result,
         "filterset": result.filterset,
