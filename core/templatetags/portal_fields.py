@@ -36,7 +36,26 @@ def _widget(field: BoundField, css: str) -> str:
         if extra not in classes.split():
             classes += f" {extra}"
     widget.attrs["class"] = classes
-    return str(field)
+    return _rendered(field)
+
+
+# Django's widget templates that are its `input.html` alone (the form renderer is Django's own: no override).
+_INPUT_TEMPLATES = {f"django/forms/widgets/{name}.html" for name in ("text", "number", "date", "email", "checkbox")}
+
+
+def _rendered(field: BoundField) -> str:
+    """`str(field)`: Django renders the widget; an input of `_INPUT_TEMPLATES` is written here, the same way."""
+    widget = field.field.widget
+    if widget.template_name not in _INPUT_TEMPLATES or field.field.localize or field.field.show_hidden_initial:
+        return str(field)
+    attrs = field.build_widget_attrs({}, widget)
+    if "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    value = "" if context["value"] is None else format_html(' value="{}"', context["value"])
+    return format_html(
+        '<input type="{}" name="{}"{}{}>', context["type"], context["name"], value, _attrs(context["attrs"])
+    )
 
 
 def _css(base: str, field: BoundField) -> str:
@@ -119,8 +138,8 @@ def _checkbox(field: BoundField) -> SafeString:
     return format_html('<div class="mb-3">\n{}\n</div>', inner)
 
 
-def _option_attrs(attrs: dict) -> SafeString:
-    """crispy's `attrs.html`."""
+def _attrs(attrs: dict) -> SafeString:
+    """Django's and crispy's `attrs.html`."""
     return format_html_join(
         "",
         " {}{}",
@@ -153,7 +172,7 @@ def _choices(field: BoundField) -> SafeString:
                     invalid,
                     field.html_name,
                     str(option["value"]),
-                    _option_attrs(option["attrs"]),
+                    _attrs(option["attrs"]),
                     option["attrs"].get("id", ""),
                     str(option["label"]),
                     _errors(field) if last else "",
