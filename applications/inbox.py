@@ -267,6 +267,13 @@ class Inbox:
         return any(status.selected for status in self.status_counts)
 
     @property
+    def count(self) -> int:
+        """The requests listed (every filter, the status too), read from the counts per status."""
+        if self.is_status_filtered:
+            return sum(status.count for status in self.status_counts if status.selected)
+        return self.total
+
+    @property
     def sort_label(self) -> str:
         return self.columns[self.sort_key].label
 

@@ -37,7 +37,9 @@ def _staff_inbox(request) -> Inbox:
 @login_required
 def inbox_page(request):
     result = _staff_inbox(request)
-    page = paginate_by_ids(page_rows(result.applications), per_page=PER_PAGE, number=request.GET.get("page"))
+    page = paginate_by_ids(
+        page_rows(result.applications), per_page=PER_PAGE, number=request.GET.get("page"), count=result.count
+    )
     context = {
         "inbox": result,
         "filterset": result.filterset,

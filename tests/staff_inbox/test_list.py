@@ -195,6 +195,25 @@ def test_pagination_25_per_page_and_page_links_keep_the_filters(client, world, s
     assert get_inbox(client, status="under_review", page=99).context["page"].number == 2
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": ["eligible", "granted"]},
+        {"status": "granted", "amount_min": "500"},
+        {"status": "refused"},
+        {"q": "a", "status": "submitted"},
+        {"fund": "999999"},
+        {"status": "nope"},
+    ],
+)
+def test_the_number_listed_is_the_number_of_rows_shown(client, staff, requests_, params):
+    """The paginator's count is read from the counts per status (no second COUNT): it must match the rows."""
+    client.force_login(staff)
+    page = get_inbox(client, **params).context["page"]
+    assert page.paginator.count == len(page.object_list) == len(titles(get_inbox(client, **params)))
+
+
 def test_counts_per_status_ignore_the_status_filter_but_follow_the_others(client, world, staff, requests_):
     client.force_login(staff)
     everything = {"submitted": 1, "under_review": 1, "eligible": 1, "granted": 1}
