@@ -11,7 +11,7 @@ from applications.forms import SelectionForm
 from applications.inbox import InboxFilter
 from applications.models import Application
 from committees.forms import AgendaSelectionForm
-from core.templatetags.portal_fields import as_field
+from core.templatetags.portal_fields import _rendered, as_field
 from tests import factories as f
 
 INBOX_QUERIES = [
@@ -71,9 +71,15 @@ class _Required(forms.Form):
     days = forms.MultipleChoiceField(
         label="Jours", choices=[("Semaine", [("1", "Lundi")]), ("2", "Mardi")], widget=forms.CheckboxSelectMultiple
     )
+    kind = forms.ChoiceField(label="Genre", choices=[("", "—"), ("Groupe <1>", [("a", "A & B")]), ("c", "C")])
+    count = forms.IntegerField(label="Nombre", required=False)
+    email = forms.EmailField(label="Courriel", required=False, initial="a@b.fr")
 
 
-@pytest.mark.parametrize("data", [None, {}, {"name": "x", "agree": "on", "days": ["1"]}])
+REQUIRED_DATA = [None, {}, {"name": "x", "agree": "on", "days": ["1"], "kind": "a", "count": "x", "email": "@"}]
+
+
+@pytest.mark.parametrize("data", REQUIRED_DATA)
 def test_required_fields_help_texts_and_groups_as_crispy_writes_them(data):
     def build():
         form = _Required(data)
@@ -81,5 +87,12 @@ def test_required_fields_help_texts_and_groups_as_crispy_writes_them(data):
             form.is_valid()
         return form
 
-    for name in ("name", "agree", "days"):
+    for name in build().fields:
         _assert_same(build, name)
+
+
+@pytest.mark.parametrize("data", REQUIRED_DATA)
+def test_the_widgets_written_in_python_are_djangos_to_the_letter(data):
+    for name in _Required.base_fields:
+        expected, written = _Required(data)[name], _Required(data)[name]
+        assert _rendered(written) == str(expected)

@@ -39,23 +39,52 @@ def _widget(field: BoundField, css: str) -> str:
     return _rendered(field)
 
 
-# Django's widget templates that are its `input.html` alone (the form renderer is Django's own: no override).
+# Django's widget templates written here (the form renderer is Django's own: no project override): those that
+# are its `input.html` alone, and its `select.html` with `select_option.html`.
 _INPUT_TEMPLATES = {f"django/forms/widgets/{name}.html" for name in ("text", "number", "date", "email", "checkbox")}
+_SELECT_TEMPLATE = "django/forms/widgets/select.html"
+_OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
 def _rendered(field: BoundField) -> str:
-    """`str(field)`: Django renders the widget; an input of `_INPUT_TEMPLATES` is written here, the same way."""
+    """`str(field)`: an input or a select of Django's templates is written here, the same way; Django renders
+    any other widget (or one that renders itself: `core.widgets.QuickSelect`)."""
     widget = field.field.widget
-    if widget.template_name not in _INPUT_TEMPLATES or field.field.localize or field.field.show_hidden_initial:
+    written = widget.template_name in _INPUT_TEMPLATES or (
+        widget.template_name == _SELECT_TEMPLATE and widget.option_template_name == _OPTION_TEMPLATE
+    )
+    if not written or type(widget).render is not forms.Widget.render or field.field.localize:
+        return str(field)
+    if field.field.show_hidden_initial:
         return str(field)
     attrs = field.build_widget_attrs({}, widget)
     if "id" not in widget.attrs:
         attrs.setdefault("id", field.auto_id)
     context = widget.get_context(field.html_name, field.value(), attrs)["widget"]
+    if widget.template_name == _SELECT_TEMPLATE:
+        return _select(context)
     value = "" if context["value"] is None else format_html(' value="{}"', context["value"])
     return format_html(
         '<input type="{}" name="{}"{}{}>', context["type"], context["name"], value, _attrs(context["attrs"])
     )
+
+
+def _select(context: dict) -> SafeString:
+    """Django's `select.html`, its options through `select_option.html` (blank space included)."""
+    parts = []
+    for group_name, options, _index in context["optgroups"]:
+        if group_name:
+            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+        for option in options:
+            parts.append(
+                format_html(
+                    '\n  <option value="{}"{}>{}</option>\n', option["value"], _attrs(option["attrs"]), option["label"]
+                )
+            )
+        if group_name:
+            parts.append("\n  </optgroup>")
+    options_html = mark_safe("".join(parts))
+    return format_html('<select name="{}"{}>{}\n</select>', context["name"], _attrs(context["attrs"]), options_html)
 
 
 def _css(base: str, field: BoundField) -> str:
