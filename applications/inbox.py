@@ -78,6 +78,11 @@ def page_rows(applications: QuerySet[Application]) -> QuerySet[Application]:
     )
 
 
+def managed_fund_ids(*, user) -> list[int]:
+    """The ids of the funds the user manages (one query): the inbox's scope."""
+    return list(Fund.objects.managed_by(user).values_list("pk", flat=True))
+
+
 def _date_input() -> forms.DateInput:
     """The browser's date picker, which sends and expects ISO dates."""
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -171,7 +176,7 @@ class InboxFilter(django_filters.FilterSet):
         super().__init__(data=data, queryset=queryset, **kwargs)
         self.user = user
         if fund_ids is None:
-            fund_ids = list(Fund.objects.managed_by(user).values_list("pk", flat=True))
+            fund_ids = managed_fund_ids(user=user)
         self.filters["fund"].queryset = Fund.objects.filter(pk__in=fund_ids).order_by("-year", "name")
         self.filters["theme"].queryset = Theme.objects.filter(
             pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme")
@@ -290,13 +295,15 @@ def _columns(sort_key: str, descending: bool) -> dict[str, SortColumn]:
     return columns
 
 
-def inbox(*, user, params) -> Inbox:
+def inbox(*, user, params, fund_ids: list[int] | None = None) -> Inbox:
     """The inbox for `user` given the GET parameters: rows, counts per status, sort state.
 
     An invalid filter (say, the id of a fund the user does not manage) lists nothing rather than
-    ignoring it. The counts take one aggregate query.
+    ignoring it. The counts take one aggregate query. `fund_ids`: `managed_fund_ids(user=user)`, when the
+    caller has read it already.
     """
-    fund_ids = list(Fund.objects.managed_by(user).values_list("pk", flat=True))
+    if fund_ids is None:
+        fund_ids = managed_fund_ids(user=user)
     filterset = InboxFilter(params, queryset=inbox_queryset(user=user, fund_ids=fund_ids), user=user, fund_ids=fund_ids)
     sort_key, descending = parse_sort(params.get(SORT_PARAM))
     if filterset.is_valid():

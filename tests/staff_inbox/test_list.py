@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from applications.inbox import inbox
 from applications.workflow import Status
+from tests import factories as f
 from tests.staff_inbox.helpers import (
     bulk_filed,
     counts,
@@ -272,3 +273,25 @@ def test_inbox_queries_do_not_depend_on_the_number_of_requests(client, world, st
     assert many["staff:inbox_csv"][0] == few["staff:inbox_csv"][0]
     assert many_xlsx[0] == few_xlsx[0]
     assert filtered_many[0] == filtered_few[0]
+
+
+# --- Who may open it -----------------------------------------------------------------------------------
+
+
+def test_association_staff_and_the_administrator_open_it_others_are_refused(
+    client, world, staff, admin_user, region_staff, resident, requests_
+):
+    """The inbox's staff check runs only for those who manage no fund (whoever manages one is staff)."""
+    unfunded = f.AssociationStaffFactory(association=f.CarrierAssociationFactory(slug="sans-fonds")).user
+    for user, status, rows in [(staff, 200, 4), (admin_user, 200, 5), (unfunded, 200, 0)]:
+        client.force_login(user)
+        response = client.get(reverse("staff:inbox"))
+        assert response.status_code == status
+        assert response.context["page"].paginator.count == rows
+        assert client.get(reverse("staff:inbox_csv")).status_code == 200
+    for user in (region_staff, resident):
+        client.force_login(user)
+        assert client.get(reverse("staff:inbox")).status_code == 403
+        assert client.get(reverse("staff:inbox_csv")).status_code == 403
+    client.logout()
+    assert client.get(reverse("staff:inbox")).status_code == 302
