@@ -3,15 +3,17 @@
 Crispy renders a field through a template of some sixty nodes and its includes (one more per box of a list of
 checkboxes): the staff inbox's ten filters cost a third of its page. `as_field` writes the same elements,
 attributes and text (only the blank space between tags differs) for the plain fields: a text, number or date
-input, a select, a checkbox, a list of checkboxes; the widget itself is still rendered by Django, with the
-classes crispy gives it. Any other field (hidden, file, radio buttons, several widgets, a form with a crispy
-`helper`) goes through `as_crispy_field`. `tests/test_portal_fields.py` compares the two.
+input, a select, a checkbox, a list of checkboxes, with the classes crispy gives the widget. The widget is
+written here too when Django's own renderer would draw it with its plain `input.html` or `select.html` (to
+the letter), else Django renders it. Any other field (hidden, file, radio buttons, several widgets, a form
+with a crispy `helper`) goes through `as_crispy_field`. `tests/test_portal_fields.py` compares them.
 """
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms, template
 from django.conf import settings
 from django.forms import BoundField
+from django.forms.renderers import DjangoTemplates
 from django.forms.widgets import Input
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -39,8 +41,8 @@ def _widget(field: BoundField, css: str) -> str:
     return _rendered(field)
 
 
-# Django's widget templates written here (the form renderer is Django's own: no project override): those that
-# are its `input.html` alone, and its `select.html` with `select_option.html`.
+# Django's widget templates written here, when the form's renderer is Django's own (DjangoTemplates: its
+# templates, no project override): those that are its `input.html` alone, its `select.html` with its options.
 _INPUT_TEMPLATES = {f"django/forms/widgets/{name}.html" for name in ("text", "number", "date", "email", "checkbox")}
 _SELECT_TEMPLATE = "django/forms/widgets/select.html"
 _OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
@@ -54,6 +56,8 @@ def _rendered(field: BoundField) -> str:
         widget.template_name == _SELECT_TEMPLATE and widget.option_template_name == _OPTION_TEMPLATE
     )
     if not written or type(widget).render is not forms.Widget.render or field.field.localize:
+        return str(field)
+    if type(field.form.renderer) is not DjangoTemplates:
         return str(field)
     if field.field.show_hidden_initial:
         return str(field)
