@@ -19,6 +19,25 @@ class MoneyField(forms.DecimalField):
         return super().to_python(value)
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """A short list of model choices read in one plain query, kept on the field's queryset.
+
+    Django reads them through `QuerySet.iterator()`: on PostgreSQL a server-side cursor (DECLARE, FETCH, CLOSE,
+    three round trips) at every rendering, for a list of a few rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A `ModelChoiceField` over a short list (a few rows): see `ListedChoices`."""
+
+    iterator = ListedChoices
+
+
 def optional_text(label, *, max_length: int, help_text="", rows: int | None = None) -> forms.CharField:
     """A text the user may leave empty: one line, or a text area of `rows` rows."""
     widget = forms.Textarea(attrs={"rows": rows}) if rows else None

@@ -12,10 +12,14 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 
-def paginate_by_ids(queryset: QuerySet, *, per_page: int, number) -> Page:
+def paginate_by_ids(queryset: QuerySet, *, per_page: int, number, count: int | None = None) -> Page:
     """The page `number` (any user input; out of range gives the last page) of the sorted `queryset`,
-    whose `object_list` is the list of model instances in the queryset's order."""
-    page = Paginator(queryset.values_list("pk", flat=True), per_page).get_page(number)
+    whose `object_list` is the list of model instances in the queryset's order. `count`: the number of rows,
+    when the caller has read it already (a count per status, say): no `COUNT(*)` then."""
+    paginator = Paginator(queryset.values_list("pk", flat=True), per_page)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(number)
     ids = list(page.object_list)
     rows = queryset.order_by().in_bulk(ids) if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.inbox import instructor_choices
 from applications.services.worklist import MAX_SELECTION
+from core.forms import ListedModelChoiceField
 
 # Bounds of a row id sent by the browser (ids are positive 32-bit integers, as in the URLs).
 MAX_ID = 2**31 - 1
@@ -36,7 +37,7 @@ class SelectionIdsField(forms.Field):
 class InstructorForm(forms.Form):
     """Who instructs: one of the staff of the user's associations, or nobody."""
 
-    instructeur = forms.ModelChoiceField(
+    instructeur = ListedModelChoiceField(
         queryset=None,
         required=False,
         label=_("Instructeur·rice"),

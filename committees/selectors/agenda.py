@@ -36,11 +36,13 @@ def agenda_candidates(*, session: CommitteeSession) -> QuerySet[Application]:
 
 
 def sessions_for_selection(*, user) -> list[CommitteeSession]:
-    """The planned sessions a selection of the inbox can join: those of the funds the user manages (one query)."""
+    """The planned sessions a selection of the inbox can join: those of the funds the user manages (one query),
+    with what their choice says (`committees.forms.session_label`); the action reloads the chosen one."""
     return list(
         CommitteeSession.objects.filter(
             status=CommitteeSession.Status.PLANNED, committee__fund__in=Fund.objects.managed_by(user)
         )
-        .select_related("committee__fund")
+        .select_related("committee")
+        .only("date", "committee__name")
         .order_by("date", "time", "pk")[:50]
     )

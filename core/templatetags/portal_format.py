@@ -1,4 +1,4 @@
-"""French formatting of money and numbers: 1 234,50 €, 1 234."""
+"""French formatting of money, numbers and dates: 1 234,50 €, 1 234, 05/12/2026 14:30."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -54,6 +54,19 @@ def money(value) -> str:
 def number(value, decimals: int = 0) -> str:
     """1234 -> '1 234'."""
     return format_number(value, int(decimals))
+
+
+@register.filter(expects_localtime=True)
+def day(value) -> str:
+    """`|date:"d/m/Y"` (in the current time zone, "" without a date) without Django's format parser: a list
+    of rows formats one or two dates a row."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter(expects_localtime=True)
+def day_time(value) -> str:
+    """`|date:"d/m/Y H:i"`, as `day`."""
+    return value.strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 @register.filter

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from applications.inbox import inbox
 from applications.workflow import Status
+from tests import factories as f
 from tests.staff_inbox.helpers import (
     bulk_filed,
     counts,
@@ -195,6 +196,25 @@ def test_pagination_25_per_page_and_page_links_keep_the_filters(client, world, s
     assert get_inbox(client, status="under_review", page=99).context["page"].number == 2
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": ["eligible", "granted"]},
+        {"status": "granted", "amount_min": "500"},
+        {"status": "refused"},
+        {"q": "a", "status": "submitted"},
+        {"fund": "999999"},
+        {"status": "nope"},
+    ],
+)
+def test_the_number_listed_is_the_number_of_rows_shown(client, staff, requests_, params):
+    """The paginator's count is read from the counts per status (no second COUNT): it must match the rows."""
+    client.force_login(staff)
+    page = get_inbox(client, **params).context["page"]
+    assert page.paginator.count == len(page.object_list) == len(titles(get_inbox(client, **params)))
+
+
 def test_counts_per_status_ignore_the_status_filter_but_follow_the_others(client, world, staff, requests_):
     client.force_login(staff)
     everything = {"submitted": 1, "under_review": 1, "eligible": 1, "granted": 1}
@@ -253,3 +273,25 @@ def test_inbox_queries_do_not_depend_on_the_number_of_requests(client, world, st
     assert many["staff:inbox_csv"][0] == few["staff:inbox_csv"][0]
     assert many_xlsx[0] == few_xlsx[0]
     assert filtered_many[0] == filtered_few[0]
+
+
+# --- Who may open it -----------------------------------------------------------------------------------
+
+
+def test_association_staff_and_the_administrator_open_it_others_are_refused(
+    client, world, staff, admin_user, region_staff, resident, requests_
+):
+    """The inbox's staff check runs only for those who manage no fund (whoever manages one is staff)."""
+    unfunded = f.AssociationStaffFactory(association=f.CarrierAssociationFactory(slug="sans-fonds")).user
+    for user, status, rows in [(staff, 200, 4), (admin_user, 200, 5), (unfunded, 200, 0)]:
+        client.force_login(user)
+        response = client.get(reverse("staff:inbox"))
+        assert response.status_code == status
+        assert response.context["page"].paginator.count == rows
+        assert client.get(reverse("staff:inbox_csv")).status_code == 200
+    for user in (region_staff, resident):
+        client.force_login(user)
+        assert client.get(reverse("staff:inbox")).status_code == 403
+        assert client.get(reverse("staff:inbox_csv")).status_code == 403
+    client.logout()
+    assert client.get(reverse("staff:inbox")).status_code == 302
