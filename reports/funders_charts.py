@@ -12,24 +12,20 @@ from django.utils.translation import ngettext
 from core.money import ZERO
 from core.templatetags.portal_format import format_money, format_number
 from reports import charts
-from reports.annual.money import granted_by
+from reports.annual.money import granted_by_theme
 from reports.annual.report_charts import people_text
 from reports.annual.values import AmountRow, GenderCount, share_percent
 from reports.dashboards import Filters, FundRow
 
 
 def themes_of(fund_ids: list[int], filters: Filters | None = None) -> list[AmountRow]:
-    """Granted requests and amounts by theme over these funds (two grouped queries; none without funds), restricted
+    """Granted requests and amounts by theme over these funds (three queries; none without funds), restricted
     to the requests the dashboard's filters select."""
     if not fund_ids:
         return []
-    rows = granted_by(
+    rows = granted_by_theme(
         list(fund_ids),
-        key="theme",
-        label="theme__name",
-        code=None,
         missing=_("Thématique non renseignée"),
-        total=ZERO,
         request_q=filters.request_q if filters is not None and filters.restricts_requests else None,
     )
     total = sum((row.amount for row in rows), ZERO)

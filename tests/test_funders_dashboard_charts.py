@@ -5,6 +5,10 @@ import re
 
 import pytest
 
+from core.money import ZERO
+from funds.models import Fund
+from reports.annual.money import granted_by, granted_by_theme
+from reports.dashboards import Filters
 from tests.annual_fixtures import plain, scenario_fixture  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +38,21 @@ def test_the_theme_chart_follows_a_theme_filter(client, region_staff, world, sce
     text = plain(client.get(DASHBOARD, {"theme": innovation.pk}).content.decode())
     assert "Innovation sociale : 1 projet — 900,00 €" in text
     assert "isolement : 3 projets" not in text
+
+
+def test_the_themes_over_several_funds_are_the_annual_reports_rows(world, scenario):
+    """`granted_by_theme` (the theme read through each decision's request) gives `granted_by`'s rows."""
+    ids = list(Fund.objects.values_list("pk", flat=True))
+    for filters in (Filters(), Filters(theme=world.themes[0].pk), Filters(neighbourhood=scenario.nouveau_roubaix.pk)):
+        request_q = filters.request_q if filters.restricts_requests else None
+        expected = granted_by(
+            ids, key="theme", label="theme__name", code=None, missing="?", total=ZERO, request_q=request_q
+        )
+        got = granted_by_theme(ids, missing="?", request_q=request_q)
+        assert [(row.label, row.projects, row.amount) for row in got] == [
+            (row.label, row.projects, row.amount) for row in expected
+        ]
+        assert expected
 
 
 def test_the_table_has_seven_columns_and_the_report_link_in_the_fund_cell(client, region_staff, scenario):
