@@ -14,7 +14,7 @@ The export columns are defined once, in `reports.documents.dashboard_export.COLU
 docs/exports.md.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
@@ -140,6 +140,9 @@ class FundRow:
     granted_count: int
     participants_women: int
     participants_men: int
+    # The amendments' deltas of the selected requests by their theme (None: no theme): the theme chart adds them
+    # to its decisions' amounts instead of reading the amendments again.
+    amended_by_theme: dict[int | None, Decimal] = field(default_factory=dict, compare=False)
 
     @property
     def report_path(self) -> str:
@@ -166,26 +169,38 @@ def _int_sum(name: str, *, filter: Q):
     return Coalesce(Sum(name, filter=filter), Value(0), output_field=IntegerField())
 
 
+def _amended(amendments: QuerySet[Amendment]) -> dict[int, dict]:
+    """The amendments' deltas by fund ("amount") and, within each fund, by their request's theme ("by_theme"):
+    one grouped query serves the rows and the theme chart."""
+    result: dict[int, dict] = {}
+    rows = (
+        amendments.values_list("decision__item__session__committee__fund", "decision__item__application__theme")
+        .annotate(delta=Sum("amount_delta"))
+        .order_by()
+    )
+    for fund_id, theme_id, delta in rows:
+        entry = result.setdefault(fund_id, {"amount": ZERO, "by_theme": {}})
+        entry["amount"] += delta
+        entry["by_theme"][theme_id] = delta
+    return result
+
+
 def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, dict]:
     """Granted and amended amounts by fund: the whole fund's, then those of the requests the filters select."""
     granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
     amended_all = Amendment.objects.filter(
         decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
     )
-    fund_path, amendment_path = "item__session__committee__fund", "decision__item__session__committee__fund"
+    fund_path = "item__session__committee__fund"
     granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
     totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
-    totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
+    totals_amended = _amended(amended_all)
     if not filters.restricts_requests:
         return totals_granted, totals_amended, totals_granted, totals_amended
     granted_sel = _by_fund(
         granted_all.filter(filters.request_q("item__application__")), fund_path, **granted_aggregates
     )
-    amended_sel = _by_fund(
-        amended_all.filter(filters.request_q("decision__item__application__")),
-        amendment_path,
-        amount=Sum("amount_delta"),
-    )
+    amended_sel = _amended(amended_all.filter(filters.request_q("decision__item__application__")))
     return totals_granted, totals_amended, granted_sel, amended_sel
 
 
@@ -254,6 +269,7 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
                 granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
                 participants_women=sums.get(fund.pk, {}).get("women", 0),
                 participants_men=sums.get(fund.pk, {}).get("men", 0),
+                amended_by_theme=amended_sel.get(fund.pk, {}).get("by_theme", {}),
             )
         )
     return result

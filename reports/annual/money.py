@@ -77,12 +77,17 @@ def granted_by(
 
 
 def granted_by_theme(
-    fund_ids: list[int], *, missing: str, request_q: Callable[[str], Q] | None = None
+    fund_ids: list[int],
+    *,
+    missing: str,
+    request_q: Callable[[str], Q] | None = None,
+    deltas: dict[int | None, Decimal] | None = None,
 ) -> list[AmountRow]:
     """`granted_by(fund_ids, key="theme", ...)` over several funds (the funders' pages), the same rows, in three
     queries. Each decision's theme is read through its request's primary key rather than joined: the planner
     then walks the funds' sessions and agenda items by their indexes, as for the amounts by fund, instead of
-    scanning every granted decision of the region."""
+    scanning every granted decision of the region. `deltas`: the amendments' deltas by theme when the caller
+    already holds them (the funders' rows), else read here."""
     decisions, amendments = granted_decisions(fund_ids), granted_amendments(fund_ids)
     if request_q is not None:
         decisions = decisions.filter(request_q("item__application__"))
@@ -93,9 +98,12 @@ def granted_by_theme(
         .annotate(amount=Sum("amount_granted"), projects=Count("item__application", distinct=True))
         .order_by()
     )
-    deltas = dict(
-        amendments.values_list(F("decision__item__application__theme")).annotate(delta=Sum("amount_delta")).order_by()
-    )
+    if deltas is None:
+        deltas = dict(
+            amendments.values_list(F("decision__item__application__theme"))
+            .annotate(delta=Sum("amount_delta"))
+            .order_by()
+        )
     names = dict(
         Theme.objects.filter(pk__in=[row["key"] for row in rows if row["key"]]).order_by().values_list("pk", "name")
     )
