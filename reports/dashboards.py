@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Page
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from core.money import CENT, ZERO
 from core.pagination import paginate_by_ids
 from core.widgets import QuickSelect, id_choice_field, id_choices
 from funds.models import Commune, Fund, Neighbourhood, Theme
+from reports.models import Bilan
 from reports.permissions import readable_funds
 from reports.workflow import COUNTED_BILAN_STATUSES
 
@@ -165,8 +166,8 @@ def _by_fund(queryset, fund_path: str, **aggregates) -> dict[int, dict]:
     return {row["fund_key"]: row for row in queryset.values(fund_key=F(fund_path)).annotate(**aggregates).order_by()}
 
 
-def _int_sum(name: str, *, filter: Q):
-    return Coalesce(Sum(name, filter=filter), Value(0), output_field=IntegerField())
+def _int_sum(name: str):
+    return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
 def _amended(amendments: QuerySet[Amendment]) -> dict[int, dict]:
@@ -204,19 +205,30 @@ def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, d
     return totals_granted, totals_amended, granted_sel, amended_sel
 
 
-def _request_sums(ids: list[int], filters: Filters) -> dict[int, dict]:
-    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select: one
-    grouped read of the funds' requests (fund index), each one's payments summed through their request index,
-    its bilan joined (one-to-one: the join adds no row)."""
-    counted = Q(bilan__status__in=COUNTED_BILAN_STATUSES)
-    return _by_fund(
-        Application.objects.filter(fund__in=ids).filter(filters.request_q()).annotate(paid=paid_by_application()),
+def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict]:
+    """Paid amounts and filed requests, then bilan participants, by fund, for the requests the filters select.
+
+    Driven from the funds' requests (fund index), each one's payments and bilan read through their request
+    index: the cost follows the listed funds, never the region's payments and bilans (a join on the bilans
+    makes PostgreSQL scan them all, whatever the number of funds)."""
+    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
+    money = _by_fund(
+        selected.annotate(paid=paid_by_application()),
         "fund",
         amount=Sum("paid"),
         requests=Count("pk", filter=Q(submitted_at__isnull=False)),
-        women=_int_sum("bilan__participant_women", filter=counted),
-        men=_int_sum("bilan__participant_men", filter=counted),
     )
+    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES).order_by()
+    people = _by_fund(
+        selected.annotate(
+            bilan_women=Subquery(counted.values("participant_women")[:1]),
+            bilan_men=Subquery(counted.values("participant_men")[:1]),
+        ),
+        "fund",
+        women=_int_sum("bilan_women"),
+        men=_int_sum("bilan_men"),
+    )
+    return money, people
 
 
 DASHBOARD_FUNDS_PER_PAGE = 25
@@ -250,7 +262,7 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
         return []
     ids = [fund.pk for fund in funds]
     totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
-    sums = _request_sums(ids, filters)
+    sums, people = _request_sums(ids, filters)
 
     def amount(rows: dict, fund_id: int) -> Decimal:
         return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
@@ -267,8 +279,8 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
                 remaining=fund.envelope - total_granted,
                 requests=sums.get(fund.pk, {}).get("requests", 0),
                 granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
-                participants_women=sums.get(fund.pk, {}).get("women", 0),
-                participants_men=sums.get(fund.pk, {}).get("men", 0),
+                participants_women=people.get(fund.pk, {}).get("women", 0),
+                participants_men=people.get(fund.pk, {}).get("men", 0),
                 amended_by_theme=amended_sel.get(fund.pk, {}).get("by_theme", {}),
             )
         )
