@@ -104,7 +104,7 @@ def consolidated_report(*, user, funder: Funder, year: int) -> ConsolidatedRepor
     )
     fund_rows = rows_for(funds, Filters(year=year))
     rows = [ConsolidatedRow(row=row, contribution=contributions.get(row.fund.pk, ZERO)) for row in fund_rows]
-    themes = funders_charts.themes_of(ids)
+    themes = funders_charts.themes_of(fund_rows)
     return ConsolidatedReport(
         funder=funder,
         year=year,

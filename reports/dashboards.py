@@ -14,7 +14,7 @@ The export columns are defined once, in `reports.documents.dashboard_export.COLU
 docs/exports.md.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
@@ -141,6 +141,9 @@ class FundRow:
     granted_count: int
     participants_women: int
     participants_men: int
+    # The amendments' deltas of the selected requests by their theme (None: no theme): the theme chart adds them
+    # to its decisions' amounts instead of reading the amendments again.
+    amended_by_theme: dict[int | None, Decimal] = field(default_factory=dict, compare=False)
 
     @property
     def report_path(self) -> str:
@@ -167,37 +170,55 @@ def _int_sum(name: str):
     return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
+def _amended(amendments: QuerySet[Amendment]) -> dict[int, dict]:
+    """The amendments' deltas by fund ("amount") and, within each fund, by their request's theme ("by_theme"):
+    one grouped query serves the rows and the theme chart."""
+    result: dict[int, dict] = {}
+    rows = (
+        amendments.values_list("decision__item__session__committee__fund", "decision__item__application__theme")
+        .annotate(delta=Sum("amount_delta"))
+        .order_by()
+    )
+    for fund_id, theme_id, delta in rows:
+        entry = result.setdefault(fund_id, {"amount": ZERO, "by_theme": {}})
+        entry["amount"] += delta
+        entry["by_theme"][theme_id] = delta
+    return result
+
+
 def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, dict]:
     """Granted and amended amounts by fund: the whole fund's, then those of the requests the filters select."""
     granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
     amended_all = Amendment.objects.filter(
         decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
     )
-    fund_path, amendment_path = "item__session__committee__fund", "decision__item__session__committee__fund"
+    fund_path = "item__session__committee__fund"
     granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
     totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
-    totals_amended = _by_fund(amended_all, amendment_path, amount=Sum("amount_delta"))
+    totals_amended = _amended(amended_all)
     if not filters.restricts_requests:
         return totals_granted, totals_amended, totals_granted, totals_amended
     granted_sel = _by_fund(
         granted_all.filter(filters.request_q("item__application__")), fund_path, **granted_aggregates
     )
-    amended_sel = _by_fund(
-        amended_all.filter(filters.request_q("decision__item__application__")),
-        amendment_path,
-        amount=Sum("amount_delta"),
-    )
+    amended_sel = _amended(amended_all.filter(filters.request_q("decision__item__application__")))
     return totals_granted, totals_amended, granted_sel, amended_sel
 
 
-def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
-    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select."""
-    # Driven from the funds' requests (fund index), each one's payments and bilan read through their request
-    # index: the cost follows the listed funds, never the region's payments and bilans.
+def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict]:
+    """Paid amounts and filed requests, then bilan participants, by fund, for the requests the filters select.
+
+    Driven from the funds' requests (fund index), each one's payments and bilan read through their request
+    index: the cost follows the listed funds, never the region's payments and bilans (a join on the bilans
+    makes PostgreSQL scan them all, whatever the number of funds)."""
     selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
-    paid = _by_fund(selected.annotate(paid=paid_by_application()), "fund", amount=Sum("paid"))
-    requests = _by_fund(selected.filter(submitted_at__isnull=False), "fund", requests=Count("pk"))
-    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES)
+    money = _by_fund(
+        selected.annotate(paid=paid_by_application()),
+        "fund",
+        amount=Sum("paid"),
+        requests=Count("pk", filter=Q(submitted_at__isnull=False)),
+    )
+    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES).order_by()
     people = _by_fund(
         selected.annotate(
             bilan_women=Subquery(counted.values("participant_women")[:1]),
@@ -207,7 +228,7 @@ def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict]:
         women=_int_sum("bilan_women"),
         men=_int_sum("bilan_men"),
     )
-    return paid, requests, people
+    return money, people
 
 
 DASHBOARD_FUNDS_PER_PAGE = 25
@@ -241,7 +262,7 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
         return []
     ids = [fund.pk for fund in funds]
     totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
-    paid, requests, people = _request_sums(ids, filters)
+    sums, people = _request_sums(ids, filters)
 
     def amount(rows: dict, fund_id: int) -> Decimal:
         return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
@@ -254,12 +275,13 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
                 fund=fund,
                 envelope=fund.envelope,
                 granted=amount(granted_sel, fund.pk) + amount(amended_sel, fund.pk),
-                paid=amount(paid, fund.pk),
+                paid=amount(sums, fund.pk),
                 remaining=fund.envelope - total_granted,
-                requests=requests.get(fund.pk, {}).get("requests", 0),
+                requests=sums.get(fund.pk, {}).get("requests", 0),
                 granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
                 participants_women=people.get(fund.pk, {}).get("women", 0),
                 participants_men=people.get(fund.pk, {}).get("men", 0),
+                amended_by_theme=amended_sel.get(fund.pk, {}).get("by_theme", {}),
             )
         )
     return result

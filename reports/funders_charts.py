@@ -6,34 +6,40 @@ the same values in its table. The figures come from the rows the page already ho
 and from one grouped read of the amounts by theme over the same funds: a chart costs what the page shows.
 """
 
+from decimal import Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.money import ZERO
 from core.templatetags.portal_format import format_money, format_number
 from reports import charts
-from reports.annual.money import granted_by
+from reports.annual.money import granted_by_theme
 from reports.annual.report_charts import people_text
 from reports.annual.values import AmountRow, GenderCount, share_percent
 from reports.dashboards import Filters, FundRow
 
 
-def themes_of(fund_ids: list[int], filters: Filters | None = None) -> list[AmountRow]:
-    """Granted requests and amounts by theme over these funds (two grouped queries; none without funds), restricted
-    to the requests the dashboard's filters select."""
-    if not fund_ids:
+def themes_of(rows: list[FundRow], filters: Filters | None = None) -> list[AmountRow]:
+    """Granted requests and amounts by theme over these rows' funds (two queries; none without rows), restricted
+    to the requests the dashboard's filters select (those the rows were computed with: their amendments' deltas
+    by theme are added up here)."""
+    if not rows:
         return []
-    rows = granted_by(
-        list(fund_ids),
-        key="theme",
-        label="theme__name",
-        code=None,
+    deltas: dict[int | None, Decimal] = {}
+    for row in rows:
+        for theme_id, delta in row.amended_by_theme.items():
+            deltas[theme_id] = deltas.get(theme_id, ZERO) + delta
+    themes = granted_by_theme(
+        [row.fund.pk for row in rows],
         missing=_("Thématique non renseignée"),
-        total=ZERO,
         request_q=filters.request_q if filters is not None and filters.restricts_requests else None,
+        deltas=deltas,
     )
-    total = sum((row.amount for row in rows), ZERO)
-    return [AmountRow(row.label, row.code, row.projects, row.amount, share_percent(row.amount, total)) for row in rows]
+    total = sum((row.amount for row in themes), ZERO)
+    return [
+        AmountRow(row.label, row.code, row.projects, row.amount, share_percent(row.amount, total)) for row in themes
+    ]
 
 
 def money_chart(rows: list[FundRow], *, chart_id: str) -> str:
@@ -99,7 +105,7 @@ def dashboard_charts(rows: list[FundRow], filters: Filters | None = None) -> lis
         (_("Montants accordés par fonds"), money_chart(rows, chart_id="graphique-tableau-fonds")),
         (
             _("Projets accordés par thématique"),
-            theme_chart(themes_of([row.fund.pk for row in rows], filters), chart_id="graphique-tableau-thematiques"),
+            theme_chart(themes_of(rows, filters), chart_id="graphique-tableau-thematiques"),
         ),
         (
             _("Participation des femmes et des hommes"),

@@ -14,8 +14,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from applications.models import Application
 from applications.workflow import Status
+from committees.selectors import application_paid
+from funds.models import Fund
+from reports import dashboards
 from reports.documents.dashboard_export import COLUMNS, HEADERS
+from reports.models import Bilan
+from reports.workflow import COUNTED_BILAN_STATUSES
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +232,32 @@ def test_filter_choices_offer_only_what_the_users_funds_hold(client, city_staff,
     assert "Un filtre n'est pas valide : aucun fonds" in response.content.decode()
     export = client.get(reverse("annual:dashboard_csv"), {"commune": lille.pk}).getvalue().decode("utf-8-sig")
     assert export.splitlines() == [";".join(HEADERS + ["report_url"])]
+
+
+def test_request_figures_equal_the_sums_of_each_requests_payments_and_bilan(world, scenario):
+    """The grouped read (payments through each request, its bilan joined) gives what adding up the requests one
+    by one gives, whatever the filter."""
+    funds = list(Fund.objects.order_by("pk"))
+    lille = world.other_neighbourhood.communes.get()
+    for filters in (
+        dashboards.Filters(),
+        dashboards.Filters(theme=world.themes[0].pk),
+        dashboards.Filters(neighbourhood=scenario.nouveau_roubaix.pk),
+        dashboards.Filters(commune=lille.pk),
+    ):
+        expected = {}
+        for application in Application.objects.filter(fund__in=funds).filter(filters.request_q()):
+            bilan = Bilan.objects.filter(application=application, status__in=COUNTED_BILAN_STATUSES).first()
+            paid, requests, women, men = expected.get(application.fund_id, (Decimal("0.00"), 0, 0, 0))
+            expected[application.fund_id] = (
+                paid + application_paid(application=application),
+                requests + (application.submitted_at is not None),
+                women + (bilan.participant_women or 0 if bilan else 0),
+                men + (bilan.participant_men or 0 if bilan else 0),
+            )
+        rows = dashboards.rows_for(funds, filters)
+        got = {row.fund.pk: (row.paid, row.requests, row.participants_women, row.participants_men) for row in rows}
+        assert got == {fund.pk: expected.get(fund.pk, (Decimal("0.00"), 0, 0, 0)) for fund in funds}, filters
 
 
 # --- Exports ---------------------------------------------------------------------------------------------

@@ -5,6 +5,11 @@ import re
 
 import pytest
 
+from core.money import ZERO
+from funds.models import Fund
+from reports.annual.money import granted_by, granted_by_theme
+from reports.dashboards import Filters, rows_for
+from reports.funders_charts import themes_of
 from tests.annual_fixtures import plain, scenario_fixture  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +39,24 @@ def test_the_theme_chart_follows_a_theme_filter(client, region_staff, world, sce
     text = plain(client.get(DASHBOARD, {"theme": innovation.pk}).content.decode())
     assert "Innovation sociale : 1 projet — 900,00 €" in text
     assert "isolement : 3 projets" not in text
+
+
+def test_the_themes_over_several_funds_are_the_annual_reports_rows(world, scenario):
+    """`granted_by_theme` (the theme read through each decision's request) and the charts' `themes_of` (the
+    amendments' deltas taken from the rows) give `granted_by`'s rows."""
+    funds = list(Fund.objects.order_by("pk"))
+    ids = [fund.pk for fund in funds]
+    for filters in (Filters(), Filters(theme=world.themes[0].pk), Filters(neighbourhood=scenario.nouveau_roubaix.pk)):
+        request_q = filters.request_q if filters.restricts_requests else None
+        expected = granted_by(
+            ids, key="theme", label="theme__name", code=None, missing="?", total=ZERO, request_q=request_q
+        )
+        expected_rows = [(row.label, row.projects, row.amount) for row in expected]
+        got = granted_by_theme(ids, missing="?", request_q=request_q)
+        assert [(row.label, row.projects, row.amount) for row in got] == expected_rows
+        charted = themes_of(rows_for(funds, filters), filters)
+        assert [(row.projects, row.amount) for row in charted] == [row[1:] for row in expected_rows]
+        assert expected
 
 
 def test_the_table_has_seven_columns_and_the_report_link_in_the_fund_cell(client, region_staff, scenario):
