@@ -140,6 +140,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL session settings for a web application's short queries (DATABASE_PG_OPTIONS to change, "" for the
+# server's own): no JIT compilation (it cost 13-21 ms of a 50 ms aggregate on the funders' dashboard, more than
+# it saved), and random_page_cost 1.1 for data on SSD or in memory (the planner then reaches a page's few funds
+# through their indexes instead of scanning the region's rows).
+PG_SESSION_OPTIONS = os.environ.get("DATABASE_PG_OPTIONS", "-c jit=off -c random_page_cost=1.1")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_SESSION_OPTIONS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
