@@ -49,9 +49,10 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, data=None, *, funds: QuerySet[Fund]):
         super().__init__(data)
-        rows = list(funds.values_list("pk", "year"))  # the user's funds: a handful, or the Région's few hundred
-        fund_ids = [pk for pk, _year in rows]
-        years = sorted({year for _pk, year in rows}, reverse=True)
+        # The user's funds (a handful, or the Région's few hundred) stay in the database: their years are read
+        # grouped and the choice lists below select through them, rather than sending back hundreds of ids.
+        fund_ids = funds.order_by().values("pk")
+        years = funds.order_by("-year").values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
         self.fields["scheme"].choices = [("", _("Tous"))] + list(Fund.Scheme.choices)
         # From the funds' own small tables, never from their requests (a request's neighbourhood and theme are
@@ -205,30 +206,26 @@ def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, d
     return totals_granted, totals_amended, granted_sel, amended_sel
 
 
-def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict]:
-    """Paid amounts and filed requests, then bilan participants, by fund, for the requests the filters select.
+def _request_sums(ids: list[int], filters: Filters) -> dict[int, dict]:
+    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select.
 
-    Driven from the funds' requests (fund index), each one's payments and bilan read through their request
-    index: the cost follows the listed funds, never the region's payments and bilans (a join on the bilans
-    makes PostgreSQL scan them all, whatever the number of funds)."""
-    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
-    money = _by_fund(
-        selected.annotate(paid=paid_by_application()),
-        "fund",
-        amount=Sum("paid"),
-        requests=Count("pk", filter=Q(submitted_at__isnull=False)),
-    )
+    One pass over the funds' requests (fund index), each one's payments and counted bilan read through their
+    request index: the cost follows the listed funds, never the region's payments and bilans (a join on the
+    bilans or the payments makes PostgreSQL scan them all, whatever the number of funds)."""
     counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES).order_by()
-    people = _by_fund(
+    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
+    return _by_fund(
         selected.annotate(
+            paid=paid_by_application(),
             bilan_women=Subquery(counted.values("participant_women")[:1]),
             bilan_men=Subquery(counted.values("participant_men")[:1]),
         ),
         "fund",
+        amount=Sum("paid"),
+        requests=Count("pk", filter=Q(submitted_at__isnull=False)),
         women=_int_sum("bilan_women"),
         men=_int_sum("bilan_men"),
     )
-    return money, people
 
 
 DASHBOARD_FUNDS_PER_PAGE = 25
@@ -262,7 +259,7 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
         return []
     ids = [fund.pk for fund in funds]
     totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
-    sums, people = _request_sums(ids, filters)
+    sums = _request_sums(ids, filters)
 
     def amount(rows: dict, fund_id: int) -> Decimal:
         return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
@@ -279,8 +276,8 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
                 remaining=fund.envelope - total_granted,
                 requests=sums.get(fund.pk, {}).get("requests", 0),
                 granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
-                participants_women=people.get(fund.pk, {}).get("women", 0),
-                participants_men=people.get(fund.pk, {}).get("men", 0),
+                participants_women=sums.get(fund.pk, {}).get("women", 0),
+                participants_men=sums.get(fund.pk, {}).get("men", 0),
                 amended_by_theme=amended_sel.get(fund.pk, {}).get("by_theme", {}),
             )
         )

@@ -92,7 +92,7 @@ def granted_by_theme(
     if request_q is not None:
         decisions = decisions.filter(request_q("item__application__"))
         amendments = amendments.filter(request_q("decision__item__application__"))
-    theme = Subquery(Application.objects.filter(pk=OuterRef("item__application")).values("theme")[:1])
+    theme = Subquery(Application.objects.filter(pk=OuterRef("item__application")).order_by().values("theme")[:1])
     rows = list(
         decisions.values(key=theme)
         .annotate(amount=Sum("amount_granted"), projects=Count("item__application", distinct=True))
