@@ -217,37 +217,35 @@ def automatic_checks(*, application: Application, lines: list[BudgetLine], attac
     return checks
 
 
+def _event(at: datetime.datetime, kind: str, who, title: str, body: str) -> dict:
+    """One line of the staff timeline."""
+    return {"at": at, "kind": kind, "who": who, "title": title, "body": body}
+
+
 def staff_timeline(*, timeline: list[StatusChange], messages: list[Message], attachments: list[Attachment]) -> list:
     """Status changes, messages and documents of a request in date order, from the lists the page already loaded
     (no query): [{"at", "kind", "who", "title", "body"}]."""
     events = [
-        {
-            "at": change.created_at,
-            "kind": "status",
-            "who": change.actor,
-            "title": Status(change.to_status).label if change.to_status in Status.values else change.to_status,
-            "body": change.comment,
-        }
+        _event(
+            change.created_at,
+            "status",
+            change.actor,
+            Status(change.to_status).label if change.to_status in Status.values else change.to_status,
+            change.comment,
+        )
         for change in timeline
     ]
     events += [
-        {
-            "at": message.created_at,
-            "kind": "message",
-            "who": message.author,
-            "title": _("Message"),
-            "body": message.body,
-        }
-        for message in messages
+        _event(message.created_at, "message", message.author, _("Message"), message.body) for message in messages
     ]
     events += [
-        {
-            "at": attachment.uploaded_at,
-            "kind": "document",
-            "who": attachment.uploaded_by,
-            "title": _("Document ajouté : %(kind)s") % {"kind": attachment.get_kind_display()},
-            "body": attachment.original_name,
-        }
+        _event(
+            attachment.uploaded_at,
+            "document",
+            attachment.uploaded_by,
+            _("Document ajouté : %(kind)s") % {"kind": attachment.get_kind_display()},
+            attachment.original_name,
+        )
         for attachment in attachments
     ]
     return sorted(events, key=lambda event: event["at"])

@@ -2,18 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from applications import forms as request_forms
-from applications import rules as request_rules
 from applications import services as request_services
 from applications.models import Application
+from applications.views.common import start_page
 from applications.workflow import IN_INSTRUCTION, Status
 from core.forms import error_summary, run_service
 from cvs import access, forms, permissions, rules, selectors, services
@@ -34,19 +32,13 @@ def start(request, fund_slug: str):
     fund = get_object_or_404(
         Fund.objects.select_related("association"), slug=fund_slug, is_published=True, scheme=Fund.Scheme.CVS
     )
-    errors = request_rules.check_call_open(fund=fund, today=timezone.localdate())
-    if request.method == "POST" and not errors:
-        try:
-            application = services.start_cvs_draft(user=request.user, fund=fund)
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
-            messages.success(request, _("Votre brouillon est créé. Il est enregistré à chaque étape."))
-            return redirect(step_url(application, "structure"))
-    return render(
+    return start_page(
         request,
-        "cvs/start.html",
-        {"fund": fund, "errors": [m for messages_ in errors.values() for m in messages_]},
+        fund,
+        start=lambda: services.start_cvs_draft(user=request.user, fund=fund),
+        success=_("Votre brouillon est créé. Il est enregistré à chaque étape."),
+        first_step=lambda application: step_url(application, "structure"),
+        template="cvs/start.html",
     )
 
 

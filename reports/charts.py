@@ -76,6 +76,12 @@ def _svg(*, chart_id: str, title: str, description: str, height: int, body: list
     return mark_safe("".join(parts))  # every text above went through escape()
 
 
+def values_description(description: str, bars: Sequence[Bar]) -> str:
+    """A chart's description stating every bar's value: `description` (French, with `%(values)s`) filled with
+    "label : value ; label : value"."""
+    return description % {"values": " ; ".join(f"{bar.label} : {bar.text}" for bar in bars)}
+
+
 def horizontal_bar_chart(*, chart_id: str, title: str, description: str, bars: Sequence[Bar]) -> SafeString:
     """One bar per row (e.g. amount granted by theme), the label above the bar, the value after it.
 

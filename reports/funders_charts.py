@@ -55,8 +55,7 @@ def money_chart(rows: list[FundRow], *, chart_id: str) -> str:
     return charts.horizontal_bar_chart(
         chart_id=chart_id,
         title=_("Montants accordés par fonds"),
-        description=_("Montant accordé et enveloppe de chaque fonds : %(values)s.")
-        % {"values": " ; ".join(f"{bar.label} : {bar.text}" for bar in bars)},
+        description=charts.values_description(_("Montant accordé et enveloppe de chaque fonds : %(values)s."), bars),
         bars=bars,
     )
 
@@ -72,8 +71,9 @@ def theme_chart(themes: list[AmountRow], *, chart_id: str) -> str:
     return charts.horizontal_bar_chart(
         chart_id=chart_id,
         title=_("Projets accordés par thématique"),
-        description=_("Projets accordés et montant accordé par thématique : %(values)s.")
-        % {"values": " ; ".join(f"{bar.label} : {bar.text}" for bar in bars)},
+        description=charts.values_description(
+            _("Projets accordés et montant accordé par thématique : %(values)s."), bars
+        ),
         bars=bars,
     )
 

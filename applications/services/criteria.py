@@ -115,6 +115,14 @@ def _grid_closed(status: str) -> ValidationError:
     )
 
 
+def _grid_changed(*, user, locked: Application, action: str, summary: str, data: dict) -> None:
+    """A saved answer of the grid, audited. The grid is part of the request: its version moves, so that whoever
+    acts from an older page sees this answer first."""
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    record_audit(actor=user, action=action, target=locked, summary=summary, data=data)
+
+
 def record_criterion_check(
     *,
     user,
@@ -142,13 +150,10 @@ def record_criterion_check(
         check.checked_at = timezone.now()
         check.full_clean()
         check.save()
-        # The grid is part of the request: whoever acts from an older page must see this check first.
-        locked.version += 1
-        locked.save(update_fields=["version", "updated_at"])
-        record_audit(
-            actor=user,
+        _grid_changed(
+            user=user,
+            locked=locked,
             action="application.record_criterion_check",
-            target=locked,
             summary=criterion.label[:200],
             data={"criterion": criterion.pk, "met": met},
         )
@@ -210,12 +215,10 @@ def record_grid(
             saved.append(check)
             changed.append({"criterion": pk, "met": met})
         if changed:
-            locked.version += 1
-            locked.save(update_fields=["version", "updated_at"])
-            record_audit(
-                actor=user,
+            _grid_changed(
+                user=user,
+                locked=locked,
                 action="application.record_grid",
-                target=locked,
                 summary=_("Grille de recevabilité : %(count)s critère(s) enregistré(s)") % {"count": len(changed)},
                 data={"checks": changed},
             )

@@ -2,17 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from applications import access, deferrals, forms, permissions, rules, selectors, services
+from applications import access, deferrals, forms, permissions, selectors, services
 from applications.access import get_application_for_user
 from applications.models import Application
-from applications.views.common import Step, detail_context, detail_url, step_url
+from applications.views.common import Step, detail_context, detail_url, start_page, step_url
 from applications.workflow import Status
 from core.forms import run_service
 from funds.models import Fund
@@ -26,25 +25,15 @@ def start_application(request, fund_slug: str):
         return redirect("fiftyfifty:propose", fund_slug=fund.slug)  # its own path: an idea, not a request
     if fund.scheme == Fund.Scheme.CVS:
         return redirect("cvs:start", fund_slug=fund.slug)  # the CVS call's own request (CERFA 12156)
-    errors = rules.check_call_open(fund=fund, today=timezone.localdate())
-    if request.method == "POST" and not errors:
-        try:
-            application = services.start_draft(user=request.user, fund=fund)
-        except ValidationError as error:
-            errors = error.message_dict
-        else:
-            messages.success(
-                request,
-                _("Votre brouillon est créé. Il est enregistré à chaque étape : vous pourrez le reprendre plus tard."),
-            )
-            return redirect(step_url(application, Step.HOLDER))
-    return render(
+    return start_page(
         request,
-        "applications/start.html",
-        {
-            "fund": fund,
-            "errors": [m for messages_ in errors.values() for m in messages_],
-            "committee_calendar": selectors.fund_committee_calendar(fund_id=fund.pk, today=timezone.localdate()),
+        fund,
+        start=lambda: services.start_draft(user=request.user, fund=fund),
+        success=_("Votre brouillon est créé. Il est enregistré à chaque étape : vous pourrez le reprendre plus tard."),
+        first_step=lambda application: step_url(application, Step.HOLDER),
+        template="applications/start.html",
+        extra=lambda: {
+            "committee_calendar": selectors.fund_committee_calendar(fund_id=fund.pk, today=timezone.localdate())
         },
     )
 

@@ -77,23 +77,19 @@ def participation_of(fund: Fund) -> Participation:
     )
 
 
+def _bilans_by(rows: QuerySet, *, key: str, bilan: str) -> dict:
+    """How many distinct bilans (`bilan`: the path to them) each value of `key` has among these rows (one grouped
+    query)."""
+    return {row[key]: row["bilans"] for row in rows.values(key).annotate(bilans=Count(bilan, distinct=True)).order_by()}
+
+
 def effects_of(fund: Fund, *, bilans_count: int) -> Effects:
     """How many counted bilans report each effect of the grid, and each item of it (two grouped queries)."""
     bilans = counted_bilans(fund)
-    observed = {
-        row["effect"]: row["bilans"]
-        for row in EffectObservation.objects.filter(bilan__in=bilans)
-        .values("effect")
-        .annotate(bilans=Count("bilan", distinct=True))
-        .order_by()
-    }
-    ticked = {
-        row["change"]: row["bilans"]
-        for row in EffectChange.objects.filter(observation__bilan__in=bilans)
-        .values("change")
-        .annotate(bilans=Count("observation__bilan", distinct=True))
-        .order_by()
-    }
+    observed = _bilans_by(EffectObservation.objects.filter(bilan__in=bilans), key="effect", bilan="bilan")
+    ticked = _bilans_by(
+        EffectChange.objects.filter(observation__bilan__in=bilans), key="change", bilan="observation__bilan"
+    )
     levels = []
     for level in EffectLevel:
         effects = [
@@ -110,35 +106,37 @@ def effects_of(fund: Fund, *, bilans_count: int) -> Effects:
     return Effects(bilans=bilans_count, levels=levels)
 
 
+def _cvs_perspective(row: dict) -> tuple[str, str] | None:
+    """A CVS bilan's perspective: its comment and its label ("Maintien"), if either is given."""
+    if not (row["perspective"] or row["perspective_comment"].strip()):
+        return None
+    label = str(Perspective(row["perspective"]).label) if row["perspective"] else ""
+    return row["perspective_comment"].strip(), label
+
+
+def _other_ideas(row: dict) -> tuple[str, str] | None:
+    """A PIC bilan's other ideas, if any (no label)."""
+    text = row["other_ideas"].strip()
+    return (text, "") if text else None
+
+
 def quotes_of(fund: Fund) -> tuple[list[Quote], list[Quote]]:
     """Difficulties, and other ideas (PIC) or perspectives (CVS), quoted from the filed bilans."""
     if fund.scheme == Fund.Scheme.CVS:
-        rows = (
-            CvsBilan.objects.filter(application__fund=fund, status__in=COUNTED_BILAN_STATUSES)
-            .values(
-                "application__reference", "application__title", "difficulties", "perspective", "perspective_comment"
-            )
-            .order_by("application__number", "pk")
+        rows = CvsBilan.objects.filter(application__fund=fund, status__in=COUNTED_BILAN_STATUSES).values(
+            "application__reference", "application__title", "difficulties", "perspective", "perspective_comment"
         )
-        difficulties, perspectives = [], []
-        for row in rows:
-            reference, title = row["application__reference"], row["application__title"]
-            if row["difficulties"].strip():
-                difficulties.append(Quote(reference, title, row["difficulties"].strip()))
-            if row["perspective"] or row["perspective_comment"].strip():
-                label = str(Perspective(row["perspective"]).label) if row["perspective"] else ""
-                perspectives.append(Quote(reference, title, row["perspective_comment"].strip(), label))
-        return difficulties, perspectives
-    rows = (
-        counted_bilans(fund)
-        .values("application__reference", "application__title", "difficulties", "other_ideas")
-        .order_by("application__number", "pk")
-    )
+        other = _cvs_perspective
+    else:
+        rows = counted_bilans(fund).values(
+            "application__reference", "application__title", "difficulties", "other_ideas"
+        )
+        other = _other_ideas
     difficulties, perspectives = [], []
-    for row in rows:
+    for row in rows.order_by("application__number", "pk"):
         reference, title = row["application__reference"], row["application__title"]
         if row["difficulties"].strip():
             difficulties.append(Quote(reference, title, row["difficulties"].strip()))
-        if row["other_ideas"].strip():
-            perspectives.append(Quote(reference, title, row["other_ideas"].strip()))
+        if (perspective := other(row)) is not None:
+            perspectives.append(Quote(reference, title, *perspective))
     return difficulties, perspectives

@@ -14,13 +14,10 @@ def theme_chart(fund: Fund, rows: list[AmountRow]) -> str:
     bars = [
         charts.Bar(row.label, row.amount, f"{format_money(row.amount)} ({format_percent(row.share)})") for row in rows
     ]
-    description = _("Montant accordé par thématique : %(values)s.") % {
-        "values": " ; ".join(f"{bar.label} : {bar.text}" for bar in bars)
-    }
     return charts.horizontal_bar_chart(
         chart_id=f"graphique-thematiques-{fund.pk}",
         title=_("Montants accordés par thématique — %(fund)s") % {"fund": fund.name},
-        description=description,
+        description=charts.values_description(_("Montant accordé par thématique : %(values)s."), bars),
         bars=bars,
     )
 

@@ -58,13 +58,20 @@ HEADERS = [column.header for column in COLUMNS]
 URL_LABEL = _("Rapport annuel (adresse)")
 
 
-def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
-    """The CSV's rows: stable codes (`scheme` stays `pic`…), typed values, then the report's address."""
+def _with_url(
+    rows: Iterable[FundRow], row_values: Callable, absolute_url: Callable[[str], str] | None
+) -> Iterable[list]:
+    """Each fund's values (`row_values(COLUMNS, row)`), then the address of its report (with `absolute_url`)."""
     for row in rows:
-        values = tabular.code_row(COLUMNS, row)
+        values = row_values(COLUMNS, row)
         if absolute_url is not None:
             values.append(absolute_url(row.report_path))
         yield values
+
+
+def export_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
+    """The CSV's rows: stable codes (`scheme` stays `pic`…), typed values, then the report's address."""
+    return _with_url(rows, tabular.code_row, absolute_url)
 
 
 def headers(*, with_url: bool) -> list[str]:
@@ -77,11 +84,7 @@ def people_headers(*, with_url: bool) -> list[str]:
 
 def people_rows(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> Iterable[list]:
     """The XLSX's rows: the scheme in French, amounts and counts as number cells, then the report's address."""
-    for row in rows:
-        values = tabular.people_row(COLUMNS, row)
-        if absolute_url is not None:
-            values.append(absolute_url(row.report_path))
-        yield values
+    return _with_url(rows, tabular.people_row, absolute_url)
 
 
 def xlsx_bytes(rows: Iterable[FundRow], *, absolute_url: Callable[[str], str] | None = None) -> bytes:
