@@ -1,6 +1,5 @@
 """Bilan pages: the holder fills and files; the association's staff review; co-funders read; others get 404."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -9,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from PIL import Image
 
 from applications.workflow import Status
 from reports import services
@@ -17,6 +15,7 @@ from reports.models import Bilan, BilanStatus, CvsBilan
 from tests import factories as f
 from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission, jpeg_with_gps  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD
+from tests.form_helpers import management
 
 
 def login(client, user):
@@ -30,15 +29,6 @@ def url(name: str, application, **kwargs) -> str:
 
 def section(application, slug: str) -> str:
     return url("bilan_section", application, section=slug)
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 @pytest.fixture
@@ -407,10 +397,9 @@ def test_holder_cannot_start_before_the_grant(client, world, resident):
 
 def test_delete_a_piece(client, application, resident):
     bilan = services.start_bilan(user=resident, application=application)
-    png = io.BytesIO()
-    Image.new("RGB", (4, 4)).save(png, format="PNG")
+    png = f.png_bytes("black", (4, 4))
     attachment = services.add_bilan_attachment(
-        user=resident, bilan=bilan, kind="photo", uploaded_file=SimpleUploadedFile("a.png", png.getvalue())
+        user=resident, bilan=bilan, kind="photo", uploaded_file=SimpleUploadedFile("a.png", png)
     )
     login(client, resident)
     response = client.post(url("delete_attachment", application, attachment_pk=attachment.pk))
