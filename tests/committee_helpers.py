@@ -151,8 +151,8 @@ def pdf_text(content: bytes) -> tuple[PdfReader, str]:
 
 
 def pdf_words(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return " ".join(plain("\n".join(page.extract_text() for page in reader.pages)).split())
+    """The PDF's text as single-spaced words (what pdf_text reads, line breaks folded)."""
+    return " ".join(pdf_text(content)[1].split())
 
 
 def vote_data(item, choices: dict) -> dict:
