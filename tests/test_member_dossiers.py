@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from pypdf import PdfReader
 
 from applications.models import Attachment
@@ -24,7 +25,6 @@ from tests.committee_helpers import (
     eligible_application,
     make_board,
     page_text,
-    page_url,
     pdf_words,
     put_on_agenda,
     seat,
@@ -72,11 +72,11 @@ def agenda(world, staff, media):
 
 
 def dossier_url(board, item) -> str:
-    return page_url("item_dossier", board.session.pk, item.pk)
+    return reverse("committees:item_dossier", args=[board.session.pk, item.pk])
 
 
 def piece_url(board, item, attachment) -> str:
-    return page_url("dossier_attachment", board.session.pk, item.pk, attachment.pk)
+    return reverse("committees:dossier_attachment", args=[board.session.pk, item.pk, attachment.pk])
 
 
 def lapsed(world):
@@ -113,9 +113,9 @@ def test_member_reads_the_dossier_without_rib_notes_or_instruction(agenda, commi
 
 def test_the_session_page_links_each_dossier_and_the_pack(agenda, committee_member):
     board, item, _rib, _postal = agenda
-    text = client_for(committee_member).get(page_url("session_detail", board.session.pk)).content
+    text = client_for(committee_member).get(reverse("committees:session_detail", args=[board.session.pk])).content
     assert dossier_url(board, item).encode() in text
-    assert page_url("session_pack", board.session.pk).encode() in text
+    assert reverse("committees:session_pack", args=[board.session.pk]).encode() in text
     # Convocation letters are the staff's: not offered to members.
     assert b"convocations.pdf" not in text
 
@@ -146,8 +146,8 @@ def test_who_does_not_read_the_session_gets_404(agenda, persona, request):
     for url in (
         dossier_url(board, item),
         piece_url(board, item, quote),
-        page_url("session_pack", board.session.pk),
-        page_url("session_pack_pdf", board.session.pk),
+        reverse("committees:session_pack", args=[board.session.pk]),
+        reverse("committees:session_pack_pdf", args=[board.session.pk]),
     ):
         assert client.get(url).status_code == 404, url
 
@@ -156,7 +156,7 @@ def test_a_member_whose_mandate_ended_is_refused(agenda, world):
     board, item, _rib, _postal = agenda
     client = client_for(lapsed(world))
     assert client.get(dossier_url(board, item)).status_code == 404
-    assert client.get(page_url("session_pack", board.session.pk)).status_code == 404
+    assert client.get(reverse("committees:session_pack", args=[board.session.pk])).status_code == 404
 
 
 def test_once_the_session_is_closed_members_are_told_why_and_staff_still_read(agenda, staff, committee_member):
@@ -168,9 +168,9 @@ def test_once_the_session_is_closed_members_are_told_why_and_staff_still_read(ag
     response = client_for(committee_member).get(dossier_url(board, item))
     assert response.status_code == 403
     assert "est close : ses dossiers ne sont plus consultables" in page_text(response)
-    pack = client_for(committee_member).get(page_url("session_pack", board.session.pk))
+    pack = client_for(committee_member).get(reverse("committees:session_pack", args=[board.session.pk]))
     assert pack.status_code == 403
-    session_page = client_for(committee_member).get(page_url("session_detail", board.session.pk))
+    session_page = client_for(committee_member).get(reverse("committees:session_detail", args=[board.session.pk]))
     assert dossier_url(board, item).encode() not in session_page.content
     assert client_for(staff).get(dossier_url(board, item)).status_code == 200
 
@@ -196,8 +196,8 @@ def test_a_withdrawn_request_has_no_dossier(agenda, committee_member):
 def test_session_pack_is_prepared_then_ready_then_reused(agenda, committee_member, django_capture_on_commit_callbacks):
     board, item, _rib, _postal = agenda
     client = client_for(committee_member)
-    page = page_url("session_pack", board.session.pk)
-    pdf = page_url("session_pack_pdf", board.session.pk)
+    page = reverse("committees:session_pack", args=[board.session.pk])
+    pdf = reverse("committees:session_pack_pdf", args=[board.session.pk])
 
     first = client.get(page)
     assert "Préparer le document" in page_text(first)
@@ -290,7 +290,7 @@ def test_a_failed_build_says_so_and_a_new_request_builds_again(db, django_captur
 
 
 def letters(client, board, query: str = ""):
-    return client.get(page_url("convocation_letters_pdf", board.session.pk) + query)
+    return client.get(reverse("committees:convocation_letters_pdf", args=[board.session.pk]) + query)
 
 
 def test_staff_print_the_letters_of_members_without_email(agenda, staff):
@@ -327,13 +327,13 @@ def test_staff_print_every_members_letter_one_page_each(agenda, staff):
 
 def test_one_members_letter_and_refusals(agenda, staff, committee_member, world):
     board, _item, _rib, postal = agenda
-    url = page_url("convocation_letter_pdf", board.session.pk, postal.pk)
+    url = reverse("committees:convocation_letter_pdf", args=[board.session.pk, postal.pk])
     response = client_for(staff).get(url)
     assert response.status_code == 200
     assert "Yvette Papier" in pdf_words(response.content)
     assert client_for(committee_member).get(url).status_code == 403  # members read, staff print
     other_committee_member = f.CommitteeMemberFactory(committee=f.CommitteeFactory(fund=world.fund))
-    foreign = page_url("convocation_letter_pdf", board.session.pk, other_committee_member.pk)
+    foreign = reverse("committees:convocation_letter_pdf", args=[board.session.pk, other_committee_member.pk])
     assert client_for(staff).get(foreign).status_code == 404
 
 
@@ -357,7 +357,7 @@ def test_the_member_form_keeps_a_postal_address(agenda, staff):
     )
     postal.refresh_from_db()
     assert postal.postal_address == "8 place de la Liberté\n59100 Roubaix"
-    page = client_for(staff).get(page_url("member_edit", postal.pk))
+    page = client_for(staff).get(reverse("committees:member_edit", args=[postal.pk]))
     assert "8 place de la Liberté" in page_text(page)
 
 
