@@ -51,12 +51,16 @@ class Board:
     session: CommitteeSession
 
 
-def make_board(world, staff, *, day=SESSION_DAY, committee=None) -> Board:
-    committee = committee or world.committee
-    voters = [
+def new_voters(committee) -> list[CommitteeMember]:
+    return [
         f.CommitteeMemberFactory(committee=committee, full_name=f"Votant·e {name}", user=f.UserFactory())
         for name in ("Alice", "Bilal", "Chloé", "Driss", "Emma")
     ]
+
+
+def make_board(world, staff, *, day=SESSION_DAY, committee=None) -> Board:
+    committee = committee or world.committee
+    voters = new_voters(committee)
     ex_officio = f.CommitteeMemberFactory(
         committee=committee,
         full_name="Élu délégué",
@@ -89,11 +93,15 @@ def cast(staff, item, members, choices) -> None:
         services.record_vote(user=staff, item=item, member=member, choice=choice)
 
 
-def granted_item(board: Board, staff, application, amount, *, votes=(FOR, FOR, FOR)):
+def decided_item(board: Board, staff, application, votes, outcome, **decision):
+    """Put on the agenda, voted by the first members (one choice each), then decided: the item and its decision."""
     item = put_on_agenda(board, staff, application)
     cast(staff, item, board.voters[: len(votes)], votes)
-    decision = services.decide(user=staff, item=item, outcome=GRANTED, amount=Decimal(amount))
-    return item, decision
+    return item, services.decide(user=staff, item=item, outcome=outcome, **decision)
+
+
+def granted_item(board: Board, staff, application, amount, *, votes=(FOR, FOR, FOR)):
+    return decided_item(board, staff, application, votes, GRANTED, amount=Decimal(amount))
 
 
 def messages_of(error: ValidationError) -> str:
@@ -143,8 +151,8 @@ def pdf_text(content: bytes) -> tuple[PdfReader, str]:
 
 
 def pdf_words(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    return " ".join(plain("\n".join(page.extract_text() for page in reader.pages)).split())
+    """The PDF's text as single-spaced words (what pdf_text reads, line breaks folded)."""
+    return " ".join(pdf_text(content)[1].split())
 
 
 def vote_data(item, choices: dict) -> dict:
@@ -159,13 +167,6 @@ def decision_data(item, outcome: str, *, amount: str = "", conditions: str = "",
         f"{prefix}-conditions": conditions,
         f"{prefix}-reason": reason,
     }
-
-
-def new_voters(committee) -> list[CommitteeMember]:
-    return [
-        f.CommitteeMemberFactory(committee=committee, full_name=f"Votant·e {name}", user=f.UserFactory())
-        for name in ("Alice", "Bilal", "Chloé", "Driss", "Emma")
-    ]
 
 
 @pytest.fixture

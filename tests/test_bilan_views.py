@@ -1,6 +1,5 @@
 """Bilan pages: the holder fills and files; the association's staff review; co-funders read; others get 404."""
 
-import io
 from decimal import Decimal
 
 import pytest
@@ -9,7 +8,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from PIL import Image
 
 from applications.workflow import Status
 from reports import services
@@ -17,9 +15,12 @@ from reports.models import Bilan, BilanStatus, CvsBilan
 from tests import factories as f
 from tests.bilan_fixtures import action_answers, application_fixture, fill_for_submission, jpeg_with_gps  # noqa: F401  (fixtures)
 from tests.factories import DEFAULT_PASSWORD
+from tests.form_helpers import management
 
 
 def login(client, user):
+    """Log `client` in as `user`, out of whoever it was before."""
+    client.logout()
     assert client.login(username=user.email, password=DEFAULT_PASSWORD)
     return client
 
@@ -30,15 +31,6 @@ def url(name: str, application, **kwargs) -> str:
 
 def section(application, slug: str) -> str:
     return url("bilan_section", application, section=slug)
-
-
-def management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
 
 
 @pytest.fixture
@@ -221,7 +213,6 @@ def test_staff_return_with_a_comment_the_holder_is_told(
     assert filed.status == BilanStatus.RETURNED
     assert mail.outbox[-1].to == [resident.email]
 
-    client.logout()
     login(client, resident)
     page = client.get(section(application, "action")).content.decode()
     assert "Il manque la facture de la sono." in page
@@ -253,7 +244,6 @@ def test_close_once_accepted_and_nothing_left_to_pay(client, application, filed,
 def test_cofunders_download_the_pdf_but_cannot_act(client, application, filed, region_staff, city_staff):
     attachment = filed.attachments.first()
     for funder_user in (region_staff, city_staff):
-        client.logout()
         login(client, funder_user)
         response = client.get(url("bilan_pdf", application))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -286,12 +276,10 @@ def test_staff_list_shows_their_funds_bilans_only(client, world, application, fi
     assert application.title in filtered and late.title not in filtered
     assert client.get(reverse("reports:staff_bilans"), {"fonds": world.other_fund.slug}).status_code == 404
 
-    client.logout()
     login(client, other_staff)
     page = client.get(reverse("reports:staff_bilans")).content.decode()
     assert elsewhere.title in page and application.title not in page
 
-    client.logout()
     login(client, resident)
     assert client.get(reverse("reports:staff_bilans")).status_code == 404
     mine = client.get(reverse("reports:my_bilans")).content.decode()
@@ -327,7 +315,6 @@ def test_holders_with_a_grant_find_mes_bilans_from_their_pages(client, world, re
     login(client, resident)
     assert link in client.get(reverse("portal:dashboard")).content.decode()
     assert link in client.get(reverse("portal:my_applications")).content.decode()
-    client.logout()
     login(client, other_resident)
     assert link not in client.get(reverse("portal:dashboard")).content.decode()
     assert link not in client.get(reverse("portal:my_applications")).content.decode()
@@ -407,10 +394,9 @@ def test_holder_cannot_start_before_the_grant(client, world, resident):
 
 def test_delete_a_piece(client, application, resident):
     bilan = services.start_bilan(user=resident, application=application)
-    png = io.BytesIO()
-    Image.new("RGB", (4, 4)).save(png, format="PNG")
+    png = f.png_bytes("black", (4, 4))
     attachment = services.add_bilan_attachment(
-        user=resident, bilan=bilan, kind="photo", uploaded_file=SimpleUploadedFile("a.png", png.getvalue())
+        user=resident, bilan=bilan, kind="photo", uploaded_file=SimpleUploadedFile("a.png", png)
     )
     login(client, resident)
     response = client.post(url("delete_attachment", application, attachment_pk=attachment.pk))
@@ -447,7 +433,6 @@ def test_cvs_bilan_is_reviewed_by_its_association_and_read_by_its_funders(client
     assert "Le bilan (annexe 3)" in page and "Accepter le bilan" not in page
     assert client.post(url("accept_bilan", application)).status_code == 404
 
-    client.logout()
     login(client, reviewer)
     page = client.get(url("bilan", application)).content.decode()
     assert "Organiser 30 ateliers" in page and "Accepter le bilan" in page

@@ -17,7 +17,7 @@ from tests.committee_helpers import (
     DEFERRED,
     FOR,
     REFUSED,
-    cast,
+    decided_item,
     eligible_application,
     granted_item,
     messages_of,
@@ -62,9 +62,9 @@ def test_closing_needs_every_item_decided_then_locks_the_session(world, staff, b
 def test_closing_sends_each_holder_the_letter_as_a_pdf(world, staff, board, django_capture_on_commit_callbacks):
     seat(board, staff)
     granted, _ = granted_item(board, staff, eligible_application(world.fund), "750")
-    refused = put_on_agenda(board, staff, eligible_application(world.fund))
-    cast(staff, refused, board.voters[:3], (AGAINST, AGAINST, FOR))
-    services.decide(user=staff, item=refused, outcome=REFUSED, reason="Projet à but lucratif")
+    refused, _ = decided_item(
+        board, staff, eligible_application(world.fund), (AGAINST, AGAINST, FOR), REFUSED, reason="Projet à but lucratif"
+    )
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

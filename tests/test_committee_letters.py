@@ -26,7 +26,9 @@ from tests.committee_helpers import (
     FOR,
     cast,
     client_for,
+    decided_item,
     eligible_application,
+    granted_item,
     make_board,
     page_text,
     page_url,
@@ -94,9 +96,9 @@ def sitting(world, staff):
         appeal_text="",
     )
     holder = f.HolderFactory(name="Les voisins du square", referent_name="Nadia Référente")
-    full = put_on_agenda(board, staff, eligible_application(world.fund, amount="800", title="Fête des voisins"))
-    cast(staff, full, board.voters[:3], (FOR, FOR, FOR))
-    services.decide(user=staff, item=full, outcome=Decision.Outcome.GRANTED, amount=Decimal("800"))
+    full, _ = granted_item(
+        board, staff, eligible_application(world.fund, amount="800", title="Fête des voisins"), "800"
+    )
     reduced = put_on_agenda(
         board,
         staff,
@@ -111,9 +113,14 @@ def sitting(world, staff):
         amount=Decimal("1000"),
         reason="Le devis de la tonnelle n'est pas retenu",
     )
-    refused = put_on_agenda(board, staff, eligible_application(world.fund, title="Voyage à Disneyland"))
-    cast(staff, refused, board.voters[:3], (AGAINST, AGAINST, FOR))
-    services.decide(user=staff, item=refused, outcome=Decision.Outcome.REFUSED, reason="Projet hors du quartier")
+    refused, _ = decided_item(
+        board,
+        staff,
+        eligible_application(world.fund, title="Voyage à Disneyland"),
+        (AGAINST, AGAINST, FOR),
+        Decision.Outcome.REFUSED,
+        reason="Projet hors du quartier",
+    )
     deferred = put_on_agenda(board, staff, eligible_application(world.fund, title="Fresque du square"))
     services.decide(user=staff, item=deferred, outcome=Decision.Outcome.DEFERRED, reason="Devis attendu")
     session = services.close_session(user=staff, session=board.session)

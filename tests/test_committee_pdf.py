@@ -15,7 +15,7 @@ from tests.committee_helpers import (
     AGAINST,
     FOR,
     Board,
-    cast,
+    decided_item,
     eligible_application,
     granted_item,
     make_board,
@@ -37,19 +37,22 @@ def sitting(world, staff):
     services.record_attendance(user=staff, session=board.session, member=board.voters[4], present=False)
     granted_app = eligible_application(world.fund, amount="1500", title="Repair café de l'Épeule")
     f.CommitteeMemberLinkFactory(member=board.voters[3], holder=granted_app.holder, reason="Secrétaire du collectif")
-    granted = put_on_agenda(board, staff, granted_app)
-    cast(staff, granted, board.voters[:3], (FOR, FOR, ABSTAIN))
-    services.decide(
-        user=staff,
-        item=granted,
-        outcome=Decision.Outcome.GRANTED,
+    granted, _ = decided_item(
+        board,
+        staff,
+        granted_app,
+        (FOR, FOR, ABSTAIN),
+        Decision.Outcome.GRANTED,
         amount=Decimal("1234.50"),
         conditions="Présenter les factures avant le solde",
     )
-    refused = put_on_agenda(board, staff, eligible_application(world.fund, title="Voyage à Disneyland"))
-    cast(staff, refused, board.voters[:4], (AGAINST, AGAINST, FOR, ABSTAIN))
-    services.decide(
-        user=staff, item=refused, outcome=Decision.Outcome.REFUSED, reason="Projet hors du quartier prioritaire"
+    refused, _ = decided_item(
+        board,
+        staff,
+        eligible_application(world.fund, title="Voyage à Disneyland"),
+        (AGAINST, AGAINST, FOR, ABSTAIN),
+        Decision.Outcome.REFUSED,
+        reason="Projet hors du quartier prioritaire",
     )
     deferred = put_on_agenda(board, staff, eligible_application(world.fund, title="Fresque du square"))
     services.decide(

@@ -83,15 +83,21 @@ def test_at_least_one_qpv_and_one_ambition(cvs_call, resident):
     assert application.cvs_request.ambitions.count() == 1  # the saved answer is kept
 
 
+def save_one_expense(user, application, expense: tuple[str, str, str], asks: dict) -> None:
+    """The budget saved with a single expense line, as (category, label, amount), and no resource."""
+    category, label, amount = expense
+    services.save_cvs_budget(
+        user=user,
+        application=application,
+        expenses=[{"category": category, "label": label, "amount": Decimal(amount)}],
+        resources=[],
+        asks=asks,
+    )
+
+
 def test_an_unbalanced_budget_is_saved_as_a_draft_but_not_filed(cvs_call, resident):
     application = fill_request(resident, cvs_call)
-    services.save_cvs_budget(
-        user=resident,
-        application=application,
-        expenses=[{"category": "60", "label": "Fournitures", "amount": Decimal("5000")}],
-        resources=[],
-        asks={cvs_call.state.pk: Decimal("1000")},
-    )
+    save_one_expense(resident, application, ("60", "Fournitures", "5000"), {cvs_call.state.pk: Decimal("1000")})
     assert not BudgetLine.objects.filter(application=application, category="64").exists()  # replaced at once
     assert application.cvs_request.funding_asks.count() == 1
     with pytest.raises(ValidationError) as error:
@@ -104,13 +110,7 @@ def test_an_unbalanced_budget_is_saved_as_a_draft_but_not_filed(cvs_call, reside
 def test_a_wrong_budget_line_saves_nothing(cvs_call, resident):
     application = fill_request(resident, cvs_call)
     with pytest.raises(ValidationError):
-        services.save_cvs_budget(
-            user=resident,
-            application=application,
-            expenses=[{"category": "99", "label": "Compte inconnu", "amount": Decimal("5000")}],
-            resources=[],
-            asks={cvs_call.state.pk: Decimal("1000")},
-        )
+        save_one_expense(resident, application, ("99", "Compte inconnu", "5000"), {cvs_call.state.pk: Decimal("1000")})
     assert BudgetLine.objects.filter(application=application, category="64").exists()
     assert application.cvs_request.funding_asks.count() == 2
 
@@ -118,13 +118,7 @@ def test_a_wrong_budget_line_saves_nothing(cvs_call, resident):
 def test_funding_can_only_be_asked_from_the_call_funders(cvs_call, resident, world):
     application = fill_request(resident, cvs_call)
     with pytest.raises(ValidationError):
-        services.save_cvs_budget(
-            user=resident,
-            application=application,
-            expenses=[{"category": "60", "label": "Fournitures", "amount": Decimal("100")}],
-            resources=[],
-            asks={world.city_lille.pk: Decimal("100")},
-        )
+        save_one_expense(resident, application, ("60", "Fournitures", "100"), {world.city_lille.pk: Decimal("100")})
 
 
 def test_an_incomplete_request_is_not_filed(cvs_call, resident):

@@ -11,6 +11,7 @@ from applications.workflow import Status
 from cvs import services
 from tests.cvs_fixtures import COMMITMENTS, STRUCTURE, cvs_call_fixture, fill_request  # noqa: F401  (fixtures)
 from tests.factories import MINIMAL_PDF
+from tests.form_helpers import management
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +20,9 @@ def step(application, slug):
     return reverse("cvs:step", args=[application.pk, slug])
 
 
-def budget_post(call, *, expense="2700", state="1500", city="1000", saved="0"):
+def budget_post(call, *, expense="2700", state="1500", city="1000", saved=0):
     """The budget step's POST; `saved`: lines already saved (the page's INITIAL_FORMS)."""
-    data = {}
-    for prefix in ("charges", "ressources"):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": "2",
-                f"{prefix}-INITIAL_FORMS": saved,
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "1000",
-            }
-        )
+    data = {**management("charges", 2, saved), **management("ressources", 2, saved)}
     data.update({"charges-0-category": "64", "charges-0-label": "Animatrice", "charges-0-amount": expense})
     data.update({"ressources-0-category": "87", "ressources-0-label": "Bénévolat", "ressources-0-amount": "200"})
     data.update({f"amount_{call.state.pk}": state, f"amount_{call.city.pk}": city, f"amount_{call.region.pk}": ""})
@@ -77,7 +69,7 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
     unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"), follow=True)
     assert unbalanced.redirect_chain[-1][0] == step(application, "budget")
     assert "pas encore prêt" in unbalanced.content.decode() and "pas équilibré" in unbalanced.content.decode()
-    balanced = client.post(step(application, "budget"), budget_post(cvs_call, saved="1"), follow=True)
+    balanced = client.post(step(application, "budget"), budget_post(cvs_call, saved=1), follow=True)
     assert balanced.redirect_chain[-1][0] == step(application, "pieces")
     # The documents, through the request form's own upload checks.
     not_a_pdf = SimpleUploadedFile("rib.pdf", b"not a pdf", content_type="application/pdf")

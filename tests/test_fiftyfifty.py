@@ -223,18 +223,22 @@ def _signed(fund, resident, staff) -> Project:
     return project
 
 
+def _carry_out(project, actor, **overrides) -> None:
+    """`project` carried out as the town records it: public, 14 residents involved, or as `overrides` say."""
+    data = {
+        "carried_out_on": datetime.date(2025, 6, 21),
+        "outcome": "La cour est repeinte.",
+        "residents_involved": 14,
+        "is_public": True,
+    } | overrides
+    services.carry_out(actor=actor, project=project, **data)
+
+
 def test_a_carried_out_project_goes_on_the_showcase_and_the_years_highlight(fund, resident, staff):
     project = _signed(fund, resident, staff)
     response = client_for().get(reverse("fiftyfifty:showcase"))
     assert "Peindre la cour" not in page_text(response)
-    services.carry_out(
-        actor=staff,
-        project=project,
-        carried_out_on=datetime.date(2025, 6, 21),
-        outcome="La cour est repeinte.",
-        residents_involved=14,
-        is_public=True,
-    )
+    _carry_out(project, staff)
     assert "Peindre la cour de l'école" in page_text(client_for().get(reverse("fiftyfifty:showcase")))
     highlight = page_text(client_for().get(reverse("fiftyfifty:highlight", args=[2025])))
     assert "Peindre la cour de l'école" in highlight and "14 habitants impliqués" in highlight
@@ -244,14 +248,7 @@ def test_a_carried_out_project_goes_on_the_showcase_and_the_years_highlight(fund
 def test_a_project_is_not_carried_out_before_its_convention_is_signed(fund, resident, staff):
     project = agreed(fund, resident, staff)
     with pytest.raises(ValidationError):
-        services.carry_out(
-            actor=staff,
-            project=project,
-            carried_out_on=datetime.date(2025, 6, 1),
-            outcome="x",
-            residents_involved=1,
-            is_public=True,
-        )
+        _carry_out(project, staff, carried_out_on=datetime.date(2025, 6, 1), outcome="x", residents_involved=1)
 
 
 def test_the_proposer_may_stop_the_project_with_a_reason(fund, resident, staff):
@@ -332,14 +329,7 @@ def test_the_figures_count_conventions_support_by_kind_and_residents(
     fund, resident, staff, django_assert_max_num_queries
 ):
     project = _signed(fund, resident, staff)
-    services.carry_out(
-        actor=staff,
-        project=project,
-        carried_out_on=datetime.date.today(),
-        outcome="Fait",
-        residents_involved=14,
-        is_public=True,
-    )
+    _carry_out(project, staff, carried_out_on=datetime.date.today(), outcome="Fait")
     year = datetime.date.today().year
     with django_assert_max_num_queries(12):
         figures = selectors.figures(user=staff, year=year)

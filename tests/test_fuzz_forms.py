@@ -32,6 +32,7 @@ from applications.workflow import Status
 from committees import services as committee_services
 from committees.models import CommitteeMember, CommitteeSession
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 NOW = datetime.datetime(2025, 5, 24, 19, 0, tzinfo=datetime.UTC)
 MARKER = '<script>alert("pic-xss")</script>'
@@ -370,17 +371,13 @@ def test_every_form_survives_hostile_values(fuzz_world, world, admin_user):
     runs = {"examples": 0}
 
     for name, (persona, page_url, post_url) in targets.items():
-        client = Client()
-        if personas[persona] is not None:
-            client.force_login(personas[persona])
+        client = client_for(personas[persona])
         fields = form_fields(client, page_url, post_url)
 
         fuzz_form(name, client, post_url, fields, world, runs)()
 
     for url_name, persona in FILTERS.items():
-        client = Client()
-        if personas.get(persona) is not None:
-            client.force_login(personas[persona])
+        client = client_for(personas.get(persona))
         url = reverse(url_name)
         fields = FormFields(url)
         fields.feed(client.get(url).content.decode())
@@ -433,9 +430,7 @@ ANY_ID = st.one_of(
 
 
 def test_filter_dates_anywhere_in_the_calendar_never_answer_500(world, staff, admin_user):
-    clients = {"staff": Client(), "admin": Client()}
-    clients["staff"].force_login(staff)
-    clients["admin"].force_login(admin_user)
+    clients = {"staff": client_for(staff), "admin": client_for(admin_user)}
 
     for url_name, (start, end) in DATE_FILTERS.items():
         client = clients["admin" if url_name.startswith("portal:") else "staff"]
@@ -457,8 +452,7 @@ def _fuzz_dates(client: Client, url_name: str, start: str, end: str):
 
 def test_ids_of_any_size_answer_404_never_500(world, resident, staff):
     application = f.ApplicationFactory(fund=world.fund, created_by=resident)
-    client = Client()
-    client.force_login(staff)
+    client = client_for(staff)
     templates = [
         reverse("applications:download_attachment", kwargs={"pk": 1, "attachment_pk": 2}).replace("/1/", "/{a}/", 1),
         reverse("reports:download_attachment", kwargs={"pk": 1, "attachment_pk": 2}).replace("/1/", "/{a}/", 1),

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -20,6 +19,7 @@ from applications.models import Attachment
 from applications.services.on_behalf import takeover_token
 from bundles.services import download_token
 from tests import factories as f
+from tests.committee_helpers import client_for
 
 MATRIX_PATH = Path(__file__).with_name("permission_matrix.toml")
 PERSONAS = (
@@ -316,12 +316,7 @@ def resolve_args(args: list, objects: dict) -> list:
 
 
 def observed_statuses(personas: dict, objects: dict, matrix: dict) -> dict[str, dict[str, int]]:
-    clients = {}
-    for persona, user in personas.items():
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        clients[persona] = client
+    clients = {persona: client_for(user) for persona, user in personas.items()}
     seen: dict[str, dict[str, int]] = {}
     for name, entry in matrix.items():
         url = reverse(name, args=resolve_args(entry.get("args", []), objects))

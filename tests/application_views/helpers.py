@@ -10,6 +10,7 @@ from PIL import Image
 from applications import services
 from applications.models import Application
 from tests import factories as f
+from tests.form_helpers import management
 from tests.request_fixtures import NOW, client_of, in_march_2025, private_media  # noqa: F401  (re-exported)
 
 STEPS = [step.value for step in Application.Step]
@@ -29,9 +30,7 @@ def pdf_bytes() -> bytes:
 
 
 def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
-    return buffer.getvalue()
+    return f.png_bytes("blue", (20, 20))
 
 
 def upload_of(name: str, content: bytes, content_type: str = "application/pdf") -> SimpleUploadedFile:
@@ -42,14 +41,7 @@ def budget_data(*, expenses, resources=(), amount_requested="", action="next") -
     """The budget step's POST: lines as (category, label, amount[, grant_source])."""
     data = {"action": action, "amount_requested": amount_requested}
     for prefix, lines in (("expense", expenses), ("resource", resources)):
-        data.update(
-            {
-                f"{prefix}-TOTAL_FORMS": str(len(lines)),
-                f"{prefix}-INITIAL_FORMS": "0",
-                f"{prefix}-MIN_NUM_FORMS": "0",
-                f"{prefix}-MAX_NUM_FORMS": "50",
-            }
-        )
+        data.update(management(prefix, len(lines), max_num=50))
         for index, (category, label, amount, *source) in enumerate(lines):
             data.update(
                 {
