@@ -107,6 +107,31 @@ def normalize_qpv_code(value: str) -> str:
     return f"QN{digits.zfill(5)}{letter}"
 
 
+def _parse_communes(values: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    """The line's communes, (INSEE code, name) each: as many codes as names, each code valid, none twice."""
+    commune_codes = [_pad_digits(c, 5).upper() for c in _LIST_SEPARATOR.split(values["insee_com"]) if c]
+    commune_names = [n for n in _LIST_SEPARATOR.split(values["lib_com"]) if n]
+    if not commune_codes:
+        raise _InvalidLine(_("Aucune commune (insee_com) n'est indiquée."))
+    if len(commune_codes) != len(commune_names):
+        raise _InvalidLine(
+            _(
+                "%(codes)d code(s) de commune (insee_com) mais %(names)d nom(s) de commune (lib_com) : "
+                "ils doivent se correspondre un à un."
+            )
+            % {"codes": len(commune_codes), "names": len(commune_names)}
+        )
+    for commune_code in commune_codes:
+        if not _INSEE_COMMUNE.fullmatch(commune_code):
+            raise _InvalidLine(
+                _("Code INSEE de commune « %(code)s » invalide : 5 caractères attendus (ex. 59350, 2A004).")
+                % {"code": commune_code}
+            )
+    if len(set(commune_codes)) != len(commune_codes):
+        raise _InvalidLine(_("Une même commune est indiquée deux fois."))
+    return tuple(zip(commune_codes, commune_names, strict=True))
+
+
 def _parse_qpv_row(row: list[str]) -> QpvRow:
     if len(row) != len(QPV_COLUMNS):
         raise _InvalidLine(
@@ -133,26 +158,7 @@ def _parse_qpv_row(row: list[str]) -> QpvRow:
             % {"code": department_code}
         )
 
-    commune_codes = [_pad_digits(c, 5).upper() for c in _LIST_SEPARATOR.split(values["insee_com"]) if c]
-    commune_names = [n for n in _LIST_SEPARATOR.split(values["lib_com"]) if n]
-    if not commune_codes:
-        raise _InvalidLine(_("Aucune commune (insee_com) n'est indiquée."))
-    if len(commune_codes) != len(commune_names):
-        raise _InvalidLine(
-            _(
-                "%(codes)d code(s) de commune (insee_com) mais %(names)d nom(s) de commune (lib_com) : "
-                "ils doivent se correspondre un à un."
-            )
-            % {"codes": len(commune_codes), "names": len(commune_names)}
-        )
-    for commune_code in commune_codes:
-        if not _INSEE_COMMUNE.fullmatch(commune_code):
-            raise _InvalidLine(
-                _("Code INSEE de commune « %(code)s » invalide : 5 caractères attendus (ex. 59350, 2A004).")
-                % {"code": commune_code}
-            )
-    if len(set(commune_codes)) != len(commune_codes):
-        raise _InvalidLine(_("Une même commune est indiquée deux fois."))
+    communes = _parse_communes(values)
 
     epci_siren = _pad_digits(values["siren_epci"], 9)
     if epci_siren and not _SIREN.fullmatch(epci_siren):
@@ -165,7 +171,7 @@ def _parse_qpv_row(row: list[str]) -> QpvRow:
         region_name=values["lib_reg"],
         department_code=department_code,
         department_name=values["lib_dep"],
-        communes=tuple(zip(commune_codes, commune_names, strict=True)),
+        communes=communes,
         epci_siren=epci_siren,
         epci_name=values["lib_epci"],
     )
@@ -226,6 +232,21 @@ def _upsert_neighbourhood(*, row: QpvRow) -> str:
     return UPDATED if changed or communes_written else UNCHANGED
 
 
+def _header_error(reader) -> str | None:
+    """What is wrong with the file's first line, read from `reader`; None when it is the expected header."""
+    try:
+        header = next(reader)
+    except StopIteration:
+        return _("Le fichier est vide : la ligne d'en-tête est attendue.")
+    columns = tuple(_cell(name).lstrip("\ufeff").strip().lower() for name in header)
+    if columns != QPV_COLUMNS:
+        return _(
+            "En-tête non reconnu. Colonnes attendues, séparées par des points-virgules : %(expected)s. "
+            "Colonnes trouvées : %(found)s."
+        ) % {"expected": ";".join(QPV_COLUMNS), "found": ";".join(columns)}
+    return None
+
+
 def import_qpv(*, stream: TextIO | Iterable[str]) -> QpvImportReport:
     """Import priority neighbourhoods from a national ANCT file (`code_qp;lib_qp;...;lib_epci`).
 
@@ -235,23 +256,9 @@ def import_qpv(*, stream: TextIO | Iterable[str]) -> QpvImportReport:
     """
     report = QpvImportReport()
     reader = csv.reader(stream, delimiter=";", quotechar='"')
-    try:
-        header = next(reader)
-    except StopIteration:
-        report.errors.append((1, _("Le fichier est vide : la ligne d'en-tête est attendue.")))
-        return report
-    columns = tuple(_cell(name).lstrip("\ufeff").strip().lower() for name in header)
-    if columns != QPV_COLUMNS:
-        report.errors.append(
-            (
-                1,
-                _(
-                    "En-tête non reconnu. Colonnes attendues, séparées par des points-virgules : %(expected)s. "
-                    "Colonnes trouvées : %(found)s."
-                )
-                % {"expected": ";".join(QPV_COLUMNS), "found": ";".join(columns)},
-            )
-        )
+    header_error = _header_error(reader)
+    if header_error is not None:
+        report.errors.append((1, header_error))
         return report
 
     seen: dict[str, int] = {}

@@ -51,6 +51,19 @@ def _latest_revision(application: Application) -> DeferralRevision | None:
     return DeferralRevision.objects.filter(application=application).order_by("-deferred_at", "-pk").first()
 
 
+def _check_deferred(locked: Application) -> None:
+    """Only a request deferred by the committee can be sent back."""
+    if not may_take(get_transition("send_back"), status=locked.status, role=Role.HOLDER):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("Cette demande ne peut être renvoyée qu'après un ajournement du comité (statut : %(status)s).")
+                    % {"status": Status(locked.status).label}
+                ]
+            }
+        )
+
+
 def send_back_application(
     *, user, application: Application, comment: str = "", expected_version: int | None = None
 ) -> Application:
@@ -62,18 +75,7 @@ def send_back_application(
     with transaction.atomic():
         locked = lock_application(application)
         check_version(locked, expected_version)
-        if not may_take(get_transition("send_back"), status=locked.status, role=Role.HOLDER):
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _(
-                            "Cette demande ne peut être renvoyée qu'après un ajournement du comité (statut : "
-                            "%(status)s)."
-                        )
-                        % {"status": Status(locked.status).label}
-                    ]
-                }
-            )
+        _check_deferred(locked)
         raise_if(rules.validate_for_submission(application=locked, today=timezone.localdate()))
         revision = _latest_revision(locked)
         changes, added, removed = [], [], []

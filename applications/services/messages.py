@@ -1,5 +1,7 @@
 """Messages between the holder and the association's staff about a filed request, each with at most one file."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -23,12 +25,8 @@ def _check_file(uploaded_file) -> str:
         raise ValidationError({"attachment": error.message_dict["file"]}) from None
 
 
-def post_message(*, user, application: Application, body: str, uploaded_file=None) -> Message:
-    """A message between the holder and the association's staff, with an optional file (checked like the
-    request's documents: type read from its content, size limit, images stripped of their metadata); the other
-    side is told by e-mail, which names the file without attaching it. An invalid file saves nothing."""
-    if not can_post_message(user, application):
-        raise refused(_("Vous ne pouvez pas écrire au sujet de cette demande."))
+def _valid_message(*, user, application: Application, body: str, uploaded_file) -> tuple[Message, str]:
+    """The message, checked with its file before anything is saved, and the file's content type ("" without)."""
     message = Message(application=application, author=user, body=(body or "").strip())
     errors: Errors = {}
     content_type = ""
@@ -45,46 +43,66 @@ def post_message(*, user, application: Application, body: str, uploaded_file=Non
         except ValidationError as error:
             errors.update(error.message_dict)
     raise_if(errors)
+    return message, content_type
+
+
+def _message_posted(*, user, application: Application, message: Message, from_holder: bool) -> None:
+    """Once the message is saved: the staff's worklist (the request moved; a holder's message waits to be read),
+    the audit entry, the e-mail to the other side."""
+    Application.objects.filter(pk=application.pk).update(
+        last_activity_at=message.created_at,
+        staff_unread_messages=F("staff_unread_messages") + (1 if from_holder else 0),
+    )
+    record_audit(
+        actor=user,
+        action="application.post_message",
+        target=application,
+        summary=message.body[:100],
+        data={
+            "message": message.pk,
+            "from_holder": from_holder,
+            "attachment": {"name": message.attachment_name, "size": message.attachment_size}
+            if message.attachment
+            else None,
+        },
+    )
+    if from_holder:
+        send_staff_notice(application_id=application.pk, name="message_to_staff", message=message)
+    else:
+        send_holder_notice(application_id=application.pk, name="message_to_holder", message=message)
+
+
+def _save_with_file(message: Message, *, uploaded_file, content_type: str, then: Callable[[], None]) -> None:
+    """The file stored without its metadata, then the message saved and `then()` run (the file removed if not)."""
+    stored = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
+    message.attachment_name = original_name(uploaded_file)
+    message.attachment_content_type = content_type
+    message.attachment_size = stored.size
+    stored.seek(0)
+    save_row_with_file(
+        message,
+        name=stored_name(ALLOWED_CONTENT_TYPES[content_type]),
+        content=stored,
+        then=then,
+        field="attachment",
+    )
+
+
+def post_message(*, user, application: Application, body: str, uploaded_file=None) -> Message:
+    """A message between the holder and the association's staff, with an optional file (checked like the
+    request's documents: type read from its content, size limit, images stripped of their metadata); the other
+    side is told by e-mail, which names the file without attaching it. An invalid file saves nothing."""
+    if not can_post_message(user, application):
+        raise refused(_("Vous ne pouvez pas écrire au sujet de cette demande."))
+    message, content_type = _valid_message(user=user, application=application, body=body, uploaded_file=uploaded_file)
     from_holder = is_owner(user, application)
 
     def then() -> None:
-        # The staff's worklist: the request moved; a holder's message waits to be read.
-        Application.objects.filter(pk=application.pk).update(
-            last_activity_at=message.created_at,
-            staff_unread_messages=F("staff_unread_messages") + (1 if from_holder else 0),
-        )
-        record_audit(
-            actor=user,
-            action="application.post_message",
-            target=application,
-            summary=message.body[:100],
-            data={
-                "message": message.pk,
-                "from_holder": from_holder,
-                "attachment": {"name": message.attachment_name, "size": message.attachment_size}
-                if message.attachment
-                else None,
-            },
-        )
-        if from_holder:
-            send_staff_notice(application_id=application.pk, name="message_to_staff", message=message)
-        else:
-            send_holder_notice(application_id=application.pk, name="message_to_holder", message=message)
+        _message_posted(user=user, application=application, message=message, from_holder=from_holder)
 
     with transaction.atomic():
         if uploaded_file:
-            stored = uploads.cleaned_file(uploaded_file=uploaded_file, content_type=content_type)  # no metadata
-            message.attachment_name = original_name(uploaded_file)
-            message.attachment_content_type = content_type
-            message.attachment_size = stored.size
-            stored.seek(0)
-            save_row_with_file(
-                message,
-                name=stored_name(ALLOWED_CONTENT_TYPES[content_type]),
-                content=stored,
-                then=then,
-                field="attachment",
-            )
+            _save_with_file(message, uploaded_file=uploaded_file, content_type=content_type, then=then)
         else:
             message.save()
             then()

@@ -38,6 +38,25 @@ def _instructor_problem(instructor, application: Application, associations: set[
     return ""
 
 
+def _check_may_assign(user, locked: list[Application]) -> None:
+    """The user instructs every request: of a fund of their association, and with no link to its holder."""
+    if any(not is_fund_staff(user, a) for a in locked):
+        raise refused(_("Vous ne pouvez attribuer que les demandes des fonds de votre association."))
+    denied = [a for a in locked if not can_instruct(user, a)]
+    if denied:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Aucune demande n'a été attribuée : vous avez un lien avec le porteur de %(refs)s. "
+                        "Retirez-les de la sélection ; un·e collègue les attribuera."
+                    )
+                    % {"refs": ", ".join(a.display_reference for a in denied)}
+                ]
+            }
+        )
+
+
 def assign_instructor(*, user, applications: list[Application], instructor) -> list[Application]:
     """Give the requests an instructor (`None`: nobody), all or none.
 
@@ -60,21 +79,7 @@ def assign_instructor(*, user, applications: list[Application], instructor) -> l
             .filter(pk__in=sorted({a.pk for a in applications}))
             .order_by("pk")
         )
-        if any(not is_fund_staff(user, a) for a in locked):
-            raise refused(_("Vous ne pouvez attribuer que les demandes des fonds de votre association."))
-        denied = [a for a in locked if not can_instruct(user, a)]
-        if denied:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _(
-                            "Aucune demande n'a été attribuée : vous avez un lien avec le porteur de %(refs)s. "
-                            "Retirez-les de la sélection ; un·e collègue les attribuera."
-                        )
-                        % {"refs": ", ".join(a.display_reference for a in denied)}
-                    ]
-                }
-            )
+        _check_may_assign(user, locked)
         problems = []
         if instructor is not None:
             associations = set(

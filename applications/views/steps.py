@@ -157,6 +157,51 @@ def _attachments_step(request, application: Application, step: str):
     )
 
 
+def _file_from_summary(request, application: Application, form, *, sending_back: bool, resubmitting: bool) -> None:
+    """The one service the summary's button calls: send back a deferred request, resubmit it completed, or file it."""
+    consent = form.cleaned_data["showcase_consent"]
+    if sending_back:
+        services.send_back_application(
+            user=request.user,
+            application=application,
+            comment=form.cleaned_data["comment"],
+            expected_version=seen_version(request, application),
+        )
+    elif resubmitting:
+        services.resubmit_application(
+            user=request.user,
+            application=application,
+            comment=form.cleaned_data["comment"],
+            showcase_consent=consent,
+        )
+    else:
+        services.submit_application(user=request.user, application=application, showcase_consent=consent)
+
+
+def _filed_message(application: Application, *, sending_back: bool, resubmitting: bool) -> str:
+    if sending_back:
+        return _(
+            "Votre demande est renvoyée : l'association porteuse a reçu un e-mail et la présentera à un "
+            "prochain comité d'attribution."
+        )
+    if resubmitting:
+        return _("Votre demande complétée est redéposée : l'association porteuse va l'étudier.")
+    return _(
+        "Votre demande est déposée. Sa référence est %(reference)s : notez-la, elle vous sera "
+        "demandée. Un accusé de réception vous est envoyé par e-mail."
+    ) % {"reference": application.reference}
+
+
+def _to_fix(application: Application) -> list[dict]:
+    """What still stops the filing, step by step, each with a link to its step."""
+    missing = rules.validate_for_submission(application=application, today=timezone.localdate())
+    return [
+        {"slug": s.value, "label": s.label, "url": step_url(application, s), "messages": missing[s.value]}
+        for s in STEPS
+        if missing.get(s.value)
+    ]
+
+
 def _summary_step(request, application: Application, step: str):
     resubmitting = application.status == Status.COMPLETION_REQUESTED
     sending_back = application.status == Status.DEFERRED
@@ -167,57 +212,16 @@ def _summary_step(request, application: Application, step: str):
     )
     other_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
-        consent = form.cleaned_data["showcase_consent"]
         try:
-            if sending_back:
-                services.send_back_application(
-                    user=request.user,
-                    application=application,
-                    comment=form.cleaned_data["comment"],
-                    expected_version=seen_version(request, application),
-                )
-            elif resubmitting:
-                services.resubmit_application(
-                    user=request.user,
-                    application=application,
-                    comment=form.cleaned_data["comment"],
-                    showcase_consent=consent,
-                )
-            else:
-                services.submit_application(user=request.user, application=application, showcase_consent=consent)
+            _file_from_summary(request, application, form, sending_back=sending_back, resubmitting=resubmitting)
         except ValidationError as error:
             # Step-keyed errors are the `to_fix` list below; show the others (e-mail not confirmed...) on top.
             errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
             other_errors = [m for key, ms in errors.items() if key not in Step.values for m in ms]
         else:
-            if sending_back:
-                messages.success(
-                    request,
-                    _(
-                        "Votre demande est renvoyée : l'association porteuse a reçu un e-mail et la présentera à un "
-                        "prochain comité d'attribution."
-                    ),
-                )
-            elif resubmitting:
-                messages.success(
-                    request, _("Votre demande complétée est redéposée : l'association porteuse va l'étudier.")
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Votre demande est déposée. Sa référence est %(reference)s : notez-la, elle vous sera "
-                        "demandée. Un accusé de réception vous est envoyé par e-mail."
-                    )
-                    % {"reference": application.reference},
-                )
+            messages.success(request, _filed_message(application, sending_back=sending_back, resubmitting=resubmitting))
             return redirect(detail_url(application))
-    missing = rules.validate_for_submission(application=application, today=timezone.localdate())
-    to_fix = [
-        {"slug": s.value, "label": s.label, "url": step_url(application, s), "messages": missing[s.value]}
-        for s in STEPS
-        if missing.get(s.value)
-    ]
+    to_fix = _to_fix(application)
     return render_step(
         request,
         application,

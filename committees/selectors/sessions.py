@@ -74,27 +74,25 @@ def withdrawal_dates(items: list[AgendaItem]) -> dict[int, datetime.datetime]:
     return dict(changes.values_list("application_id", "created_at"))
 
 
-def session_detail(*, session: CommitteeSession) -> SessionDetail:
-    """Everything the minutes (*procès-verbal*) need, in a fixed number of queries."""
-    session = CommitteeSession.objects.select_related("committee__fund__association", "committee__chair").get(
-        pk=session.pk
-    )
-    committee = session.committee
+def _roll_call(
+    session: CommitteeSession,
+) -> tuple[list[Attendance], list[CommitteeMember], list[CommitteeMember], list[CommitteeMember]]:
+    """The attendance sheet (two queries): the rows, then the members present, excused and absent."""
     attendances = list(
         Attendance.objects.filter(session=session).select_related("member").order_by("member__full_name")
     )
     present_ids = {a.member_id for a in attendances if a.present}
-    members = list(committee.members.active_on(session.date).order_by("full_name"))
+    members = list(session.committee.members.active_on(session.date).order_by("full_name"))
     present = [a.member for a in attendances if a.present]
     excused_ids = {a.member_id for a in attendances if not a.present and a.excused}
     excused = [a.member for a in attendances if not a.present and a.excused]
     absent = [m for m in members if m.pk not in present_ids and m.pk not in excused_ids]
-    items = list(
-        AgendaItem.objects.filter(session=session)
-        .select_related("application__holder", "application__created_by", "decision__decided_by")
-        .prefetch_related("recusals__member", "votes__member", "votes__corrections", "decision__amendments")
-        .order_by("position", "pk")
-    )
+    return attendances, present, excused, absent
+
+
+def _item_details(items: list[AgendaItem]) -> tuple[list[ItemDetail], Decimal]:
+    """Each item with its votes, count and decision as amended (prefetched: no query but the withdrawal dates'),
+    and the total granted in the session."""
     withdrawn = withdrawal_dates(items)
     details = []
     granted_in_session = ZERO
@@ -126,6 +124,23 @@ def session_detail(*, session: CommitteeSession) -> SessionDetail:
                 ),
             )
         )
+    return details, granted_in_session
+
+
+def session_detail(*, session: CommitteeSession) -> SessionDetail:
+    """Everything the minutes (*procès-verbal*) need, in a fixed number of queries."""
+    session = CommitteeSession.objects.select_related("committee__fund__association", "committee__chair").get(
+        pk=session.pk
+    )
+    committee = session.committee
+    attendances, present, excused, absent = _roll_call(session)
+    items = list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("application__holder", "application__created_by", "decision__decided_by")
+        .prefetch_related("recusals__member", "votes__member", "votes__corrections", "decision__amendments")
+        .order_by("position", "pk")
+    )
+    details, granted_in_session = _item_details(items)
     return SessionDetail(
         session=session,
         committee=committee,

@@ -15,11 +15,11 @@ from applications.models import Application
 from applications.services import apply_transition
 from applications.services.guards import refused
 from applications.workflow import CVS_PAYABLE as PAYABLE
-from applications.workflow import Role, Status, get_transition, may_take
+from applications.workflow import Role, Status, Transition, get_transition, may_take
 from core.emails import absolute_url, send_templated, unique_addresses
 from core.services import record_audit
 from core.templatetags.portal_format import format_money
-from core.validation import raise_if
+from core.validation import Errors, raise_if
 from cvs import permissions
 from cvs.models import (
     CvsRequest,
@@ -118,6 +118,96 @@ def give_opinion(*, user, application: Application, funder_id: int, opinion: str
     return row
 
 
+def _programming_step(locked: Application, *, granted: bool) -> Transition:
+    """The transition the decision takes; only a request declared eligible can take it."""
+    step = get_transition("program" if granted else "not_program")
+    if not may_take(step, status=locked.status, role=Role.PROGRAMMING):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("Seule une demande déclarée recevable peut être programmée (statut : %(status)s).")
+                    % {"status": Status(locked.status).label}
+                ]
+            }
+        )
+    return step
+
+
+def _amount_errors(
+    *, locked: Application, cvs: CvsRequest, asks: dict[int, FundingAsk], amounts: dict[int, Decimal]
+) -> Errors:
+    """Each funder's amount: asked by the request, at most what was asked, within what its envelope has left."""
+    envelopes = dict(FundCoFunder.objects.filter(fund_id=locked.fund_id).values_list("funder_id", "amount"))
+    already = dict(
+        FundingAsk.objects.filter(request__application__fund_id=locked.fund_id, amount_programmed__isnull=False)
+        .exclude(request=cvs)
+        .values("funder_id")
+        .annotate(total=Sum("amount_programmed"))
+        .values_list("funder_id", "total")
+    )
+    errors: Errors = {}
+    for funder_id, amount in amounts.items():
+        if not amount:
+            continue
+        ask = asks.get(funder_id)
+        field = f"amount_{funder_id}"
+        if ask is None:
+            errors[field] = [_("Ce financeur n'a pas été sollicité par la demande : laissez 0.")]
+            continue
+        if amount > ask.amount_asked:
+            errors[field] = [
+                _("%(funder)s : le montant programmé ne peut pas dépasser le montant demandé (%(asked)s).")
+                % {"funder": ask.funder.name, "asked": format_money(ask.amount_asked)}
+            ]
+            continue
+        left = envelopes.get(funder_id, Decimal("0")) - already.get(funder_id, Decimal("0"))
+        if amount > left:
+            errors[field] = [
+                _(
+                    "%(funder)s : l'enveloppe ne permet plus que %(left)s. Baissez ce montant, ou "
+                    "demandez au financeur d'augmenter son enveloppe."
+                )
+                % {"funder": ask.funder.name, "left": format_money(max(left, Decimal("0")))}
+            ]
+    if not any(amounts.values()):
+        errors[NON_FIELD_ERRORS] = [_("Indiquez le montant programmé par au moins un financeur.")]
+    return errors
+
+
+def _tell_programming(
+    *,
+    user,
+    locked: Application,
+    cvs: CvsRequest,
+    decision: ProgrammingDecision,
+    asks: dict[int, FundingAsk],
+    amounts: dict[int, Decimal],
+    granted: bool,
+    decided_on: datetime.date,
+) -> None:
+    """The audit entry, then the holder's e-mail with each funder's amount (outbox)."""
+    record_audit(
+        actor=user,
+        action="cvs.programming",
+        target=locked,
+        summary=_("programmée") if granted else _("non programmée"),
+        data={
+            "amounts": {str(k): str(v) for k, v in amounts.items() if v},
+            "decided_on": decided_on.isoformat(),
+        },
+    )
+    lines = [(ask.funder.name, ask.amount_programmed) for ask in asks.values() if ask.amount_programmed]
+    _tell_holder(
+        locked,
+        user=user,
+        email="programming",
+        also=cvs.referent_email,
+        decision=decision,
+        lines=[(name, format_money(amount)) for name, amount in lines],
+        total=format_money(sum((amount for _n, amount in lines), Decimal("0"))),
+    )
+
+
 def record_programming(
     *,
     user,
@@ -138,54 +228,11 @@ def record_programming(
     with transaction.atomic():
         lock_fund(application.fund)
         locked = lock_application(application)
-        step = get_transition("program" if granted else "not_program")
-        if not may_take(step, status=locked.status, role=Role.PROGRAMMING):
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _("Seule une demande déclarée recevable peut être programmée (statut : %(status)s).")
-                        % {"status": Status(locked.status).label}
-                    ]
-                }
-            )
+        step = _programming_step(locked, granted=granted)
         cvs = CvsRequest.objects.get(application=locked)
         asks = {ask.funder_id: ask for ask in cvs.funding_asks.select_related("funder").select_for_update()}
-        errors: dict[str, list[str]] = {}
         if granted:
-            envelopes = dict(FundCoFunder.objects.filter(fund_id=locked.fund_id).values_list("funder_id", "amount"))
-            already = dict(
-                FundingAsk.objects.filter(request__application__fund_id=locked.fund_id, amount_programmed__isnull=False)
-                .exclude(request=cvs)
-                .values("funder_id")
-                .annotate(total=Sum("amount_programmed"))
-                .values_list("funder_id", "total")
-            )
-            for funder_id, amount in amounts.items():
-                if not amount:
-                    continue
-                ask = asks.get(funder_id)
-                field = f"amount_{funder_id}"
-                if ask is None:
-                    errors[field] = [_("Ce financeur n'a pas été sollicité par la demande : laissez 0.")]
-                    continue
-                if amount > ask.amount_asked:
-                    errors[field] = [
-                        _("%(funder)s : le montant programmé ne peut pas dépasser le montant demandé (%(asked)s).")
-                        % {"funder": ask.funder.name, "asked": format_money(ask.amount_asked)}
-                    ]
-                    continue
-                left = envelopes.get(funder_id, Decimal("0")) - already.get(funder_id, Decimal("0"))
-                if amount > left:
-                    errors[field] = [
-                        _(
-                            "%(funder)s : l'enveloppe ne permet plus que %(left)s. Baissez ce montant, ou "
-                            "demandez au financeur d'augmenter son enveloppe."
-                        )
-                        % {"funder": ask.funder.name, "left": format_money(max(left, Decimal("0")))}
-                    ]
-            if not any(amounts.values()):
-                errors[NON_FIELD_ERRORS] = [_("Indiquez le montant programmé par au moins un financeur.")]
-        raise_if(errors)
+            raise_if(_amount_errors(locked=locked, cvs=cvs, asks=asks, amounts=amounts))
         for funder_id, ask in asks.items():
             ask.amount_programmed = (amounts.get(funder_id) or Decimal("0")) if granted else Decimal("0")
             ask.full_clean()
@@ -196,22 +243,15 @@ def record_programming(
         decision.full_clean()
         decision.save()
         apply_transition(user=user, application=locked, transition=step.slug, role=Role.PROGRAMMING, comment=comment)
-        record_audit(
-            actor=user,
-            action="cvs.programming",
-            target=locked,
-            summary=_("programmée") if granted else _("non programmée"),
-            data={"amounts": {str(k): str(v) for k, v in amounts.items() if v}, "decided_on": decided_on.isoformat()},
-        )
-        lines = [(ask.funder.name, ask.amount_programmed) for ask in asks.values() if ask.amount_programmed]
-        _tell_holder(
-            locked,
+        _tell_programming(
             user=user,
-            email="programming",
-            also=cvs.referent_email,
+            locked=locked,
+            cvs=cvs,
             decision=decision,
-            lines=[(name, format_money(amount)) for name, amount in lines],
-            total=format_money(sum((amount for _n, amount in lines), Decimal("0"))),
+            asks=asks,
+            amounts=amounts,
+            granted=granted,
+            decided_on=decided_on,
         )
     application.status = locked.status
     return decision

@@ -227,41 +227,47 @@ def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
             amount=amount,
             paid_on=datetime.date(fund.year, 1, 1),
         )
+    _last_year_bilan(fund, holder=holder, application=application)
+
+
+def _bilan_report(year: int) -> dict:
+    """What the annex 3 bilan of last year's project says."""
+    return {
+        "period_start": datetime.date(year, 1, 1),
+        "period_end": datetime.date(year, 12, 31),
+        "structure": "Association Réussir ensemble (fictive), association loi 1901",
+        "referent_function": "Coordinatrice",
+        "action_created_year": year,
+        "territory": "Nouveau Roubaix",
+        "target_public": "Collégien·nes et leurs parents",
+        "partnerships": "Collège, centre social",
+        "dedicated_staff": "Une animatrice à mi-temps",
+        "material_means": "Une salle prêtée par la commune",
+        "communication_means": "Affiches au collège, bouche-à-oreille",
+        "planned_cost": Decimal("9500"),
+        "short_description": "Aide aux devoirs deux soirs par semaine.",
+        "progress_status": "in_progress",
+        "progress_since": datetime.date(year, 1, 1),
+        "coordination": "Un comité de suivi trimestriel.",
+        "achievements": "60 séances, 32 jeunes suivis.",
+        "successes": "Une bonne assiduité.",
+        "difficulties": "Trouver des bénévoles le jeudi.",
+        "positive_impacts": "Des parents plus présents au collège.",
+        "negative_impacts": "Aucun relevé.",
+        "perspective": "maintain",
+        "perspective_comment": "Poursuivre et ouvrir un troisième soir.",
+        "key_figures": "32 jeunes en QPV (18 filles, 14 garçons), 60 séances (feuilles de présence, décembre).",
+        "swot_strengths": "Une équipe stable.",
+        "swot_weaknesses": "Un seul local.",
+        "swot_opportunities": "Le nouveau collège.",
+        "swot_threats": "La fin d'un contrat aidé.",
+    }
+
+
+def _last_year_bilan(fund: Fund, *, holder, application: Application) -> None:
+    """The annex 3 bilan of last year's project: its report, objectives and budget, then filed."""
     bilan = bilan_services.start_cvs_bilan(user=holder, application=application)
-    bilan_services.save_cvs_bilan(
-        user=holder,
-        bilan=bilan,
-        data={
-            "period_start": datetime.date(fund.year, 1, 1),
-            "period_end": datetime.date(fund.year, 12, 31),
-            "structure": "Association Réussir ensemble (fictive), association loi 1901",
-            "referent_function": "Coordinatrice",
-            "action_created_year": fund.year,
-            "territory": "Nouveau Roubaix",
-            "target_public": "Collégien·nes et leurs parents",
-            "partnerships": "Collège, centre social",
-            "dedicated_staff": "Une animatrice à mi-temps",
-            "material_means": "Une salle prêtée par la commune",
-            "communication_means": "Affiches au collège, bouche-à-oreille",
-            "planned_cost": Decimal("9500"),
-            "short_description": "Aide aux devoirs deux soirs par semaine.",
-            "progress_status": "in_progress",
-            "progress_since": datetime.date(fund.year, 1, 1),
-            "coordination": "Un comité de suivi trimestriel.",
-            "achievements": "60 séances, 32 jeunes suivis.",
-            "successes": "Une bonne assiduité.",
-            "difficulties": "Trouver des bénévoles le jeudi.",
-            "positive_impacts": "Des parents plus présents au collège.",
-            "negative_impacts": "Aucun relevé.",
-            "perspective": "maintain",
-            "perspective_comment": "Poursuivre et ouvrir un troisième soir.",
-            "key_figures": "32 jeunes en QPV (18 filles, 14 garçons), 60 séances (feuilles de présence, décembre).",
-            "swot_strengths": "Une équipe stable.",
-            "swot_weaknesses": "Un seul local.",
-            "swot_opportunities": "Le nouveau collège.",
-            "swot_threats": "La fin d'un contrat aidé.",
-        },
-    )
+    bilan_services.save_cvs_bilan(user=holder, bilan=bilan, data=_bilan_report(fund.year))
     bilan_services.save_cvs_objectives(
         user=holder,
         bilan=bilan,
@@ -296,8 +302,8 @@ def _last_year(fund: Fund, *, staff, holder, funders: dict) -> None:
     bilan_services.submit_cvs_bilan(user=holder, bilan=bilan)
 
 
-def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dict, users: dict, today) -> None:
-    """The renewal programmed per funder; a Tourcoing project with opinions; a landlord's project in instruction."""
+def _renewal(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dict, users: dict, today) -> None:
+    """Last year's project renewed over several years, with the city's opinion, programmed per funder."""
     renewal_of = Application.objects.get(fund=previous, title="Coup de pouce aux devoirs")
     multi = {
         "État — Préfecture du Nord (politique de la ville)": Decimal("6000"),
@@ -330,6 +336,9 @@ def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dic
     )
     _program(staff, renewal, funders=funders, amounts=multi, decided_on=today)
 
+
+def _gardens(fund: Fund, *, staff, holders: dict, funders: dict, today) -> None:
+    """A Tourcoing project found eligible, with a reserved opinion from the city's referent."""
     jardins = _file(
         holders["asso_jardins"],
         fund,
@@ -369,6 +378,9 @@ def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dic
         comment="Préciser l'entretien des parcelles l'été.",
     )
 
+
+def _mediation(fund: Fund, *, holders: dict, funders: dict, today) -> None:
+    """A landlord's project, filed and waiting for its instruction."""
     _file(
         holders["landlord"],
         fund,
@@ -400,3 +412,10 @@ def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dic
         expenses=Decimal("3000"),
         today=today,
     )
+
+
+def _this_year(fund: Fund, previous: Fund, *, staff, holders: dict, funders: dict, users: dict, today) -> None:
+    """The renewal programmed per funder; a Tourcoing project with opinions; a landlord's project in instruction."""
+    _renewal(fund, previous, staff=staff, holders=holders, funders=funders, users=users, today=today)
+    _gardens(fund, staff=staff, holders=holders, funders=funders, today=today)
+    _mediation(fund, holders=holders, funders=funders, today=today)

@@ -72,11 +72,9 @@ def _initiative(fund, actor, title: str, **data) -> Initiative:
     return existing or services.declare_initiative(actor=actor, fund=fund, data={"title": title, "place": ""} | data)
 
 
-def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
-    town = _town()
-    AssociationStaff.objects.get_or_create(association=town, user=users["town"])
+def _school(fund: Fund, *, users: dict, today: datetime.date) -> Project:
+    """The project carried out under a signed convention, shown on the showcase."""
     staff = users["town"]
-    fund = _fund(town, today.year)
     school, new = _project(
         fund,
         users["resident"],
@@ -85,43 +83,50 @@ def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
         place="École du centre",
         carried_by="Association des parents d'élèves de l'école du centre",
     )
-    if new:
-        _study(
-            school,
-            staff,
-            met_on=today - datetime.timedelta(days=120),
-            commitments=[
-                ("residents", "volunteer_time", "Deux samedis de peinture, 12 parents", "0"),
-                ("residents", "tasks", "Dessin des jeux avec les enfants", "0"),
-                ("commune", "financial", "Peinture de sol", "450"),
-                ("commune", "technical", "Traçage par les services techniques", "300"),
-                ("commune", "advice", "Conseils du service enfance", "0"),
-            ],
-        )
-        services.draft_convention(
-            actor=staff,
-            project=school,
-            starts_on=today - datetime.timedelta(days=90),
-            ends_on=today - datetime.timedelta(days=10),
-        )
-        services.sign_in_portal(
-            actor=users["resident"],
-            project=school,
-            name="Nadia Lemaire",
-            role_title="présidente de l'association",
-            accepted=True,
-        )
-        services.sign_in_portal(
-            actor=staff, project=school, name="Pauline Garnier", role_title="adjointe au maire", accepted=True
-        )
-        services.carry_out(
-            actor=staff,
-            project=school,
-            carried_out_on=today - datetime.timedelta(days=12),
-            outcome="La cour a été repeinte en deux samedis : marelles, parcours et un grand jeu de l'oie.",
-            residents_involved=24,
-            is_public=True,
-        )
+    if not new:
+        return school
+    _study(
+        school,
+        staff,
+        met_on=today - datetime.timedelta(days=120),
+        commitments=[
+            ("residents", "volunteer_time", "Deux samedis de peinture, 12 parents", "0"),
+            ("residents", "tasks", "Dessin des jeux avec les enfants", "0"),
+            ("commune", "financial", "Peinture de sol", "450"),
+            ("commune", "technical", "Traçage par les services techniques", "300"),
+            ("commune", "advice", "Conseils du service enfance", "0"),
+        ],
+    )
+    services.draft_convention(
+        actor=staff,
+        project=school,
+        starts_on=today - datetime.timedelta(days=90),
+        ends_on=today - datetime.timedelta(days=10),
+    )
+    services.sign_in_portal(
+        actor=users["resident"],
+        project=school,
+        name="Nadia Lemaire",
+        role_title="présidente de l'association",
+        accepted=True,
+    )
+    services.sign_in_portal(
+        actor=staff, project=school, name="Pauline Garnier", role_title="adjointe au maire", accepted=True
+    )
+    services.carry_out(
+        actor=staff,
+        project=school,
+        carried_out_on=today - datetime.timedelta(days=12),
+        outcome="La cour a été repeinte en deux samedis : marelles, parcours et un grand jeu de l'oie.",
+        residents_involved=24,
+        is_public=True,
+    )
+    return school
+
+
+def _path(fund: Fund, *, users: dict, today: datetime.date) -> Project:
+    """The project whose convention waits to be signed."""
+    staff = users["town"]
     path, new = _project(
         fund,
         users["resident2"],
@@ -130,29 +135,29 @@ def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
         place="Chemin des Glaneurs",
         carried_by="Les riverains du chemin des Glaneurs",
     )
-    if new:
-        _study(
-            path,
-            staff,
-            met_on=today - datetime.timedelta(days=20),
-            commitments=[
-                ("residents", "materials", "Prêt de deux tracteurs", "200"),
-                ("commune", "financial", "Granulats", "800"),
-            ],
-        )
-        services.draft_convention(
-            actor=staff,
-            project=path,
-            starts_on=today + datetime.timedelta(days=15),
-            ends_on=today + datetime.timedelta(days=75),
-        )
-    _project(
-        fund,
-        users["resident2"],
-        "Un verger partagé",
-        idea="Planter des arbres fruitiers sur la pelouse derrière la salle des fêtes.",
-        carried_by="Karim Dubois et ses voisins",
+    if not new:
+        return path
+    _study(
+        path,
+        staff,
+        met_on=today - datetime.timedelta(days=20),
+        commitments=[
+            ("residents", "materials", "Prêt de deux tracteurs", "200"),
+            ("commune", "financial", "Granulats", "800"),
+        ],
     )
+    services.draft_convention(
+        actor=staff,
+        project=path,
+        starts_on=today + datetime.timedelta(days=15),
+        ends_on=today + datetime.timedelta(days=75),
+    )
+    return path
+
+
+def _initiatives(fund: Fund, *, users: dict, today: datetime.date) -> None:
+    """Two initiatives declared by the town (validated), one by a resident (waiting for the town)."""
+    staff = users["town"]
     _initiative(
         fund,
         staff,
@@ -180,17 +185,39 @@ def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
         happened_on=today - datetime.timedelta(days=5),
         residents_involved=9,
     )
-    if not Builder.objects.filter(association=town, user=users["resident"]).exists():
-        services.join_builders(
-            actor=users["resident"],
-            association=town,
-            data={
-                "name": "Nadia Lemaire",
-                "email": users["resident"].email,
-                "phone": "",
-                "wishes": "Aider à monter une fête de quartier.",
-                "contact_consent": True,
-            },
-            projects=[school],
-        )
+
+
+def _builder(town: CarrierAssociation, *, users: dict, school: Project) -> None:
+    """A resident who joins the bâtisseurs, around the school's project."""
+    if Builder.objects.filter(association=town, user=users["resident"]).exists():
+        return
+    services.join_builders(
+        actor=users["resident"],
+        association=town,
+        data={
+            "name": "Nadia Lemaire",
+            "email": users["resident"].email,
+            "phone": "",
+            "wishes": "Aider à monter une fête de quartier.",
+            "contact_consent": True,
+        },
+        projects=[school],
+    )
+
+
+def seed_fifty_fifty(*, users: dict, today: datetime.date) -> dict:
+    town = _town()
+    AssociationStaff.objects.get_or_create(association=town, user=users["town"])
+    fund = _fund(town, today.year)
+    school = _school(fund, users=users, today=today)
+    path = _path(fund, users=users, today=today)
+    _project(
+        fund,
+        users["resident2"],
+        "Un verger partagé",
+        idea="Planter des arbres fruitiers sur la pelouse derrière la salle des fêtes.",
+        carried_by="Karim Dubois et ses voisins",
+    )
+    _initiatives(fund, users=users, today=today)
+    _builder(town, users=users, school=school)
     return {"fund": fund, "school": school, "path": path}

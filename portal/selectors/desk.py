@@ -84,9 +84,9 @@ def _payment_url(application: Application) -> str:
     return f"{url}?{urlencode({'demande': application.pk})}#titre-nouveau-versement"
 
 
-def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
-    base = Application.objects.filter(fund_id__in=fund_ids).exclude(status__in=NOT_FILED)
-    counts = base.aggregate(
+def _request_counts(base: QuerySet[Application]) -> dict[str, int]:
+    """The count of each request block, in one aggregate."""
+    return base.aggregate(
         to_instruct=Count("pk", filter=Q(status__in=TO_INSTRUCT)),
         completion=Count("pk", filter=Q(status__in=COMPLETION_RETURNED)),
         unread=Count("pk", filter=Q(staff_unread_messages__gt=0)),
@@ -94,8 +94,14 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
         advance=Count("pk", filter=Q(status__in=AWAITING_ADVANCE)),
         balance=Count("pk", filter=Q(status__in=AWAITING_BALANCE)),
     )
-    staff_page = lambda a: reverse("staff:application", kwargs={"pk": a.pk})  # noqa: E731
-    to_instruct = [
+
+
+def _staff_page(application: Application) -> str:
+    return reverse("staff:application", kwargs={"pk": application.pk})
+
+
+def _to_instruct_lines(base: QuerySet[Application]) -> list[DeskLine]:
+    return [
         DeskLine(
             _label(a),
             (
@@ -104,19 +110,25 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
                 else _("%(holder)s — déposée le %(day)s, instruction commencée")
             )
             % {"holder": _holder(a), "day": _day(a.submitted_at)},
-            staff_page(a),
+            _staff_page(a),
         )
         for a in _requests(base, Q(status__in=TO_INSTRUCT), ("submitted_at", "pk"))
     ]
-    completion = [
+
+
+def _completion_lines(base: QuerySet[Application]) -> list[DeskLine]:
+    return [
         DeskLine(
             _label(a),
             _("%(holder)s — redéposée le %(day)s") % {"holder": _holder(a), "day": _day(a.last_activity)},
-            staff_page(a),
+            _staff_page(a),
         )
         for a in _requests(base, Q(status__in=COMPLETION_RETURNED), ("last_activity_at", "pk"))
     ]
-    unread = [
+
+
+def _unread_lines(base: QuerySet[Application]) -> list[DeskLine]:
+    return [
         DeskLine(
             _label(a),
             ngettext(
@@ -129,28 +141,35 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
         )
         for a in _requests(base, Q(staff_unread_messages__gt=0), ("-last_activity_at", "pk"))
     ]
-    agenda = [
+
+
+def _agenda_lines(base: QuerySet[Application]) -> list[DeskLine]:
+    return [
         DeskLine(
             _label(a),
             _("%(status)s — %(fund)s") % {"status": a.get_status_display(), "fund": a.fund.name},
-            staff_page(a),
+            _staff_page(a),
         )
         for a in _requests(base, Q(status__in=AGENDA_SOURCES), ("submitted_at", "pk"))
     ]
-    advance = [
-        DeskLine(_label(a), _("Accordée — %(fund)s") % {"fund": a.fund.name}, _payment_url(a))
-        for a in _requests(base, Q(status__in=AWAITING_ADVANCE), ("last_activity_at", "pk"))
+
+
+def _payment_lines(base: QuerySet[Application], statuses: tuple[str, ...], detail: str) -> list[DeskLine]:
+    """The requests waiting for a payment: `detail` is the line's sentence, with the fund's name."""
+    return [
+        DeskLine(_label(a), detail % {"fund": a.fund.name}, _payment_url(a))
+        for a in _requests(base, Q(status__in=statuses), ("last_activity_at", "pk"))
     ]
-    balance = [
-        DeskLine(_label(a), _("Bilan accepté — %(fund)s") % {"fund": a.fund.name}, _payment_url(a))
-        for a in _requests(base, Q(status__in=AWAITING_BALANCE), ("last_activity_at", "pk"))
-    ]
+
+
+def _instruction_blocks(*, base: QuerySet[Application], counts: dict[str, int]) -> list[DeskBlock]:
+    """The blocks before a committee: instruct, read the completions and the messages, put on an agenda."""
     return [
         DeskBlock(
             "a-instruire",
             _("Demandes à instruire"),
             counts["to_instruct"],
-            to_instruct,
+            _to_instruct_lines(base),
             _inbox_url(*TO_INSTRUCT, ordre="submitted_at"),
             _("Toutes les demandes à instruire"),
             _("Aucune demande n'attend d'instruction."),
@@ -160,7 +179,7 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
             "complements",
             _("Compléments reçus des porteurs"),
             counts["completion"],
-            completion,
+            _completion_lines(base),
             _inbox_url(*COMPLETION_RETURNED),
             _("Toutes les demandes complétées"),
             _("Aucun complément à relire."),
@@ -170,7 +189,7 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
             "messages",
             _("Messages non lus des porteurs"),
             counts["unread"],
-            unread,
+            _unread_lines(base),
             _inbox_url(ordre="-last_activity_at"),
             _("Toutes les demandes, par dernière activité"),
             _("Aucun message non lu."),
@@ -180,17 +199,23 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
             "ordre-du-jour",
             _("Demandes recevables à inscrire à un comité"),
             counts["agenda"],
-            agenda,
+            _agenda_lines(base),
             _inbox_url(*AGENDA_SOURCES),
             _("Les inscrire depuis la liste des demandes"),
             _("Aucune demande recevable n'attend un comité."),
             _("Ouvrir"),
         ),
+    ]
+
+
+def _payment_blocks(*, base: QuerySet[Application], counts: dict[str, int]) -> list[DeskBlock]:
+    """The blocks after the decision: advances and balances to pay."""
+    return [
         DeskBlock(
             "acomptes",
             _("Acomptes à verser"),
             counts["advance"],
-            advance,
+            _payment_lines(base, AWAITING_ADVANCE, _("Accordée — %(fund)s")),
             _inbox_url(*AWAITING_ADVANCE),
             _("Toutes les demandes accordées"),
             _("Aucun acompte à verser."),
@@ -200,13 +225,20 @@ def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
             "soldes",
             _("Soldes à verser"),
             counts["balance"],
-            balance,
+            _payment_lines(base, AWAITING_BALANCE, _("Bilan accepté — %(fund)s")),
             _inbox_url(*AWAITING_BALANCE),
             _("Toutes les demandes au bilan accepté"),
             _("Aucun solde à verser."),
             _("Verser le solde"),
         ),
     ]
+
+
+def _request_blocks(*, fund_ids: list[int]) -> list[DeskBlock]:
+    """The blocks read from the requests: one aggregate for the counts, then one query per block's lines."""
+    base = Application.objects.filter(fund_id__in=fund_ids).exclude(status__in=NOT_FILED)
+    counts = _request_counts(base)
+    return [*_instruction_blocks(base=base, counts=counts), *_payment_blocks(base=base, counts=counts)]
 
 
 def _session_block(*, fund_ids: list[int]) -> DeskBlock:

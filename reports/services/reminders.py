@@ -65,6 +65,59 @@ def on_behalf_message(application: Application) -> str:
     ) % {"ref": application.display_reference, "call": call}
 
 
+def _reminder_due_date(locked: Application) -> datetime.date:
+    """The due date of the bilan to remind; refused when the bilan is no longer expected or cannot be."""
+    if locked.status not in OWING_STATUSES:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _("Le bilan de la demande %(ref)s n'est plus attendu (statut : %(status)s) : pas de relance.")
+                    % {"ref": locked.display_reference, "status": locked.get_status_display()}
+                ]
+            }
+        )
+    if locked.is_on_behalf_pending:
+        # Still held by the staff for a holder without an account: the e-mail would go to the staff member who
+        # filed it, and its link to a bilan page the holder cannot open. Say what to do instead.
+        raise ValidationError({NON_FIELD_ERRORS: [on_behalf_message(locked)]})
+    due_date = bilan_due_date(locked)
+    if due_date is None:
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "La demande %(ref)s n'a pas de date de fin de projet : la date limite du bilan est "
+                        "inconnue. Écrivez au porteur depuis la page de la demande."
+                    )
+                    % {"ref": locked.display_reference}
+                ]
+            }
+        )
+    return due_date
+
+
+def _refuse_if_reminded_lately(locked: Application, *, now: datetime.datetime) -> None:
+    """Refused when the holder got a reminder (scheduled or by the staff) less than `MANUAL_REMINDER_GAP` ago."""
+    last = (
+        BilanReminder.objects.filter(application=locked, sent_at__gt=now - MANUAL_REMINDER_GAP)
+        .order_by("-sent_at")
+        .first()
+    )
+    if last is not None:
+        sent = timezone.localtime(last.sent_at)
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    _(
+                        "Le porteur de la demande %(ref)s a déjà été relancé le %(day)s à %(time)s : attendez "
+                        "24 heures avant de le relancer à nouveau, ou écrivez-lui depuis la page de la demande."
+                    )
+                    % {"ref": locked.display_reference, "day": f"{sent:%d/%m/%Y}", "time": f"{sent:%H:%M}"}
+                ]
+            }
+        )
+
+
 def remind_holder(*, user, application: Application, today: datetime.date) -> BilanReminder:
     """A staff member's "Relancer": one e-mail to the holder whose bilan is expected, recorded.
 
@@ -76,51 +129,9 @@ def remind_holder(*, user, application: Application, today: datetime.date) -> Bi
         raise PermissionDenied(_("Seule l'équipe de l'association porteuse du fonds peut relancer ce porteur."))
     with transaction.atomic():
         locked = lock_application(application)
-        if locked.status not in OWING_STATUSES:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _("Le bilan de la demande %(ref)s n'est plus attendu (statut : %(status)s) : pas de relance.")
-                        % {"ref": locked.display_reference, "status": locked.get_status_display()}
-                    ]
-                }
-            )
-        if locked.is_on_behalf_pending:
-            # Still held by the staff for a holder without an account: the e-mail would go to the staff member who
-            # filed it, and its link to a bilan page the holder cannot open. Say what to do instead.
-            raise ValidationError({NON_FIELD_ERRORS: [on_behalf_message(locked)]})
-        due_date = bilan_due_date(locked)
-        if due_date is None:
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _(
-                            "La demande %(ref)s n'a pas de date de fin de projet : la date limite du bilan est "
-                            "inconnue. Écrivez au porteur depuis la page de la demande."
-                        )
-                        % {"ref": locked.display_reference}
-                    ]
-                }
-            )
+        due_date = _reminder_due_date(locked)
         now = timezone.now()
-        last = (
-            BilanReminder.objects.filter(application=locked, sent_at__gt=now - MANUAL_REMINDER_GAP)
-            .order_by("-sent_at")
-            .first()
-        )
-        if last is not None:
-            sent = timezone.localtime(last.sent_at)
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        _(
-                            "Le porteur de la demande %(ref)s a déjà été relancé le %(day)s à %(time)s : attendez "
-                            "24 heures avant de le relancer à nouveau, ou écrivez-lui depuis la page de la demande."
-                        )
-                        % {"ref": locked.display_reference, "day": f"{sent:%d/%m/%Y}", "time": f"{sent:%H:%M}"}
-                    ]
-                }
-            )
+        _refuse_if_reminded_lately(locked, now=now)
         reminder = BilanReminder(
             application=locked,
             kind=BilanReminder.Kind.MANUAL,
