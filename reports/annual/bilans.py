@@ -30,7 +30,8 @@ from reports.workflow import COUNTED_BILAN_STATUSES
 
 
 def counted_bilans(fund: Fund) -> QuerySet[Bilan]:
-    return Bilan.objects.filter(application__fund=fund, status__in=COUNTED_BILAN_STATUSES)
+    """The fund's filed bilans (submitted or accepted), read through the bilans' own fund index."""
+    return Bilan.objects.filter(fund=fund, status__in=COUNTED_BILAN_STATUSES)
 
 
 def people_sums() -> dict:
@@ -123,7 +124,7 @@ def _other_ideas(row: dict) -> tuple[str, str] | None:
 def quotes_of(fund: Fund) -> tuple[list[Quote], list[Quote]]:
     """Difficulties, and other ideas (PIC) or perspectives (CVS), quoted from the filed bilans."""
     if fund.scheme == Fund.Scheme.CVS:
-        rows = CvsBilan.objects.filter(application__fund=fund, status__in=COUNTED_BILAN_STATUSES).values(
+        rows = CvsBilan.objects.filter(fund=fund, status__in=COUNTED_BILAN_STATUSES).values(
             "application__reference", "application__title", "difficulties", "perspective", "perspective_comment"
         )
         other = _cvs_perspective

@@ -36,6 +36,15 @@ def money_field(label, **kwargs):
     )
 
 
+class BilanQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """As `save()`, a bilan written in bulk (load data, tests) takes its request's fund."""
+        objs = list(objs)
+        for bilan in objs:
+            bilan.fill_fund()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class BaseBilan(models.Model):
     """What both kinds of bilan share: their life (status, who filed and reviewed it, when)."""
 
@@ -70,9 +79,24 @@ class BaseBilan(models.Model):
     reviewed_at = models.DateTimeField(_("étudié le"), null=True, blank=True)
     created_at = models.DateTimeField(_("commencé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # The request's fund, copied when the bilan starts (a granted request never changes fund): the annual report
+    # and its fingerprint read a fund's bilans through this index, whatever the number of bilans in the region.
+    fund = models.ForeignKey(
+        "funds.Fund", verbose_name=_("fonds"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    objects = BilanQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.fill_fund()
+        super().save(*args, **kwargs)
+
+    def fill_fund(self) -> None:
+        if self.fund_id is None:
+            self.fund_id = self.application.fund_id
 
     @property
     def is_editable(self) -> bool:

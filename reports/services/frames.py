@@ -37,6 +37,7 @@ def start_once(
             return existing
         check_can_start(user=user, application=locked, cvs=cvs)
         bilan = new_bilan(locked)
+        bilan.fund_id = locked.fund_id
         bilan.full_clean()
         bilan.save()
         lines = new_lines(bilan, locked)

@@ -1,0 +1,53 @@
+"""A bilan carries its request's fund (copied when it starts), the key of the annual report's bilan figures."""
+
+from reports import services
+from reports.annual import annual_report
+from reports.models import Bilan, BilanStatus
+from tests import factories as f
+from tests.bilan_fixtures import application_fixture  # noqa: F401  (fixture)
+
+
+def test_a_started_pic_bilan_carries_its_requests_fund(application, resident):
+    bilan = services.start_bilan(user=resident, application=application)
+
+    assert bilan.fund_id == application.fund_id
+    assert Bilan.objects.filter(fund=application.fund).get() == bilan
+
+
+def test_a_started_cvs_bilan_carries_its_requests_fund(resident):
+    cvs_application = f.GrantedApplicationFactory(fund=f.CvsFundFactory(), created_by=resident)
+    bilan = services.start_cvs_bilan(user=resident, application=cvs_application)
+
+    bilan.refresh_from_db()
+    assert bilan.fund_id == cvs_application.fund_id
+
+
+def test_a_bilan_saved_without_its_fund_takes_its_requests(db):
+    bilan = f.BilanFactory()
+
+    bilan.refresh_from_db()
+    assert bilan.fund_id == bilan.application.fund_id
+
+
+def test_the_annual_report_counts_the_funds_bilans_only(db):
+    mine = f.BilanFactory(status=BilanStatus.ACCEPTED, participant_women=7, participant_men=5)
+    f.BilanFactory(status=BilanStatus.ACCEPTED, participant_women=40, participant_men=30)  # another fund's
+
+    report = annual_report(fund=mine.application.fund, with_projects=False)
+
+    assert report.participation.bilans == 1
+    assert (report.participation.participants.women, report.participation.participants.men) == (7, 5)
+
+
+def test_bilans_written_in_bulk_take_their_requests_funds(db):
+    first, second = f.GrantedApplicationFactory(), f.GrantedApplicationFactory()
+
+    Bilan.objects.bulk_create(
+        [Bilan(application=first, created_by=first.created_by), Bilan(application=second, created_by=second.created_by)]
+    )
+
+    assert dict(Bilan.objects.values_list("application", "fund")) == {
+        first.pk: first.fund_id,
+        second.pk: second.fund_id,
+    }
+    assert first.fund_id != second.fund_id
