@@ -89,126 +89,23 @@ def matrix_world(
     admin_user,
 ):
     """One world with an object of every kind; returns the personas and the named objects."""
-    from applications.models import HolderLink
-    from committees.models import CommitteeMember
-
-    confirmed = timezone.now()
-    for user in (resident, other_resident):
-        user.email_confirmed_at = confirmed
-        user.save(update_fields=["email_confirmed_at"])
-
-    # The resident's filed request in Hommelet's fund, with a bank statement, a quote and a message.
-    application = f.ApplicationFactory(
-        fund=world.fund, created_by=resident, filed=True, reference="PIC-2025-0101", number=101
-    )
-    rib = f.AttachmentFactory(application=application, kind=Attachment.Kind.BANK_DETAILS)
-    quote = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
-    f.MessageFactory(application=application)
-    message_file = f.MessageFactory(
-        application=application,
-        author=resident,
-        attachment=SimpleUploadedFile("devis-car.pdf", f.MINIMAL_PDF),
-        attachment_name="devis-car.pdf",
-        attachment_content_type="application/pdf",
-        attachment_size=len(f.MINIMAL_PDF),
-    )
-    f.StaffNoteFactory(application=application, author=staff)
-    criterion = f.EligibilityCriterionFactory(fund=world.fund)
-
-    # The resident's draft (not yet filed).
-    draft = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=application.holder)
-
-    # The resident's granted request: decided in a closed session, advance paid, bilan with a photo.
-    granted = f.GrantedApplicationFactory(
-        fund=world.fund, created_by=resident, holder=application.holder, reference="PIC-2025-0102", number=102
-    )
-    decision = f.record_grant_for_bilan(application=granted, amount="250", decided_by=staff, committee=world.committee)
-    f.PaymentFactory(application=granted, amount=Decimal("200.00"), recorded_by=staff)
-    bilan = f.BilanFactory(application=granted, created_by=resident)
-    photo = f.BilanPhotoFactory(bilan=bilan)
-
-    # A planned session of the Hommelet committee, the Lille Sud request and its holder's attachment.
-    planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
-    lille = f.ApplicationFactory(
-        fund=world.other_fund, created_by=other_resident, filed=True, reference="PIC-2025-0001", number=1
-    )
-    lille_rib = f.AttachmentFactory(application=lille, kind=Attachment.Kind.BANK_DETAILS)
-    lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")
-
-    # Issue 14's personas: Hommelet staff linked to the resident's holder (board member of the group), and a
-    # former member of the Hommelet committee whose mandate ended.
-    holder_staff = f.UserFactory(email="staff.lie@example.org", first_name="Lina", last_name="Liée")
-    f.AssociationStaffFactory(association=world.hommelet, user=holder_staff)
-    HolderLink.objects.create(user=holder_staff, holder=application.holder, reason="Membre du bureau du collectif")
-    lapsed_member = f.UserFactory(email="ancien.membre@example.org", first_name="Omar", last_name="Ancien")
-    f.CommitteeMemberFactory(
-        committee=world.committee,
-        user=lapsed_member,
-        full_name="Omar Ancien",
-        mandate_start=datetime.date(2023, 1, 1),
-        mandate_end=datetime.date(2024, 12, 31),
-    )
-
-    # Issue 16: a request of the resident on the planned session's agenda, with a quote (members read its dossier).
-    on_agenda = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=resident,
-        holder=application.holder,
-        status="on_agenda",
-        reference="PIC-2025-0103",
-        number=103,
-    )
-    planned_quote = f.AttachmentFactory(application=on_agenda, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
-    planned_item = f.AgendaItemFactory(session=planned, application=on_agenda, position=1)
-    # Issue 17: a draft the Hommelet staff fill in for a holder without an account, and a request they filed for
-    # one, whose holder was invited to take it over (the link's token).
-    typed_holder = f.HolderFactory(owner=staff, entered_by_staff=True, name="Les jardiniers du square")
-    on_behalf_draft = f.ApplicationFactory(
-        fund=world.fund, created_by=staff, filed_on_behalf_by=staff, holder=typed_holder
-    )
-    on_behalf_filed = f.ApplicationFactory(
-        fund=world.fund,
-        created_by=staff,
-        filed_on_behalf_by=staff,
-        holder=typed_holder,
-        filed=True,
-        reference="PIC-2025-0104",
-        number=104,
-        takeover_nonce="0123456789abcdef",
-    )
-
-    member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
-    endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
-    fifty = _fifty_fifty(world, resident, staff)
+    _confirm_emails(resident, other_resident)
+    holder, filed_objects = _resident_filed_request(world, resident, staff)
+    granted_objects = _resident_draft_and_granted(world, resident, staff, holder)
+    planned, lille_objects = _planned_session_and_lille(world, other_resident)
+    holder_staff, lapsed_member = _holder_staff_and_lapsed_member(world, holder)
+    agenda_objects = _request_on_the_agenda(world, resident, holder, planned)
+    on_behalf_objects = _requests_on_behalf(world, staff)
     objects = {
-        "application:resident": application.pk,
-        "application:draft": draft.pk,
-        "application:granted": granted.pk,
-        "application:lille": lille.pk,
-        "attachment:resident_rib": rib.pk,
-        "attachment:resident_quote": quote.pk,
-        "attachment:lille_rib": lille_rib.pk,
-        "bilan_attachment:photo": photo.pk,
-        "message:resident_file": message_file.pk,
-        "criterion:hommelet": criterion.pk,
+        **filed_objects,
+        **granted_objects,
+        **lille_objects,
         "committee:hommelet": world.committee.pk,
-        "committee:lille": lille_committee.pk,
-        "member:committee_member": member.pk,
-        "session:closed": decision.item.session_id,
-        "session:planned": planned.pk,
-        "item:decided": decision.item_id,
-        "item:planned": planned_item.pk,
-        "attachment:planned_quote": planned_quote.pk,
+        **agenda_objects,
         "fund:hommelet": world.fund.slug,
         "fund:lille": world.other_fund.slug,
-        "endpoint:hommelet": endpoint.pk,
-        "delivery:hommelet": delivery.pk,
-        "bundle:staff": bundle.pk,
-        "bundle_token:staff": download_token(bundle),
-        **fifty,
-        "application:on_behalf_draft": on_behalf_draft.pk,
-        "takeover_token:on_behalf": takeover_token(on_behalf_filed),
-        **_cvs_objects(world, resident),
+        **on_behalf_objects,
+        **_member_webhook_fifty_and_cvs(world, resident, staff, committee_member),
     }
     personas = {
         "anonymous": None,
@@ -225,6 +122,155 @@ def matrix_world(
         "lapsed_member": lapsed_member,
     }
     return personas, objects
+
+
+def _confirm_emails(resident, other_resident):
+    """Both residents have confirmed their email address."""
+    confirmed = timezone.now()
+    for user in (resident, other_resident):
+        user.email_confirmed_at = confirmed
+        user.save(update_fields=["email_confirmed_at"])
+
+
+def _resident_filed_request(world, resident, staff):
+    """The resident's filed request in Hommelet's fund, with a bank statement, a quote and a message; returns its
+    holder and the named objects (the fund's eligibility criterion among them)."""
+    application = f.ApplicationFactory(
+        fund=world.fund, created_by=resident, filed=True, reference="PIC-2025-0101", number=101
+    )
+    rib = f.AttachmentFactory(application=application, kind=Attachment.Kind.BANK_DETAILS)
+    quote = f.AttachmentFactory(application=application, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
+    f.MessageFactory(application=application)
+    message_file = f.MessageFactory(
+        application=application,
+        author=resident,
+        attachment=SimpleUploadedFile("devis-car.pdf", f.MINIMAL_PDF),
+        attachment_name="devis-car.pdf",
+        attachment_content_type="application/pdf",
+        attachment_size=len(f.MINIMAL_PDF),
+    )
+    f.StaffNoteFactory(application=application, author=staff)
+    criterion = f.EligibilityCriterionFactory(fund=world.fund)
+    return application.holder, {
+        "application:resident": application.pk,
+        "attachment:resident_rib": rib.pk,
+        "attachment:resident_quote": quote.pk,
+        "message:resident_file": message_file.pk,
+        "criterion:hommelet": criterion.pk,
+    }
+
+
+def _resident_draft_and_granted(world, resident, staff, holder) -> dict:
+    """The resident's draft (not yet filed), and the granted request: decided in a closed session, advance paid,
+    bilan with a photo."""
+    draft = f.ApplicationFactory(fund=world.fund, created_by=resident, holder=holder)
+    granted = f.GrantedApplicationFactory(
+        fund=world.fund, created_by=resident, holder=holder, reference="PIC-2025-0102", number=102
+    )
+    decision = f.record_grant_for_bilan(application=granted, amount="250", decided_by=staff, committee=world.committee)
+    f.PaymentFactory(application=granted, amount=Decimal("200.00"), recorded_by=staff)
+    bilan = f.BilanFactory(application=granted, created_by=resident)
+    photo = f.BilanPhotoFactory(bilan=bilan)
+    return {
+        "application:draft": draft.pk,
+        "application:granted": granted.pk,
+        "bilan_attachment:photo": photo.pk,
+        "session:closed": decision.item.session_id,
+        "item:decided": decision.item_id,
+    }
+
+
+def _planned_session_and_lille(world, other_resident):
+    """A planned session of the Hommelet committee, the Lille Sud request, its holder's attachment and the Lille Sud
+    committee; returns the planned session and the named objects."""
+    planned = f.CommitteeSessionFactory(committee=world.committee, date=datetime.date(2025, 6, 20))
+    lille = f.ApplicationFactory(
+        fund=world.other_fund, created_by=other_resident, filed=True, reference="PIC-2025-0001", number=1
+    )
+    lille_rib = f.AttachmentFactory(application=lille, kind=Attachment.Kind.BANK_DETAILS)
+    lille_committee = f.CommitteeFactory(fund=world.other_fund, name="Comité de Lille Sud")
+    return planned, {
+        "application:lille": lille.pk,
+        "attachment:lille_rib": lille_rib.pk,
+        "committee:lille": lille_committee.pk,
+        "session:planned": planned.pk,
+    }
+
+
+def _holder_staff_and_lapsed_member(world, holder):
+    """Issue 14's personas: Hommelet staff linked to the resident's holder (board member of the group), and a
+    former member of the Hommelet committee whose mandate ended."""
+    from applications.models import HolderLink
+
+    holder_staff = f.UserFactory(email="staff.lie@example.org", first_name="Lina", last_name="Liée")
+    f.AssociationStaffFactory(association=world.hommelet, user=holder_staff)
+    HolderLink.objects.create(user=holder_staff, holder=holder, reason="Membre du bureau du collectif")
+    lapsed_member = f.UserFactory(email="ancien.membre@example.org", first_name="Omar", last_name="Ancien")
+    f.CommitteeMemberFactory(
+        committee=world.committee,
+        user=lapsed_member,
+        full_name="Omar Ancien",
+        mandate_start=datetime.date(2023, 1, 1),
+        mandate_end=datetime.date(2024, 12, 31),
+    )
+    return holder_staff, lapsed_member
+
+
+def _request_on_the_agenda(world, resident, holder, planned) -> dict:
+    """Issue 16: a request of the resident on the planned session's agenda, with a quote (members read its
+    dossier)."""
+    on_agenda = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=resident,
+        holder=holder,
+        status="on_agenda",
+        reference="PIC-2025-0103",
+        number=103,
+    )
+    planned_quote = f.AttachmentFactory(application=on_agenda, kind=Attachment.Kind.QUOTE, original_name="devis.pdf")
+    planned_item = f.AgendaItemFactory(session=planned, application=on_agenda, position=1)
+    return {"item:planned": planned_item.pk, "attachment:planned_quote": planned_quote.pk}
+
+
+def _requests_on_behalf(world, staff) -> dict:
+    """Issue 17: a draft the Hommelet staff fill in for a holder without an account, and a request they filed for
+    one, whose holder was invited to take it over (the link's token)."""
+    typed_holder = f.HolderFactory(owner=staff, entered_by_staff=True, name="Les jardiniers du square")
+    on_behalf_draft = f.ApplicationFactory(
+        fund=world.fund, created_by=staff, filed_on_behalf_by=staff, holder=typed_holder
+    )
+    on_behalf_filed = f.ApplicationFactory(
+        fund=world.fund,
+        created_by=staff,
+        filed_on_behalf_by=staff,
+        holder=typed_holder,
+        filed=True,
+        reference="PIC-2025-0104",
+        number=104,
+        takeover_nonce="0123456789abcdef",
+    )
+    return {
+        "application:on_behalf_draft": on_behalf_draft.pk,
+        "takeover_token:on_behalf": takeover_token(on_behalf_filed),
+    }
+
+
+def _member_webhook_fifty_and_cvs(world, resident, staff, committee_member) -> dict:
+    """The committee member's seat, Hommelet's webhook and bundle, its fifty/fifty and its CVS call."""
+    from committees.models import CommitteeMember
+
+    member = CommitteeMember.objects.get(committee=world.committee, user=committee_member)
+    endpoint, delivery, bundle = _webhook_and_bundle(world, staff)
+    fifty = _fifty_fifty(world, resident, staff)
+    return {
+        "member:committee_member": member.pk,
+        "endpoint:hommelet": endpoint.pk,
+        "delivery:hommelet": delivery.pk,
+        "bundle:staff": bundle.pk,
+        "bundle_token:staff": download_token(bundle),
+        **fifty,
+        **_cvs_objects(world, resident),
+    }
 
 
 def _webhook_and_bundle(world, staff):
