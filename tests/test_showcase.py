@@ -58,8 +58,31 @@ def _granted(*, fund, title, holder, staff, consent=True, status=Status.BALANCE_
 def showcase(world, staff, holder):
     """A: shown, accepted bilan, two photos (one consented). B: granted, no consent. C: shown, bilan only submitted.
     D: refused (consent given). E: unpublished fund. F: Lille Sud. G: a 2024 fund."""
-    innovation, isolement = world.themes
     grant = functools.partial(_granted, holder=holder, staff=staff)
+    a, photo, private_photo, receipt = _project_shown_with_photos(world, grant)
+    b = _project_without_consent(world, grant)
+    c, photo_c = _project_with_a_submitted_bilan(world, grant)
+    d = _refused_project(world, staff)
+    e = _project_of_an_unpublished_fund(world, grant)
+    g, h = _lille_sud_projects(world, grant)
+    return {
+        "a": a,
+        "b": b,
+        "c": c,
+        "d": d,
+        "e": e,
+        "g": g,
+        "h": h,
+        "photo": photo,
+        "private_photo": private_photo,
+        "receipt": receipt,
+        "photo_c": photo_c,
+    }
+
+
+def _project_shown_with_photos(world, grant):
+    """A: shown, accepted bilan, a consented photo, a private one and a receipt."""
+    innovation, _ = world.themes
     a = grant(
         fund=world.fund,
         title="Jardin des enfants",
@@ -81,7 +104,11 @@ def showcase(world, staff, holder):
     photo = f.BilanPhotoFactory(bilan=bilan_a, description="Des enfants plantent des bulbes dans le square.")
     private_photo = f.BilanPhotoFactory(bilan=bilan_a, public_consent=False, description="Photo privée du goûter.")
     receipt = f.BilanPhotoFactory(bilan=bilan_a, kind="receipt", public_consent=False, description="Ticket de caisse")
+    return a, photo, private_photo, receipt
 
+
+def _project_without_consent(world, grant):
+    """B: granted, accepted bilan, no consent."""
     b = grant(fund=world.fund, title="Soirée jeux sans accord", consent=False)
     f.BilanFactory(
         application=b,
@@ -91,11 +118,20 @@ def showcase(world, staff, holder):
         mobilised_women=1,
         mobilised_men=1,
     )
+    return b
 
+
+def _project_with_a_submitted_bilan(world, grant):
+    """C: shown, bilan only submitted (with a photo)."""
+    _, isolement = world.themes
     c = grant(fund=world.fund, title="Repair café", theme=isolement)
     bilan_c = f.BilanFactory(application=c, status="submitted", results="Résultat pas encore accepté.")
     photo_c = f.BilanPhotoFactory(bilan=bilan_c, description="Un grille-pain réparé.")
+    return c, photo_c
 
+
+def _refused_project(world, staff):
+    """D: refused (consent given)."""
     d = f.ApplicationFactory(
         fund=world.fund,
         title="Projet refusé",
@@ -106,11 +142,20 @@ def showcase(world, staff, holder):
     f.record_decision(
         application=d, outcome=Decision.Outcome.REFUSED, session_date=datetime.date(2025, 4, 10), decided_by=staff
     )
+    return d
 
+
+def _project_of_an_unpublished_fund(world, grant):
+    """E: granted in an unpublished fund, accepted bilan."""
     hidden_fund = f.FundFactory(association=world.hommelet, slug="pic-cache", is_published=False, themes=world.themes)
     e = grant(fund=hidden_fund, title="Projet d'un fonds non publié")
     f.BilanFactory(application=e, status="accepted", participant_women=100, participant_men=100)
+    return e
 
+
+def _lille_sud_projects(world, grant):
+    """The project of Lille Sud's fund (returned as g) and the one of its 2024 fund (h)."""
+    _, isolement = world.themes
     g = grant(
         fund=world.other_fund,
         title="Fresque du Secteur Sud",
@@ -128,19 +173,7 @@ def showcase(world, staff, holder):
         call_closes_on=datetime.date(2024, 12, 31),
     )
     h = grant(fund=fund_2024, title="Bal de 2024")
-    return {
-        "a": a,
-        "b": b,
-        "c": c,
-        "d": d,
-        "e": e,
-        "g": g,
-        "h": h,
-        "photo": photo,
-        "private_photo": private_photo,
-        "receipt": receipt,
-        "photo_c": photo_c,
-    }
+    return g, h
 
 
 def photo_url(project, photo):
