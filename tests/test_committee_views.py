@@ -152,7 +152,8 @@ def _check_the_minutes_and_the_letters(client, session, items):
     assert "subvention de 600,00 €" in pdf_words(client.get(page_url("letter_pdf", session.pk, first.pk)).content)
 
 
-def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_callbacks):
+def _the_members_and_the_requests(world):
+    """Five voters, a membre de droit, three eligible requests; the first voter is linked to the first's holder."""
     voters = new_voters(world.committee)
     ex_officio = f.CommitteeMemberFactory(
         committee=world.committee,
@@ -166,12 +167,10 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     fresco = eligible_application(world.fund, title="Fresque du square")
     trip = eligible_application(world.fund, title="Voyage à la mer")
     f.CommitteeMemberLinkFactory(member=voters[0], holder=repair.holder, reason="Trésorière du collectif")
-    client = client_for(staff)
-    session, items = _the_committee_pages_a_session_its_agenda_and_convocations(
-        client, world, (repair, fresco, trip), voters, django_capture_on_commit_callbacks
-    )
-    first = items[0]
+    return voters, ex_officio, (repair, fresco, trip)
 
+
+def _the_session_opens_and_the_quorum_is_reached(client, session, voters, ex_officio):
     # Open the session: nobody is recorded present yet.
     response = client.post(page_url("open_session", session.pk), follow=True)
     page = page_text(response)
@@ -186,27 +185,22 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     page = page_text(client.get(page_url("session_detail", session.pk)))
     assert "Quorum atteint" in page and "4 membres votants présents sur 5 ; quorum : 3." in page
 
-    _the_three_requests_are_decided(client, session, items, voters)
-    outcomes = dict(Decision.objects.values_list("item__application", "outcome"))
-    assert outcomes == {repair.pk: "granted", fresco.pk: "deferred", trip.pk: "refused"}
-    page = page_text(client.get(page_url("session_detail", session.pk)))
-    assert "montant accordé : 600,00 €" in page and "Autorisation de la mairie attendue" in page
 
-    # Close, after a confirmation page: each holder gets the notification letter.
+def _the_session_closes(client, session, capture):
+    """Close, after a confirmation page: each holder gets the notification letter."""
     confirmation = client.get(page_url("close_session", session.pk))
     assert confirmation.status_code == 200 and "Oui, clore la séance" in confirmation.content.decode()
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         response = client.post(page_url("close_session", session.pk))
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.status == CommitteeSession.Status.CLOSED
     assert len(mail.outbox) == 3
 
-    # The minutes and the letters.
-    _check_the_minutes_and_the_letters(client, session, items)
 
-    # After closing: no more decisions; a decision is amended, and the amendment is listed under it.
+def _a_decision_is_amended(client, session, first):
+    """After closing: no more decisions; a decision is amended, and the amendment is listed under it."""
     prefix = f"rectif-{first.pk}"
     response = client.post(
         page_url("amend_decision", session.pk, first.pk),
@@ -223,6 +217,28 @@ def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_c
     page = page_text(client.get(page_url("session_detail", session.pk)))
     assert "montant 600,00 € → 500,00 €" in page and "pourquoi : Devis revu à la baisse" in page
     assert "montant accordé : 500,00 €" in page
+
+
+def test_the_staff_runs_a_whole_session(world, staff, django_capture_on_commit_callbacks):
+    voters, ex_officio, requests = _the_members_and_the_requests(world)
+    repair, fresco, trip = requests
+    client = client_for(staff)
+    session, items = _the_committee_pages_a_session_its_agenda_and_convocations(
+        client, world, requests, voters, django_capture_on_commit_callbacks
+    )
+    first = items[0]
+    _the_session_opens_and_the_quorum_is_reached(client, session, voters, ex_officio)
+
+    _the_three_requests_are_decided(client, session, items, voters)
+    outcomes = dict(Decision.objects.values_list("item__application", "outcome"))
+    assert outcomes == {repair.pk: "granted", fresco.pk: "deferred", trip.pk: "refused"}
+    page = page_text(client.get(page_url("session_detail", session.pk)))
+    assert "montant accordé : 600,00 €" in page and "Autorisation de la mairie attendue" in page
+
+    _the_session_closes(client, session, django_capture_on_commit_callbacks)
+    # The minutes and the letters.
+    _check_the_minutes_and_the_letters(client, session, items)
+    _a_decision_is_amended(client, session, first)
 
 
 # --- Quorum and votes -----------------------------------------------------------------------------
