@@ -38,13 +38,25 @@ def test_a_cvs_fund_start_leads_to_the_cvs_form(cvs_call, resident, client, worl
 
 
 def test_the_request_through_its_steps(cvs_call, resident, client, world):
+    application = _start_the_request(client, resident, cvs_call)
+    _fill_in_the_structure(client, application)
+    _fill_in_the_project_and_commitments(client, application, cvs_call, world)
+    _fill_in_the_budget(client, application, cvs_call)
+    _upload_the_documents(client, application)
+    _file_the_request(client, application)
+
+
+def _start_the_request(client, resident, cvs_call):
     resident.email_confirmed_at = timezone.now()
     resident.save()
     client.force_login(resident)
     response = client.post(reverse("cvs:start", args=[cvs_call.fund.slug]))
     application = Application.objects.get(created_by=resident)
     assert response.url == step(application, "structure")
+    return application
 
+
+def _fill_in_the_structure(client, application):
     # French errors, nothing saved.
     response = client.post(step(application, "structure"), {**STRUCTURE, "siret": "", "republican_commitment": ""})
     page = response.content.decode()
@@ -53,6 +65,8 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
     structure = {**STRUCTURE, "republican_commitment": "on"}
     assert client.post(step(application, "structure"), structure).url == step(application, "projet")
 
+
+def _fill_in_the_project_and_commitments(client, application, cvs_call, world):
     project = {
         "title": "Aide aux devoirs",
         "description": "Deux soirs par semaine.",
@@ -66,12 +80,17 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
     assert client.post(step(application, "projet"), project).url == step(application, "engagements")
     assert client.post(step(application, "engagements"), COMMITMENTS).url == step(application, "budget")
 
+
+def _fill_in_the_budget(client, application, cvs_call):
     unbalanced = client.post(step(application, "budget"), budget_post(cvs_call, expense="9999"), follow=True)
     assert unbalanced.redirect_chain[-1][0] == step(application, "budget")
     assert "pas encore prêt" in unbalanced.content.decode() and "pas équilibré" in unbalanced.content.decode()
     balanced = client.post(step(application, "budget"), budget_post(cvs_call, saved=1), follow=True)
     assert balanced.redirect_chain[-1][0] == step(application, "pieces")
-    # The documents, through the request form's own upload checks.
+
+
+def _upload_the_documents(client, application):
+    """The documents, through the request form's own upload checks; then the summary."""
     not_a_pdf = SimpleUploadedFile("rib.pdf", b"not a pdf", content_type="application/pdf")
     refused = client.post(
         step(application, "pieces"), {"piece-kind": "bank_details", "piece-file": not_a_pdf, "action": "upload"}
@@ -87,6 +106,8 @@ def test_the_request_through_its_steps(cvs_call, resident, client, world):
     summary = client.get(step(application, "recapitulatif")).content.decode()
     assert "Aide aux devoirs" in summary and "convention pluriannuelle" in summary
 
+
+def _file_the_request(client, application):
     response = client.post(step(application, "recapitulatif"))
     assert response.url == reverse("cvs:detail", args=[application.pk])
     application.refresh_from_db()
