@@ -363,17 +363,30 @@ def test_holder_files_the_bilan_and_staff_close_the_request(page, viewport, tmp_
 def test_association_files_the_cvs_bilan(page, viewport):
     """The annex 3 bilan of the Contrat de ville: identity, progress and 2 objectives, partners, appraisal
     and SWOT, the budget table planned against realised; filed, then accepted by the staff."""
-    from reports.models import CvsBilan
-
     application, holder, staff = granted_request(viewport, scheme="cvs")
+
+    bilan = _holder_starts_the_cvs_bilan(page, application, holder)
+    _holder_fills_the_cvs_identity(page, application, holder)
+    _holder_fills_the_cvs_progress_and_partners(page)
+    _holder_fills_the_cvs_appraisal_and_budget(page)
+    _holder_files_the_cvs_bilan(page, bilan)
+    _staff_accept_the_cvs_bilan(page, application, bilan, staff)
+
+
+def _holder_starts_the_cvs_bilan(page, application, holder):
+    """The holder starts the bilan from her bilans: the annex 3 bilan."""
+    from reports.models import CvsBilan
 
     login(page, holder.email, password="motdepasse-de-test-2025")
     visit(page, "/bilans/mes-bilans/", "mes-bilans")
     click_to(page, page.get_by_role("link", name=application.title), "bilan-cvs-a-commencer")
     click_and_wait(page, page.get_by_role("button", name="Commencer le bilan"))
     bilan = CvsBilan.objects.get(application=application)
+    return bilan
 
-    # 1. Identity: prefilled from the request; the short description is added.
+
+def _holder_fills_the_cvs_identity(page, application, holder) -> None:
+    """1. Identity: prefilled from the request; the short description is added."""
     check_page(page, "section-identite")
     assert page.url.endswith("/bilan/identite/"), page.url
     assert page.locator("#id_structure").input_value() == application.holder.name
@@ -385,6 +398,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
         "Un repas partagé chaque trimestre dans la rue, préparé par les familles."
     )
 
+
+def _holder_fills_the_cvs_progress_and_partners(page) -> None:
+    """Sections 2 and 3 (each reached by saving the one before)."""
     # 2. Progress and two quantified objectives.
     save_and_continue(page, "section-avancement")
     assert page.url.endswith("/bilan/avancement/"), page.url
@@ -413,6 +429,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     )
     page.locator("#id_partenaires-0-satisfied_0").check()
 
+
+def _holder_fills_the_cvs_appraisal_and_budget(page) -> None:
+    """Sections 4 and 5 (each reached by saving the one before)."""
     # 4. Appraisal, perspectives, key figures and SWOT.
     save_and_continue(page, "section-appreciation-cvs")
     assert page.url.endswith("/bilan/appreciation/"), page.url
@@ -432,7 +451,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     click_to(page, page.get_by_role("button", name="Enregistrer", exact=True), "section-budget-cvs-enregistree")
     assert "Le budget est équilibré." in main_text(page)
 
-    # 6. Summary and filing.
+
+def _holder_files_the_cvs_bilan(page, bilan) -> None:
+    """6. Summary and filing."""
     save_and_continue(page, "section-envoi-cvs")
     assert "Le bilan est complet" in main_text(page)
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
@@ -448,7 +469,9 @@ def test_association_files_the_cvs_bilan(page, viewport):
     ]
     logout(page)
 
-    # The staff accept the annex 3 bilan from their list.
+
+def _staff_accept_the_cvs_bilan(page, application, bilan, staff) -> None:
+    """The staff accept the annex 3 bilan from their list."""
     login(page, staff.email, password="motdepasse-de-test-2025")
     visit(page, "/bilans/?etat=to_review", "suivi-des-bilans-cvs")
     click_to(page, page.locator("main tbody tr").get_by_role("link", name=application.title), "bilan-cvs-a-etudier")

@@ -28,12 +28,8 @@ def plain(text: str) -> str:
 
 
 def test_cvs_call(page):
-    from applications.models import Application
-    from cvs.models import FundingAsk
     from funds.models import Fund, Funder
-    from funds.validators import make_siret
-    from tests.factories import MINIMAL_PDF, UserFactory
-    from tests.factories.accounts import DEFAULT_PASSWORD
+    from tests.factories import UserFactory
 
     fund = Fund.objects.get(slug=f"cvs-mel-{timezone.localdate().year + 1}")
     state = Funder.objects.get(name__startswith="État")
@@ -41,7 +37,22 @@ def test_cvs_call(page):
     roubaix = Funder.objects.get(name="Ville de Roubaix")
     association = UserFactory(email="parcours.cvs@example.org", email_confirmed_at=timezone.now())
 
-    # The association files its request, step by step.
+    _describe_the_structure(page, fund, association)
+    _describe_the_project_and_the_commitments(page)
+    _fill_in_the_budget(page, state, mel, roubaix)
+    application = _send_the_documents_and_file(page, association)
+    _give_the_city_opinion(page, application)
+    _declare_eligible_and_programme(page, fund, application, state, mel, roubaix)
+    _pay_the_state_part(page, application, state)
+    _read_the_call_follow_up(page, fund, application, state)
+
+
+def _describe_the_structure(page, fund, association) -> None:
+    """The association files its request, step by step: first it describes itself (a SIRET and the republican
+    commitment are needed)."""
+    from funds.validators import make_siret
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
     login(page, association.email, DEFAULT_PASSWORD)
     page.goto(f"/demandes/nouvelle/{fund.slug}/")  # the open call's link leads to the CVS form
     check_page(page, "cvs-commencer")
@@ -63,6 +74,9 @@ def test_cvs_call(page):
     page.locator("#id_republican_commitment").check()
     save_and_continue(page, "cvs-projet")
 
+
+def _describe_the_project_and_the_commitments(page) -> None:
+    """The project, then its commitments (equality, partners, evaluation)."""
     page.locator("#id_title").fill("Ateliers numériques du parcours")
     page.locator("#id_description").fill("Des ateliers pour faire ses démarches en ligne.")
     page.locator("#id_diagnostic").fill("Beaucoup d'habitants sans ordinateur.")
@@ -84,6 +98,9 @@ def test_cvs_call(page):
         page.locator(f"#id_{field}").fill(text)
     save_and_continue(page, "cvs-budget")
 
+
+def _fill_in_the_budget(page, state, mel, roubaix) -> None:
+    """The budget and the amount asked of each funder: first unbalanced (refused), then balanced."""
     page.locator("#id_charges-0-category").select_option("64")
     page.locator("#id_charges-0-label").fill("Animateur numérique")
     page.locator("#id_charges-0-amount").fill("5000")
@@ -97,6 +114,13 @@ def test_cvs_call(page):
     assert "pas équilibré" in main_text(page)
     page.locator(f"#id_amount_{roubaix.pk}").fill("1000")
     save_and_continue(page, "cvs-pieces")
+
+
+def _send_the_documents_and_file(page, association):
+    """Two documents sent, the summary read, the request filed: the request."""
+    from applications.models import Application
+    from tests.factories import MINIMAL_PDF
+
     for kind, name in (("bank_details", "rib.pdf"), ("statutes", "statuts.pdf")):
         page.locator("#id_piece-kind").select_option(kind)
         page.locator("#id_piece-file").set_input_files(
@@ -110,8 +134,11 @@ def test_cvs_call(page):
     application = Application.objects.get(created_by=association)
     assert application.status == "submitted" and application.reference.startswith("CVS-")
     logout(page)
+    return application
 
-    # The Ville de Roubaix's referent gives the commune's opinion.
+
+def _give_the_city_opinion(page, application) -> None:
+    """The Ville de Roubaix's referent gives the commune's opinion."""
     login(page, CITY_REFERENT)
     page.goto(f"/cvs/demandes/{application.pk}/")
     check_page(page, "cvs-referent-ville")
@@ -121,7 +148,11 @@ def test_cvs_call(page):
     assert "Ville de Roubaix : Réservé" in main_text(page)
     logout(page)
 
-    # The MEL's staff: eligibility, then the programming decision per funder.
+
+def _declare_eligible_and_programme(page, fund, application, state, mel, roubaix) -> None:
+    """The MEL's staff: eligibility, then the programming decision per funder."""
+    from cvs.models import FundingAsk
+
     login(page, MEL_STAFF)
     page.goto(f"/cvs/appels/{fund.slug}/suivi/")
     check_page(page, "cvs-suivi-appel")
@@ -144,14 +175,20 @@ def test_cvs_call(page):
     )
     assert programmed[roubaix.name] == 800 and programmed[state.name] == 2000
 
-    # The State pays its part.
+
+def _pay_the_state_part(page, application, state) -> None:
+    """The State pays its part."""
+    from cvs.models import FundingAsk
+
     page.locator("#id_versement-funder").select_option(str(state.pk))
     page.locator("#id_versement-amount").fill("2000")
     page.locator("#id_versement-paid_on").fill(timezone.localdate().isoformat())
     click_to(page, page.get_by_role("button", name="Enregistrer le versement"), "cvs-versement")
     assert FundingAsk.objects.get(request__application=application, funder=state).amount_paid == 2000
 
-    # The call's follow-up, from the fund's back-office page.
+
+def _read_the_call_follow_up(page, fund, application, state) -> None:
+    """The call's follow-up, from the fund's back-office page."""
     visit(page, f"/fonds/{fund.slug}/", "fonds-cvs")
     click_to(page, page.get_by_role("link", name="Suivi de l'appel à projets : enveloppe"), "cvs-suivi-final")
     assert application.reference in main_text(page)

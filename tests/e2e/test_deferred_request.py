@@ -31,15 +31,19 @@ def viewport(request):
 def deferred_request():
     """A carrier association with one staff member, a fund whose call is over, and a holder's request that
     the committee deferred, asking for a quote (as `committees.services.decide` leaves it)."""
-    from applications import services
-    from applications.models import StatusChange
-    from applications.workflow import Status
-    from committees.models import Decision
+    today = timezone.localdate()
+    now = timezone.now()
+    fund, staff, holder = _association_and_closed_fund(today, now)
+    application = _request_on_the_agenda(fund, holder, today, now)
+    _defer(application, staff, today)
+    return application, holder, staff
+
+
+def _association_and_closed_fund(today, now):
+    """The association, its staff member, the holder and the fund whose call closed 30 days ago."""
     from funds.models import Neighbourhood, Theme
     from tests import factories as f
 
-    today = timezone.localdate()
-    now = timezone.now()
     association = f.CarrierAssociationFactory(name="Centre social du Fresnoy", slug="centre-social-fresnoy-ajourne")
     staff = f.UserFactory(
         email="equipe@fresnoy.example.org", first_name="Karim", last_name="Équipe", email_confirmed_at=now
@@ -58,6 +62,14 @@ def deferred_request():
         themes=list(Theme.objects.filter(is_active=True).order_by("position")[:3]),
         neighbourhoods=list(Neighbourhood.objects.filter(communes__insee_code="59512").order_by("code")[:1]),
     )
+    return fund, staff, holder
+
+
+def _request_on_the_agenda(fund, holder, today, now):
+    """The holder's request, filed 40 days ago and on a committee's agenda, with one document."""
+    from applications.workflow import Status
+    from tests import factories as f
+
     starts = now + datetime.timedelta(days=10)
     if starts.year != today.year:  # the fund finances projects of its year
         starts = now + datetime.timedelta(hours=2)
@@ -74,6 +86,17 @@ def deferred_request():
         amount_requested=Decimal("250.00"),
     )
     f.AttachmentFactory(application=application)
+    return application
+
+
+def _defer(application, staff, today) -> None:
+    """The committee's decision two days ago: deferred, a quote asked for."""
+    from applications import services
+    from applications.models import StatusChange
+    from applications.workflow import Status
+    from committees.models import Decision
+    from tests import factories as f
+
     f.record_decision(
         application=application,
         outcome=Decision.Outcome.DEFERRED,
@@ -91,12 +114,9 @@ def deferred_request():
     application.status = Status.DEFERRED
     application.save(update_fields=["status"])
     services.record_deferral(application=application, reason=ASKED)
-    return application, holder, staff
 
 
 def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, viewport, tmp_path):
-    from applications.models import DeferralRevision, Message
-
     application, holder, staff = deferred_request()
     quote = tmp_path / "devis-transport.pdf"
     quote.write_bytes(MINIMAL_PDF)
@@ -106,7 +126,17 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     answer.write_bytes(photo_png())
     detail = f"/demandes/{application.pk}/"
 
-    # The holder, on her phone, reads what the committee asks, with a button for each thing to do.
+    _holder_reads_what_is_asked_and_adds_the_quote(page, holder, detail, quote)
+    _holder_edits_the_project(page, detail)
+    _holder_sends_it_back(page, application, detail)
+    _holder_writes_with_the_timetable(page, application, schedule)
+    _staff_see_the_changes(page, application, staff)
+    _staff_answer_with_a_file(page, detail, answer)
+    _holder_downloads_the_answer(page, holder, detail)
+
+
+def _holder_reads_what_is_asked_and_adds_the_quote(page, holder, detail, quote) -> None:
+    """The holder, on her phone, reads what the committee asks, with a button for each thing to do."""
     login(page, holder.email, password=PASSWORD)
     visit(page, detail, "demande-ajournee")
     text = main_text(page)
@@ -119,14 +149,20 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     click_to(page, page.get_by_role("button", name="Envoyer ce document"), "devis-ajoute")
     assert "Document « devis-transport.pdf » ajouté." in main_text(page)
 
-    # She edits the description of the project.
+
+def _holder_edits_the_project(page, detail) -> None:
+    """She edits the description of the project."""
     visit(page, detail, "demande-ajournee-devis")
     click_to(page, page.get_by_role("link", name="Modifier ma demande"), "modifier-le-projet")
     description = page.locator("#id_description")
     description.fill(description.input_value() + " Le car part de la place du Fresnoy à 8 h.")
     click_to(page, page.get_by_role("button", name="Enregistrer et quitter"), "projet-enregistre")
 
-    # She reads her changes, answers the committee and sends the request back.
+
+def _holder_sends_it_back(page, application, detail) -> None:
+    """She reads her changes, answers the committee and sends the request back."""
+    from applications.models import DeferralRevision
+
     visit(page, detail, "demande-ajournee-modifiee")
     click_to(page, page.get_by_role("link", name="Renvoyer ma demande"), "recapitulatif-renvoi")
     text = main_text(page)
@@ -140,7 +176,11 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     revision = DeferralRevision.objects.get(application=application)
     assert [change["field"] for change in revision.changes] == ["description"]
 
-    # She writes to the association with the bus timetable attached.
+
+def _holder_writes_with_the_timetable(page, application, schedule) -> None:
+    """She writes to the association with the bus timetable attached."""
+    from applications.models import Message
+
     page.get_by_label("Votre message").fill("Voici aussi les horaires du car.")
     page.get_by_label("Joindre un fichier (facultatif)").set_input_files(str(schedule))
     click_to(page, page.get_by_role("button", name="Envoyer le message"), "message-avec-fichier")
@@ -148,7 +188,9 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     assert Message.objects.get(application=application).attachment_name == "horaires-du-car.pdf"
     logout(page)
 
-    # The association's staff, on a laptop, see what changed since the deferral.
+
+def _staff_see_the_changes(page, application, staff) -> None:
+    """The association's staff, on a laptop, see what changed since the deferral."""
     page.set_viewport_size(VIEWPORTS["desktop"])
     login(page, staff.email, password=PASSWORD)
     visit(page, f"/equipe/demandes/{application.pk}/", "instruction-modifications")
@@ -157,7 +199,9 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     assert "Description du projet" in changes and "place du Fresnoy à 8 h" in changes
     assert "Renvoyée par le porteur le" in changes
 
-    # They download the holder's file, and answer with one of their own.
+
+def _staff_answer_with_a_file(page, detail, answer) -> None:
+    """They download the holder's file, and answer with one of their own."""
     visit(page, detail, "fil-des-messages-equipe")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le fichier joint « horaires-du-car.pdf »", exact=False).click()
@@ -168,7 +212,9 @@ def test_holder_completes_a_deferred_request_and_staff_see_the_changes(page, vie
     assert "Votre message est envoyé." in main_text(page)
     logout(page)
 
-    # The holder, on her phone again, downloads the association's file.
+
+def _holder_downloads_the_answer(page, holder, detail) -> None:
+    """The holder, on her phone again, downloads the association's file."""
     page.set_viewport_size(VIEWPORTS["mobile"])
     login(page, holder.email, password=PASSWORD)
     visit(page, detail, "reponse-recue")

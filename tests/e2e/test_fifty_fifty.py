@@ -23,7 +23,17 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     initiative = f"Goûter des voisins ({viewport})"
     fund_slug = f"fifty-fifty-loos-{today.year}"
 
-    # The resident brings an idea from the showcase.
+    project_path = _bring_an_idea(page, title)
+    _meet_and_draft_the_convention(page, title, today)
+    _sign_for_the_town(page, project_path)
+    _sign_for_the_residents(page, title, project_path)
+    _declare_an_initiative(page, fund_slug, initiative, today)
+    _validate_and_declare_carried_out(page, initiative, project_path)
+    _find_them_on_the_showcase(page, title, initiative, today)
+
+
+def _bring_an_idea(page, title: str) -> str:
+    """The resident brings an idea from the showcase: the project's path."""
     login(page, RESIDENT)
     visit(page, "/fifty-fifty/", "vitrine")
     click_to(page, page.get_by_role("link", name="Proposer une idée").first, "proposer une idée")
@@ -44,8 +54,11 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     click_to(page, page.get_by_role("link", name="Arrêter le projet"), "arrêter : pourquoi")
     click_to(page, page.get_by_role("link", name="Annuler"), "projet")
     logout(page)
+    return project_path
 
-    # The town meets the residents, notes what each side brings, drafts the convention and signs it.
+
+def _meet_and_draft_the_convention(page, title: str, today) -> None:
+    """The town meets the residents, notes what each side brings and drafts the convention."""
     login(page, TOWN)
     visit(page, "/fifty-fifty/mairie/", "mairie : projets")
     click_to(page, page.get_by_role("link", name=title), "mairie : le projet")
@@ -70,6 +83,10 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     page.locator("#id_ends_on").fill(today.replace(day=28).isoformat() if today.day < 28 else today.isoformat())
     click_to(page, page.get_by_role("button", name="Rédiger la convention"), "convention rédigée")
     assert "Convention à signer" in main_text(page)
+
+
+def _sign_for_the_town(page, project_path: str) -> None:
+    """The paper signature's form, left with « Annuler »; the town signs in the portal."""
     visit(page, project_path.rstrip("/") + "/signature-papier/", "signature papier : formulaire")
     click_to(page, page.get_by_role("link", name="Annuler"), "projet")
     click_to(page, page.get_by_role("link", name="Signer la convention"), "mairie : signer")
@@ -79,7 +96,9 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     assert "Pour la commune : Pauline Garnier" in main_text(page)
     logout(page)
 
-    # The resident reads the convention and signs for the residents.
+
+def _sign_for_the_residents(page, title: str, project_path: str) -> None:
+    """The resident reads the convention and signs for the residents."""
     login(page, RESIDENT)
     visit(page, "/fifty-fifty/mes-projets/", "mes projets fifty/fifty")
     click_to(page, page.get_by_role("link", name=title), "mon projet")
@@ -91,7 +110,9 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     click_to(page, page.get_by_role("button", name="Je signe la convention"), "convention signée")
     assert "Convention signée" in main_text(page)
 
-    # She declares an initiative and joins the bâtisseurs.
+
+def _declare_an_initiative(page, fund_slug: str, initiative: str, today) -> None:
+    """She declares an initiative and joins the bâtisseurs."""
     visit(page, f"/fifty-fifty/{fund_slug}/declarer-une-initiative/", "déclarer une initiative")
     fill_fields(
         page,
@@ -108,7 +129,9 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     visit(page, "/fifty-fifty/batisseurs/mairie-loos-en-gohelle/", "bâtisseurs : ma fiche")
     logout(page)
 
-    # The town validates the initiative, declares the project carried out, and reads its figures.
+
+def _validate_and_declare_carried_out(page, initiative: str, project_path: str) -> None:
+    """The town validates the initiative, declares the project carried out, and reads its figures."""
     login(page, TOWN)
     visit(page, "/fifty-fifty/mairie/", "mairie : à valider")
     click_to(page, page.get_by_role("link", name=initiative), "initiative à valider")
@@ -124,7 +147,9 @@ def test_fifty_fifty_idea_to_showcase(page, viewport):
     assert "Nadia Lemaire" in main_text(page)
     logout(page)
 
-    # Anyone finds the project and the initiative on the showcase and the year's page.
+
+def _find_them_on_the_showcase(page, title: str, initiative: str, today) -> None:
+    """Anyone finds the project and the initiative on the showcase and the year's page."""
     visit(page, "/fifty-fifty/", "vitrine publique")
     assert title in main_text(page) and initiative in main_text(page)
     click_to(page, page.get_by_role("link", name=f"Temps fort {today.year}"), "temps fort de l'année")

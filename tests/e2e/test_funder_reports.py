@@ -49,7 +49,14 @@ def no_horizontal_scroll(page, selector: str) -> None:
 
 
 def test_funder_reports(page):
-    # 1. The association's staff write their words on the annual report page, then export.
+    _staff_write_and_export_the_annual_report(page)
+    _region_reads_the_dashboard_and_the_report(page)
+    _region_downloads_the_consolidated_report(page)
+    _admin_reads_the_audit_log_in_french(page)
+
+
+def _staff_write_and_export_the_annual_report(page) -> None:
+    """1. The association's staff write their words on the annual report page, then export."""
     login(page, STAFF_EMAIL)
     visit(page, REPORT, "rapport-annuel-equipe")
     expect(page.get_by_role("heading", name="Le mot de l'association porteuse")).to_be_visible()
@@ -71,7 +78,9 @@ def test_funder_reports(page):
     assert ("Synthèse de l'année", SUMMARY) in list(words.iter_rows(values_only=True))
     logout(page)
 
-    # 2. The Région's staff: the dashboard's charts above a table that fits 1280 px.
+
+def _region_reads_the_dashboard_and_the_report(page) -> None:
+    """2. The Région's staff: the dashboard's charts above a table that fits 1280 px."""
     login(page, REGION_EMAIL)
     visit(page, "/financeurs/", "tableau-financeurs")
     expect(page.locator("svg#graphique-tableau-fonds")).to_be_visible()
@@ -90,7 +99,9 @@ def test_funder_reports(page):
     page.go_back()
     page.wait_for_load_state()
 
-    # 3. The consolidated report: page, then the year 2025, its PDF and its XLSX.
+
+def _region_downloads_the_consolidated_report(page) -> None:
+    """3. The consolidated report: page, then the year 2025, its PDF and its XLSX."""
     click_to(page, page.get_by_role("link", name=re.compile(r"^Rapport consolidé \d{4} de vos fonds")), "consolide")
     click_to(page, page.get_by_role("link", name="2025", exact=True), "consolide-2025")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport consolidé 2025 — Région Hauts-de-France")
@@ -109,7 +120,9 @@ def test_funder_reports(page):
     assert funds.cell(row=2, column=header.index("Accordé (€)") + 1).data_type == "n"
     logout(page)
 
-    # 4. The administrator reads the audit log in French: the texts saved above, by their label.
+
+def _admin_reads_the_audit_log_in_french(page) -> None:
+    """4. The administrator reads the audit log in French: the texts saved above, by their label."""
     login(page, ADMIN_EMAIL)
     visit(page, "/administration/journal/?action=annual_report.save_narrative", "journal-francais")
     expect(page.locator("main")).to_contain_text("Textes du rapport annuel enregistrés")

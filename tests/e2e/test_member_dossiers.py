@@ -57,7 +57,13 @@ def test_member_reads_dossiers_and_staff_print_convocations(page, tmp_path):
     first = items[0].application
     session_path = f"/comites/seances/{session.pk}/"
 
-    # --- A member in mandate reads the dossiers -------------------------------------------------------------
+    _member_reads_a_dossier(page, session_path, first)
+    _member_gets_the_session_pack(page, session, items, tmp_path)
+    _staff_print_the_convocations(page, session, session_path, first, tmp_path)
+
+
+def _member_reads_a_dossier(page, session_path, first) -> None:
+    """A member in mandate reads the dossiers (never the RIB) and downloads a quote."""
     login(page, MEMBER_EMAIL)
     visit(page, "/comites/", "comites")
     visit(page, session_path, "seance")
@@ -79,7 +85,9 @@ def test_member_reads_dossiers_and_staff_print_convocations(page, tmp_path):
         page.get_by_role("link", name="devis-location-cuisine.pdf").click()
     assert info.value.suggested_filename == "devis-location-cuisine.pdf"
 
-    # --- The session pack: prepared in the background, then ready ------------------------------------------
+
+def _member_gets_the_session_pack(page, session, items, tmp_path) -> None:
+    """The session pack: prepared in the background, then ready; downloaded and read back."""
     click_and_wait(page, page.get_by_role("link", name="Retour à l'ordre du jour de la séance"))
     click_and_wait(page, page.get_by_role("link", name="Obtenir le dossier de séance (PDF)"))
     check_page(page, "dossier-de-seance-a-preparer")
@@ -108,7 +116,9 @@ def test_member_reads_dossiers_and_staff_print_convocations(page, tmp_path):
     assert "rib.pdf" not in text
     logout(page)
 
-    # --- The staff print the convocation letters of the members without e-mail ------------------------------
+
+def _staff_print_the_convocations(page, session, session_path, first, tmp_path) -> None:
+    """The staff print the convocation letters of the members without e-mail."""
     login(page, STAFF_EMAIL)
     visit(page, session_path, "seance-equipe")
     letters = page.locator("section", has=page.get_by_role("heading", name="Convocations par courrier"))

@@ -73,10 +73,22 @@ def choose_file_with_keyboard(page, selector: str, path: Path) -> None:
 
 
 def test_resident_keyboard_only(page, viewport, tmp_path):
-    from accounts.models import User
-    from applications.models import Application
-
     email = f"clavier.{viewport}@example.org"
+    _sign_up(page, email)
+    _start_a_request_and_name_the_holder(page)
+    application = _describe_the_project_and_quit(page, email)
+    _resume_and_give_the_date_and_place(page)
+    _describe_the_public(page)
+    _fill_in_the_budget(page, application)
+    _send_the_documents(page, application, tmp_path)
+    _file_the_request(page, application)
+    _download_the_receipt(page, application)
+
+
+def _sign_up(page, email: str) -> None:
+    """The account created and confirmed from the link in the e-mail."""
+    from accounts.models import User
+
     visit(page, "/compte/inscription/", "inscription")
     type_all(
         page,
@@ -94,6 +106,9 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     check_page(page, "compte-cree")
     assert User.objects.get(email=email).email_confirmed_at is not None
 
+
+def _start_a_request_and_name_the_holder(page) -> None:
+    """From the open calls to a new request; a new holder, a collective, named."""
     visit(page, "/appels-a-projets/", "appels-ouverts")
     press_and_wait(page, "main a[href^='/demandes/nouvelle/']")
     check_page(page, "nouvelle-demande")
@@ -114,6 +129,11 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     )
     continue_with_keyboard(page, "etape-projet", "/etape/project/")
 
+
+def _describe_the_project_and_quit(page, email: str):
+    """The project's title, theme and words, then « Enregistrer et quitter »: the saved draft."""
+    from applications.models import Application
+
     type_into(page, "#id_title", "Après-midi jeux au clavier")
     tab_to(page, "#id_theme")
     page.keyboard.press("ArrowDown")
@@ -125,8 +145,11 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     assert application.title == "Après-midi jeux au clavier"
     assert application.holder.name == "Le collectif du clavier"
     assert application.theme is not None
+    return application
 
-    # Back to the draft from "Mes demandes".
+
+def _resume_and_give_the_date_and_place(page) -> None:
+    """Back to the draft from "Mes demandes", then the dates and the place."""
     assert "/mes-demandes/" in page.url, page.url
     press_and_wait(page, "main a", "Reprendre ma demande")
     check_page(page, "reprise")
@@ -150,6 +173,9 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     assert focused_value(page) != ""
     continue_with_keyboard(page, "etape-public", "/etape/people/")
 
+
+def _describe_the_public(page) -> None:
+    """Who the project is for, and how many residents run it."""
     type_all(
         page,
         {
@@ -161,8 +187,10 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     )
     continue_with_keyboard(page, "etape-budget", "/etape/budget/")
 
-    # The budget: an option is picked by typing the first letters of its everyday words (« Ach » for « Achats :
-    # matériel, nourriture… (compte 60) »); one line is added with its button, which moves the focus into it.
+
+def _fill_in_the_budget(page, application) -> None:
+    """The budget: an option is picked by typing the first letters of its everyday words (« Ach » for « Achats :
+    matériel, nourriture… (compte 60) »); one line is added with its button, which moves the focus into it."""
     tab_to(page, "#id_expense-0-category")
     page.keyboard.type("Ach")
     assert focused_value(page) == "60", focused_value(page)
@@ -191,7 +219,9 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
         ("resource", "Buvette"),
     ]
 
-    # Documents: the type by typing, the file through the chooser opened with Space, Enter to send.
+
+def _send_the_documents(page, application, tmp_path) -> None:
+    """Documents: the type by typing, the file through the chooser opened with Space, Enter to send."""
     rib, quote = tmp_path / "rib.pdf", tmp_path / "devis.png"
     rib.write_bytes(MINIMAL_PDF)
     quote.write_bytes(tiny_png())
@@ -206,7 +236,9 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     assert sorted(application.attachments.values_list("kind", flat=True)) == ["bank_details", "quote"]
     continue_with_keyboard(page, "recapitulatif", "/etape/summary/")
 
-    # The summary: agree to the showcase with Space, file with Enter.
+
+def _file_the_request(page, application) -> None:
+    """The summary: agree to the showcase with Space, file with Enter."""
     tab_to(page, "#id_showcase_consent", limit=200)
     page.keyboard.press("Space")
     assert page.locator("#id_showcase_consent").is_checked()
@@ -218,7 +250,9 @@ def test_resident_keyboard_only(page, viewport, tmp_path):
     assert page.url.endswith(f"/demandes/{application.pk}/"), page.url
     assert f"Votre demande est déposée. Sa référence est {application.reference}" in page.locator("main").inner_text()
 
-    # The receipt, downloaded from its link with Enter.
+
+def _download_the_receipt(page, application) -> None:
+    """The receipt, downloaded from its link with Enter."""
     tab_to(page, "main a[href$='/recepisse.pdf']", "Télécharger le récépissé (PDF)")
     with page.expect_download() as info:
         page.keyboard.press("Enter")

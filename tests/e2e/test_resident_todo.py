@@ -29,12 +29,8 @@ def viewport():
 def resident_with_a_granted_request():
     """A resident whose request was granted and its advance paid, her bilan written but not filed (its due date
     has passed), and a message from the association she has not read."""
-    from applications import services as application_services
-    from committees import services as committee_services
     from funds.models import Neighbourhood, Theme
-    from reports import services as report_services
     from tests import factories as f
-    from tests.bilan_fixtures import fill_for_submission
 
     today = timezone.localdate()
     now = timezone.now()
@@ -67,6 +63,19 @@ def resident_with_a_granted_request():
         themes=list(Theme.objects.filter(is_active=True).order_by("position")[:2]),
         neighbourhoods=list(Neighbourhood.objects.filter(communes__insee_code="59512").order_by("code")[:1]),
     )
+    application = _grant_with_a_late_bilan_and_a_message(fund, resident, staff, today, now)
+    return resident, application, fund
+
+
+def _grant_with_a_late_bilan_and_a_message(fund, resident, staff, today, now):
+    """The request granted 45 days ago and its advance paid, the bilan filled in (not filed), a message from the
+    association: the request."""
+    from applications import services as application_services
+    from committees import services as committee_services
+    from reports import services as report_services
+    from tests import factories as f
+    from tests.bilan_fixtures import fill_for_submission
+
     starts = now - datetime.timedelta(days=50)
     application = f.GrantedApplicationFactory(
         fund=fund,
@@ -93,7 +102,7 @@ def resident_with_a_granted_request():
     application_services.post_message(
         user=staff, application=application, body="Bonjour Nadia, pensez à déposer votre bilan, il est en retard."
     )
-    return resident, application, fund
+    return application
 
 
 def _todo_block(page):
@@ -101,12 +110,18 @@ def _todo_block(page):
 
 
 def test_resident_todo_block_bilan_email_and_help(page):
-    from accounts.models import User
-
     resident, application, fund = resident_with_a_granted_request()
     login(page, resident.email, PASSWORD)
 
-    # "Mon espace" opens with the "À faire" block: the late bilan and the unread message, each with its button.
+    _read_the_message_from_the_todo_block(page)
+    _file_the_bilan_from_the_todo_block(page, application)
+    _see_the_todo_block_empty(page)
+    _change_the_email_address(page, resident)
+    _open_the_help_page(page, fund)
+
+
+def _read_the_message_from_the_todo_block(page) -> None:
+    """The "À faire" block opening "Mon espace": the late bilan and the unread message, each with its button."""
     check_page(page, "mon-espace-a-faire")
     block = _todo_block(page)
     assert block.is_visible()
@@ -121,7 +136,9 @@ def test_resident_todo_block_bilan_email_and_help(page):
     text = _todo_block(page).inner_text()
     assert "nouveau message" not in text and "Bilan en retard" in text
 
-    # The bilan, from the block's button: the bilan page, its summary, filed.
+
+def _file_the_bilan_from_the_todo_block(page, application) -> None:
+    """The bilan, from the block's button: the bilan page, its summary, filed."""
     click_to(page, _todo_block(page).get_by_role("link", name="Déposer mon bilan"), "bilan")
     click_to(page, page.get_by_role("link", name="Relire et déposer mon bilan"), "bilan-recapitulatif")
     page.get_by_label("Je certifie que les informations de ce bilan sont exactes.").check()
@@ -133,7 +150,9 @@ def test_resident_todo_block_bilan_email_and_help(page):
     check_page(page, "mes-bilans")
     assert "à déposer" not in main_text(page)
 
-    # The block has emptied; "Mes demandes" shows no block either.
+
+def _see_the_todo_block_empty(page) -> None:
+    """The block has emptied; "Mes demandes" shows no block either."""
     open_menu(page)
     click_to(page, page.get_by_role("link", name="Mon espace", exact=True), "mon-espace-rien-a-faire")
     assert _todo_block(page).count() == 0
@@ -141,7 +160,11 @@ def test_resident_todo_block_bilan_email_and_help(page):
     click_to(page, page.get_by_role("link", name="Mes demandes", exact=True), "mes-demandes")
     assert _todo_block(page).count() == 0
 
-    # The e-mail address: changed through the link sent to the new one.
+
+def _change_the_email_address(page, resident) -> None:
+    """The e-mail address: changed through the link sent to the new one."""
+    from accounts.models import User
+
     open_menu(page)
     click_to(page, page.get_by_role("link", name="Mon compte", exact=True), "mon-compte")
     click_to(page, page.get_by_role("link", name="Changer mon adresse e-mail"), "changer-adresse")
@@ -157,7 +180,9 @@ def test_resident_todo_block_bilan_email_and_help(page):
     assert User.objects.get(pk=resident.pk).email == NEW_EMAIL
     assert any(resident.email in message.to for message in mail.outbox)  # the old address is told
 
-    # Help: from "Mon espace", the fund's page with its contact, hours and address.
+
+def _open_the_help_page(page, fund) -> None:
+    """Help: from "Mon espace", the fund's page with its contact, hours and address."""
     open_menu(page)
     click_and_wait(page, page.get_by_role("link", name="Mon espace", exact=True))
     click_to(page, page.get_by_role("link", name=f"Contact, horaires et adresse pour le fonds {fund.name}"), "aide")

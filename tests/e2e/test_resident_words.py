@@ -52,14 +52,20 @@ def prepare_fund():
 
 @pytest.mark.parametrize("viewport", ["mobile"], indirect=True)
 def test_resident_sees_committee_dates_and_plain_words(page, viewport):
-    from applications.models import Application, BudgetLine, Holder
-    from tests.factories.accounts import DEFAULT_PASSWORD
-
     fund, sessions, project_day, resident = prepare_fund()
     passed, first_open, later = sessions
-    main = page.locator("main")
 
-    # --- The open calls: the next sessions and the last day to file for each ---------------------------------
+    last_day = _read_the_committee_dates(page, passed, first_open, later)
+    _start_a_request_for_a_group(page, first_open, last_day)
+    application = _describe_the_project(page, fund, resident)
+    _give_a_date_before_the_first_committee(page, project_day, first_open)
+    _describe_the_public(page)
+    _fill_in_the_budget(page, application)
+    _read_the_summary(page, application)
+
+
+def _read_the_committee_dates(page, passed, first_open, later):
+    """The open calls: the next sessions and the last day to file for each; the last day for the first open one."""
     visit(page, "/appels-a-projets/", "appels-ouverts")
     card = page.locator("article", has_text=FUND_NAME)
     expect(card.get_by_role("heading", name="Prochains comités d'attribution")).to_be_visible()
@@ -69,8 +75,14 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
     last_day = first_open.date - datetime.timedelta(days=15)
     expect(card).to_contain_text(f"déposez votre demande au plus tard le {last_day:%d/%m/%Y}")
     expect(card).to_contain_text(f"{later.date:%d/%m/%Y}")
+    return last_day
 
-    # --- Start a request: the first step shows the dates too, and asks for whom first ---------------------------
+
+def _start_a_request_for_a_group(page, first_open, last_day) -> None:
+    """Start a request: the first step shows the dates too, and asks for whom first; a group of residents."""
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
+    main = page.locator("main")
     login(page, EMAIL, DEFAULT_PASSWORD)
     visit(page, "/appels-a-projets/", "appels-ouverts-connecte")
     click_to(page, page.get_by_role("link", name=f"Faire une demande au fonds {FUND_NAME}"), "nouvelle-demande")
@@ -100,6 +112,12 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
         },
     )
     save_and_continue(page, "etape-projet")
+
+
+def _describe_the_project(page, fund, resident):
+    """The holder saved as a group (no SIRET); the project described: the request."""
+    from applications.models import Application, Holder
+
     application = Application.objects.get(fund=fund, created_by=resident)
     assert application.holder.kind == Holder.Kind.GROUP and application.holder.siret == ""
     page.get_by_label("Titre du projet").fill("Lecture partagée au square")
@@ -109,8 +127,12 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
         "Des lectures à voix haute chaque mercredi, avec la médiathèque."
     )
     save_and_continue(page, "etape-dates")
+    return application
 
-    # --- A start date before the first committee the request can still reach: the warning, and whom to call -----
+
+def _give_a_date_before_the_first_committee(page, project_day, first_open) -> None:
+    """A start date before the first committee the request can still reach: the warning, and whom to call."""
+    main = page.locator("main")
     warning = page.locator("#date-avant-comite")
     expect(warning).to_be_hidden()
     fill_fields(page, {"Date de début": project_day.isoformat(), "Heure de début": "15:00"})
@@ -127,6 +149,9 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
     # Saved, and said again at once on the next page (also without JavaScript).
     expect(main).to_contain_text(f"Attention : votre projet commence le {project_day:%d/%m/%Y}")
     expect(main).to_contain_text("Centre social de l'Hommelet (03 20 00 00 00, contact@hommelet.demo.example.org)")
+
+
+def _describe_the_public(page) -> None:
     fill_fields(
         page,
         {
@@ -138,7 +163,11 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
     )
     save_and_continue(page, "etape-budget")
 
-    # --- The budget in everyday words, the account beside them ------------------------------------------------
+
+def _fill_in_the_budget(page, application) -> None:
+    """The budget in everyday words, the account beside them."""
+    from applications.models import BudgetLine
+
     expense_type = page.locator("#id_expense-0-category")
     expect(expense_type.locator("option[value='60']")).to_have_text(
         "Achats : matériel, nourriture, boissons, petites fournitures (compte 60)"
@@ -159,7 +188,10 @@ def test_resident_sees_committee_dates_and_plain_words(page, viewport):
     line = BudgetLine.objects.get(application=application, side="expense")
     assert (line.category, line.label) == ("60", "Livres et goûter")
 
-    # --- The summary: the warning before the submit button, the budget in everyday words --------------------
+
+def _read_the_summary(page, application) -> None:
+    """The summary: the warning before the submit button, the budget in everyday words."""
+    main = page.locator("main")
     page.goto(f"/demandes/{application.pk}/etape/summary/")
     check_page(page, "recapitulatif")
     expect(main).to_contain_text("Attention : votre projet commence avant le comité")

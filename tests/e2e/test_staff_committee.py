@@ -35,23 +35,20 @@ def prepare_fund(viewport: str):
     The request is filed through the real service (reference, status, acknowledgement) three weeks ago, so that it
     may go on the agenda of a session held today (the fund asks for filing 15 days before the committee).
     """
-    from applications import services as app_services
-    from applications.models import Application
-    from committees.models import CommitteeMember
-    from funds.models import CarrierAssociation
-    from tests.factories import (
-        ApplicationFactory,
-        AttachmentFactory,
-        CommitteeFactory,
-        CommitteeMemberFactory,
-        FundFactory,
-        HolderFactory,
-        UserFactory,
-    )
-
     today = timezone.localdate()
+    fund = _create_the_fund(viewport, today)
+    committee = _create_the_committee(fund, viewport)
+    application, holder = _file_the_request(fund, viewport, today)
+    return fund, committee, application, holder
+
+
+def _create_the_fund(viewport: str, today: datetime.date):
+    """The journey's fund, this year, under the demo association."""
+    from funds.models import CarrierAssociation
+    from tests.factories import FundFactory
+
     hommelet = CarrierAssociation.objects.get(slug="centre-social-hommelet")
-    fund = FundFactory(
+    return FundFactory(
         association=hommelet,
         slug=f"parcours-comite-{viewport}",
         name=f"Fonds du parcours comité ({viewport})",
@@ -65,6 +62,13 @@ def prepare_fund(viewport: str):
         themes=list(hommelet.funds.get(slug="pic-hommelet-2025").themes.all()[:3]),
         neighbourhoods=list(hommelet.neighbourhoods.order_by("code")[:1]),
     )
+
+
+def _create_the_committee(fund, viewport: str):
+    """The fund's committee and its four members (none of them with an account)."""
+    from committees.models import CommitteeMember
+    from tests.factories import CommitteeFactory, CommitteeMemberFactory
+
     committee = CommitteeFactory(fund=fund, name=f"Comité du parcours ({viewport})")
     for full_name, college in [
         ("Aïcha Parcours", CommitteeMember.College.RESIDENT),
@@ -73,6 +77,14 @@ def prepare_fund(viewport: str):
         ("Élue Parcours", CommitteeMember.College.EX_OFFICIO),
     ]:
         CommitteeMemberFactory(committee=committee, user=None, full_name=full_name, college=college)
+    return committee
+
+
+def _file_the_request(fund, viewport: str, today: datetime.date):
+    """A resident's request to the fund, filed through the real service three weeks ago: (request, holder)."""
+    from applications import services as app_services
+    from applications.models import Application
+    from tests.factories import ApplicationFactory, AttachmentFactory, HolderFactory, UserFactory
 
     resident = UserFactory(email=f"porteuse.parcours.{viewport}@example.org", email_confirmed_at=timezone.now())
     holder = HolderFactory(owner=resident, name=f"Collectif du square Parcours ({viewport})")
@@ -91,7 +103,7 @@ def prepare_fund(viewport: str):
     type(fund).objects.filter(pk=fund.pk).update(is_published=False)
     application.refresh_from_db()
     assert application.status == "submitted" and application.reference, application.status
-    return fund, committee, application, holder
+    return application, holder
 
 
 def check(page, step: str) -> None:
@@ -129,10 +141,7 @@ def row_value(scope, header: str) -> str:
 
 
 def test_staff_instruct_and_hold_committee(page, viewport):
-    from django.core import mail
-
-    from applications.models import CriterionCheck, StaffNote
-    from committees.models import Amendment, CommitteeMember, CommitteeMemberLink, CommitteeSession, Decision, Payment
+    from committees.models import CommitteeMember
     from funds.models import Fund
 
     demo_fund = Fund.objects.get(slug="pic-hommelet-2025")
@@ -141,7 +150,21 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     reference = application.reference
     today = timezone.localdate()
 
-    # --- Instruction ----------------------------------------------------------------------------------
+    _find_the_filed_request(page, fund, application, reference)
+    _instruct_the_request(page, fund, application)
+    _complete_the_committee(page, committee, holder, viewport, today)
+    session = _convene_a_session(page, committee, application, reference, viewport, today)
+    _take_the_attendance(page)
+    item, card, decision = _vote_and_decide(page, session, reference)
+    _close_and_amend(page, session, application, item, card, decision, reference, today)
+    _pay_the_advance(page, fund, application, reference)
+    assert CommitteeMember.objects.filter(committee=committee).count() == 5
+    # The demo fund read by the other journeys (annual report) is untouched.
+    assert fund_money(demo_fund) == demo_money_before
+
+
+def _find_the_filed_request(page, fund, application, reference) -> None:
+    """Staff find the request among those to instruct, filtered by its fund and the « Déposée » status."""
     login(page, STAFF_EMAIL)
     page.goto("/tableau-de-bord/")
     check(page, "tableau-de-bord")
@@ -171,6 +194,11 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     click_and_wait(page, page.get_by_role("link", name=reference))
     check(page, "demande")
     expect(page.get_by_role("heading", level=1)).to_have_text(application.title)
+
+
+def _instruct_the_request(page, fund, application) -> None:
+    """The instruction: started, the eligibility grid filled in, an internal note, the request declared eligible."""
+    from applications.models import CriterionCheck, StaffNote
 
     click_and_wait(page, page.get_by_role("button", name="Commencer l'instruction"))
     check(page, "instruction-commencee")
@@ -209,7 +237,11 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     application.refresh_from_db()
     assert application.status == "eligible", application.status
 
-    # --- The committee and its members -------------------------------------------------------------------
+
+def _complete_the_committee(page, committee, holder, viewport, today) -> None:
+    """A member added, another's details changed, a member's link with the holder declared."""
+    from committees.models import CommitteeMemberLink
+
     page.goto("/comites/")
     check(page, "comites")
     click_and_wait(page, page.get_by_role("link", name=committee.name))
@@ -246,7 +278,13 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     expect(page.locator("main")).to_contain_text(f"{holder.name} — Voisine et amie de la référente")
     assert CommitteeMemberLink.objects.filter(member__full_name="Aïcha Parcours", holder=holder).exists()
 
-    # --- A session today: agenda, convocations -------------------------------------------------------------
+
+def _convene_a_session(page, committee, application, reference, viewport, today):
+    """A session today, the request on its agenda, the convocations sent: the session."""
+    from django.core import mail
+
+    from committees.models import CommitteeSession
+
     click_and_wait(page, page.get_by_role("link", name="Créer une séance"))
     check(page, "seance-nouvelle")
     page.get_by_label("Date de la séance").fill(today.isoformat())
@@ -272,8 +310,11 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     convened = {address for message in mail.outbox for address in message.to}
     assert f"denis.parcours.{viewport}@example.org" in convened, convened
     assert f"chantal.parcours.{viewport}@example.org" in convened, convened
+    return session
 
-    # --- The session: attendance and quorum -----------------------------------------------------------------
+
+def _take_the_attendance(page) -> None:
+    """The session opened, the attendance taken: the quorum is reached."""
     click_and_wait(page, page.get_by_role("button", name="Ouvrir la séance"))
     check(page, "seance-ouverte")
     expect(page.locator("#quorum-etat")).to_contain_text("Quorum non atteint")
@@ -285,7 +326,11 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     expect(page.locator("#quorum-etat")).to_contain_text("Quorum atteint")
     expect(page.locator("#quorum-etat")).to_contain_text("3 membres votants présents sur 4 ; quorum : 3.")
 
-    # --- Vote and decision --------------------------------------------------------------------------------
+
+def _vote_and_decide(page, session, reference):
+    """The vote (Aïcha steps out automatically) and the decision: (agenda item, its card, the decision)."""
+    from committees.models import Decision
+
     item = session.items.get()
     card = page.locator(f"#point-{item.pk}")
     click_and_wait(page, card.get_by_role("button", name="Ouvrir le vote"))
@@ -312,8 +357,13 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     decision = Decision.objects.get(item=item)
     assert (decision.outcome, decision.amount_granted, decision.votes_for) == ("granted", Decimal("200.00"), 2)
     assert decision.item.recusals.filter(member__full_name="Aïcha Parcours").exists()
+    return item, card, decision
 
-    # --- Closing, then an amendment --------------------------------------------------------------------------
+
+def _close_and_amend(page, session, application, item, card, decision, reference, today) -> None:
+    """The session closed (the request is granted), then the decision amended: 200 € → 225 €."""
+    from committees.models import Amendment
+
     click_and_wait(page, page.get_by_role("link", name="Clore la séance"))
     check(page, "cloture")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Clore la séance du {today:%d/%m/%Y}")
@@ -337,7 +387,11 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     amendment = Amendment.objects.get(decision=decision)
     assert amendment.amount_delta == Decimal("25.00")
 
-    # --- The fund and its payments ---------------------------------------------------------------------------
+
+def _pay_the_advance(page, fund, application, reference) -> None:
+    """The fund's follow-up shows the amended grant; the advance (80 %) is paid."""
+    from committees.models import Payment
+
     page.goto(fund.get_absolute_url())
     check(page, "fonds")
     expect(page.get_by_role("heading", level=1)).to_have_text(fund.name)
@@ -361,9 +415,6 @@ def test_staff_instruct_and_hold_committee(page, viewport):
     assert (payment.kind, payment.amount, payment.reference) == ("advance", Decimal("180.00"), "VIR-PARCOURS-001")
     application.refresh_from_db()
     assert application.status == "advance_paid", application.status
-    assert CommitteeMember.objects.filter(committee=committee).count() == 5
-    # The demo fund read by the other journeys (annual report) is untouched.
-    assert fund_money(demo_fund) == demo_money_before
 
 
 def test_admin_reads_audit_log(page):

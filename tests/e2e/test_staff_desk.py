@@ -43,17 +43,8 @@ def check(page, step: str) -> None:
 def prepare(viewport: str) -> dict:
     """A fund of the demo association with a planned session, a request filed long ago (first on the desk), two
     eligible requests filed in time for the session, and a granted request whose bilan is late."""
-    from applications.workflow import Status
     from funds.models import CarrierAssociation
-    from tests.factories import (
-        ApplicationFactory,
-        CommitteeFactory,
-        CommitteeSessionFactory,
-        FundFactory,
-        GrantedApplicationFactory,
-        HolderFactory,
-        UserFactory,
-    )
+    from tests.factories import CommitteeFactory, CommitteeSessionFactory, FundFactory, HolderFactory, UserFactory
 
     today = timezone.localdate()
     hommelet = CarrierAssociation.objects.get(slug="centre-social-hommelet")
@@ -75,6 +66,14 @@ def prepare(viewport: str) -> dict:
     session = CommitteeSessionFactory(committee=committee, date=today + datetime.timedelta(days=30))
     resident = UserFactory(email=f"porteuse.bureau.{viewport}@example.org", email_confirmed_at=timezone.now())
     holder = HolderFactory(owner=resident, name=f"Collectif du bureau ({viewport})", referent_phone="06 01 02 03 04")
+    return _requests(viewport, fund, session, resident, holder)
+
+
+def _requests(viewport: str, fund, session, resident, holder) -> dict:
+    """The journey's requests: filed long ago, eligible (two), granted with a late bilan; with the fund and session."""
+    from applications.workflow import Status
+    from tests.factories import ApplicationFactory, GrantedApplicationFactory
+
     tag = viewport[0].upper()
 
     def filed(number: int, title: str, status: str, days_ago: int, factory=ApplicationFactory):
@@ -105,16 +104,17 @@ def prepare(viewport: str) -> dict:
 
 @pytest.mark.parametrize("viewport", ["desktop"])
 def test_staff_desk(page, viewport):
-    from django.core import mail
-
-    from applications.models import Application
-    from committees.models import AgendaItem
-    from reports.models import BilanReminder
-
     data = prepare(viewport)
     first, (bike, fresco), late = data["first"], data["eligible"], data["late"]
 
-    # --- Login: the desk ----------------------------------------------------------------------------
+    _assign_the_first_request_from_the_desk(page, first)
+    _put_two_on_the_agenda_from_the_inbox(page, data, first, bike, fresco)
+    _export_a_selection(page, data, first)
+    _chase_a_late_bilan(page, data, late)
+
+
+def _assign_the_first_request_from_the_desk(page, first) -> None:
+    """Login: the desk; follow the line to the request; assign it to oneself."""
     login(page, STAFF_EMAIL)
     expect(page).to_have_url(re.compile(r"/equipe/bureau/$"))
     check(page, "bureau")
@@ -123,7 +123,7 @@ def test_staff_desk(page, viewport):
     to_instruct = page.locator("#a-instruire")
     expect(to_instruct.get_by_role("heading", name=re.compile("Demandes à instruire"))).to_be_visible()
 
-    # --- Follow the line to the request; assign it to oneself --------------------------------------
+    # Follow the line to the request; assign it to oneself.
     click_and_wait(page, to_instruct.get_by_role("link", name=f"{first.reference} — {first.title}"))
     expect(page).to_have_url(re.compile(rf"/equipe/demandes/{first.pk}/$"))
     check(page, "demande-a-instruire")
@@ -134,7 +134,12 @@ def test_staff_desk(page, viewport):
     first.refresh_from_db()
     assert first.instructor.email == STAFF_EMAIL
 
-    # --- The inbox: "Mes dossiers", then two eligible requests on the session's agenda in one go -----
+
+def _put_two_on_the_agenda_from_the_inbox(page, data, first, bike, fresco) -> None:
+    """The inbox: "Mes dossiers", then two eligible requests on the session's agenda in one go."""
+    from applications.models import Application
+    from committees.models import AgendaItem
+
     page.goto("/equipe/demandes/?mine=on")
     check(page, "mes-dossiers")
     expect(page.get_by_role("rowheader", name=first.reference)).to_be_visible()
@@ -156,7 +161,9 @@ def test_staff_desk(page, viewport):
         "on_agenda"
     }
 
-    # --- Export a selection (CSV with its stable codes) ----------------------------------------------
+
+def _export_a_selection(page, data, first) -> None:
+    """Export a selection (CSV with its stable codes)."""
     page.goto(f"/equipe/demandes/?fund={data['fund'].pk}&ordre=reference")
     page.get_by_label(f"Cocher la demande {first.reference}").check()
     with page.expect_download() as download:
@@ -165,7 +172,13 @@ def test_staff_desk(page, viewport):
     assert content.splitlines()[0].startswith("reference;title;")
     assert len(content.splitlines()) == 2 and first.reference in content
 
-    # --- Chase a late bilan ---------------------------------------------------------------------------
+
+def _chase_a_late_bilan(page, data, late) -> None:
+    """Chase a late bilan; a second click the same day sends nothing."""
+    from django.core import mail
+
+    from reports.models import BilanReminder
+
     page.goto("/equipe/bureau/")
     click_and_wait(page, page.get_by_role("link", name="Tous les bilans en retard, pour relancer"))
     page.goto(f"/bilans/?fonds={data['fund'].slug}&etat=overdue")

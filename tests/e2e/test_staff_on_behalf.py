@@ -51,11 +51,6 @@ def prepare_fund():
 
 @pytest.mark.parametrize("viewport", ["desktop"], indirect=True)
 def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path):
-    from applications.models import Application, Attachment, CriterionCheck
-    from core.models import AuditEntry
-    from tests.factories import UserFactory
-    from tests.factories.accounts import DEFAULT_PASSWORD
-
     fund, session = prepare_fund()
     today = timezone.localdate()
     signed = tmp_path / "formulaire-signe.pdf"
@@ -63,7 +58,18 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     rib = tmp_path / "rib.pdf"
     rib.write_bytes(MINIMAL_PDF)
 
-    # --- Staff file the request on behalf of the resident (1280 px) ------------------------------------
+    application = _create_the_draft(page, fund)
+    _fill_in_the_request(page, today, rib)
+    _record_the_agreement_and_file(page, application, today, signed)
+    _instruct_on_the_one_page(page, fund, application, session)
+    link = _invite_the_holder(page)
+    _take_over_on_a_phone(page, application, link)
+
+
+def _create_the_draft(page, fund):
+    """Staff file the request on behalf of the resident (1280 px): the draft."""
+    from applications.models import Application
+
     login(page, STAFF_EMAIL)
     page.goto("/equipe/demandes/")
     click_and_wait(page, page.get_by_role("link", name="Déposer une demande pour un porteur"))
@@ -74,7 +80,11 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     check_page(page, "etape-porteur")
     application = Application.objects.get(fund=fund)
     assert application.filed_on_behalf_by.email == STAFF_EMAIL
+    return application
 
+
+def _fill_in_the_request(page, today, rib) -> None:
+    """The holder, the project, the date, the people, the budget and a document: the summary cannot be filed yet."""
     # The holders staff typed in before for other residents are offered too: this one is new.
     page.get_by_role("radio", name="Un nouveau groupe d'habitants ou une nouvelle association").check()
     page.get_by_role("radio", name="Un groupe d'habitants", exact=True).check()
@@ -102,7 +112,12 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     expect(page.locator("main")).to_contain_text("Demande saisie pour le compte du porteur")
     expect(page.get_by_role("button", name="Déposer ma demande")).to_have_count(0)
 
-    # The holder's agreement: the date and the signed paper form.
+
+def _record_the_agreement_and_file(page, application, today, signed) -> None:
+    """The holder's agreement: the date and the signed paper form; then the request is filed."""
+    from applications.models import Attachment
+    from core.models import AuditEntry
+
     click_and_wait(page, page.get_by_role("link", name="Noter l'accord du porteur"))
     check_page(page, "accord-du-porteur")
     page.get_by_label("Date de signature du formulaire par le porteur").fill(today.isoformat())
@@ -115,7 +130,11 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     assert application.status == "submitted" and application.reference, application.status
     assert AuditEntry.objects.filter(action="application.submit_on_behalf", target_id=str(application.pk)).exists()
 
-    # --- The one page: grid pre-filled, saved in one click, « recevable », the sessions ------------------
+
+def _instruct_on_the_one_page(page, fund, application, session) -> None:
+    """The one page: grid pre-filled, saved in one click, « recevable », the sessions."""
+    from applications.models import CriterionCheck
+
     page.goto(f"/equipe/demandes/{application.pk}/")
     check_page(page, "page-demande")
     main = page.locator("main")
@@ -142,15 +161,23 @@ def test_staff_file_on_behalf_and_the_holder_takes_over(page, viewport, tmp_path
     session_link = f"Séance du {session.date:%d/%m/%Y} — {session.committee.name}"
     expect(page.get_by_role("link", name=session_link)).to_be_visible()
 
-    # Invite the holder to take the request over.
+
+def _invite_the_holder(page) -> str:
+    """Invite the holder to take the request over: the link in the e-mail."""
     click_and_wait(page, page.get_by_role("button", name="Envoyer l'invitation"))
     check_page(page, "invitation-envoyee")
     expect(page.locator("main")).to_contain_text(f"L'invitation est envoyée à {HOLDER_EMAIL}")
     link = link_in_last_mail(HOLDER_EMAIL)
     assert "/demandes/reprendre/" in link, link
     logout(page)
+    return link
 
-    # --- The resident, on a phone, follows the link (375 px) --------------------------------------------
+
+def _take_over_on_a_phone(page, application, link) -> None:
+    """The resident, on a phone, follows the link (375 px)."""
+    from tests.factories import UserFactory
+    from tests.factories.accounts import DEFAULT_PASSWORD
+
     page.set_viewport_size(VIEWPORTS["mobile"])
     UserFactory(email=HOLDER_EMAIL, first_name="Samia", last_name="Papier", email_confirmed_at=timezone.now())
     page.goto(link)
