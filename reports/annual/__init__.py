@@ -32,7 +32,6 @@ from reports.annual.activity import (  # noqa: F401
     FINAL_OUTCOMES,
     activity_of,
     days_to_decision,
-    decided,
     filed_requests,
     project_queryset,
     project_rows,

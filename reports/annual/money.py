@@ -1,6 +1,7 @@
 """The annual report's money: what was granted, by theme or neighbourhood, amendments included."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
@@ -30,6 +31,17 @@ def granted_amendments(fund: Fund | list[int]) -> QuerySet[Amendment]:
     )
 
 
+@dataclass(frozen=True)
+class Grouping:
+    """A field of the request the amounts granted are grouped by: its key, its label (and code) for the rows, the
+    label of the requests without a value."""
+
+    key: str
+    label: str
+    code: str | None
+    missing: str
+
+
 def granted_by(
     fund: Fund | list[int],
     *,
@@ -39,35 +51,67 @@ def granted_by(
     missing: str,
     total: Decimal,
     request_q: Callable[[str], Q] | None = None,
-):
+) -> list[AmountRow]:
     """Effective amount granted grouped by one field of the request (two grouped queries), for one fund or the
     funds of a list of ids; `request_q(prefix)` restricts the requests (the dashboard's filters)."""
-    fields = {"key": F(f"item__application__{key}"), "name": F(f"item__application__{label}")}
-    if code:
-        fields["code"] = F(f"item__application__{code}")
+    grouping = Grouping(key=key, label=label, code=code, missing=missing)
+    return granted_by_groupings(fund, groupings=[grouping], total=total, request_q=request_q)[0]
+
+
+def granted_by_groupings(
+    fund: Fund | list[int],
+    *,
+    groupings: list[Grouping],
+    total: Decimal,
+    request_q: Callable[[str], Q] | None = None,
+) -> list[list[AmountRow]]:
+    """`granted_by` for several fields at once, in the same two grouped queries: the decisions (and the
+    amendments) are grouped by all the fields together, then each field's rows are summed from those cells. A
+    request has one value of each field, so the requests counted in the cells add up to each field's."""
     decisions, amendments = granted_decisions(fund), granted_amendments(fund)
     if request_q is not None:
         decisions = decisions.filter(request_q("item__application__"))
         amendments = amendments.filter(request_q("decision__item__application__"))
-    rows = (
+    fields = {}
+    for index, grouping in enumerate(groupings):
+        fields[f"key{index}"] = F(f"item__application__{grouping.key}")
+        fields[f"name{index}"] = F(f"item__application__{grouping.label}")
+        if grouping.code:
+            fields[f"code{index}"] = F(f"item__application__{grouping.code}")
+    cells = list(
         decisions.values(**fields)
         .annotate(amount=Sum("amount_granted"), projects=Count("item__application", distinct=True))
         .order_by()
     )
-    deltas = {
-        row["key"]: row["delta"] or ZERO
-        for row in amendments.values(key=F(f"decision__item__application__{key}"))
-        .annotate(delta=Sum("amount_delta"))
-        .order_by()
-    }
+    keys = {f"key{index}": F(f"decision__item__application__{g.key}") for index, g in enumerate(groupings)}
+    delta_cells = list(amendments.values(**keys).annotate(delta=Sum("amount_delta")).order_by())
+    return [
+        _grouped_rows(cells, delta_cells, index=index, missing=grouping.missing, total=total)
+        for index, grouping in enumerate(groupings)
+    ]
+
+
+def _grouped_rows(cells: list[dict], delta_cells: list[dict], *, index: int, missing: str, total: Decimal):
+    """One field's rows (the largest amount first) from the cells of `granted_by_groupings`."""
+    key = f"key{index}"
+    groups: dict = {}
+    for cell in cells:
+        group = groups.setdefault(
+            cell[key], {"name": cell[f"name{index}"], "code": cell.get(f"code{index}"), "amount": ZERO, "projects": 0}
+        )
+        group["amount"] += cell["amount"] or ZERO
+        group["projects"] += cell["projects"]
+    deltas: dict = {}
+    for cell in delta_cells:
+        deltas[cell[key]] = deltas.get(cell[key], ZERO) + (cell["delta"] or ZERO)
     result = []
-    for row in rows:
-        amount = ((row["amount"] or ZERO) + deltas.get(row["key"], ZERO)).quantize(CENT)
+    for value, group in groups.items():
+        amount = (group["amount"] + deltas.get(value, ZERO)).quantize(CENT)
         result.append(
             AmountRow(
-                label=row["name"] or missing,
-                code=row.get("code") or "",
-                projects=row["projects"],
+                label=group["name"] or missing,
+                code=group["code"] or "",
+                projects=group["projects"],
                 amount=amount,
                 share=share_percent(amount, total),
             )

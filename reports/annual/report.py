@@ -7,7 +7,7 @@ from committees.selectors import fund_money_summary
 from funds.models import Fund
 from reports.annual.activity import activity_of, project_rows
 from reports.annual.bilans import effects_of, participation_of, quotes_of
-from reports.annual.money import granted_by
+from reports.annual.money import Grouping, granted_by_groupings
 from reports.annual.report_charts import participation_chart, theme_chart
 from reports.annual.values import AnnualReport
 from reports.models import AnnualNarrative
@@ -23,15 +23,17 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
     money = fund_money_summary(fund=fund)
     projects = project_rows(fund) if with_projects else None
     participation = participation_of(fund)
-    by_theme = granted_by(
-        fund, key="theme", label="theme__name", code=None, missing=_("Thématique non renseignée"), total=money.granted
-    )
-    by_neighbourhood = granted_by(
+    by_theme, by_neighbourhood = granted_by_groupings(
         fund,
-        key="neighbourhood",
-        label="neighbourhood__name",
-        code="neighbourhood__code",
-        missing=_("Quartier non renseigné"),
+        groupings=[
+            Grouping(key="theme", label="theme__name", code=None, missing=_("Thématique non renseignée")),
+            Grouping(
+                key="neighbourhood",
+                label="neighbourhood__name",
+                code="neighbourhood__code",
+                missing=_("Quartier non renseigné"),
+            ),
+        ],
         total=money.granted,
     )
     difficulties, perspectives = quotes_of(fund)
@@ -42,7 +44,7 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
         money=money,
         by_theme=by_theme,
         by_neighbourhood=by_neighbourhood,
-        activity=activity_of(fund, granted_amount=money.granted, projects=projects),
+        activity=activity_of(fund, granted_amount=money.granted),
         participation=participation,
         effects=effects_of(fund, bilans_count=participation.bilans),
         projects=projects or [],
