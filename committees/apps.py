@@ -20,6 +20,10 @@ class CommitteesConfig(AppConfig):
         from funds import calendar
 
         signals.watch_committee_seats(CommitteeMember)
+        # Each request's figures (what was decided and paid) follow its decisions, amendments and payments.
+        from committees.models import figures
+
+        figures.connect()
         # A seat saved with an address that had no account is linked once that address is confirmed.
         email_confirmed.connect(_link_confirmed_account, dispatch_uid="committees.link_confirmed_account")
         # The showcase shows granted amounts, and the public fields of granted requests: saving a draft (or any

@@ -1,7 +1,8 @@
 """The committees' tables: committees and their members (committees.py); sessions, agenda, votes, decisions
-and payments (sessions.py)."""
+and payments (sessions.py); the figures derived from them for each request (figures.py)."""
 
 from committees.models.committees import Committee, CommitteeMember, CommitteeMemberLink, CommitteeMemberQuerySet
+from committees.models.figures import RequestFigures
 from committees.models.sessions import (
     AgendaItem,
     AgendaItemQuerySet,
@@ -32,4 +33,5 @@ __all__ = [
     "Decision",
     "Amendment",
     "Payment",
+    "RequestFigures",
 ]

@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 from applications.models import Application
 from applications.workflow import Status as RequestStatus
 from committees.models.committees import Committee, CommitteeMember
+from committees.models.figures import RefreshingQuerySet
 from funds.models import MONEY, AssociationStaff
 
 
@@ -269,6 +270,9 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("enregistrée par"), on_delete=models.PROTECT, related_name="+"
     )
 
+    # Bulk writes refresh the requests' figures (committees.models.figures), as saves do.
+    objects = RefreshingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("décision")
         verbose_name_plural = _("décisions")
@@ -303,6 +307,9 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    # Bulk writes refresh the requests' figures (committees.models.figures), as saves do.
+    objects = RefreshingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("rectification de décision")
@@ -340,6 +347,9 @@ class Payment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("enregistré par"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("enregistré le"), auto_now_add=True)
+
+    # Bulk writes refresh the requests' figures (committees.models.figures), as saves do.
+    objects = RefreshingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("versement")

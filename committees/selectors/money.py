@@ -11,6 +11,7 @@ from committees.models import (
     Amendment,
     Decision,
     Payment,
+    RequestFigures,
 )
 from core.money import CENT, MONEY_OUTPUT, ZERO, cents  # noqa: F401  (MONEY_OUTPUT: re-exported)
 from funds.models import Fund, Funder
@@ -140,11 +141,19 @@ def _split(total: Decimal, weights: list[Decimal], envelope: Decimal) -> list[De
     return parts
 
 
-def fund_money_summary(*, fund: Fund) -> FundMoneySummary:
-    """Envelope, granted, paid and remaining for a fund, and the same split by co-funder share."""
+def fund_figures_totals(*, fund: Fund) -> dict[str, Decimal]:
+    """`granted` and `paid` of the fund, summed from its requests' figures (one query through the fund's index):
+    the same amounts as `granted_total` and `paid_total`, which read the decisions, amendments and payments."""
+    totals = RequestFigures.objects.filter(fund=fund).aggregate(granted=Sum("granted_amount"), paid=Sum("paid_amount"))
+    return {"granted": cents(totals["granted"]), "paid": cents(totals["paid"])}
+
+
+def fund_money_summary(*, fund: Fund, granted: Decimal | None = None, paid: Decimal | None = None) -> FundMoneySummary:
+    """Envelope, granted, paid and remaining for a fund, and the same split by co-funder share; `granted` and
+    `paid` when the caller already has them (`fund_figures_totals`), else read from the source rows."""
     envelope = cents(fund.envelope)
-    granted = granted_total(fund=fund)
-    paid = paid_total(fund=fund)
+    granted = granted_total(fund=fund) if granted is None else granted
+    paid = paid_total(fund=fund) if paid is None else paid
     remaining = envelope - granted
     cofunders = list(fund.cofunders.select_related("funder").order_by("-amount", "funder__name"))
     weights = [cofunder.amount for cofunder in cofunders]

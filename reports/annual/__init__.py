@@ -29,13 +29,12 @@ together. The public names are re-exported here.
 """
 
 from reports.annual.activity import (  # noqa: F401
-    FINAL_OUTCOMES,
     activity_of,
-    days_to_decision,
+    filed_figures,
     filed_requests,
+    median_days_to_decision,
     project_queryset,
     project_rows,
-    sum_of,
     was_eligible,
 )
 from reports.annual.bilans import counted_bilans, effects_of, participation_of, people_sums, quotes_of  # noqa: F401

@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from applications.models import Application
-from committees.models import Amendment, Decision
+from committees.models import Amendment, Decision, RequestFigures
 from core.money import CENT, ZERO
 from funds.models import Fund, Theme
 from reports.annual.values import AmountRow, share_percent
@@ -52,7 +52,7 @@ def granted_by(
     total: Decimal,
     request_q: Callable[[str], Q] | None = None,
 ) -> list[AmountRow]:
-    """Effective amount granted grouped by one field of the request (two grouped queries), for one fund or the
+    """Effective amount granted grouped by one field of the request (one grouped query), for one fund or the
     funds of a list of ids; `request_q(prefix)` restricts the requests (the dashboard's filters)."""
     grouping = Grouping(key=key, label=label, code=code, missing=missing)
     return granted_by_groupings(fund, groupings=[grouping], total=total, request_q=request_q)[0]
@@ -65,57 +65,45 @@ def granted_by_groupings(
     total: Decimal,
     request_q: Callable[[str], Q] | None = None,
 ) -> list[list[AmountRow]]:
-    """`granted_by` for several fields at once, in the same two grouped queries: the decisions (and the
-    amendments) are grouped by all the fields together, then each field's rows are summed from those cells. A
-    request has one value of each field, so the requests counted in the cells add up to each field's."""
-    decisions, amendments = granted_decisions(fund), granted_amendments(fund)
+    """`granted_by` for several fields at once, in one grouped query over the granted requests' figures (their
+    effective amounts, amendments included: `committees.models.RequestFigures`), grouped by all the fields
+    together; each field's rows are then summed from those cells (a request has one value of each field)."""
+    figures = RequestFigures.objects.filter(**_of_funds("fund", fund), granted=True)
     if request_q is not None:
-        decisions = decisions.filter(request_q("item__application__"))
-        amendments = amendments.filter(request_q("decision__item__application__"))
+        figures = figures.filter(request_q("application__"))
     fields = {}
     for index, grouping in enumerate(groupings):
-        fields[f"key{index}"] = F(f"item__application__{grouping.key}")
-        fields[f"name{index}"] = F(f"item__application__{grouping.label}")
+        fields[f"key{index}"] = F(f"application__{grouping.key}")
+        fields[f"name{index}"] = F(f"application__{grouping.label}")
         if grouping.code:
-            fields[f"code{index}"] = F(f"item__application__{grouping.code}")
-    cells = list(
-        decisions.values(**fields)
-        .annotate(amount=Sum("amount_granted"), projects=Count("item__application", distinct=True))
-        .order_by()
-    )
-    keys = {f"key{index}": F(f"decision__item__application__{g.key}") for index, g in enumerate(groupings)}
-    delta_cells = list(amendments.values(**keys).annotate(delta=Sum("amount_delta")).order_by())
+            fields[f"code{index}"] = F(f"application__{grouping.code}")
+    cells = list(figures.values(**fields).annotate(amount=Sum("granted_amount"), projects=Count("pk")).order_by())
     return [
-        _grouped_rows(cells, delta_cells, index=index, missing=grouping.missing, total=total)
+        _grouped_rows(cells, index=index, missing=grouping.missing, total=total)
         for index, grouping in enumerate(groupings)
     ]
 
 
-def _grouped_rows(cells: list[dict], delta_cells: list[dict], *, index: int, missing: str, total: Decimal):
+def _grouped_rows(cells: list[dict], *, index: int, missing: str, total: Decimal):
     """One field's rows (the largest amount first) from the cells of `granted_by_groupings`."""
-    key = f"key{index}"
     groups: dict = {}
     for cell in cells:
         group = groups.setdefault(
-            cell[key], {"name": cell[f"name{index}"], "code": cell.get(f"code{index}"), "amount": ZERO, "projects": 0}
+            cell[f"key{index}"],
+            {"name": cell[f"name{index}"], "code": cell.get(f"code{index}"), "amount": ZERO, "projects": 0},
         )
-        group["amount"] += cell["amount"] or ZERO
+        group["amount"] += cell["amount"]
         group["projects"] += cell["projects"]
-    deltas: dict = {}
-    for cell in delta_cells:
-        deltas[cell[key]] = deltas.get(cell[key], ZERO) + (cell["delta"] or ZERO)
-    result = []
-    for value, group in groups.items():
-        amount = (group["amount"] + deltas.get(value, ZERO)).quantize(CENT)
-        result.append(
-            AmountRow(
-                label=group["name"] or missing,
-                code=group["code"] or "",
-                projects=group["projects"],
-                amount=amount,
-                share=share_percent(amount, total),
-            )
+    result = [
+        AmountRow(
+            label=group["name"] or missing,
+            code=group["code"] or "",
+            projects=group["projects"],
+            amount=group["amount"].quantize(CENT),
+            share=share_percent(group["amount"].quantize(CENT), total),
         )
+        for group in groups.values()
+    ]
     result.sort(key=lambda r: (-r.amount, r.label))
     return result
 
