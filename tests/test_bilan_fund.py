@@ -1,8 +1,9 @@
-"""A bilan carries its request's fund (copied when it starts), the key of the annual report's bilan figures."""
+"""A bilan carries its request's fund (copied when it starts), and an effect observation its bilan's: the keys of
+the annual report's bilan figures."""
 
 from reports import services
 from reports.annual import annual_report
-from reports.models import Bilan, BilanStatus
+from reports.models import Bilan, BilanStatus, Effect, EffectChange, EffectObservation
 from tests import factories as f
 from tests.bilan_fixtures import application_fixture  # noqa: F401  (fixture)
 
@@ -51,3 +52,21 @@ def test_bilans_written_in_bulk_take_their_requests_funds(db):
         second.pk: second.fund_id,
     }
     assert first.fund_id != second.fund_id
+
+
+def test_effect_observations_carry_their_bilans_fund_and_the_report_counts_its_own(db):
+    mine = f.BilanFactory(status=BilanStatus.ACCEPTED)
+    theirs = f.BilanFactory(status=BilanStatus.ACCEPTED)  # another fund's
+    observed = EffectObservation.objects.create(bilan=mine, effect=Effect.SOCIAL_TIES)
+    EffectChange.objects.create(observation=observed, change="social_ties.public_events")
+    in_bulk = EffectObservation.objects.bulk_create([EffectObservation(bilan=theirs, effect=Effect.SOCIAL_TIES)])
+    EffectChange.objects.create(observation=in_bulk[0], change="social_ties.public_events")
+
+    assert dict(EffectObservation.objects.values_list("bilan", "fund")) == {
+        mine.pk: mine.fund_id,
+        theirs.pk: theirs.fund_id,
+    }
+    effects = annual_report(fund=mine.application.fund, with_projects=False).effects
+    (social_ties,) = [e for level in effects.levels for e in level.effects if e.effect == Effect.SOCIAL_TIES]
+    assert social_ties.bilans == 1
+    assert [item.bilans for item in social_ties.items if item.bilans] == [1]

@@ -1,5 +1,7 @@
 """What the annual report reads from the bilans: participation, effects, quotes."""
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -78,19 +80,19 @@ def participation_of(fund: Fund) -> Participation:
     )
 
 
-def _bilans_by(rows: QuerySet, *, key: str, bilan: str) -> dict:
-    """How many distinct bilans (`bilan`: the path to them) each value of `key` has among these rows (one grouped
-    query)."""
-    return {row[key]: row["bilans"] for row in rows.values(key).annotate(bilans=Count(bilan, distinct=True)).order_by()}
+def _counts_by(rows: QuerySet, key: str) -> dict:
+    return dict(rows.values_list(key).annotate(count=Count("pk")).order_by())
 
 
 def effects_of(fund: Fund, *, bilans_count: int) -> Effects:
-    """How many counted bilans report each effect of the grid, and each item of it (two grouped queries)."""
-    bilans = counted_bilans(fund)
-    observed = _bilans_by(EffectObservation.objects.filter(bilan__in=bilans), key="effect", bilan="bilan")
-    ticked = _bilans_by(
-        EffectChange.objects.filter(observation__bilan__in=bilans), key="change", bilan="observation__bilan"
-    )
+    """How many counted bilans report each effect of the grid, and each item of it (two grouped queries).
+
+    A bilan observes an effect once (`unique_effect_per_bilan`), ticks an item once (`unique_change_per_effect`),
+    and an item belongs to one effect: counting the rows counts the bilans. The fund's observations are read
+    through their own fund index, those of its counted bilans only."""
+    counted = counted_bilans(fund)
+    observed = _counts_by(EffectObservation.objects.filter(fund=fund, bilan__in=counted), "effect")
+    ticked = _counts_by(EffectChange.objects.filter(observation__fund=fund, observation__bilan__in=counted), "change")
     levels = []
     for level in EffectLevel:
         effects = [
@@ -107,37 +109,50 @@ def effects_of(fund: Fund, *, bilans_count: int) -> Effects:
     return Effects(bilans=bilans_count, levels=levels)
 
 
-def _cvs_perspective(row: dict) -> tuple[str, str] | None:
-    """A CVS bilan's perspective: its comment and its label ("Maintien"), if either is given."""
-    if not (row["perspective"] or row["perspective_comment"].strip()):
+def _cvs_perspective(row: tuple) -> tuple[str, str] | None:
+    """A CVS bilan's perspective (`row`: perspective, comment): its comment and its label ("Maintien"), if either
+    is given."""
+    perspective, comment = row
+    if not (perspective or comment.strip()):
         return None
-    label = str(Perspective(row["perspective"]).label) if row["perspective"] else ""
-    return row["perspective_comment"].strip(), label
+    label = str(Perspective(perspective).label) if perspective else ""
+    return comment.strip(), label
 
 
-def _other_ideas(row: dict) -> tuple[str, str] | None:
-    """A PIC bilan's other ideas, if any (no label)."""
-    text = row["other_ideas"].strip()
+def _other_ideas(row: tuple) -> tuple[str, str] | None:
+    """A PIC bilan's other ideas (`row`: other ideas), if any (no label)."""
+    text = row[0].strip()
     return (text, "") if text else None
 
 
-def quotes_of(fund: Fund) -> tuple[list[Quote], list[Quote]]:
-    """Difficulties, and other ideas (PIC) or perspectives (CVS), quoted from the filed bilans."""
+@dataclass(frozen=True)
+class Quotes:
+    difficulties: list[Quote]  # the first `limit` in filing order (all without a limit)
+    perspectives: list[Quote]
+    difficulties_count: int  # all of them
+    perspectives_count: int
+
+
+def quotes_of(fund: Fund, *, limit: int | None = None) -> Quotes:
+    """Difficulties, and other ideas (PIC) or perspectives (CVS), quoted from the filed bilans in filing order:
+    every one counted, the first `limit` of each kept (the page shows 30; the XLSX has them all). One query."""
     if fund.scheme == Fund.Scheme.CVS:
-        rows = CvsBilan.objects.filter(fund=fund, status__in=COUNTED_BILAN_STATUSES).values(
-            "application__reference", "application__title", "difficulties", "perspective", "perspective_comment"
-        )
-        other = _cvs_perspective
+        bilans = CvsBilan.objects.filter(fund=fund, status__in=COUNTED_BILAN_STATUSES)
+        columns, other = ("perspective", "perspective_comment"), _cvs_perspective
     else:
-        rows = counted_bilans(fund).values(
-            "application__reference", "application__title", "difficulties", "other_ideas"
-        )
-        other = _other_ideas
-    difficulties, perspectives = [], []
-    for row in rows.order_by("application__number", "pk"):
-        reference, title = row["application__reference"], row["application__title"]
-        if row["difficulties"].strip():
-            difficulties.append(Quote(reference, title, row["difficulties"].strip()))
-        if (perspective := other(row)) is not None:
-            perspectives.append(Quote(reference, title, *perspective))
-    return difficulties, perspectives
+        bilans, columns, other = counted_bilans(fund), ("other_ideas",), _other_ideas
+    rows = bilans.order_by("application__number", "pk").values_list(
+        "application__reference", "application__title", "difficulties", *columns
+    )
+    keep = limit if limit is not None else float("inf")
+    difficulties, perspectives, counts = [], [], [0, 0]
+    for reference, title, difficulty, *rest in rows:
+        if text := difficulty.strip():
+            counts[0] += 1
+            if counts[0] <= keep:
+                difficulties.append(Quote(reference, title, text))
+        if (perspective := other(rest)) is not None:
+            counts[1] += 1
+            if counts[1] <= keep:
+                perspectives.append(Quote(reference, title, *perspective))
+    return Quotes(difficulties, perspectives, *counts)

@@ -3,13 +3,13 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from committees.selectors import fund_money_summary
+from committees.selectors import fund_figures_totals, fund_money_summary
 from funds.models import Fund
 from reports.annual.activity import activity_of, project_rows
 from reports.annual.bilans import effects_of, participation_of, quotes_of
 from reports.annual.money import Grouping, granted_by_groupings
 from reports.annual.report_charts import participation_chart, theme_chart
-from reports.annual.values import AnnualReport
+from reports.annual.values import QUOTES_SHOWN, AnnualReport
 from reports.models import AnnualNarrative
 
 
@@ -20,7 +20,9 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
     list of projects is left empty and every figure is still computed by aggregates over the whole fund.
     """
     fund = Fund.objects.select_related("association").get(pk=fund.pk)
-    money = fund_money_summary(fund=fund)
+    # The fund's totals from its requests' figures (one query), as `fund_money_summary` would read them from
+    # every decision, amendment and payment.
+    money = fund_money_summary(fund=fund, **fund_figures_totals(fund=fund))
     projects = project_rows(fund) if with_projects else None
     participation = participation_of(fund)
     by_theme, by_neighbourhood = granted_by_groupings(
@@ -36,7 +38,8 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
         ],
         total=money.granted,
     )
-    difficulties, perspectives = quotes_of(fund)
+    # The page shows the first quotes of each kind and says how many more there are; the documents have them all.
+    quotes = quotes_of(fund, limit=None if with_projects else QUOTES_SHOWN)
     return AnnualReport(
         fund=fund,
         year=fund.year,
@@ -48,8 +51,10 @@ def annual_report(*, fund: Fund, with_projects: bool = True) -> AnnualReport:
         participation=participation,
         effects=effects_of(fund, bilans_count=participation.bilans),
         projects=projects or [],
-        difficulties=difficulties,
-        perspectives=perspectives,
+        difficulties=quotes.difficulties,
+        perspectives=quotes.perspectives,
+        difficulties_count=quotes.difficulties_count,
+        perspectives_count=quotes.perspectives_count,
         generated_at=timezone.now(),
         theme_chart=theme_chart(fund, by_theme),
         participation_chart=participation_chart(fund, participation),

@@ -164,8 +164,10 @@ class AnnualReport:
     participation: Participation
     effects: Effects
     projects: list[ProjectRow]
-    difficulties: list[Quote]
+    difficulties: list[Quote]  # all of them for the documents, the first `QUOTES_SHOWN` for the page
     perspectives: list[Quote]
+    difficulties_count: int  # all of them, listed or not
+    perspectives_count: int
     generated_at: datetime.datetime
     theme_chart: str
     participation_chart: str
@@ -217,11 +219,11 @@ class AnnualReport:
 
     @property
     def difficulties_not_shown(self) -> int:
-        return max(0, len(self.difficulties) - QUOTES_SHOWN)
+        return max(0, self.difficulties_count - QUOTES_SHOWN)
 
     @property
     def perspectives_not_shown(self) -> int:
-        return max(0, len(self.perspectives) - QUOTES_SHOWN)
+        return max(0, self.perspectives_count - QUOTES_SHOWN)
 
     @property
     def is_cvs(self) -> bool:

@@ -2,9 +2,10 @@
 index of their own: added empty and filled from the requests here, then required by 0008 (a migration of its own:
 on PostgreSQL, altering the table in the transaction that filled it fails on the pending foreign-key checks)."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import OuterRef, Subquery
+
+from reports.migrations._fund_field import fund_field
 
 
 def fill_funds(apps, schema_editor):
@@ -12,17 +13,6 @@ def fill_funds(apps, schema_editor):
     fund_of_request = Subquery(Application.objects.filter(pk=OuterRef("application_id")).values("fund_id")[:1])
     for name in ("Bilan", "CvsBilan"):
         apps.get_model("reports", name).objects.update(fund_id=fund_of_request)
-
-
-def field(*, null: bool):
-    return models.ForeignKey(
-        editable=False,
-        null=null,
-        on_delete=django.db.models.deletion.PROTECT,
-        related_name="+",
-        to="funds.fund",
-        verbose_name="fonds",
-    )
 
 
 class Migration(migrations.Migration):
@@ -33,7 +23,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(model_name="bilan", name="fund", field=field(null=True)),
-        migrations.AddField(model_name="cvsbilan", name="fund", field=field(null=True)),
+        migrations.AddField(model_name="bilan", name="fund", field=fund_field(null=True)),
+        migrations.AddField(model_name="cvsbilan", name="fund", field=fund_field(null=True)),
         migrations.RunPython(fill_funds, migrations.RunPython.noop),
     ]

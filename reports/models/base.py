@@ -36,16 +36,31 @@ def money_field(label, **kwargs):
     )
 
 
-class BilanQuerySet(models.QuerySet):
+class CopiedFundQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
-        """As `save()`, a bilan written in bulk (load data, tests) takes its request's fund."""
+        """As `save()`, rows written in bulk (load data, tests) take their parent's fund."""
         objs = list(objs)
-        for bilan in objs:
-            bilan.fill_fund()
+        for row in objs:
+            row.fill_fund()
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class BaseBilan(models.Model):
+class CopiedFund:
+    """A row that carries its parent's fund (`fund_parent`: the request of a bilan, the bilan of an effect), so that
+    a fund's rows are read through an index of their own. A parent never changes fund once the row exists."""
+
+    fund_parent = "application"
+
+    def save(self, *args, **kwargs):
+        self.fill_fund()
+        super().save(*args, **kwargs)
+
+    def fill_fund(self) -> None:
+        if self.fund_id is None:
+            self.fund_id = getattr(self, self.fund_parent).fund_id
+
+
+class BaseBilan(CopiedFund, models.Model):
     """What both kinds of bilan share: their life (status, who filed and reviewed it, when)."""
 
     status = models.CharField(
@@ -85,18 +100,10 @@ class BaseBilan(models.Model):
         "funds.Fund", verbose_name=_("fonds"), on_delete=models.PROTECT, related_name="+", editable=False
     )
 
-    objects = BilanQuerySet.as_manager()
+    objects = CopiedFundQuerySet.as_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self.fill_fund()
-        super().save(*args, **kwargs)
-
-    def fill_fund(self) -> None:
-        if self.fund_id is None:
-            self.fund_id = self.application.fund_id
 
     @property
     def is_editable(self) -> bool:

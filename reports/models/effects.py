@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reports.models.base import CopiedFund, CopiedFundQuerySet
 from reports.models.pic import Bilan
 
 
@@ -176,16 +177,24 @@ EXCLUSIVE_CHANGES: tuple[frozenset[str], ...] = (
 )
 
 
-class EffectObservation(models.Model):
+class EffectObservation(CopiedFund, models.Model):
     """One effect of the grid observed by the holder: between whom, what changed, and what happened."""
 
     bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="effects")
+    # The bilan's fund (copied, as the bilan's own): a fund's observations are counted through this index
+    # rather than by joining every observation of the region to the fund's bilans.
+    fund = models.ForeignKey(
+        "funds.Fund", verbose_name=_("fonds"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     effect = models.CharField(_("effet"), max_length=30, choices=Effect.choices)
     public_neighbours = models.BooleanField(ObservedPublic.NEIGHBOURS.label, default=False)
     public_visitors = models.BooleanField(ObservedPublic.VISITORS.label, default=False)
     public_local_actors = models.BooleanField(ObservedPublic.LOCAL_ACTORS.label, default=False)
     public_in_difficulty = models.BooleanField(ObservedPublic.IN_DIFFICULTY.label, default=False)
     narrative = models.TextField(_("ce qui a été observé"), blank=True, max_length=3000)
+
+    objects = CopiedFundQuerySet.as_manager()
+    fund_parent = "bilan"
 
     class Meta:
         verbose_name = _("effet observé")
