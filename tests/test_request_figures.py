@@ -8,21 +8,14 @@ from decimal import Decimal
 from django.utils import timezone
 
 from committees import services
-from committees.models import AgendaItem, Decision, Payment, RequestFigures
+from committees.models import AgendaItem, Decision, Payment, RequestFigures, Vote
 from committees.models.figures import refresh_request_figures
 from reports.annual import annual_report
 from tests import factories as f
-from tests.committee_helpers import (
-    AGAINST,
-    DEFERRED,
-    FOR,
-    REFUSED,
-    decided_item,
-    eligible_application,
-    granted_item,
-    make_board,
-    seat,
-)
+from tests.committee_helpers import decided_item, eligible_application, granted_item, make_board, seat
+
+DEFERRED, REFUSED = Decision.Outcome.DEFERRED, Decision.Outcome.REFUSED
+REJECTED = (Vote.Choice.AGAINST, Vote.Choice.AGAINST, Vote.Choice.FOR)  # two against one
 
 PAID_ON = datetime.date(2025, 6, 2)
 FIELDS = ("fund_id", "granted", "deferred", "refused", "granted_amount", "paid_amount", "decided_on", "filed_on")
@@ -65,11 +58,9 @@ def test_figures_follow_the_committee_and_the_payments(world, staff):
     waiting = eligible_application(world.fund)
     granted = granted_item(board, staff, eligible_application(world.fund), "600")[0].application
     deferred = decided_item(
-        board, staff, eligible_application(world.fund), (AGAINST, AGAINST, FOR), DEFERRED, reason="Budget à préciser"
+        board, staff, eligible_application(world.fund), REJECTED, DEFERRED, reason="Budget à préciser"
     )[0]
-    refused = decided_item(
-        board, staff, eligible_application(world.fund), (AGAINST, AGAINST, FOR), REFUSED, reason="Hors critères"
-    )[0]
+    refused = decided_item(board, staff, eligible_application(world.fund), REJECTED, REFUSED, reason="Hors critères")[0]
     assert stored(waiting) is None  # no decision, no payment: no figures
     assert stored(granted)[1:7] == (True, False, False, Decimal("600.00"), Decimal("0.00"), board.session.date)
     assert stored(deferred.application)[1:7] == (False, True, False, Decimal("0.00"), Decimal("0.00"), None)
@@ -146,9 +137,7 @@ def test_rebuilt_from_scratch_the_figures_are_the_same(world, staff):
     for amount in ("600", "450"):
         application = granted_item(board, staff, eligible_application(world.fund), amount)[0].application
         services.record_payment(user=staff, application=application, kind="advance", paid_on=PAID_ON, method="cheque")
-    decided_item(
-        board, staff, eligible_application(world.fund), (AGAINST, AGAINST, FOR), REFUSED, reason="Hors critères"
-    )
+    decided_item(board, staff, eligible_application(world.fund), REJECTED, REFUSED, reason="Hors critères")
     kept = sorted(RequestFigures.objects.values_list("application_id", *FIELDS))
     assert len(kept) == 3
     RequestFigures.objects.all().delete()
@@ -160,9 +149,7 @@ def test_the_annual_report_counts_the_figures_of_its_fund_only(world, staff):
     board = make_board(world, staff)
     seat(board, staff)
     granted_item(board, staff, eligible_application(world.fund), "600")
-    decided_item(
-        board, staff, eligible_application(world.fund), (AGAINST, AGAINST, FOR), REFUSED, reason="Hors critères"
-    )
+    decided_item(board, staff, eligible_application(world.fund), REJECTED, REFUSED, reason="Hors critères")
     other_fund = f.FundFactory(association=world.fund.association, year=world.fund.year)
     other = make_board(world, staff, committee=f.CommitteeFactory(fund=other_fund))
     seat(other, staff)

@@ -17,10 +17,6 @@ class Migration(migrations.Migration):
     dependencies = [("reports", "0008_bilan_fund_required")]
 
     operations = [
-        migrations.AddField(
-            model_name="effectobservation",
-            name="fund",
-            field=fund_field(null=True),
-        ),
+        migrations.AddField(model_name="effectobservation", name="fund", field=fund_field(null=True)),
         migrations.RunPython(fill_funds, migrations.RunPython.noop),
     ]

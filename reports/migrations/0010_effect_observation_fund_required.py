@@ -9,9 +9,5 @@ class Migration(migrations.Migration):
     dependencies = [("reports", "0009_effect_observation_fund")]
 
     operations = [
-        migrations.AlterField(
-            model_name="effectobservation",
-            name="fund",
-            field=fund_field(),
-        ),
+        migrations.AlterField(model_name="effectobservation", name="fund", field=fund_field()),
     ]

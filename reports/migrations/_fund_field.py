@@ -5,11 +5,5 @@ from django.db import models
 
 
 def fund_field(*, null: bool = False):
-    return models.ForeignKey(
-        editable=False,
-        null=null,
-        on_delete=django.db.models.deletion.PROTECT,
-        related_name="+",
-        to="funds.fund",
-        verbose_name="fonds",
-    )
+    protect = django.db.models.deletion.PROTECT
+    return models.ForeignKey("funds.fund", protect, related_name="+", editable=False, null=null, verbose_name="fonds")
