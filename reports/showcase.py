@@ -66,15 +66,20 @@ def showcased_projects() -> QuerySet[Application]:
     return funded_projects().filter(showcase_consent=True)
 
 
-def public_photos() -> QuerySet[BilanAttachment]:
-    """Photos anyone may see: consented, of an accepted bilan of a showcased project, stored as an image."""
+def _consented_photos() -> QuerySet[BilanAttachment]:
+    """Photos the people on them agreed to show, of an accepted bilan, stored as an image: public once the
+    project is showcased (`public_photos`)."""
     return BilanAttachment.objects.filter(
         kind=BilanAttachment.Kind.PHOTO,
         public_consent=True,
         content_type__in=PHOTO_TYPES,
         bilan__status=BilanStatus.ACCEPTED,
-        bilan__application__in=showcased_projects(),
     )
+
+
+def public_photos() -> QuerySet[BilanAttachment]:
+    """Photos anyone may see: consented, of an accepted bilan of a showcased project, stored as an image."""
+    return _consented_photos().filter(bilan__application__in=showcased_projects())
 
 
 # --- Values handed to templates ---------------------------------------------------------------------------
@@ -137,14 +142,10 @@ def _project(row: dict, photos: list[Photo], *, summary_chars: int) -> ShowcaseP
     )
 
 
-def _photos_of(project_ids: list[int]) -> list[Photo]:
-    rows = (
-        public_photos()
-        .filter(bilan__application__in=project_ids)
-        .values("pk", "bilan__application_id", "description")
-        .order_by("uploaded_at", "pk")
-    )
-    return [Photo(row["pk"], row["bilan__application_id"], row["description"]) for row in rows]
+def _photos_of(project_ids: list[int], photos: QuerySet[BilanAttachment]) -> list[Photo]:
+    """The `photos` of these projects, in the order they were uploaded."""
+    rows = photos.filter(bilan__application__in=project_ids).order_by("uploaded_at", "pk")
+    return [Photo(*row) for row in rows.values_list("pk", "bilan__application_id", "description")]
 
 
 # --- List and filters -------------------------------------------------------------------------------------
@@ -202,7 +203,8 @@ def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage,
     page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
     ids = list(dict.fromkeys(page.object_list))  # a request granted twice (amended by a new decision) shows once
     rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
-    photos = _photos_of(ids)
+    # The ids were read under the showcase's condition just now: their consented photos are public.
+    photos = _photos_of(ids, _consented_photos())
     cards = [_project(rows[pk], photos, summary_chars=SUMMARY_CHARS) for pk in ids if pk in rows]
     return page, cards
 
@@ -212,7 +214,7 @@ def showcase_project(*, pk: int) -> ShowcaseProject | None:
     row = showcased_projects().filter(pk=pk).values(*PUBLIC_COLUMNS).first()
     if row is None:
         return None
-    return _project(row, _photos_of([pk]), summary_chars=PAGE_SUMMARY_CHARS)
+    return _project(row, _photos_of([pk], public_photos()), summary_chars=PAGE_SUMMARY_CHARS)
 
 
 def public_photo(*, project_pk: int, photo_pk: int) -> BilanAttachment | None:
