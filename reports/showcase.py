@@ -23,7 +23,7 @@ from applications.models import Application
 from committees.models import Decision
 from core.pagination import WindowPage, window_page
 from core.widgets import QuickSelect, id_choice_field, id_choices
-from funds.models import Fund, Neighbourhood
+from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
 
@@ -161,21 +161,15 @@ class ShowcaseFilterForm(forms.Form):
         # Choices from the small tables of the published funds (a request's theme and neighbourhood are among
         # its fund's: `applications.rules`), never from the requests themselves: the cost of the list does not
         # grow with the region's requests.
-        published = Fund.objects.filter(is_published=True)
-        # The years and the themes in one query: a row per (year, theme) of the published funds, in the themes'
-        # order (theme None for a fund without any).
-        pairs = published.values_list("year", "themes__pk", "themes__name").distinct()
-        pairs = list(pairs.order_by("themes__position", "themes__name"))
-        themes = dict.fromkeys((pk, name) for _year, pk, name in pairs if pk is not None)
-        self.fields["theme"].choices = [("", _("Toutes")), *themes]
-        neighbourhoods = Neighbourhood.objects.filter(
-            pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=published).values("neighbourhood")
-        )
-        self.fields["neighbourhood"].choices = id_choices(
-            neighbourhoods.order_by("name"), label="name", empty_label=_("Tous")
-        )
-        years = sorted({year for year, _pk, _name in pairs}, reverse=True)
-        self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in years]
+        # One join in each subquery rather than two nested ones: the same plan, less for the ORM to build.
+        fund_themes = Fund.themes.through.objects.filter(fund__is_published=True).values("theme_id")
+        themes = Theme.objects.filter(pk__in=fund_themes).order_by("position", "name")
+        self.fields["theme"].choices = id_choices(themes, label="name", empty_label=_("Toutes"))
+        fund_areas = Fund.neighbourhoods.through.objects.filter(fund__is_published=True).values("neighbourhood_id")
+        neighbourhoods = Neighbourhood.objects.filter(pk__in=fund_areas).order_by("name")
+        self.fields["neighbourhood"].choices = id_choices(neighbourhoods, label="name", empty_label=_("Tous"))
+        years = Fund.objects.filter(is_published=True).order_by().values_list("year", flat=True).distinct()
+        self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
 
 
 def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
