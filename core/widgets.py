@@ -6,15 +6,18 @@ the rest of the page (the showcase, the funders' dashboard, the staff inbox). Th
 `forms.Select`'s: the same attributes (id, class, required, aria-…), `selected` on the chosen options, optgroups.
 """
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _option(value, label, selected: set[str]) -> str:
+    # The standard library's escape, as Django's `escape` (which calls it) but without its lazy-text wrapper:
+    # a third of the cost of a few hundred options.
     value = "" if value is None else str(value)
-    return f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(label)}</option>'
+    return f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(str(label))}</option>'
 
 
 class QuickSelect(forms.Select):
