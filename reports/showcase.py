@@ -173,7 +173,8 @@ class ShowcaseFilterForm(forms.Form):
 
 
 def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
-    """One page of showcased projects, the last granted first (three queries whatever the page size).
+    """One page of showcased projects, the last granted first (three queries at most whatever the page size:
+    the photos are read only when a card's bilan is accepted).
 
     The page is one slice of the granted decisions walked newest first (primary key index), each joined to
     its request: a page reads about its 12 cards, never counted, whatever the number of projects or of
@@ -198,9 +199,11 @@ def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage,
     ordered = decisions.order_by("-pk").values_list("item__application_id", flat=True)
     page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
     ids = list(dict.fromkeys(page.object_list))  # a request granted twice (amended by a new decision) shows once
-    rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).values(*PUBLIC_COLUMNS)}
-    # The ids were read under the showcase's condition just now: their consented photos are public.
-    photos = _photos_of(ids, _consented_photos())
+    rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).order_by().values(*PUBLIC_COLUMNS)}
+    # Photos only show once the bilan is accepted: none to read when no card has one (no query then). The ids
+    # were read under the showcase's condition just now: their consented photos are public.
+    accepted = [pk for pk, row in rows.items() if row["bilan__status"] == BilanStatus.ACCEPTED]
+    photos = _photos_of(accepted, _consented_photos())
     cards = [_project(rows[pk], photos, summary_chars=SUMMARY_CHARS) for pk in ids if pk in rows]
     return page, cards
 
