@@ -144,6 +144,8 @@ def _project(row: dict, photos: list[Photo], *, summary_chars: int) -> ShowcaseP
 
 def _photos_of(project_ids: list[int], photos: QuerySet[BilanAttachment]) -> list[Photo]:
     """The `photos` of these projects, in the order they were uploaded."""
+    if not project_ids:
+        return []  # not even the query built
     rows = photos.filter(bilan__application__in=project_ids).order_by("uploaded_at", "pk")
     return [Photo(*row) for row in rows.values_list("pk", "bilan__application_id", "description")]
 
