@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from applications.models import Application
 from applications.workflow import Status
 from committees.models import Decision
 from reports.showcase import public_key_figures
@@ -312,6 +313,16 @@ def test_filters_by_theme_neighbourhood_and_year(client, showcase, world):
     response = client.get("/projets/", {"year": 1999})
     assert titles(response) == []
     assert response.status_code == 200
+
+
+def test_a_card_names_a_theme_and_a_neighbourhood_no_published_fund_offers_any_more(client, showcase):
+    """The cards take these names from the filter's choices (the published funds'), else from their tables."""
+    theme = f.ThemeFactory(slug="ancienne-thematique", name="Ancienne thématique", position=9)
+    neighbourhood = f.NeighbourhoodFactory(code="QN05999M", name="Ancien quartier")
+    Application.objects.filter(pk=showcase["a"].pk).update(theme=theme, neighbourhood=neighbourhood)
+    html = client.get("/projets/").content.decode()
+    assert "Ancienne thématique — Ancien quartier — 2025" in html
+    assert "Ancienne thématique</option>" not in html  # not offered as a filter
 
 
 def test_key_figures_count_every_funded_project_and_accepted_bilans(showcase):
