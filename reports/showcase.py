@@ -11,6 +11,7 @@ template cannot reach the holder, the referent, an e-mail, a phone number, an ad
 or a file's original name. The place of the project is left out too (it may be someone's home).
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -122,6 +123,8 @@ class ShowcaseProject:
 
 def _summary(row: dict, length: int) -> str:
     text = (row["objectives"] or "").strip() or (row["description"] or "").strip()
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text  # what Truncator returns then, without walking the text character by character
     return Truncator(text).chars(length)
 
 

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from applications.models import Application
 from applications.workflow import Status
 from committees.models import Decision
-from reports.showcase import public_key_figures
+from reports.showcase import _summary, public_key_figures
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -323,6 +324,15 @@ def test_a_card_names_a_theme_and_a_neighbourhood_no_published_fund_offers_any_m
     html = client.get("/projets/").content.decode()
     assert "Ancienne thématique — Ancien quartier — 2025" in html
     assert "Ancienne thématique</option>" not in html  # not offered as a filter
+
+
+@pytest.mark.parametrize(
+    "text", ["Un jardin partagé.", "Un jardin partage\u0301.", LONG_OBJECTIVES, "x" * 280, "x" * 281, "  ", ""]
+)
+def test_a_summary_is_what_truncator_gives(text):
+    row = {"objectives": text, "description": "La description."}
+    expected = Truncator(text.strip() or "La description.").chars(280)
+    assert _summary(row, 280) == expected
 
 
 def test_key_figures_count_every_funded_project_and_accepted_bilans(showcase):
