@@ -6,15 +6,19 @@ the rest of the page (the showcase, the funders' dashboard, the staff inbox). Th
 `forms.Select`'s: the same attributes (id, class, required, aria-…), `selected` on the chosen options, optgroups.
 """
 
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import SafeString, mark_safe
 
 
 def _option(value, label, selected: set[str]) -> str:
+    # The standard library's escape, as Django's `escape` (which calls it) but without its lazy-text wrapper:
+    # a third of the cost of a few hundred options.
     value = "" if value is None else str(value)
-    return f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(label)}</option>'
+    return f'<option value="{escape(value)}"{" selected" if value in selected else ""}>{escape(str(label))}</option>'
 
 
 class QuickSelect(forms.Select):
@@ -42,6 +46,20 @@ def id_choice_field(*, label, empty_label) -> forms.TypedChoiceField:
     )
 
 
-def id_choices(queryset, *, label: str, empty_label) -> list[tuple]:
+class ChoiceList(BaseChoiceIterator):
+    """Choices already as Django keeps them, (value, label) pairs with a text label, set on a field as they are.
+
+    Django normalizes a list of choices pair by pair each time it is set, twice for a field (the field, then
+    its widget): half a millisecond for a list of 170 neighbourhoods. A `BaseChoiceIterator` is kept as it is.
+    """
+
+    def __init__(self, choices: list[tuple]):
+        self.choices = choices
+
+    def __iter__(self):
+        return iter(self.choices)
+
+
+def id_choices(queryset, *, label: str, empty_label) -> ChoiceList:
     """The choices of an `id_choice_field`: "all" first, then (id, label) of each row of `queryset`, in its order."""
-    return [("", empty_label), *queryset.values_list("pk", label)]
+    return ChoiceList([("", empty_label), *queryset.values_list("pk", label)])

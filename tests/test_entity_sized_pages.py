@@ -74,6 +74,7 @@ def test_showcase_list_reads_one_window_of_ids_and_never_counts(client, world, s
     queries = _sql(client, "/projets/")
     assert not any("COUNT(" in sql.upper() for sql in queries)
     assert any("LIMIT 13" in sql for sql in queries)  # 12 cards and one more to know whether a next page exists
+    assert not any("reports_bilanattachment" in sql for sql in queries)  # no accepted bilan: no photo to read
     # Filter choices come from the funds' small tables, not from a join with every request.
     assert not any("DISTINCT" in sql.upper() and "applications_application" in sql for sql in queries)
     second = client.get("/projets/", {"page": "2"}).content.decode()

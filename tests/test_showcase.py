@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils.text import Truncator
 
+from applications.models import Application
 from applications.workflow import Status
 from committees.models import Decision
-from reports.showcase import public_key_figures
+from reports.showcase import _summary, public_key_figures
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -312,6 +314,25 @@ def test_filters_by_theme_neighbourhood_and_year(client, showcase, world):
     response = client.get("/projets/", {"year": 1999})
     assert titles(response) == []
     assert response.status_code == 200
+
+
+def test_a_card_names_a_theme_and_a_neighbourhood_no_published_fund_offers_any_more(client, showcase):
+    """The cards take these names from the filter's choices (the published funds'), else from their tables."""
+    theme = f.ThemeFactory(slug="ancienne-thematique", name="Ancienne thématique", position=9)
+    neighbourhood = f.NeighbourhoodFactory(code="QN05999M", name="Ancien quartier")
+    Application.objects.filter(pk=showcase["a"].pk).update(theme=theme, neighbourhood=neighbourhood)
+    html = client.get("/projets/").content.decode()
+    assert "Ancienne thématique — Ancien quartier — 2025" in html
+    assert "Ancienne thématique</option>" not in html  # not offered as a filter
+
+
+@pytest.mark.parametrize(
+    "text", ["Un jardin partagé.", "Un jardin partage\u0301.", LONG_OBJECTIVES, "x" * 280, "x" * 281, "  ", ""]
+)
+def test_a_summary_is_what_truncator_gives(text):
+    row = {"objectives": text, "description": "La description."}
+    expected = Truncator(text.strip() or "La description.").chars(280)
+    assert _summary(row, 280) == expected
 
 
 def test_key_figures_count_every_funded_project_and_accepted_bilans(showcase):
