@@ -183,7 +183,7 @@ class InboxFilter(django_filters.FilterSet):
         ).order_by("position", "name")
         self.filters["neighbourhood"].queryset = Neighbourhood.objects.filter(
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
-        ).order_by("name")
+        ).order_by("name", "pk")
 
     def filter_mine(self, queryset, name, value):
         return queryset.filter(instructor=self.user) if value else queryset

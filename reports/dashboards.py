@@ -61,14 +61,16 @@ class DashboardFilterForm(forms.Form):
             pk__in=Fund.neighbourhoods.through.objects.filter(fund__in=fund_ids).values("neighbourhood")
         )
         self.fields["neighbourhood"].choices = id_choices(
-            neighbourhoods.order_by("name"), label="name", empty_label=_("Tous")
+            neighbourhoods.order_by("name", "pk"), label="name", empty_label=_("Tous")
         )
         communes = Commune.objects.filter(
             pk__in=Neighbourhood.communes.through.objects.filter(neighbourhood__in=neighbourhoods.values("pk")).values(
                 "commune"
             )
         )
-        self.fields["commune"].choices = id_choices(communes.order_by("name"), label="name", empty_label=_("Toutes"))
+        self.fields["commune"].choices = id_choices(
+            communes.order_by("name", "pk"), label="name", empty_label=_("Toutes")
+        )
         themes = Theme.objects.filter(pk__in=Fund.themes.through.objects.filter(fund__in=fund_ids).values("theme"))
         self.fields["theme"].choices = id_choices(
             themes.order_by("position", "name"), label="name", empty_label=_("Toutes")

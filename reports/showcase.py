@@ -191,7 +191,7 @@ class ShowcaseFilterForm(forms.Form):
         themes = Theme.objects.filter(pk__in=fund_themes).order_by("position", "name")
         self.fields["theme"].choices = id_choices(themes, label="name", empty_label=_("Toutes"))
         fund_areas = Fund.neighbourhoods.through.objects.filter(fund__is_published=True).values("neighbourhood_id")
-        neighbourhoods = Neighbourhood.objects.filter(pk__in=fund_areas).order_by("name")
+        neighbourhoods = Neighbourhood.objects.filter(pk__in=fund_areas).order_by("name", "pk")
         self.fields["neighbourhood"].choices = id_choices(neighbourhoods, label="name", empty_label=_("Tous"))
         years = Fund.objects.filter(is_published=True).order_by().values_list("year", flat=True).distinct()
         self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]

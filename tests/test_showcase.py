@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from applications.models import Application
 from applications.workflow import Status
 from committees.models import Decision
-from reports.showcase import _summary, public_key_figures
+from reports.showcase import ShowcaseFilterForm, _summary, public_key_figures
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -361,3 +361,17 @@ def test_home_page_without_funded_projects_has_no_key_figures(client, world):
     response = client.get(reverse("portal:home"))
     assert response.status_code == 200
     assert "Les projets des habitant·es en chiffres" not in response.content.decode()
+
+
+def test_neighbourhoods_of_the_same_name_keep_one_order(db):
+    """Two neighbourhoods may share a name (a "La Gare" in two towns): the filter lists them by name, then in the
+    order they were created, whatever plan the database picks."""
+    fund = f.FundFactory(is_published=True)
+    # Stored in the other order than their ids (PostgreSQL then reads the later one first).
+    later = f.NeighbourhoodFactory(pk=900_001, name="La Gare")
+    earlier = f.NeighbourhoodFactory(pk=900_000, name="La Gare")
+    fund.neighbourhoods.add(later, earlier)
+
+    choices = [value for value, label in ShowcaseFilterForm().fields["neighbourhood"].choices if label == "La Gare"]
+
+    assert choices == [earlier.pk, later.pk]
