@@ -3,6 +3,7 @@
 import datetime
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,35 @@ def applications_for_holder(*, user) -> QuerySet[Application]:
         .select_related("fund__association", "theme", "holder", "neighbourhood")
         .order_by("-created_at", "-id")
     )
+
+
+# What the holder's space shows of a request (title, reference, fund, status, last change) and what its next
+# step reads (owner, last step saved, the fund's scheme and help page): not the texts and figures of the form.
+HOLDER_LIST_COLUMNS = (
+    "created_by_id",
+    "status",
+    "reference",
+    "last_step",
+    "title",
+    "created_at",
+    "updated_at",
+    "fund__name",
+    "fund__slug",
+    "fund__scheme",
+)
+
+
+def holder_page(*, user, per_page: int, number) -> Page:
+    """One page of the user's own requests, newest first (`number`: any user input; out of range gives the last
+    page): two queries, the count and the page, read through the requests' holder index. A holder's requests
+    are few, so the page is cut after the join to the fund, unlike the staff lists (`core.pagination`)."""
+    requests = (
+        Application.objects.owned_by(user)
+        .select_related("fund")
+        .only(*HOLDER_LIST_COLUMNS)
+        .order_by("-created_at", "-id")
+    )
+    return Paginator(requests, per_page).get_page(number)
 
 
 def application_for_display(*, pk: int) -> Application:
@@ -89,18 +119,17 @@ def next_action_for_holder(application: Application) -> dict | None:
     """The button that does what `next_step_for_holder` says: {"label", "url"}, or None when the next step is
     the association's. The bilan's page belongs to `reports` (a layer above): it is reached by its URL name."""
     status = Status(application.status)
-    detail = reverse("applications:application_detail", kwargs={"pk": application.pk})
-    bilan = reverse("reports:bilan", kwargs={"pk": application.pk})
     if status == Status.DRAFT:
         return {"label": _("Reprendre ma demande"), "url": resume_url(application)}
     if status == Status.COMPLETION_REQUESTED:
         return {"label": _("Compléter ma demande"), "url": step_url(application, Application.Step.HOLDER)}
     if status in (Status.INELIGIBLE, Status.REFUSED):
+        detail = reverse("applications:application_detail", kwargs={"pk": application.pk})
         return {"label": _("Lire le motif"), "url": f"{detail}#historique"}
     if status in BILAN_OWING:
-        return {"label": _("Déposer mon bilan"), "url": bilan}
+        return {"label": _("Déposer mon bilan"), "url": reverse("reports:bilan", kwargs={"pk": application.pk})}
     if status in BILAN_FILED:
-        return {"label": _("Voir mon bilan"), "url": bilan}
+        return {"label": _("Voir mon bilan"), "url": reverse("reports:bilan", kwargs={"pk": application.pk})}
     if status == Status.ON_AGENDA:
         return {
             "label": _("Demander la date du comité à l'association"),

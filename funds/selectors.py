@@ -14,17 +14,13 @@ def funds_for_back_office(*, user) -> QuerySet[Fund]:
 
 
 def open_funds(*, on_date) -> QuerySet[Fund]:
-    return (
-        Fund.objects.open_for_applications(on_date)
-        .select_related("association")
-        .prefetch_related("themes", "neighbourhoods")
-        .order_by("call_closes_on", "name")
-    )
+    """The funds whose call is open on `on_date`, the soonest closing first, with their association."""
+    return Fund.objects.open_for_applications(on_date).select_related("association").order_by("call_closes_on", "name")
 
 
 def open_calls(*, on_date) -> list[dict]:
     """The open calls, each with its committee calendar (next sessions, last filing days): a fixed query count."""
-    funds = list(open_funds(on_date=on_date))
+    funds = list(open_funds(on_date=on_date).prefetch_related("themes", "neighbourhoods"))
     calendars = calendar.calendars(fund_ids=[fund.pk for fund in funds], today=on_date)
     return [{"fund": fund, "calendar": calendars[fund.pk]} for fund in funds]
 

@@ -22,7 +22,6 @@ from applications import permissions as application_permissions
 from applications import selectors as application_selectors
 from committees import selectors as committee_selectors
 from core.forms import optional_text, run_service
-from core.pagination import paginate_by_ids
 from core.public_cache import personal_page, public_page
 from funds import selectors as fund_selectors
 from funds.permissions import can_manage_fund, is_any_association_staff, is_any_funder_staff
@@ -45,10 +44,8 @@ def home(request):
 @personal_page
 @login_required
 def my_applications(request):
-    page = paginate_by_ids(
-        application_selectors.applications_for_holder(user=request.user),
-        per_page=HOLDER_PAGE_SIZE,
-        number=request.GET.get("page"),
+    page = application_selectors.holder_page(
+        user=request.user, per_page=HOLDER_PAGE_SIZE, number=request.GET.get("page")
     )
     rows = [
         {
@@ -63,14 +60,15 @@ def my_applications(request):
     ]
     today = timezone.localdate()
     funds = fund_selectors.open_funds(on_date=today)
+    todo = report_selectors.holder_todo(user=request.user, today=today)
     context = {
-        "todo": report_selectors.holder_todo(user=request.user, today=today),
+        "todo": todo,
         "help_funds": _help_funds(row["application"] for row in rows),
         "rows": rows,
         "page": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
         "open_funds": funds,
-        "has_bilans": report_selectors.holder_has_bilans(user=request.user),
+        "has_bilans": report_selectors.holder_has_bilans(user=request.user, todo=todo),
     }
     return render(request, "portal/my_applications.html", context)
 
@@ -97,15 +95,16 @@ def dashboard(request):
     """The logged-in landing page: what each role can do from here."""
     user = request.user
     latest = list(application_selectors.applications_for_holder(user=user)[:5])
+    todo = report_selectors.holder_todo(user=user, today=timezone.localdate())
     context = {
-        "todo": report_selectors.holder_todo(user=user, today=timezone.localdate()),
+        "todo": todo,
         "help_funds": _help_funds(latest),
         "is_association_staff": is_any_association_staff(user),
         "is_funder_staff": is_any_funder_staff(user),
         "is_committee_member": user.committee_memberships.active_on(timezone.localdate()).exists(),
         "funds": fund_selectors.funds_for_back_office(user=user)[:20],
         "latest_applications": latest,
-        "has_bilans": report_selectors.holder_has_bilans(user=user),
+        "has_bilans": report_selectors.holder_has_bilans(user=user, todo=todo),
     }
     return render(request, "portal/dashboard.html", context)
 

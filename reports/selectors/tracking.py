@@ -104,8 +104,11 @@ def _holder_bilan_applications(user) -> QuerySet[Application]:
     )
 
 
-def holder_has_bilans(*, user) -> bool:
-    """Whether "Mes bilans" has something to show the user (one query)."""
+def holder_has_bilans(*, user, todo: list | None = None) -> bool:
+    """Whether "Mes bilans" has something to show the user: a bilan in the user's `todo` list (`holder_todo`,
+    when the page has it) answers without a query, else one query."""
+    if todo and any(item.application.status in OWING_STATUSES for item in todo):
+        return True  # an owed bilan is one of "Mes bilans"
     return user.is_authenticated and _holder_bilan_applications(user).exists()
 
 

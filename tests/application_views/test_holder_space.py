@@ -68,6 +68,19 @@ def test_my_applications_makes_a_constant_number_of_queries(world, resident):
     assert BudgetLine.objects.count() == 40
 
 
+def test_a_request_in_any_status_costs_no_query_of_its_own(world, resident):
+    """The list reads only some columns of a request (`HOLDER_LIST_COLUMNS`): the card and next step of every
+    status, PIC and CVS, must find what they show there, or each card would cost a query."""
+    client = client_of(resident)
+    f.ApplicationFactory(fund=world.fund, created_by=resident, status=Status.GRANTED, filed=True)  # a bilan owed
+    with_one = _count_queries(client)
+    cvs_fund = f.FundFactory(association=world.fund.association, scheme="cvs")
+    for status in Status:
+        for fund in (world.fund, cvs_fund):
+            f.ApplicationFactory(fund=fund, created_by=resident, status=status, filed=status != Status.DRAFT)
+    assert _count_queries(client) == with_one
+
+
 def test_my_applications_shows_twenty_requests_per_page_newest_first(world, resident):
     for number in range(1, 24):
         f.ApplicationFactory(fund=world.fund, created_by=resident, title=f"Projet numéro {number:02d}")
