@@ -136,6 +136,15 @@ def _render_page(request, application: Application, *, bound: dict | None = None
     return render(request, "applications/staff/application.html", context)
 
 
+def _post_on_page(request, application: Application, *, form, key, service, success: str, anchor: str = ""):
+    """The page's forms share one ending: on success, say so and go back to the page (at `anchor`); otherwise
+    the page again with the refused form (`bound[key]`) and its errors."""
+    if run_service(form, service).done:
+        messages.success(request, success)
+        return redirect(_page_url(application, anchor))
+    return _render_page(request, application, bound={key: form})
+
+
 def _instructor_context(user, application: Application) -> dict:
     """Who instructs the request, and the form to change it."""
     instructor = application.instructor if application.instructor_id else None
@@ -162,10 +171,7 @@ def _act(request, pk: int, slug: str):
         service = getattr(services, slug)
         return service(user=request.user, application=application, expected_version=form.seen_version(), **fields)
 
-    if run_service(form, run).done:
-        messages.success(request, str(success))
-        return redirect(_page_url(application))
-    return _render_page(request, application, bound={slug: form})
+    return _post_on_page(request, application, form=form, key=slug, service=run, success=str(success))
 
 
 def _instruction_action(slug: str):
@@ -192,9 +198,12 @@ def record_check(request, pk: int, criterion_pk: int):
     application = get_instructed_for_user(request.user, pk)
     criterion = _get_criterion(application, criterion_pk)
     form = _check_form(criterion, None, request.POST)
-    if run_service(
-        form,
-        lambda data: services.record_criterion_check(
+    return _post_on_page(
+        request,
+        application,
+        form=form,
+        key=criterion.pk,
+        service=lambda data: services.record_criterion_check(
             user=request.user,
             application=application,
             criterion=criterion,
@@ -202,23 +211,24 @@ def record_check(request, pk: int, criterion_pk: int):
             comment=data["comment"],
             expected_version=form.seen_version(),
         ),
-    ).done:
-        messages.success(request, _("Critère « %(label)s » enregistré.") % {"label": criterion.label})
-        return redirect(_page_url(application, f"critere-{criterion.pk}"))
-    return _render_page(request, application, bound={criterion.pk: form})
+        success=_("Critère « %(label)s » enregistré.") % {"label": criterion.label},
+        anchor=f"critere-{criterion.pk}",
+    )
 
 
 @login_required
 @require_POST
 def add_note(request, pk: int):
     application = get_instructed_for_user(request.user, pk)
-    form = forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX)
-    if run_service(
-        form, lambda data: services.add_staff_note(user=request.user, application=application, body=data["body"])
-    ).done:
-        messages.success(request, _("Note interne enregistrée. Le porteur ne la voit pas."))
-        return redirect(_page_url(application, "notes"))
-    return _render_page(request, application, bound={NOTE_PREFIX: form})
+    return _post_on_page(
+        request,
+        application,
+        form=forms.StaffNoteForm(request.POST, prefix=NOTE_PREFIX),
+        key=NOTE_PREFIX,
+        service=lambda data: services.add_staff_note(user=request.user, application=application, body=data["body"]),
+        success=_("Note interne enregistrée. Le porteur ne la voit pas."),
+        anchor="notes",
+    )
 
 
 @login_required
@@ -267,18 +277,17 @@ def record_grid(request, pk: int):
     application = get_instructed_for_user(request.user, pk)
     instruction = selectors.instruction_detail(application=application)
     form = forms.GridForm(request.POST, rows=instruction["checklist"])
-    if run_service(
-        form,
-        lambda data: services.record_grid(
-            user=request.user,
-            application=application,
-            answers=form.answers(),
-            expected_version=form.seen_version(),
+    return _post_on_page(
+        request,
+        application,
+        form=form,
+        key=GRID,
+        service=lambda data: services.record_grid(
+            user=request.user, application=application, answers=form.answers(), expected_version=form.seen_version()
         ),
-    ).done:
-        messages.success(request, _("Grille de recevabilité enregistrée."))
-        return redirect(_page_url(application, "grille"))
-    return _render_page(request, application, bound={GRID: form})
+        success=_("Grille de recevabilité enregistrée."),
+        anchor="grille",
+    )
 
 
 @login_required
@@ -288,13 +297,15 @@ def post_staff_message(request, pk: int):
     application = get_instructed_for_user(request.user, pk)
     if not permissions.can_post_message(request.user, application):
         raise PermissionDenied
-    form = forms.MessageForm(request.POST, prefix=MESSAGE_PREFIX)
-    if run_service(
-        form, lambda data: services.post_message(user=request.user, application=application, body=data["body"])
-    ).done:
-        messages.success(request, _("Votre message est envoyé au porteur."))
-        return redirect(_page_url(application, "messages"))
-    return _render_page(request, application, bound={MESSAGE_PREFIX: form})
+    return _post_on_page(
+        request,
+        application,
+        form=forms.MessageForm(request.POST, prefix=MESSAGE_PREFIX),
+        key=MESSAGE_PREFIX,
+        service=lambda data: services.post_message(user=request.user, application=application, body=data["body"]),
+        success=_("Votre message est envoyé au porteur."),
+        anchor="messages",
+    )
 
 
 # --- Filing on behalf of a resident ---------------------------------------------------------------------

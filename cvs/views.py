@@ -280,24 +280,34 @@ def detail(request, pk: int):
     return _render_detail(request, application)
 
 
+def _post_on_detail(request, application, *, form, name: str, service, success: str, anchor: str = ""):
+    """The request page's forms share one ending: on success, say so and go back to the page (at `anchor`);
+    otherwise show the page again with the form (`name` in its context) and its errors."""
+    if run_service(form, service).done:
+        messages.success(request, success)
+        return redirect(detail_url(application) + anchor)
+    return _render_detail(request, application, **{name: form})
+
+
 @login_required
 @require_POST
 def opinion(request, pk: int):
     application = access.get_request_for_user(request.user, pk, may=permissions.can_give_opinion)
-    form = forms.OpinionForm(request.POST, funders=permissions.opinion_funders(request.user, application))
-    if run_service(
-        form,
-        lambda data: services.give_opinion(
+    return _post_on_detail(
+        request,
+        application,
+        form=forms.OpinionForm(request.POST, funders=permissions.opinion_funders(request.user, application)),
+        name="opinion_form",
+        service=lambda data: services.give_opinion(
             user=request.user,
             application=application,
             funder_id=data["funder"],
             opinion=data["opinion"],
             comment=data["comment"],
         ),
-    ).done:
-        messages.success(request, _("L'avis est enregistré."))
-        return redirect(detail_url(application) + "#avis")
-    return _render_detail(request, application, opinion_form=form)
+        success=_("L'avis est enregistré."),
+        anchor="#avis",
+    )
 
 
 @login_required
@@ -316,10 +326,14 @@ def eligibility(request, pk: int):
             comment=data["comment"],
         )
 
-    if run_service(form, decide).done:
-        messages.success(request, _("La recevabilité est enregistrée."))
-        return redirect(detail_url(application))
-    return _render_detail(request, application, eligibility_form=form)
+    return _post_on_detail(
+        request,
+        application,
+        form=form,
+        name="eligibility_form",
+        service=decide,
+        success=_("La recevabilité est enregistrée."),
+    )
 
 
 @login_required
@@ -327,9 +341,12 @@ def eligibility(request, pk: int):
 def programming(request, pk: int):
     application = access.get_request_for_user(request.user, pk, may=permissions.can_decide)
     form = forms.ProgrammingForm(request.POST, asks=application.cvs_request.funding_asks.all())
-    if run_service(
-        form,
-        lambda data: services.record_programming(
+    return _post_on_detail(
+        request,
+        application,
+        form=form,
+        name="programming_form",
+        service=lambda data: services.record_programming(
             user=request.user,
             application=application,
             decided_on=data["decided_on"],
@@ -338,30 +355,28 @@ def programming(request, pk: int):
             amounts=form.amounts(),
             comment=data["comment"],
         ),
-    ).done:
-        messages.success(request, _("La décision de programmation est enregistrée et le porteur est prévenu."))
-        return redirect(detail_url(application))
-    return _render_detail(request, application, programming_form=form)
+        success=_("La décision de programmation est enregistrée et le porteur est prévenu."),
+    )
 
 
 @login_required
 @require_POST
 def payment(request, pk: int):
     application = access.get_request_for_user(request.user, pk, may=permissions.can_decide)
-    form = forms.PaymentForm(request.POST, asks=application.cvs_request.funding_asks.all())
-    if run_service(
-        form,
-        lambda data: services.record_funder_payment(
+    return _post_on_detail(
+        request,
+        application,
+        form=forms.PaymentForm(request.POST, asks=application.cvs_request.funding_asks.all()),
+        name="payment_form",
+        service=lambda data: services.record_funder_payment(
             user=request.user,
             application=application,
             funder_id=data["funder"],
             amount=data["amount"],
             paid_on=data["paid_on"],
         ),
-    ).done:
-        messages.success(request, _("Le versement est enregistré."))
-        return redirect(detail_url(application))
-    return _render_detail(request, application, payment_form=form)
+        success=_("Le versement est enregistré."),
+    )
 
 
 @login_required

@@ -25,6 +25,15 @@ def _form_page(request, template: str, form, **context):
     return render(request, template, {"form": form, "errors": error_summary(form), **context}, status=status)
 
 
+def _project_form(request, form, service, *, project, success: str, template: str, **context):
+    """A form about one project shares one ending: once the service has run, say so and go back to the project's
+    page; otherwise (shown, or refused) the form page, with `project` and `context`."""
+    if request.method == "POST" and run_service(form, service).done:
+        notices.success(request, success)
+        return redirect("fiftyfifty:project", pk=project.pk)
+    return _form_page(request, template, form, project=project, **context)
+
+
 # --- Public ------------------------------------------------------------------------------------------------
 
 
@@ -95,35 +104,28 @@ def sign(request, pk: int):
         return redirect("fiftyfifty:project", pk=project.pk)
     initial = {"name": request.user.get_full_name()}
     form = forms.SignatureForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        run = run_service(
-            form,
-            lambda data: services.sign_in_portal(
-                actor=request.user,
-                project=project,
-                name=data["name"],
-                role_title=data["role_title"],
-                accepted=data["accepted"],
-            ),
-        )
-        if run.done:
-            notices.success(request, _("Votre signature est enregistrée."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/sign.html", form, **context)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.sign_in_portal(actor=request.user, project=project, **data),
+        success=_("Votre signature est enregistrée."),
+        template="fiftyfifty/sign.html",
+        **context,  # the project's page context, `project` included
+    )
 
 
 @login_required
 def abandon(request, pk: int):
     project = access.get_project_for_user(request.user, pk)
     form = forms.CommentForm(request.POST or None)
-    if request.method == "POST":
-        run = run_service(
-            form, lambda data: services.abandon(actor=request.user, project=project, comment=data["comment"])
-        )
-        if run.done:
-            notices.success(request, _("Le projet est arrêté."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/abandon.html", form, project=project)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.abandon(actor=request.user, project=project, comment=data["comment"]),
+        project=project,
+        success=_("Le projet est arrêté."),
+        template="fiftyfifty/abandon.html",
+    )
 
 
 @login_required
@@ -235,12 +237,14 @@ def town_desk(request):
 def record_meeting(request, pk: int):
     project = access.get_project_for_town(request.user, pk)
     form = forms.MeetingForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST":
-        run = run_service(form, lambda data: services.record_meeting(actor=request.user, project=project, **data))
-        if run.done:
-            notices.success(request, _("La rencontre est notée."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/record_meeting.html", form, project=project)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.record_meeting(actor=request.user, project=project, **data),
+        project=project,
+        success=_("La rencontre est notée."),
+        template="fiftyfifty/record_meeting.html",
+    )
 
 
 @login_required
@@ -279,12 +283,14 @@ def draft_convention(request, pk: int):
     form = forms.ConventionForm(
         request.POST or None, initial={"starts_on": project.planned_start, "ends_on": project.planned_end}
     )
-    if request.method == "POST":
-        run = run_service(form, lambda data: services.draft_convention(actor=request.user, project=project, **data))
-        if run.done:
-            notices.success(request, _("La convention est rédigée : chaque partie peut la signer."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/draft_convention.html", form, project=project)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.draft_convention(actor=request.user, project=project, **data),
+        project=project,
+        success=_("La convention est rédigée : chaque partie peut la signer."),
+        template="fiftyfifty/draft_convention.html",
+    )
 
 
 @login_required
@@ -303,36 +309,37 @@ def reopen(request, pk: int):
 def paper_signature(request, pk: int):
     project = access.get_project_for_town(request.user, pk)
     form = forms.PaperSignatureForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        run = run_service(
-            form,
-            lambda data: services.record_paper_signatures(
-                actor=request.user,
-                project=project,
-                signed_on=data["signed_on"],
-                signed_copy=data["signed_copy"],
-                parties={
-                    Signature.Party.RESIDENTS: (data["residents_name"], data["residents_role"]),
-                    Signature.Party.COMMUNE: (data["commune_name"], data["commune_role"]),
-                },
-            ),
-        )
-        if run.done:
-            notices.success(request, _("La signature sur papier est enregistrée et l'exemplaire signé conservé."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/paper_signature.html", form, project=project)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.record_paper_signatures(
+            actor=request.user,
+            project=project,
+            signed_on=data["signed_on"],
+            signed_copy=data["signed_copy"],
+            parties={
+                Signature.Party.RESIDENTS: (data["residents_name"], data["residents_role"]),
+                Signature.Party.COMMUNE: (data["commune_name"], data["commune_role"]),
+            },
+        ),
+        project=project,
+        success=_("La signature sur papier est enregistrée et l'exemplaire signé conservé."),
+        template="fiftyfifty/paper_signature.html",
+    )
 
 
 @login_required
 def carry_out(request, pk: int):
     project = access.get_project_for_town(request.user, pk)
     form = forms.OutcomeForm(request.POST or None, initial={"carried_out_on": timezone.localdate(), "is_public": True})
-    if request.method == "POST":
-        run = run_service(form, lambda data: services.carry_out(actor=request.user, project=project, **data))
-        if run.done:
-            notices.success(request, _("Le projet est réalisé : il apparaît sur la vitrine s'il est public."))
-            return redirect("fiftyfifty:project", pk=project.pk)
-    return _form_page(request, "fiftyfifty/carry_out.html", form, project=project)
+    return _project_form(
+        request,
+        form,
+        lambda data: services.carry_out(actor=request.user, project=project, **data),
+        project=project,
+        success=_("Le projet est réalisé : il apparaît sur la vitrine s'il est public."),
+        template="fiftyfifty/carry_out.html",
+    )
 
 
 @login_required

@@ -11,7 +11,7 @@ from core.forms import error_summary, run_service
 from reports import forms, selectors, services
 from reports.models import Bilan
 from reports.views.navigation import after_save, render_section, section_url
-from reports.views.tables import table_section
+from reports.views.tables import table_view
 
 
 def model_section(form_class, save, template: str = "section_form.html", stay_if=None):
@@ -36,19 +36,16 @@ def model_section(form_class, save, template: str = "section_form.html", stay_if
     return view
 
 
-def expenses_section(request, application, bilan: Bilan, section: str):
-    data = request.POST if request.method == "POST" else None
-    formset = forms.ExpenseFormSet(data, initial=forms.expense_initial(bilan.expenses.all()), prefix="depenses")
-    return table_section(
-        request,
-        application,
-        bilan,
-        section,
-        formset=formset,
-        save=lambda: services.save_bilan_expenses(user=request.user, bilan=bilan, lines=forms.expense_lines(formset)),
-        template="section_expenses.html",
-        extra=lambda: {"money": selectors.bilan_money(bilan=bilan)},
-    )
+expenses_section = table_view(
+    formset_class=forms.ExpenseFormSet,
+    prefix="depenses",
+    initial=lambda bilan: forms.expense_initial(bilan.expenses.all()),
+    save=lambda user, bilan, form, formset: services.save_bilan_expenses(
+        user=user, bilan=bilan, lines=forms.expense_lines(formset)
+    ),
+    template="section_expenses.html",
+    extra=lambda bilan: {"money": selectors.bilan_money(bilan=bilan)},
+)
 
 
 def effects_section(request, application, bilan: Bilan, section: str):

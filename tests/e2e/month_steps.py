@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.conftest import check_page, click_and_wait, click_to
-from tests.e2e.test_resident import _fill_the_date_the_people_and_the_budget
+from tests.e2e.test_resident import _fill_the_project_up_to_the_bank_details
 from tests.factories.applications import MINIMAL_PDF
 
 STAFF_EMAIL = "equipe@hommelet.demo.example.org"
@@ -121,18 +121,14 @@ def file_on_behalf(page, fund, tmp_path) -> None:
     page.locator("#id_new-co_holders_count").fill("2")
     page.locator("#id_new-co_holders_first_names").fill("Lina, Marc")
     click_to(page, page.get_by_role("button", name="Enregistrer et continuer"), "etape-projet")
-    page.get_by_label("Titre du projet").fill(TITLE)
-    page.get_by_label("Thématique").select_option(index=1)
-    page.get_by_label("Objectifs : à quoi va servir le projet ?").fill("Cultiver ensemble et se rencontrer.")
-    page.get_by_label("Description : qu'allez-vous faire, avec qui, comment ?").fill(
-        "Des bacs de culture au pied des immeubles, entretenus par les familles."
+    _fill_the_project_up_to_the_bank_details(
+        page,
+        today,
+        rib,
+        title=TITLE,
+        objectives="Cultiver ensemble et se rencontrer.",
+        description="Des bacs de culture au pied des immeubles, entretenus par les familles.",
     )
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    _fill_the_date_the_people_and_the_budget(page, today)
-    check_page(page, "etape-pieces")
-    page.get_by_label("Type de document").select_option("bank_details")
-    page.get_by_label("Fichier").set_input_files(str(rib))
-    click_and_wait(page, page.get_by_role("button", name="Envoyer ce document"))
     click_to(page, page.get_by_role("button", name="Enregistrer et continuer"), "recapitulatif-sans-accord")
     expect(page.get_by_role("button", name="Déposer ma demande")).to_have_count(0)
 

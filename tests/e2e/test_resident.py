@@ -138,6 +138,23 @@ def _fill_the_date_the_people_and_the_budget(page, today) -> None:
     assert "/etape/attachments/" in page.url, page.url
 
 
+def _fill_the_project_up_to_the_bank_details(
+    page, today, rib, *, title: str, objectives: str, description: str
+) -> None:
+    """The project step, then the date, people and budget steps, then the bank details sent: a request filled in
+    from the project step to its documents (the staff journeys, filing for a holder)."""
+    page.get_by_label("Titre du projet").fill(title)
+    page.get_by_label("Thématique").select_option(index=1)
+    page.get_by_label("Objectifs : à quoi va servir le projet ?").fill(objectives)
+    page.get_by_label("Description : qu'allez-vous faire, avec qui, comment ?").fill(description)
+    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
+    _fill_the_date_the_people_and_the_budget(page, today)
+    check_page(page, "etape-pieces")
+    page.get_by_label("Type de document").select_option("bank_details")
+    page.get_by_label("Fichier").set_input_files(str(rib))
+    click_and_wait(page, page.get_by_role("button", name="Envoyer ce document"))
+
+
 def test_resident_files_a_request(page, viewport, tmp_path):
     from applications.models import Application
 

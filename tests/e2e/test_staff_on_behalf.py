@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import VIEWPORTS, check_page, click_and_wait, link_in_last_mail, login, logout
-from tests.e2e.test_resident import _fill_the_date_the_people_and_the_budget
+from tests.e2e.test_resident import _fill_the_project_up_to_the_bank_details
 from tests.factories.applications import MINIMAL_PDF
 
 pytestmark = pytest.mark.e2e
@@ -95,18 +95,14 @@ def _fill_in_the_request(page, today, rib) -> None:
     page.locator("#id_new-co_holders_first_names").fill("Inès, Paul")
     click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
     check_page(page, "etape-projet")
-    page.get_by_label("Titre du projet").fill("Goûter partagé de la rue Watteau")
-    page.get_by_label("Thématique").select_option(index=1)
-    page.get_by_label("Objectifs : à quoi va servir le projet ?").fill("Faire se rencontrer les voisin·es.")
-    page.get_by_label("Description : qu'allez-vous faire, avec qui, comment ?").fill(
-        "Un goûter ouvert à toute la rue, préparé par les familles."
+    _fill_the_project_up_to_the_bank_details(
+        page,
+        today,
+        rib,
+        title="Goûter partagé de la rue Watteau",
+        objectives="Faire se rencontrer les voisin·es.",
+        description="Un goûter ouvert à toute la rue, préparé par les familles.",
     )
-    click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
-    _fill_the_date_the_people_and_the_budget(page, today)
-    check_page(page, "etape-pieces")
-    page.get_by_label("Type de document").select_option("bank_details")
-    page.get_by_label("Fichier").set_input_files(str(rib))
-    click_and_wait(page, page.get_by_role("button", name="Envoyer ce document"))
     click_and_wait(page, page.get_by_role("button", name="Enregistrer et continuer"))
     check_page(page, "recapitulatif-sans-accord")
     expect(page.locator("main")).to_contain_text("Demande saisie pour le compte du porteur")
