@@ -14,19 +14,18 @@ The export columns are defined once, in `reports.documents.dashboard_export.COLU
 docs/exports.md.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django import forms
 from django.core.paginator import Page
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
-from committees.models import Amendment, Decision
-from committees.selectors import paid_by_application
+from committees.models import RequestFigures
 from core.money import CENT, ZERO
 from core.pagination import paginate_by_ids
 from core.widgets import QuickSelect, id_choice_field, id_choices
@@ -144,9 +143,6 @@ class FundRow:
     granted_count: int
     participants_women: int
     participants_men: int
-    # The amendments' deltas of the selected requests by their theme (None: no theme): the theme chart adds them
-    # to its decisions' amounts instead of reading the amendments again.
-    amended_by_theme: dict[int | None, Decimal] = field(default_factory=dict, compare=False)
 
     @property
     def report_path(self) -> str:
@@ -173,60 +169,36 @@ def _int_sum(name: str):
     return Coalesce(Sum(name), Value(0), output_field=IntegerField())
 
 
-def _amended(amendments: QuerySet[Amendment]) -> dict[int, dict]:
-    """The amendments' deltas by fund ("amount") and, within each fund, by their request's theme ("by_theme"):
-    one grouped query serves the rows and the theme chart."""
-    result: dict[int, dict] = {}
-    rows = (
-        amendments.values_list("decision__item__session__committee__fund", "decision__item__application__theme")
-        .annotate(delta=Sum("amount_delta"))
-        .order_by()
-    )
-    for fund_id, theme_id, delta in rows:
-        entry = result.setdefault(fund_id, {"amount": ZERO, "by_theme": {}})
-        entry["amount"] += delta
-        entry["by_theme"][theme_id] = delta
-    return result
-
-
-def _granted_sums(ids: list[int], filters: Filters) -> tuple[dict, dict, dict, dict]:
-    """Granted and amended amounts by fund: the whole fund's, then those of the requests the filters select."""
-    granted_all = Decision.objects.filter(item__session__committee__fund__in=ids, outcome=Decision.Outcome.GRANTED)
-    amended_all = Amendment.objects.filter(
-        decision__item__session__committee__fund__in=ids, decision__outcome=Decision.Outcome.GRANTED
-    )
-    fund_path = "item__session__committee__fund"
-    granted_aggregates = {"amount": Sum("amount_granted"), "count": Count("item__application", distinct=True)}
-    totals_granted = _by_fund(granted_all, fund_path, **granted_aggregates)
-    totals_amended = _amended(amended_all)
-    if not filters.restricts_requests:
-        return totals_granted, totals_amended, totals_granted, totals_amended
-    granted_sel = _by_fund(
-        granted_all.filter(filters.request_q("item__application__")), fund_path, **granted_aggregates
-    )
-    amended_sel = _amended(amended_all.filter(filters.request_q("decision__item__application__")))
-    return totals_granted, totals_amended, granted_sel, amended_sel
-
-
-def _request_sums(ids: list[int], filters: Filters) -> dict[int, dict]:
-    """Paid amounts, filed requests and bilan participants by fund, for the requests the filters select.
-
-    One pass over the funds' requests (fund index), each one's payments and counted bilan read through their
-    request index: the cost follows the listed funds, never the region's payments and bilans (a join on the
-    bilans or the payments makes PostgreSQL scan them all, whatever the number of funds)."""
-    counted = Bilan.objects.filter(application=OuterRef("pk"), status__in=COUNTED_BILAN_STATUSES).order_by()
-    selected = Application.objects.filter(fund__in=ids).filter(filters.request_q())
+def _money_sums(ids: list[int], filters: Filters | None = None) -> dict[int, dict]:
+    """Granted (effective: amendments included), granted requests and paid by fund, from the requests' figures
+    (`committees.models.RequestFigures`) read through their fund index: of the whole funds, or of the requests the
+    `filters` select (joined to the requests then)."""
+    figures = RequestFigures.objects.filter(fund__in=ids)
+    if filters is not None:
+        figures = figures.filter(filters.request_q("application__"))
     return _by_fund(
-        selected.annotate(
-            paid=paid_by_application(),
-            bilan_women=Subquery(counted.values("participant_women")[:1]),
-            bilan_men=Subquery(counted.values("participant_men")[:1]),
-        ),
+        figures,
         "fund",
-        amount=Sum("paid"),
-        requests=Count("pk", filter=Q(submitted_at__isnull=False)),
-        women=_int_sum("bilan_women"),
-        men=_int_sum("bilan_men"),
+        amount=Sum("granted_amount", filter=Q(granted=True)),
+        count=Count("pk", filter=Q(granted=True)),
+        paid=Sum("paid_amount"),
+    )
+
+
+def _request_sums(ids: list[int], filters: Filters) -> tuple[dict, dict]:
+    """Filed requests, and participants of their counted bilans, by fund, for the requests the filters select:
+    each read through its own fund index (a bilan carries its request's fund), so the cost follows the listed
+    funds, never the region's requests and bilans."""
+    filed = Application.objects.filter(fund__in=ids, submitted_at__isnull=False).filter(filters.request_q())
+    bilans = Bilan.objects.filter(fund__in=ids, status__in=COUNTED_BILAN_STATUSES)
+    return (
+        _by_fund(filed, "fund", requests=Count("pk")),
+        _by_fund(
+            bilans.filter(filters.request_q("application__")),
+            "fund",
+            women=_int_sum("participant_women"),
+            men=_int_sum("participant_men"),
+        ),
     )
 
 
@@ -260,30 +232,27 @@ def rows_for(funds: list[Fund], filters: Filters) -> list[FundRow]:
     if not funds:
         return []
     ids = [fund.pk for fund in funds]
-    totals_granted, totals_amended, granted_sel, amended_sel = _granted_sums(ids, filters)
-    sums = _request_sums(ids, filters)
+    money_all = _money_sums(ids)
+    money_sel = _money_sums(ids, filters) if filters.restricts_requests else money_all
+    filed, people = _request_sums(ids, filters)
 
-    def amount(rows: dict, fund_id: int) -> Decimal:
-        return (rows.get(fund_id, {}).get("amount") or ZERO).quantize(CENT)
+    def amount(rows: dict, fund_id: int, key: str = "amount") -> Decimal:
+        return (rows.get(fund_id, {}).get(key) or ZERO).quantize(CENT)
 
-    result = []
-    for fund in funds:
-        total_granted = amount(totals_granted, fund.pk) + amount(totals_amended, fund.pk)
-        result.append(
-            FundRow(
-                fund=fund,
-                envelope=fund.envelope,
-                granted=amount(granted_sel, fund.pk) + amount(amended_sel, fund.pk),
-                paid=amount(sums, fund.pk),
-                remaining=fund.envelope - total_granted,
-                requests=sums.get(fund.pk, {}).get("requests", 0),
-                granted_count=granted_sel.get(fund.pk, {}).get("count", 0),
-                participants_women=sums.get(fund.pk, {}).get("women", 0),
-                participants_men=sums.get(fund.pk, {}).get("men", 0),
-                amended_by_theme=amended_sel.get(fund.pk, {}).get("by_theme", {}),
-            )
+    return [
+        FundRow(
+            fund=fund,
+            envelope=fund.envelope,
+            granted=amount(money_sel, fund.pk),
+            paid=amount(money_sel, fund.pk, "paid"),
+            remaining=fund.envelope - amount(money_all, fund.pk),
+            requests=filed.get(fund.pk, {}).get("requests", 0),
+            granted_count=money_sel.get(fund.pk, {}).get("count", 0),
+            participants_women=people.get(fund.pk, {}).get("women", 0),
+            participants_men=people.get(fund.pk, {}).get("men", 0),
         )
-    return result
+        for fund in funds
+    ]
 
 
 def totals(rows: list[FundRow]) -> Totals:

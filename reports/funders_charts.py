@@ -6,8 +6,6 @@ the same values in its table. The figures come from the rows the page already ho
 and from one grouped read of the amounts by theme over the same funds: a chart costs what the page shows.
 """
 
-from decimal import Decimal
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -21,20 +19,14 @@ from reports.dashboards import Filters, FundRow
 
 
 def themes_of(rows: list[FundRow], filters: Filters | None = None) -> list[AmountRow]:
-    """Granted requests and amounts by theme over these rows' funds (two queries; none without rows), restricted
-    to the requests the dashboard's filters select (those the rows were computed with: their amendments' deltas
-    by theme are added up here)."""
+    """Granted requests and amounts by theme over these rows' funds (none without rows), restricted to the
+    requests the dashboard's filters select (those the rows were computed with)."""
     if not rows:
         return []
-    deltas: dict[int | None, Decimal] = {}
-    for row in rows:
-        for theme_id, delta in row.amended_by_theme.items():
-            deltas[theme_id] = deltas.get(theme_id, ZERO) + delta
     themes = granted_by_theme(
         [row.fund.pk for row in rows],
         missing=_("Thématique non renseignée"),
         request_q=filters.request_q if filters is not None and filters.restricts_requests else None,
-        deltas=deltas,
     )
     total = sum((row.amount for row in themes), ZERO)
     return [

@@ -8,7 +8,8 @@ batch of requests whatever their number of decisions, in the transaction that:
 - saves or deletes a decision, an amendment or a payment (signals connected by `connect()`, from
   `committees.apps`), or writes them in bulk (`RefreshingQuerySet.bulk_create`);
 - saves a session (its date is each final decision's date).
-The source rows stay the authority: the envelope rules read them. Lock order: the figures rows are written
+The annual report, the funders' dashboard and the consolidated report read these rows; the source rows stay the
+authority: the envelope rules read them. Lock order: the figures rows are written
 last, after the request the calling service has locked (docs/architecture.md).
 """
 

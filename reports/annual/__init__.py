@@ -38,7 +38,7 @@ from reports.annual.activity import (  # noqa: F401
     was_eligible,
 )
 from reports.annual.bilans import counted_bilans, effects_of, participation_of, people_sums, quotes_of  # noqa: F401
-from reports.annual.money import granted_amendments, granted_by, granted_decisions  # noqa: F401
+from reports.annual.money import granted_by  # noqa: F401
 from reports.annual.report import annual_report  # noqa: F401
 from reports.annual.report_charts import participation_chart, people_text, theme_chart  # noqa: F401
 from reports.annual.values import (  # noqa: F401
