@@ -16,10 +16,12 @@ from openpyxl import load_workbook
 
 from applications.models import Application
 from applications.workflow import Status
+from committees.models import Amendment, Decision
 from committees.selectors import application_paid
 from funds.models import Fund
 from reports import dashboards
 from reports.documents.dashboard_export import COLUMNS, HEADERS
+from reports.funders_charts import themes_of
 from reports.models import Bilan
 from reports.workflow import COUNTED_BILAN_STATUSES
 from tests import factories as f
@@ -258,6 +260,45 @@ def test_request_figures_equal_the_sums_of_each_requests_payments_and_bilan(worl
         rows = dashboards.rows_for(funds, filters)
         got = {row.fund.pk: (row.paid, row.requests, row.participants_women, row.participants_men) for row in rows}
         assert got == {fund.pk: expected.get(fund.pk, (Decimal("0.00"), 0, 0, 0)) for fund in funds}, filters
+
+
+def test_granted_figures_equal_the_decisions_and_amendments_added_up(world, scenario):
+    """The rows and the theme chart read the requests' figures: they give what adding up each granted decision
+    and its amendments, request by request, gives (the source rows the envelope rules read), whatever the
+    filter; the envelope left is the whole fund's."""
+    funds = list(Fund.objects.order_by("pk"))
+    assert Amendment.objects.exists()  # the scenario amends a grant: the figures must include it
+    for filters in (
+        dashboards.Filters(),
+        dashboards.Filters(theme=world.themes[0].pk),
+        dashboards.Filters(neighbourhood=scenario.nouveau_roubaix.pk),
+    ):
+        by_fund, by_theme, granted_all = {}, {}, {}
+        for decision in Decision.objects.filter(outcome=Decision.Outcome.GRANTED).select_related("item__application"):
+            application = decision.item.application
+            amount = decision.amount_granted + sum(
+                (a.amount_delta for a in Amendment.objects.filter(decision=decision)), Decimal("0")
+            )
+            granted_all[application.fund_id] = granted_all.get(application.fund_id, Decimal("0")) + amount
+            if not Application.objects.filter(pk=application.pk).filter(filters.request_q()).exists():
+                continue
+            amounts, requests = by_fund.get(application.fund_id, (Decimal("0"), set()))
+            by_fund[application.fund_id] = (amounts + amount, requests | {application.pk})
+            theme_amount, theme_requests = by_theme.get(application.theme_id, (Decimal("0"), set()))
+            by_theme[application.theme_id] = (theme_amount + amount, theme_requests | {application.pk})
+        rows = dashboards.rows_for(funds, filters)
+        got = {row.fund.pk: (row.granted, row.granted_count, row.remaining) for row in rows}
+        expected = {
+            fund.pk: (
+                by_fund.get(fund.pk, (Decimal("0"), set()))[0],
+                len(by_fund.get(fund.pk, (Decimal("0"), set()))[1]),
+                fund.envelope - granted_all.get(fund.pk, Decimal("0")),
+            )
+            for fund in funds
+        }
+        assert got == expected, filters
+        charted = sorted((row.projects, row.amount) for row in themes_of(rows, filters))
+        assert charted == sorted((len(ids), amount) for amount, ids in by_theme.values()), filters
 
 
 # --- Exports ---------------------------------------------------------------------------------------------
