@@ -70,3 +70,41 @@ def test_effect_observations_carry_their_bilans_fund_and_the_report_counts_its_o
     (social_ties,) = [e for level in effects.levels for e in level.effects if e.effect == Effect.SOCIAL_TIES]
     assert social_ties.bilans == 1
     assert [item.bilans for item in social_ties.items if item.bilans] == [1]
+
+
+def test_ticked_effect_items_carry_their_observations_bilan_and_fund(application, resident):
+    bilan = services.start_bilan(user=resident, application=application)
+    services.set_effects(
+        user=resident,
+        bilan=bilan,
+        observations=[
+            {"effect": Effect.SOCIAL_TIES, "changes": ["social_ties.public_events", "social_ties.project_life"]}
+        ],
+    )
+    other = f.BilanFactory()  # another fund's, its items written one by one and in bulk
+    observed = EffectObservation.objects.create(bilan=other, effect=Effect.HEALTH)
+    EffectChange.objects.create(observation=observed, change="health.confidence")
+    EffectChange.objects.bulk_create([EffectChange(observation=observed, change="health.relations")])
+
+    assert sorted(EffectChange.objects.values_list("change", "bilan", "fund")) == [
+        ("health.confidence", other.pk, other.fund_id),
+        ("health.relations", other.pk, other.fund_id),
+        ("social_ties.project_life", bilan.pk, application.fund_id),
+        ("social_ties.public_events", bilan.pk, application.fund_id),
+    ]
+    assert other.fund_id != application.fund_id
+
+
+def test_the_annual_report_counts_the_ticked_items_of_the_funds_filed_bilans_only(db):
+    filed = f.BilanFactory(status=BilanStatus.SUBMITTED)
+    draft = f.BilanFactory(application__fund=filed.fund, status=BilanStatus.DRAFT)
+    theirs = f.BilanFactory(status=BilanStatus.ACCEPTED)  # another fund's
+    for bilan in (filed, draft, theirs):
+        observed = EffectObservation.objects.create(bilan=bilan, effect=Effect.SOCIAL_TIES)
+        EffectChange.objects.create(observation=observed, change="social_ties.public_events")
+
+    effects = annual_report(fund=filed.fund, with_projects=False).effects
+    (social_ties,) = [e for level in effects.levels for e in level.effects if e.effect == Effect.SOCIAL_TIES]
+    assert social_ties.bilans == 1
+    ticked = {item.label: item.bilans for item in social_ties.items if item.bilans}
+    assert ticked == {"lors d'évènements grand public": 1}

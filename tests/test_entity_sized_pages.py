@@ -17,6 +17,7 @@ from core import public_cache
 from reports.selectors import TrackingState, staff_bilan_queryset, state_counts, state_of, tracking_state
 from reports.selectors.bilans import bilan_due_date
 from reports.selectors.tracking import _attached_bilan
+from reports.views import annual_reports
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +99,33 @@ def test_annual_report_page_reads_only_its_hundred_projects(client, world, staff
     assert len(rows) == 1 and '."id" IN (' in rows[0]  # the amounts are read for the page's ids only
     ids = [sql for sql in queries if "number" in sql and "amount_requested" not in sql and "reports_bilan" not in sql]
     assert len(ids) == 1 and " LIMIT " in ids[0]  # the page's ids: a narrow query, cut by the database
+
+
+def test_annual_report_pages_its_filed_projects_from_the_reports_own_count(client, world, staff, monkeypatch):
+    monkeypatch.setattr(annual_reports, "ANNUAL_PROJECTS_PER_PAGE", 2)
+    for n in range(3):
+        f.ApplicationFactory(
+            fund=world.fund,
+            status=Status.SUBMITTED,
+            number=n + 1,
+            title=f"Projet déposé {n}",
+            submitted_at=datetime.datetime(2025, 3, 1 + n, tzinfo=datetime.UTC),
+        )
+    for _n in range(2):  # not filed: neither listed nor counted
+        f.ApplicationFactory(fund=world.fund, status=Status.DRAFT, title="Projet en brouillon")
+    path = reverse("annual:report", args=[world.fund.slug, world.fund.year])
+    client.force_login(staff)
+
+    queries = _sql(client, path)
+    first = client.get(path).content.decode()
+    second = client.get(path, {"page": "2"}).content.decode()
+
+    counts = [sql for sql in queries if sql.startswith("SELECT COUNT(*)") and "applications_application" in sql]
+    assert counts == []  # the pages are counted from the report's "requests received"
+    assert "Page 1 sur 2, 2 demandes par page" in first
+    assert "Projet déposé 0" in first and "Projet déposé 2" not in first
+    assert "Page 2 sur 2" in second and "Projet déposé 2" in second
+    assert "Projet en brouillon" not in first + second
 
 
 # --- Staff bilans list: states in the database, then the page ----------------------------------------------

@@ -50,15 +50,16 @@ def people_sums() -> dict:
 
 
 def participation_of(fund: Fund) -> Participation:
-    bilans = counted_bilans(fund)
-    totals = bilans.aggregate(
-        **people_sums(),
-        renew_yes=Count("pk", filter=Q(wants_to_renew=True)),
-        renew_no=Count("pk", filter=Q(wants_to_renew=False)),
-    )
-    rows = (
-        bilans.values(theme_name=F("application__theme__name"), theme_position=F("application__theme__position"))
-        .annotate(**people_sums())
+    """Participants and organisers of the fund's filed bilans, by theme and in all (one grouped query: the totals
+    are the themes' rows added up, each bilan being in one theme's row)."""
+    rows = list(
+        counted_bilans(fund)
+        .values(theme_name=F("application__theme__name"), theme_position=F("application__theme__position"))
+        .annotate(
+            **people_sums(),
+            renew_yes=Count("pk", filter=Q(wants_to_renew=True)),
+            renew_no=Count("pk", filter=Q(wants_to_renew=False)),
+        )
         .order_by("theme_position", "theme_name")
     )
     by_theme = [
@@ -70,13 +71,17 @@ def participation_of(fund: Fund) -> Participation:
         )
         for row in rows
     ]
+
+    def total(key: str) -> int:
+        return sum(row[key] for row in rows)
+
     return Participation(
-        bilans=totals["bilans"],
-        participants=GenderCount(totals["participant_women_sum"], totals["participant_men_sum"]),
-        mobilised=GenderCount(totals["mobilised_women_sum"], totals["mobilised_men_sum"]),
+        bilans=total("bilans"),
+        participants=GenderCount(total("participant_women_sum"), total("participant_men_sum")),
+        mobilised=GenderCount(total("mobilised_women_sum"), total("mobilised_men_sum")),
         by_theme=by_theme,
-        wants_to_renew=totals["renew_yes"],
-        does_not_want_to_renew=totals["renew_no"],
+        wants_to_renew=total("renew_yes"),
+        does_not_want_to_renew=total("renew_no"),
     )
 
 
@@ -88,11 +93,11 @@ def effects_of(fund: Fund, *, bilans_count: int) -> Effects:
     """How many counted bilans report each effect of the grid, and each item of it (two grouped queries).
 
     A bilan observes an effect once (`unique_effect_per_bilan`), ticks an item once (`unique_change_per_effect`),
-    and an item belongs to one effect: counting the rows counts the bilans. The fund's observations are read
-    through their own fund index, those of its counted bilans only."""
+    and an item belongs to one effect: counting the rows counts the bilans. The fund's observations and ticked
+    items are each read through their own fund index (both carry their bilan), those of its counted bilans only."""
     counted = counted_bilans(fund)
     observed = _counts_by(EffectObservation.objects.filter(fund=fund, bilan__in=counted), "effect")
-    ticked = _counts_by(EffectChange.objects.filter(observation__fund=fund, observation__bilan__in=counted), "change")
+    ticked = _counts_by(EffectChange.objects.filter(fund=fund, bilan__in=counted), "change")
     levels = []
     for level in EffectLevel:
         effects = [

@@ -52,7 +52,7 @@ def annual_report_fingerprint(*, fund_id: int) -> str:
         _rows(Payment.objects.filter(application__fund_id=fund_id), n=Count("pk"), last=Max("pk"), total=Sum("amount")),
         _rows(bilans, n=Count("pk"), updated=Max("updated_at")),
         _rows(CvsBilan.objects.filter(fund_id=fund_id), n=Count("pk"), updated=Max("updated_at")),
-        _rows(EffectObservation.objects.filter(bilan__in=bilans), n=Count("pk"), last=Max("pk")),
-        _rows(EffectChange.objects.filter(observation__bilan__in=bilans), n=Count("pk"), last=Max("pk")),
+        _rows(EffectObservation.objects.filter(fund_id=fund_id), n=Count("pk"), last=Max("pk")),
+        _rows(EffectChange.objects.filter(fund_id=fund_id), n=Count("pk"), last=Max("pk")),
         list(AnnualNarrative.objects.filter(fund_id=fund_id).values_list("updated_at", flat=True)),
     )

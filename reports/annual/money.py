@@ -54,7 +54,11 @@ def granted_by_groupings(
     """`granted_by` for several fields at once, in one grouped query over the granted requests' figures (their
     effective amounts, amendments included: `committees.models.RequestFigures`), grouped by all the fields
     together; each field's rows are then summed from those cells (a request has one value of each field)."""
-    figures = RequestFigures.objects.filter(**_of_funds("fund", fund), granted=True)
+    # The requests' fund said again: PostgreSQL then reads the fund's requests through their own fund index and
+    # hashes them, rather than looking each granted request up by its key.
+    figures = RequestFigures.objects.filter(
+        **_of_funds("fund", fund), **_of_funds("application__fund", fund), granted=True
+    )
     if request_q is not None:
         figures = figures.filter(request_q("application__"))
     fields = {}

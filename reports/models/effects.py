@@ -213,11 +213,20 @@ class EffectObservation(CopiedFund, models.Model):
         return [value for value, field in PUBLIC_FIELDS.items() if getattr(self, field)]
 
 
-class EffectChange(models.Model):
+class EffectChange(CopiedFund, models.Model):
     """One ticked item of an observed effect (e.g. health: "d'une plus grande confiance en eux")."""
 
     observation = models.ForeignKey(EffectObservation, on_delete=models.CASCADE, related_name="changes")
+    # The observation's bilan and fund (copied, as the observation's own): a fund's ticked items are counted
+    # through their own fund index, and kept to its filed bilans, without visiting each observation.
+    bilan = models.ForeignKey(Bilan, on_delete=models.CASCADE, related_name="+", editable=False)
+    fund = models.ForeignKey(
+        "funds.Fund", verbose_name=_("fonds"), on_delete=models.PROTECT, related_name="+", editable=False
+    )
     change = models.CharField(_("changement observé"), max_length=50, choices=ObservedChange.choices)
+
+    objects = CopiedFundQuerySet.as_manager()
+    fund_parent = "observation"
 
     class Meta:
         verbose_name = _("changement observé")
@@ -227,3 +236,8 @@ class EffectChange(models.Model):
 
     def __str__(self) -> str:
         return self.get_change_display()
+
+    def fill_fund(self) -> None:
+        """The observation's bilan too (an observation never changes bilan, nor a bilan fund)."""
+        if self.fund_id is None or self.bilan_id is None:
+            self.fund_id, self.bilan_id = self.observation.fund_id, self.observation.bilan_id

@@ -20,10 +20,7 @@ def effect_statistics(*, bilans: QuerySet[Bilan]) -> dict:
         .order_by("effect")
     )
     changes = (
-        EffectChange.objects.filter(observation__bilan__in=bilans)
-        .values("change")
-        .annotate(count=Count("id"))
-        .order_by("change")
+        EffectChange.objects.filter(bilan__in=bilans).values("change").annotate(count=Count("id")).order_by("change")
     )
     return {
         "effects": {row.pop("effect"): row for row in rows},

@@ -89,7 +89,9 @@ def set_effects(*, user, bilan: Bilan, observations: list[dict]) -> list[EffectO
         EffectObservation.objects.bulk_create(rows)
         ids = dict(locked.effects.values_list("effect", "pk"))
         EffectChange.objects.bulk_create(
-            EffectChange(observation_id=ids[observation["effect"]], change=change)
+            EffectChange(
+                observation_id=ids[observation["effect"]], bilan_id=locked.pk, fund_id=locked.fund_id, change=change
+            )
             for observation in observations
             for change in sorted(set(observation.get("changes") or ()))
         )

@@ -53,7 +53,9 @@ def _report_page(request, fund, *, form: AnnualNarrativeForm | None = None, stat
     # The page's ids from a narrow query (filter and order only), then the rows of those 100 ids with their
     # amounts: the amounts' subqueries run for the page's projects, not for every project before the sort.
     ordered = annual.filed_requests(fund).order_by("number", "pk").values_list("pk", flat=True)
-    projects_page = Paginator(ordered, ANNUAL_PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(ordered, ANNUAL_PROJECTS_PER_PAGE)
+    paginator.count = report.activity.received  # the fund's filed requests, counted by the report already
+    projects_page = paginator.get_page(request.GET.get("page"))
     rows = annual.project_queryset(fund).filter(pk__in=list(projects_page.object_list))
     projects_page.object_list = annual.project_rows(fund, rows=rows)
     context = {
