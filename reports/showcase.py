@@ -22,8 +22,9 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from committees.models import Decision
+from core.fixed_query import FixedQuery
 from core.pagination import WindowPage, window_page
-from core.widgets import QuickSelect, id_choice_field, id_choices
+from core.widgets import ChoiceList, QuickSelect, id_choice_field
 from funds.models import Fund, Neighbourhood, Theme
 from reports.annual import GenderCount
 from reports.models import Bilan, BilanAttachment, BilanStatus
@@ -176,6 +177,27 @@ def _photos_of(project_ids: list[int], photos: QuerySet[BilanAttachment]) -> lis
 # --- List and filters -------------------------------------------------------------------------------------
 
 
+def _published_themes() -> QuerySet:
+    # One join in each subquery rather than two nested ones: the same plan, less for the ORM to build.
+    fund_themes = Fund.themes.through.objects.filter(fund__is_published=True).values("theme_id")
+    return Theme.objects.filter(pk__in=fund_themes).order_by("position", "name").values_list("pk", "name")
+
+
+def _published_neighbourhoods() -> QuerySet:
+    fund_areas = Fund.neighbourhoods.through.objects.filter(fund__is_published=True).values("neighbourhood_id")
+    return Neighbourhood.objects.filter(pk__in=fund_areas).order_by("name", "pk").values_list("pk", "name")
+
+
+def _published_years() -> QuerySet:
+    return Fund.objects.filter(is_published=True).order_by().values_list("year").distinct()
+
+
+# The filter's choices: the same three reads on every load of the list, whatever the request (`FixedQuery`).
+PUBLISHED_THEMES = FixedQuery(_published_themes)
+PUBLISHED_NEIGHBOURHOODS = FixedQuery(_published_neighbourhoods)
+PUBLISHED_YEARS = FixedQuery(_published_years)
+
+
 class ShowcaseFilterForm(forms.Form):
     theme = id_choice_field(label=_("Thématique"), empty_label=_("Toutes"))
     neighbourhood = id_choice_field(label=_("Quartier"), empty_label=_("Tous"))
@@ -186,15 +208,10 @@ class ShowcaseFilterForm(forms.Form):
         # Choices from the small tables of the published funds (a request's theme and neighbourhood are among
         # its fund's: `applications.rules`), never from the requests themselves: the cost of the list does not
         # grow with the region's requests.
-        # One join in each subquery rather than two nested ones: the same plan, less for the ORM to build.
-        fund_themes = Fund.themes.through.objects.filter(fund__is_published=True).values("theme_id")
-        themes = Theme.objects.filter(pk__in=fund_themes).order_by("position", "name")
-        self.fields["theme"].choices = id_choices(themes, label="name", empty_label=_("Toutes"))
-        fund_areas = Fund.neighbourhoods.through.objects.filter(fund__is_published=True).values("neighbourhood_id")
-        neighbourhoods = Neighbourhood.objects.filter(pk__in=fund_areas).order_by("name", "pk")
-        self.fields["neighbourhood"].choices = id_choices(neighbourhoods, label="name", empty_label=_("Tous"))
-        years = Fund.objects.filter(is_published=True).order_by().values_list("year", flat=True).distinct()
-        self.fields["year"].choices = [("", _("Toutes"))] + [(y, str(y)) for y in sorted(set(years), reverse=True)]
+        self.fields["theme"].choices = ChoiceList([("", _("Toutes")), *PUBLISHED_THEMES.rows()])
+        self.fields["neighbourhood"].choices = ChoiceList([("", _("Tous")), *PUBLISHED_NEIGHBOURHOODS.rows()])
+        years = sorted((year for (year,) in PUBLISHED_YEARS.rows()), reverse=True)
+        self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
 
 
 def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
