@@ -8,8 +8,12 @@ first time for each database, and runs them through the connection's cursor afte
 and wrapped like any query: `connection.execute_wrapper`, `CaptureQueriesContext`).
 
 Only for such constant reads, returning plain columns (ids, texts, whole numbers): the rows are the database
-driver's tuples, without the ORM's converters (no model instances, no dates or decimals converted). A query that
-takes any input from the request is built by the ORM each time, as usual.
+driver's tuples, without the ORM's converters (no model instances, no dates or decimals converted).
+
+A read that takes input from the request but always starts from the same conditions (the showcase's granted,
+consented, published projects, then a theme, a neighbourhood, a page) uses `PrebuiltQuery`: the ORM builds the
+constant part once per process, and each use adds the request's part to a clone of it, compiled and run as usual.
+Neither class keeps any row.
 """
 
 from collections.abc import Callable
@@ -39,3 +43,21 @@ class FixedQuery:
         with connections[using].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class PrebuiltQuery:
+    """The constant part of a read (`build` returns the queryset: its filters, joins, columns and order), built
+    by the ORM once per process, on first use.
+
+    `queryset()` returns a clone each time: the caller filters, slices and evaluates the clone, never the kept
+    queryset, which therefore never holds rows (cloning a built query costs a fraction of building it again).
+    """
+
+    def __init__(self, build: Callable[[], QuerySet]):
+        self._build = build
+        self._queryset: QuerySet | None = None
+
+    def queryset(self) -> QuerySet:
+        if self._queryset is None:
+            self._queryset = self._build()
+        return self._queryset.all()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from committees.models import Decision
-from core.fixed_query import FixedQuery
+from core.fixed_query import FixedQuery, PrebuiltQuery
 from core.pagination import WindowPage, window_page
 from core.widgets import ChoiceList, QuickSelect, id_choice_field
 from funds.models import Fund, Neighbourhood, Theme
@@ -214,6 +214,30 @@ class ShowcaseFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("Toutes"))] + [(year, str(year)) for year in years]
 
 
+def _showcased_decisions() -> QuerySet:
+    """The granted decisions of consented, filed requests of published funds, newest first, as request ids."""
+    return (
+        Decision.objects.filter(
+            outcome=Decision.Outcome.GRANTED,
+            item__application__showcase_consent=True,
+            item__application__submitted_at__isnull=False,
+            item__application__fund__is_published=True,
+        )
+        .order_by("-pk")
+        .values_list("item__application_id", flat=True)
+    )
+
+
+def _cards() -> QuerySet:
+    return Application.objects.order_by().values(*CARD_COLUMNS)
+
+
+# The list's constant conditions and columns, built by the ORM once per process (`PrebuiltQuery`); each page
+# adds its filters and its ids to a clone.
+SHOWCASED_DECISIONS = PrebuiltQuery(_showcased_decisions)
+CARDS = PrebuiltQuery(_cards)
+
+
 def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage, list[ShowcaseProject]]:
     """One page of showcased projects, the last granted first (three queries at most whatever the page size:
     the photos are read only when a card's bilan is accepted; see `_name_places` for the rare exception).
@@ -222,12 +246,7 @@ def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage,
     its request: a page reads about its 12 cards, never counted, whatever the number of projects or of
     requests still in instruction in the region.
     """
-    decisions = Decision.objects.filter(
-        outcome=Decision.Outcome.GRANTED,
-        item__application__showcase_consent=True,
-        item__application__submitted_at__isnull=False,
-        item__application__fund__is_published=True,
-    )
+    decisions = SHOWCASED_DECISIONS.queryset()
     if form.is_valid():
         data = form.cleaned_data
         if data.get("theme"):
@@ -238,10 +257,9 @@ def showcase_page(*, form: ShowcaseFilterForm, page_number) -> tuple[WindowPage,
             decisions = decisions.filter(item__application__fund__year=data["year"])
     else:
         decisions = decisions.none()
-    ordered = decisions.order_by("-pk").values_list("item__application_id", flat=True)
-    page = window_page(ordered, per_page=PAGE_SIZE, number=page_number)
+    page = window_page(decisions, per_page=PAGE_SIZE, number=page_number)
     ids = list(dict.fromkeys(page.object_list))  # a request granted twice (amended by a new decision) shows once
-    rows = {row["pk"]: row for row in Application.objects.filter(pk__in=ids).order_by().values(*CARD_COLUMNS)}
+    rows = {row["pk"]: row for row in CARDS.queryset().filter(pk__in=ids)}
     _name_places(list(rows.values()), form)
     # Photos only show once the bilan is accepted: none to read when no card has one (no query then). The ids
     # were read under the showcase's condition just now: their consented photos are public.

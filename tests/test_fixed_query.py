@@ -1,10 +1,11 @@
-"""`core.fixed_query.FixedQuery`: the ORM builds a constant read once, the database runs it every time."""
+"""`core.fixed_query`: the ORM builds a constant read (`FixedQuery`) or a read's constant part (`PrebuiltQuery`)
+once, the database runs it every time."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from core.fixed_query import FixedQuery
+from core.fixed_query import FixedQuery, PrebuiltQuery
 from funds.models import Theme
 from reports.showcase import ShowcaseFilterForm
 from tests import factories as f
@@ -32,6 +33,26 @@ def test_a_fixed_query_is_built_once_and_reads_the_database_each_time():
     assert rows == list(build())  # what the ORM itself reads
     assert len(queries) == 1
     assert len(built) == 2  # built once for `rows()` (the second time here is the comparison's)
+
+
+def test_a_prebuilt_query_is_built_once_and_each_use_reads_the_rows_of_now():
+    built = []
+
+    def build():
+        built.append(1)
+        return Theme.objects.filter(position__lt=5).order_by("position").values_list("name", flat=True)
+
+    themes = PrebuiltQuery(build)
+    f.ThemeFactory(name="Culture", position=1)
+    f.ThemeFactory(name="Sport", position=7)  # not read: position 5 or more
+
+    assert list(themes.queryset()) == ["Culture"]
+    f.ThemeFactory(name="Santé", position=3)
+    assert list(themes.queryset()) == ["Culture", "Santé"]  # a fresh clone: the rows of now, not of the first read
+    assert list(themes.queryset().filter(name__startswith="S")) == ["Santé"]  # each use adds its own filters
+    assert list(themes.queryset()) == ["Culture", "Santé"]  # which the next use does not inherit
+    assert themes.queryset() is not themes.queryset()
+    assert len(built) == 1
 
 
 def test_the_showcase_offers_the_themes_neighbourhoods_and_years_of_the_published_funds_only(world):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from applications.models import Application
 from applications.selectors import resume_url
 from applications.workflow import Status
+from core.fixed_query import PrebuiltQuery
 from reports.models import BilanStatus
 from reports.selectors.bilans import bilan_due_date, with_grant_date
 from reports.selectors.tracking import _attached_bilan
@@ -68,12 +69,13 @@ TODO_COLUMNS = (
 )
 
 
-def todo_queryset(*, user):
-    """The user's requests that ask something of them (one query once evaluated). The holder's last reading is
-    a join rather than a subquery: the ORM builds it once instead of three times (select, filter, having)."""
+def _requests_asking_something():
+    """Every holder's requests that ask something of them: the constant part of `todo_queryset`. The holder's last
+    reading is a join rather than a subquery: the ORM builds it once instead of three times (select, filter,
+    having)."""
     read = FilteredRelation("message_reads", condition=Q(message_reads__user_id=F("created_by_id")))
     return (
-        with_grant_date(Application.objects.filter(created_by=user))
+        with_grant_date(Application.objects.all())
         .alias(read=read)
         .annotate(unread=_unread_messages())
         .filter(Q(status__in=(Status.COMPLETION_REQUESTED, *OWING_STATUSES)) | Q(unread__gt=0))
@@ -81,6 +83,17 @@ def todo_queryset(*, user):
         .only(*TODO_COLUMNS)
         .order_by("pk")
     )
+
+
+# Built by the ORM once per process (about 1 ms saved on every "Mon espace" and "Mes demandes"): each call
+# adds the holder to a clone. The holder's filter is on the request's own column, so it lands in the WHERE
+# clause whatever its place in the chain (the same SQL as filtering first).
+REQUESTS_ASKING_SOMETHING = PrebuiltQuery(_requests_asking_something)
+
+
+def todo_queryset(*, user):
+    """The user's requests that ask something of them (one query once evaluated)."""
+    return REQUESTS_ASKING_SOMETHING.queryset().filter(created_by=user)
 
 
 def holder_todo(*, user, today: datetime.date) -> list[TodoItem]:
