@@ -2,6 +2,7 @@
 link in the fund's cell, the consolidated report one click away for funders, CSV and XLSX side by side."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -42,21 +43,29 @@ def test_the_theme_chart_follows_a_theme_filter(client, region_staff, world, sce
 
 
 def test_the_themes_over_several_funds_are_the_annual_reports_rows(world, scenario):
-    """`granted_by_theme` (the theme read through each decision's request) and the charts' `themes_of` (the
-    amendments' deltas taken from the rows) give `granted_by`'s rows."""
+    """Over Hommelet's and Lille Sud's funds, `granted_by`, `granted_by_theme` (the theme read through each
+    decision's request) and the charts' `themes_of` (the amendments' deltas taken from the rows) all give the
+    scenario's known answers: isolement is A 800 + C 500 + Lille 700, innovation is B 1 000 − 100 amended;
+    Nouveau Roubaix holds C alone."""
     funds = list(Fund.objects.order_by("pk"))
     ids = [fund.pk for fund in funds]
-    for filters in (Filters(), Filters(theme=world.themes[0].pk), Filters(neighbourhood=scenario.nouveau_roubaix.pk)):
+    isolation = ("Lutte contre l'isolement", 3, Decimal("2000.00"))
+    innovation = ("Innovation sociale", 1, Decimal("900.00"))
+    cases = (
+        (Filters(), [isolation, innovation]),
+        (Filters(theme=world.themes[0].pk), [innovation]),
+        (Filters(neighbourhood=scenario.nouveau_roubaix.pk), [("Lutte contre l'isolement", 1, Decimal("500.00"))]),
+    )
+    for filters, known in cases:
         request_q = filters.request_q if filters.restricts_requests else None
         expected = granted_by(
             ids, key="theme", label="theme__name", code=None, missing="?", total=ZERO, request_q=request_q
         )
-        expected_rows = [(row.label, row.projects, row.amount) for row in expected]
+        assert [(row.label, row.projects, row.amount) for row in expected] == known
         got = granted_by_theme(ids, missing="?", request_q=request_q)
-        assert [(row.label, row.projects, row.amount) for row in got] == expected_rows
+        assert [(row.label, row.projects, row.amount) for row in got] == known
         charted = themes_of(rows_for(funds, filters), filters)
-        assert [(row.projects, row.amount) for row in charted] == [row[1:] for row in expected_rows]
-        assert expected
+        assert [(row.projects, row.amount) for row in charted] == [row[1:] for row in known]
 
 
 def test_the_table_has_seven_columns_and_the_report_link_in_the_fund_cell(client, region_staff, scenario):
