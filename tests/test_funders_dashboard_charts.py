@@ -43,10 +43,9 @@ def test_the_theme_chart_follows_a_theme_filter(client, region_staff, world, sce
 
 
 def test_the_themes_over_several_funds_are_the_annual_reports_rows(world, scenario):
-    """Over Hommelet's and Lille Sud's funds, `granted_by`, `granted_by_theme` (the theme read through each
-    decision's request) and the charts' `themes_of` (the amendments' deltas taken from the rows) all give the
-    scenario's known answers: isolement is A 800 + C 500 + Lille 700, innovation is B 1 000 − 100 amended;
-    Nouveau Roubaix holds C alone."""
+    """Over Hommelet's and Lille Sud's funds, `granted_by`, `granted_by_theme` (the funders' pages' name for it)
+    and the charts' `themes_of` (the amendments' deltas taken from the rows) all give the scenario's known answers:
+    isolement is A 800 + C 500 + Lille 700, innovation is B 1 000 − 100 amended; Nouveau Roubaix holds C alone."""
     funds = list(Fund.objects.order_by("pk"))
     ids = [fund.pk for fund in funds]
     isolation = ("Lutte contre l'isolement", 3, Decimal("2000.00"))
